@@ -1,0 +1,1 @@
+//! Cross-crate scenarios and end-to-end tests live under tests/.
