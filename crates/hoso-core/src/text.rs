@@ -69,6 +69,19 @@ pub fn fold(s: &str) -> String {
         .collect()
 }
 
+/// Registers the SQL helpers every connection needs: the Vietnamese collation `VI` and `fold()`.
+/// Called by the store on every open, before migrations (indexes may use `COLLATE VI`).
+pub fn install_sql_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "fold",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(fold(&ctx.get::<String>(0)?)),
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
