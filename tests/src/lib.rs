@@ -1,1 +1,3 @@
-//! Cross-crate scenarios and end-to-end tests live under tests/.
+//! Shared helpers for HoSo's cross-crate scenarios and end-to-end tests.
+
+pub mod app;

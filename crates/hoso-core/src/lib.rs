@@ -2,6 +2,7 @@
 //! audit and access control. Knows nothing of Tauri; the CLI and the desktop app both call it.
 
 pub mod error;
+pub mod paths;
 pub mod text;
 
 pub use error::{Error, Result};

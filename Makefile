@@ -1,0 +1,122 @@
+# HoSo — the two commands a newcomer needs: `make run` and `make test`.
+# Everything they need is installed on demand (system packages only when missing).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/hoso-target
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+CARGO ?= cargo
+APP_BIN := $(CARGO_TARGET_DIR)/debug/hoso-desktop
+HOSO_BIN := $(CARGO_TARGET_DIR)/debug/hoso
+DEMO_REGISTER ?= $(HOME)/.cache/hoso-demo/demo.hoso-db
+TEST_LOGS := $(CARGO_TARGET_DIR)/test-logs
+
+# Debian/Ubuntu packages: Tauri's WebKitGTK stack, Xvfb and WebKitWebDriver for the end-to-end
+# tests, and the standard tools the interop tests check our files with.
+SYSTEM_PACKAGES := libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev \
+	libayatana-appindicator3-dev librsvg2-dev pkg-config xvfb xauth webkit2gtk-driver \
+	imagemagick age minisign poppler-utils python3 python3-venv
+PY_VENV := $(HOME)/.cache/hoso-venv
+
+.PHONY: help run test deps tools ui-deps ui app cli demo fmt-check clippy rust-test ui-test e2e \
+	bindings package screenshot clean
+
+help:
+	@echo "make run      set up and open HoSo on a demo register"
+	@echo "make test     set up and run every test (Rust, UI, end-to-end under Xvfb)"
+	@echo "make package  build the .deb (and AppImage where the tooling works offline)"
+
+## ---- set-up -------------------------------------------------------------------------------
+
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null; then \
+	    echo "error: missing system packages:$$missing"; \
+	    echo "install them with your package manager (Debian/Ubuntu names shown), then re-run make"; exit 1; fi; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "installing:$$missing"; \
+	  $$sudo apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@command -v $(CARGO) >/dev/null || { echo "error: Rust is not installed: see https://rustup.rs"; exit 1; }
+	@command -v node >/dev/null || { echo "error: Node.js >= 20.19 is required (with npm)"; exit 1; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)' \
+	  || { echo "error: Node.js >= 20.19 is required, found $$(node --version)"; exit 1; }
+
+# Test-only tools: tauri-driver (WebDriver bridge) and an independent SQLCipher 4 client.
+tools: deps
+	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --version '^2' --locked
+	@[ -x $(PY_VENV)/bin/python ] || python3 -m venv $(PY_VENV)
+	@$(PY_VENV)/bin/python -c 'import sqlcipher3' 2>/dev/null || $(PY_VENV)/bin/pip install -q sqlcipher3-binary
+
+ui-deps: deps
+	@if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then \
+	  npm --prefix ui ci --no-audit --no-fund; fi
+
+ui: ui-deps
+	npm --prefix ui run build
+
+# The app embeds the built UI at compile time, so the UI is built first.
+app: ui
+	$(CARGO) build -p hoso-desktop
+
+cli: deps
+	$(CARGO) build -p hoso-cli
+
+## ---- run --------------------------------------------------------------------------------
+
+demo: cli
+	@if [ ! -f "$(DEMO_REGISTER)" ]; then mkdir -p "$$(dirname "$(DEMO_REGISTER)")"; \
+	  $(HOSO_BIN) demo --out "$(DEMO_REGISTER)"; fi
+
+run: app demo
+	@echo "Opening HoSo on the demo register $(DEMO_REGISTER) (officer: demo, passphrase: demo)"
+	$(APP_BIN) --register "$(DEMO_REGISTER)"
+
+## ---- test -------------------------------------------------------------------------------
+
+fmt-check:
+	$(CARGO) fmt --all --check
+
+clippy: ui
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+rust-test: ui tools
+	@mkdir -p $(TEST_LOGS)
+	PATH="$(PY_VENV)/bin:$$PATH" $(CARGO) test --workspace 2>&1 | tee $(TEST_LOGS)/rust.log
+
+ui-test: ui-deps
+	@mkdir -p $(TEST_LOGS)
+	npm --prefix ui run check
+	npm --prefix ui run lint
+	npm --prefix ui run test 2>&1 | tee $(TEST_LOGS)/ui.log
+
+# End-to-end: the real app under a virtual display (Xvfb started here unless DISPLAY is set).
+e2e: app tools
+	@mkdir -p $(TEST_LOGS)
+	$(CARGO) build -p hoso-tests --features e2e --tests
+	@if [ -n "$${DISPLAY:-}" ]; then run=""; else \
+	  run="xvfb-run -a --server-args=-screen\ 0\ 1280x800x24\ -nolisten\ tcp"; fi; \
+	$$run $(CARGO) test -p hoso-tests --features e2e --test e2e -- --test-threads=1 2>&1 | tee $(TEST_LOGS)/e2e.log
+
+test: deps tools fmt-check clippy rust-test ui-test e2e
+	@scripts/test-summary.sh $(TEST_LOGS)
+
+bindings: ui
+	HOSO_UPDATE_BINDINGS=1 $(CARGO) test -p hoso-desktop --test bindings bindings_are_fresh
+
+## ---- packaging ----------------------------------------------------------------------------
+
+package: ui tools
+	TAURI_APP_PATH=src-tauri ui/node_modules/.bin/tauri build --bundles deb,appimage
+
+# A screenshot of the running app (docs/screenshot.png), taken under Xvfb.
+screenshot: app demo
+	scripts/screenshot.sh "$(APP_BIN)" "$(DEMO_REGISTER)" docs/screenshot.png
+
+clean:
+	rm -rf ui/dist ui/node_modules

@@ -1,0 +1,2 @@
+//! IPC commands. Each is a few lines: lock state, call the core, map the error.
+pub mod app;

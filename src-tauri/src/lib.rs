@@ -1,0 +1,22 @@
+//! HoSo's desktop shell: wires the core to the web UI through typed commands. No business logic.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use tauri_specta::{Builder, collect_commands};
+
+/// The typed command set; also used by the test that regenerates `ui/src/lib/ipc/bindings.ts`.
+pub fn specta_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new().commands(collect_commands![commands::app::app_info])
+}
+
+pub fn run() {
+    let builder = specta_builder();
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(state::AppState::from_args(std::env::args()))
+        .invoke_handler(builder.invoke_handler())
+        .run(tauri::generate_context!())
+        .expect("error while running HoSo");
+}

@@ -1,0 +1,148 @@
+//! Drives the real desktop app through tauri-driver (which starts WebKitWebDriver) under a
+//! display. Linux-only, like WebKitWebDriver itself. Everything that is missing is a test
+//! failure with a clear message, never a skip.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// The app binary built by `make app` (debug profile with the embedded UI).
+pub fn app_binary() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("HOSO_APP_BINARY") {
+        return Ok(PathBuf::from(p));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let bin = target.join("debug/hoso-desktop");
+    if !bin.exists() {
+        bail!("app binary {} not found: build it first (`make app`)", bin.display());
+    }
+    Ok(bin)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// One running app, driven over WebDriver; its data (WebKit storage) lives in `home`, so tests
+/// never see each other's saved settings.
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    pub home: PathBuf,
+}
+
+impl App {
+    /// Starts the app with `args` and an isolated data home (reused if given, to test
+    /// persistence across restarts).
+    pub async fn launch(args: &[&str], home: &Path) -> Result<App> {
+        if std::env::var_os("DISPLAY").is_none() {
+            bail!("DISPLAY is not set: run the end-to-end tests under Xvfb (`make e2e`)");
+        }
+        let binary = app_binary()?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let driver = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("tauri-driver not found: install it with `cargo install tauri-driver --locked`")?;
+        let mut app = AppGuard { driver: Some(driver) };
+
+        let caps = json!({
+            "browserName": "wry",
+            "tauri:options": { "application": binary, "args": args },
+        });
+        let caps = caps.as_object().expect("object").clone();
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            match ClientBuilder::rustls()?.capabilities(caps.clone()).connect(&url).await {
+                Ok(c) => break c,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => return Err(e).context("could not start a WebDriver session"),
+            }
+        };
+        Ok(App { client, driver: app.driver.take().expect("driver"), home: home.to_path_buf() })
+    }
+
+    /// Waits for an element by its `data-testid`.
+    pub async fn by_test_id(&self, id: &str) -> Result<fantoccini::elements::Element> {
+        let css = format!("[data-testid=\"{id}\"]");
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(&css))
+            .await
+            .with_context(|| format!("element [data-testid={id}] did not appear"))
+    }
+
+    /// Waits until the document title equals `expected`; returns the last title seen.
+    pub async fn wait_for_title(&self, expected: &str) -> Result<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let title = self.client.title().await?;
+            if title == expected || Instant::now() > deadline {
+                return Ok(title);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn quit(mut self) -> Result<()> {
+        let closed = self.client.clone().close().await;
+        stop_driver(&mut self.driver);
+        closed.context("closing the WebDriver session")?;
+        Ok(())
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        stop_driver(&mut self.driver);
+    }
+}
+
+/// Stops the driver on every early return before the session exists.
+struct AppGuard {
+    driver: Option<Child>,
+}
+
+impl Drop for AppGuard {
+    fn drop(&mut self) {
+        if let Some(d) = self.driver.as_mut() {
+            stop_driver(d);
+        }
+    }
+}
+
+/// SIGTERM, never SIGKILL: a killed tauri-driver orphans WebKitWebDriver, which keeps the test
+/// harness's output pipe open and hangs the run (SETUP-NOTES.md).
+fn stop_driver(driver: &mut Child) {
+    if let Ok(Some(_)) = driver.try_wait() {
+        return;
+    }
+    let _ = Command::new("kill").args(["-TERM", &driver.id().to_string()]).status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = driver.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = driver.kill();
+    let _ = driver.wait();
+}
