@@ -46,6 +46,9 @@ impl App {
             bail!("DISPLAY is not set: run the end-to-end tests under Xvfb (`make e2e`)");
         }
         let binary = app_binary()?;
+        for dir in ["data", "config", "cache"] {
+            std::fs::create_dir_all(home.join(dir))?;
+        }
         let port = free_port()?;
         let native_port = free_port()?;
         let driver = Command::new("tauri-driver")
