@@ -13,19 +13,28 @@ pub struct IpcError {
 
 impl IpcError {
     pub fn locked() -> Self {
-        IpcError { code: "locked".into(), detail: "the register is locked".into() }
+        IpcError {
+            code: "locked".into(),
+            detail: "the register is locked".into(),
+        }
     }
 }
 
 impl From<hoso_core::Error> for IpcError {
     fn from(e: hoso_core::Error) -> Self {
-        IpcError { code: e.code().to_string(), detail: e.to_string() }
+        IpcError {
+            code: e.code().to_string(),
+            detail: e.to_string(),
+        }
     }
 }
 
 impl From<anyhow::Error> for IpcError {
     fn from(e: anyhow::Error) -> Self {
-        IpcError { code: "internal".into(), detail: format!("{e:#}") }
+        IpcError {
+            code: "internal".into(),
+            detail: format!("{e:#}"),
+        }
     }
 }
 

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use specta_typescript::Typescript;
 
-const HEADER: &str = "// Generated from the Rust commands by tauri-specta. Do not edit: run `make bindings`.";
+const HEADER: &str =
+    "// Generated from the Rust commands by tauri-specta. Do not edit: run `make bindings`.";
 
 #[test]
 fn bindings_are_fresh() {
@@ -33,8 +34,9 @@ fn bindings_are_fresh() {
 /// build.rs), or the call fails at run time with an ACL error.
 #[test]
 fn every_command_is_granted_in_the_capability() {
-    let caps: serde_json::Value = serde_json::from_str(include_str!("../capabilities/default.json"))
-        .expect("capability JSON");
+    let caps: serde_json::Value =
+        serde_json::from_str(include_str!("../capabilities/default.json"))
+            .expect("capability JSON");
     let granted: Vec<&str> = caps["permissions"]
         .as_array()
         .expect("permissions array")
@@ -57,7 +59,13 @@ fn every_command_is_granted_in_the_capability() {
     assert!(!names.is_empty(), "no commands found in the bindings");
     for name in names {
         let permission = format!("allow-{}", name.replace('_', "-"));
-        assert!(granted.contains(&permission.as_str()), "{permission} missing from capabilities/default.json");
-        assert!(build_rs.contains(&format!("\"{name}\"")), "{name} missing from build.rs COMMANDS");
+        assert!(
+            granted.contains(&permission.as_str()),
+            "{permission} missing from capabilities/default.json"
+        );
+        assert!(
+            build_rs.contains(&format!("\"{name}\"")),
+            "{name} missing from build.rs COMMANDS"
+        );
     }
 }

@@ -26,7 +26,10 @@ async fn opens_in_vietnamese_and_switches_to_english() -> Result<()> {
 
     app.by_test_id("locale-en").await?.click().await?;
     assert_eq!(app.wait_for_title(TITLE_EN).await?, TITLE_EN);
-    assert_eq!(app.by_test_id("unlock-heading").await?.text().await?, "Open the register");
+    assert_eq!(
+        app.by_test_id("unlock-heading").await?.text().await?,
+        "Open the register"
+    );
     app.quit().await?;
 
     // Same data home: the English choice persists.

@@ -21,7 +21,10 @@ pub fn app_binary() -> Result<PathBuf> {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let bin = target.join("debug/hoso-desktop");
     if !bin.exists() {
-        bail!("app binary {} not found: build it first (`make app`)", bin.display());
+        bail!(
+            "app binary {} not found: build it first (`make app`)",
+            bin.display()
+        );
     }
     Ok(bin)
 }
@@ -52,15 +55,24 @@ impl App {
         let port = free_port()?;
         let native_port = free_port()?;
         let driver = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_CACHE_HOME", home.join("cache"))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
-            .context("tauri-driver not found: install it with `cargo install tauri-driver --locked`")?;
-        let mut app = AppGuard { driver: Some(driver) };
+            .context(
+                "tauri-driver not found: install it with `cargo install tauri-driver --locked`",
+            )?;
+        let mut app = AppGuard {
+            driver: Some(driver),
+        };
 
         let caps = json!({
             "browserName": "wry",
@@ -70,7 +82,11 @@ impl App {
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         let client = loop {
-            match ClientBuilder::rustls()?.capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::rustls()?
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(c) => break c,
                 Err(e) if Instant::now() < deadline => {
                     let _ = e;
@@ -79,7 +95,11 @@ impl App {
                 Err(e) => return Err(e).context("could not start a WebDriver session"),
             }
         };
-        Ok(App { client, driver: app.driver.take().expect("driver"), home: home.to_path_buf() })
+        Ok(App {
+            client,
+            driver: app.driver.take().expect("driver"),
+            home: home.to_path_buf(),
+        })
     }
 
     /// Waits for an element by its `data-testid`.
@@ -138,7 +158,9 @@ fn stop_driver(driver: &mut Child) {
     if let Ok(Some(_)) = driver.try_wait() {
         return;
     }
-    let _ = Command::new("kill").args(["-TERM", &driver.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &driver.id().to_string()])
+        .status();
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         if let Ok(Some(_)) = driver.try_wait() {

@@ -2,7 +2,11 @@
 use clap::Parser;
 
 #[derive(Parser)]
-#[command(name = "hoso", version, about = "HoSo: the register of Party inspection, supervision and discipline cases")]
+#[command(
+    name = "hoso",
+    version,
+    about = "HoSo: the register of Party inspection, supervision and discipline cases"
+)]
 struct Cli {}
 
 fn main() -> anyhow::Result<()> {
