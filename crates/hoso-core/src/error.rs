@@ -28,7 +28,10 @@ impl Error {
     }
 
     pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Invalid { field: field.into(), reason: reason.into() }
+        Error::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -43,6 +46,9 @@ pub struct ErrorReport {
 
 impl From<&Error> for ErrorReport {
     fn from(e: &Error) -> Self {
-        ErrorReport { code: e.code().to_string(), message: e.to_string() }
+        ErrorReport {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
     }
 }
