@@ -12,6 +12,7 @@ APP_BIN := $(CARGO_TARGET_DIR)/debug/hoso-desktop
 HOSO_BIN := $(CARGO_TARGET_DIR)/debug/hoso
 DEMO_REGISTER ?= $(HOME)/.cache/hoso-demo/demo.hoso-db
 TEST_LOGS := $(CARGO_TARGET_DIR)/test-logs
+E2E_RUN := $(CARGO) test -p hoso-tests --features e2e --test e2e -- --test-threads=1
 
 # Debian/Ubuntu packages: Tauri's WebKitGTK stack, Xvfb and WebKitWebDriver for the end-to-end
 # tests, and the standard tools the interop tests check our files with.
@@ -99,9 +100,8 @@ ui-test: ui-deps
 e2e: app tools
 	@mkdir -p $(TEST_LOGS)
 	$(CARGO) build -p hoso-tests --features e2e --tests
-	@if [ -n "$${DISPLAY:-}" ]; then run=""; else \
-	  run="xvfb-run -a --server-args=-screen\ 0\ 1280x800x24\ -nolisten\ tcp"; fi; \
-	$$run $(CARGO) test -p hoso-tests --features e2e --test e2e -- --test-threads=1 2>&1 | tee $(TEST_LOGS)/e2e.log
+	@if [ -n "$${DISPLAY:-}" ]; then $(E2E_RUN); else \
+	  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" $(E2E_RUN); fi 2>&1 | tee $(TEST_LOGS)/e2e.log
 
 test: deps tools fmt-check clippy rust-test ui-test e2e
 	@scripts/test-summary.sh $(TEST_LOGS)
