@@ -88,7 +88,7 @@ clippy: ui
 
 rust-test: ui tools
 	@mkdir -p $(TEST_LOGS)
-	PATH="$(PY_VENV)/bin:$$PATH" $(CARGO) test --workspace 2>&1 | tee $(TEST_LOGS)/rust.log
+	CI=true PATH="$(PY_VENV)/bin:$$PATH" $(CARGO) test --workspace 2>&1 | tee $(TEST_LOGS)/rust.log
 
 ui-test: ui-deps
 	@mkdir -p $(TEST_LOGS)

@@ -8,7 +8,15 @@ use tauri_specta::{Builder, collect_commands};
 
 /// The typed command set; also used by the test that regenerates `ui/src/lib/ipc/bindings.ts`.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![commands::app::app_info])
+    Builder::<tauri::Wry>::new()
+        // One TypeScript type per Rust type: ours serialise and deserialise alike.
+        .disable_serde_phases()
+        .commands(collect_commands![
+            commands::app::app_info,
+            commands::session::unlock,
+            commands::session::lock,
+            commands::cases::list_cases,
+        ])
 }
 
 pub fn run() {

@@ -2,9 +2,15 @@
 //! session. Business state lives in the core.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
+
+use hoso_core::register::Register;
+
+use crate::error::{IpcError, IpcResult};
 
 pub struct AppState {
     pub register_path: PathBuf,
+    session: Mutex<Option<Register>>,
 }
 
 impl AppState {
@@ -22,7 +28,30 @@ impl AppState {
         }
         AppState {
             register_path: register_path.unwrap_or_else(hoso_core::paths::default_register_path),
+            session: Mutex::new(None),
         }
+    }
+
+    pub fn set_session(&self, register: Register) {
+        *self.lock_session() = Some(register);
+    }
+
+    pub fn clear_session(&self) {
+        self.lock_session().take();
+    }
+
+    /// Runs `f` on the open register, or fails with `locked`.
+    pub fn with_register<T>(&self, f: impl FnOnce(&mut Register) -> IpcResult<T>) -> IpcResult<T> {
+        let mut guard = self.lock_session();
+        let register = guard.as_mut().ok_or_else(IpcError::locked)?;
+        f(register)
+    }
+
+    // A panic inside a command must not leave the register unusable for the next one.
+    fn lock_session(&self) -> std::sync::MutexGuard<'_, Option<Register>> {
+        self.session
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

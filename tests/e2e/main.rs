@@ -1,4 +1,5 @@
 //! End-to-end tests: the real HoSo app, driven through tauri-driver + WebKitWebDriver.
 //! Run with `make e2e` (builds the app, starts Xvfb).
 
+mod cases;
 mod welcome;

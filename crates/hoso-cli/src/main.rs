@@ -1,15 +1,139 @@
-//! `hoso`: the HoSo register from the command line.
-use clap::Parser;
+//! `hoso`: the HoSo register from the command line: everything the app does, headless, for
+//! scripts, batch work, tests and benchmarks.
+//!
+//! Exit codes: 0 success; 2 authentication failure (wrong passphrase, unknown officer, wrong
+//! recovery key); 1 any other error, usage errors included. Errors go to stderr as
+//! `error: <message>`; with `--json`, results go to stdout as JSON.
+
+mod cmd;
+mod ctx;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::cmd::{init, keys, officer};
+use crate::ctx::Ctx;
 
 #[derive(Parser)]
 #[command(
     name = "hoso",
     version,
-    about = "HoSo: the register of Party inspection, supervision and discipline cases"
+    about = "HoSo: the register of Party inspection, supervision and discipline cases",
+    after_help = "Secrets for automation: HOSO_PASSPHRASE (unlocking; --passphrase-file takes \
+                  precedence), HOSO_NEW_PASSPHRASE (passwd, unlock, officer add), \
+                  HOSO_RECOVERY_KEY (unlock --recovery-key). Otherwise they are read from the \
+                  terminal without echo.\nExit status: 0 ok, 1 error, 2 authentication failed."
 )]
-struct Cli {}
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() -> anyhow::Result<()> {
-    let _cli = Cli::parse();
-    Ok(())
+#[derive(Args)]
+struct Global {
+    /// The register file [default: $HOSO_REGISTER, else the platform data directory]
+    #[arg(long, global = true, value_name = "PATH")]
+    register: Option<PathBuf>,
+    /// Login of the officer at work
+    #[arg(long, global = true, value_name = "LOGIN", env = "HOSO_OFFICER")]
+    officer: Option<String>,
+    /// Read the passphrase from this file (first line) instead of HOSO_PASSPHRASE or the terminal
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+    /// Print results as JSON on stdout
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new register for this office with its first officer (an administrator,
+    /// --officer) and print the recovery key once
+    Init(init::InitArgs),
+    /// Change the passphrase of --officer (new one from HOSO_NEW_PASSPHRASE or the terminal)
+    Passwd,
+    /// Reset the passphrase of --officer with the recovery key
+    Unlock(keys::UnlockArgs),
+    /// Officers of this office and their keys
+    #[command(subcommand)]
+    Officer(officer::OfficerCmd),
+    /// The hash-chained audit log: verify it, list entries
+    #[command(subcommand)]
+    Audit(cmd::audit::AuditCmd),
+    /// Create a demo register with realistic data (officer demo, passphrase demo)
+    Demo(cmd::demo::DemoArgs),
+    /// Offices (inspection committees): add, list
+    #[command(subcommand)]
+    Office(cmd::office::OfficeCmd),
+    /// Party members and organisations that cases are about
+    #[command(subcommand)]
+    Subject(cmd::subject::SubjectCmd),
+    /// Cases: add, list, show, set, transition, decide
+    #[command(subcommand)]
+    Case(cmd::case::CaseCmd),
+    /// Annual programmes and their items
+    #[command(subcommand)]
+    Plan(cmd::plan::PlanCmd),
+    /// Offices with planned or open work of the same kind on the same subject at the same time
+    Overlaps,
+    /// Subjects with an open denunciation or signs of violation and no inspection planned or open
+    Omissions,
+    /// Print the canonical hash of the shared domain state
+    Digest,
+    // Other command groups go here (one variant each), with one arm in `dispatch`.
+}
+
+fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Init(args) => init::run(ctx, args),
+        Command::Passwd => keys::passwd(ctx),
+        Command::Unlock(args) => keys::unlock(ctx, args),
+        Command::Officer(c) => officer::run(ctx, c),
+        Command::Audit(c) => cmd::audit::run(ctx, c),
+        Command::Demo(args) => cmd::demo::run(ctx, args),
+        Command::Office(c) => cmd::office::run(ctx, c),
+        Command::Subject(c) => cmd::subject::run(ctx, c),
+        Command::Case(c) => cmd::case::run(ctx, c),
+        Command::Plan(c) => cmd::plan::run(ctx, c),
+        Command::Overlaps => cmd::overlap::overlaps(ctx),
+        Command::Omissions => cmd::overlap::omissions(ctx),
+        Command::Digest => cmd::overlap::digest(ctx),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors; usage errors exit 1 (2 means authentication).
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let g = cli.global;
+    let mut ctx = Ctx::new(g.register, g.officer, g.passphrase_file, g.json);
+    match dispatch(&mut ctx, cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+/// 2 when the user failed to authenticate, 1 for everything else.
+fn exit_code(e: &anyhow::Error) -> u8 {
+    let auth = e
+        .chain()
+        .filter_map(|c| c.downcast_ref::<hoso_core::Error>())
+        .any(hoso_core::Error::is_authentication);
+    if auth { 2 } else { 1 }
 }

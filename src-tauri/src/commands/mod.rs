@@ -1,2 +1,4 @@
 //! IPC commands. Each is a few lines: lock state, call the core, map the error.
 pub mod app;
+pub mod cases;
+pub mod session;

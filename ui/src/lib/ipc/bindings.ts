@@ -6,6 +6,12 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
+	/**  Opens the register with the officer's passphrase and keeps the session until `lock`. */
+	unlock: (login: string, passphrase: string) => typedError<SignedIn, IpcError>(__TAURI_INVOKE("unlock", { login, passphrase })),
+	/**  Closes the register; its keys are dropped and zeroized. */
+	lock: () => typedError<null, IpcError>(__TAURI_INVOKE("lock")),
+	/**  Cases matching the filter, newest first (search folds diacritics and đ). */
+	listCases: (filter: CaseFilter) => typedError<CaseRow[], IpcError>(__TAURI_INVOKE("list_cases", { filter })),
 };
 
 /* Types */
@@ -16,12 +22,66 @@ export type AppInfo = {
 	register_exists: boolean,
 };
 
+/**
+ *  Filters of `case list`; `Default` lists everything, newest first. Omitted fields (over IPC)
+ *  mean "no filter".
+ */
+export type CaseFilter = {
+	search?: string | null,
+	kind?: CaseKind | null,
+	status?: CaseStatus | null,
+	office?: string | null,
+	year?: number | null,
+	subject?: string | null,
+	overdue?: boolean,
+	/**  Default 1000. */
+	limit?: number | null,
+};
+
+/**  Kinds of case (Party Statute art. 32 and the inspection regulation). */
+export type CaseKind = "inspection-on-signs" | "routine-supervision" | "thematic-supervision" | "inspection-work-audit" | "finance-inspection" | "asset-declaration-check" | "denunciation" | "discipline-appeal" | "discipline";
+
+/**  One line of a case list. */
+export type CaseRow = {
+	id: string,
+	number: string,
+	kind: CaseKind,
+	title: Text,
+	lead: string,
+	status: CaseStatus,
+	opened: string,
+	deadline: string | null,
+	overdue: boolean,
+	conflict: boolean,
+};
+
+/**  Workflow status: the main path chuẩn bị → tiến hành → kết thúc, then four side states. */
+export type CaseStatus = "received" | "classified" | "preparing" | "decided" | "announced" | "verifying" | "report-drafted" | "committee-review" | "concluded" | "disciplined" | "proposed-upward" | "notified" | "follow-up" | "archived" | "extended" | "deferred" | "transferred" | "withdrawn";
+
 export type IpcError = {
 	/**  Stable kebab-case code: the core's error codes plus the shell's own (`locked`, `internal`). */
 	code: string,
 	/**  Technical detail in English, for the "details" disclosure and the log. */
 	detail: string,
 };
+
+/**  An officer's role in the register. */
+export type Role = "administrator" | "committee-leader" | "inspector" | "letters-clerk" | "viewer";
+
+/**  The signed-in officer and their office, by name. */
+export type SignedIn = {
+	login: string,
+	officer_name: Text,
+	role: Role,
+	office_code: string,
+	office_name: Text,
+};
+
+/**
+ *  A string known to be in Unicode NFC. The only way in is through normalisation, so text typed
+ *  decomposed (NFD, as some input methods send it) and precomposed compare equal everywhere.
+ */
+export type Text = string;
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

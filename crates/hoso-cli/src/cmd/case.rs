@@ -1,0 +1,573 @@
+//! `hoso case add|list|show|set|transition|decide|link|unlink|denouncer|finding` (helper D).
+
+use clap::Subcommand;
+use hoso_core::Text;
+use hoso_core::model::{
+    Appeal, AppealOutcome, CaseKind, CaseOrigin, CaseStatus, DisciplineForm, Finding,
+};
+use hoso_core::register::{CaseLink, NewCase, NewDecision};
+use hoso_core::search::CaseFilter;
+
+use crate::ctx::Ctx;
+
+use super::util::{Register, code, date, opt_code, opt_date, print_json};
+
+#[derive(Subcommand, Debug)]
+pub enum CaseCmd {
+    /// Open a case; prints its id and number
+    Add {
+        /// inspection-on-signs, routine-supervision, thematic-supervision, inspection-work-audit,
+        /// finance-inspection, asset-declaration-check, denunciation, discipline-appeal, discipline
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        title: String,
+        /// Lead office code
+        #[arg(long)]
+        lead: String,
+        /// Coordinating office: CODE or CODE:reason (repeatable)
+        #[arg(long = "coordinator")]
+        coordinators: Vec<String>,
+        /// Subject id (repeatable)
+        #[arg(long = "subject")]
+        subjects: Vec<String>,
+        /// YYYY-MM-DD (default: today)
+        #[arg(long)]
+        opened: Option<String>,
+        #[arg(long)]
+        summary: Option<String>,
+        /// annual-plan | ad-hoc | from-denunciation | assigned-from-above | found-by-supervision
+        #[arg(long)]
+        origin: Option<String>,
+        /// Officer login on the inspection team (repeatable)
+        #[arg(long = "team")]
+        team: Vec<String>,
+    },
+    /// List cases, newest first
+    List {
+        /// Words to find (without diacritics is fine: "dang uy tinh")
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        /// Lead or coordinating office (including offices merged into it)
+        #[arg(long)]
+        office: Option<String>,
+        #[arg(long)]
+        year: Option<i32>,
+        /// Subject id
+        #[arg(long)]
+        subject: Option<String>,
+        /// Only open cases past their deadline
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long, default_value_t = 1000)]
+        limit: u32,
+    },
+    /// Show a case by id or number
+    Show { case: String },
+    /// Set a field: title, summary, origin, lead, opened, deadline
+    Set {
+        case: String,
+        field: String,
+        value: String,
+    },
+    /// Move a case to another status of the workflow
+    Transition {
+        case: String,
+        status: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// YYYY-MM-DD (default: today)
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Record a discipline decision on one of the case's subjects
+    Decide {
+        case: String,
+        /// reprimand | warning | removal-from-post | expulsion | dissolution
+        #[arg(long)]
+        form: String,
+        #[arg(long)]
+        subject: String,
+        /// Date of the decision, YYYY-MM-DD
+        #[arg(long)]
+        date: String,
+        /// Date of the violation (limitation period), YYYY-MM-DD
+        #[arg(long)]
+        violation_date: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Add a subject, a coordinating office (CODE or CODE:reason) or a team member to a case
+    Link {
+        case: String,
+        #[arg(long, group = "link")]
+        subject: Option<String>,
+        #[arg(long, group = "link")]
+        coordinator: Option<String>,
+        #[arg(long, group = "link")]
+        team: Option<String>,
+    },
+    /// Remove a subject, coordinating office or team member from a case
+    Unlink {
+        case: String,
+        #[arg(long, group = "unlink")]
+        subject: Option<String>,
+        #[arg(long, group = "unlink")]
+        coordinator: Option<String>,
+        #[arg(long, group = "unlink")]
+        team: Option<String>,
+    },
+    /// Show the denouncer's identity (confidential: needs denouncer.read, every read is audited);
+    /// with --name, record or correct it instead (denouncer.write)
+    Denouncer {
+        case: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, requires = "name")]
+        address: Option<String>,
+        #[arg(long, requires = "name")]
+        contact: Option<String>,
+    },
+    /// Record an appeal against a discipline decision, or with --outcome its resolution
+    Appeal {
+        case: String,
+        #[arg(long)]
+        subject: String,
+        /// Date the appeal was filed, YYYY-MM-DD
+        #[arg(long)]
+        filed: String,
+        /// Date the subject received the decision, YYYY-MM-DD
+        #[arg(long)]
+        received: String,
+        /// uphold | increase | reduce | annul
+        #[arg(long)]
+        outcome: Option<String>,
+        /// The new form when the outcome is increase or reduce
+        #[arg(long)]
+        new_form: Option<String>,
+    },
+    /// Attach a file to a case (stored encrypted in the register; default limit 50 MB)
+    Attach {
+        case: String,
+        file: std::path::PathBuf,
+        /// Name to show (default: the file name)
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, default_value = "")]
+        media_type: String,
+    },
+    /// Write one of a case's documents (by its BLAKE3 hash) to a file
+    Document {
+        case: String,
+        blake3: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Record a finding about a subject (--violated: a violation or signs of one)
+    Finding {
+        case: String,
+        #[arg(long)]
+        subject: String,
+        #[arg(long)]
+        violated: bool,
+        #[arg(long)]
+        text: String,
+    },
+}
+
+/// `CODE` or `CODE:reason`.
+fn coordinator(c: &str) -> (String, Text) {
+    match c.split_once(':') {
+        Some((code, reason)) => (code.trim().to_string(), Text::new(reason.trim())),
+        None => (c.trim().to_string(), Text::default()),
+    }
+}
+
+fn link_of(
+    subject: Option<String>,
+    coord: Option<String>,
+    team: Option<String>,
+) -> anyhow::Result<CaseLink> {
+    match (subject, coord, team) {
+        (Some(s), None, None) => Ok(CaseLink::Subject(s)),
+        (None, Some(c), None) => {
+            let (code, reason) = coordinator(&c);
+            Ok(CaseLink::Coordinator(code, reason))
+        }
+        (None, None, Some(t)) => Ok(CaseLink::Team(t)),
+        _ => anyhow::bail!("give one of --subject, --coordinator or --team"),
+    }
+}
+
+pub fn run(ctx: &mut Ctx, cmd: CaseCmd) -> anyhow::Result<()> {
+    let json = ctx.json;
+    exec(ctx.register()?, json, cmd)
+}
+
+fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
+    match cmd {
+        CaseCmd::Add {
+            kind,
+            title,
+            lead,
+            coordinators,
+            subjects,
+            opened,
+            summary,
+            origin,
+            team,
+        } => {
+            let coordinators = coordinators
+                .iter()
+                .map(|c| coordinator(c))
+                .collect::<Vec<_>>();
+            let created = reg.add_case(NewCase {
+                kind: code::<CaseKind>(&kind)?,
+                title: title.into(),
+                lead,
+                coordinators,
+                subjects,
+                origin: opt_code::<CaseOrigin>(origin.as_deref())?,
+                opened: opt_date("opened", opened.as_deref())?,
+                summary: summary.map(Text::new).unwrap_or_default(),
+                team,
+            })?;
+            if json {
+                print_json(&created)
+            } else {
+                println!("{} {}", created.id, created.number);
+                Ok(())
+            }
+        }
+        CaseCmd::List {
+            search,
+            kind,
+            status,
+            office,
+            year,
+            subject,
+            overdue,
+            limit,
+        } => {
+            let rows = reg.list_cases(&CaseFilter {
+                search,
+                kind: opt_code::<CaseKind>(kind.as_deref())?,
+                status: opt_code::<CaseStatus>(status.as_deref())?,
+                office,
+                year,
+                subject,
+                overdue,
+                limit: Some(limit),
+                today: None,
+            })?;
+            if json {
+                return print_json(&rows);
+            }
+            for r in rows {
+                let deadline = r
+                    .deadline
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".into());
+                let flags = format!(
+                    "{}{}",
+                    if r.overdue { " OVERDUE" } else { "" },
+                    if r.conflict { " CONFLICT" } else { "" }
+                );
+                println!(
+                    "{:<14} {:<17} {:<24} {} {:<10} {:<5} {}{flags}",
+                    r.number,
+                    r.status.code(),
+                    r.kind.code(),
+                    r.opened,
+                    deadline,
+                    r.lead,
+                    r.title
+                );
+            }
+            Ok(())
+        }
+        CaseCmd::Show { case } => {
+            let d = reg.case_detail(&case)?;
+            if json {
+                return print_json(&d);
+            }
+            let c = &d.case;
+            println!("{}  {}", c.number, c.title);
+            println!("id:          {}", c.id);
+            println!("kind:        {} ({})", c.kind, c.kind.label_vi());
+            println!(
+                "status:      {} ({}){}",
+                c.status,
+                c.status.label_vi(),
+                c.resume_status
+                    .map(|r| format!(", paused at {r}"))
+                    .unwrap_or_default()
+            );
+            println!("origin:      {}", c.origin);
+            println!("lead:        {}", c.lead);
+            for co in &c.coordinators {
+                println!(
+                    "coordinator: {}{}",
+                    co.office,
+                    if co.reason.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {}", co.reason)
+                    }
+                );
+            }
+            println!("opened:      {}", c.opened);
+            println!(
+                "deadline:    {}{}{}",
+                c.deadline
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                if c.extensions > 0 {
+                    format!(" (extended {}×)", c.extensions)
+                } else {
+                    String::new()
+                },
+                if d.overdue { " OVERDUE" } else { "" }
+            );
+            if let Some(closed) = c.closed {
+                println!("closed:      {closed}");
+            }
+            if !c.summary.is_empty() {
+                println!("summary:     {}", c.summary);
+            }
+            for s in &d.subject_details {
+                println!("subject:     {} {} ({})", s.id, s.name, s.kind);
+            }
+            if !d.team.is_empty() {
+                println!("team:        {}", d.team.join(", "));
+            }
+            if !c.conflicts.is_empty() {
+                println!("CONFLICT in: {}", c.conflicts.join(", "));
+            }
+            let next: Vec<&str> = d.allowed_transitions.iter().map(|s| s.code()).collect();
+            println!(
+                "next:        {}",
+                if next.is_empty() {
+                    "-".to_string()
+                } else {
+                    next.join(", ")
+                }
+            );
+            for dec in &d.decisions {
+                println!("decision:    {} {} {}", dec.date, dec.subject, dec.form);
+            }
+            for t in &d.timeline {
+                let moved = match (t.from, t.to) {
+                    (Some(f), Some(to)) => format!("{f} → {to}"),
+                    (None, Some(to)) => to.to_string(),
+                    _ => t.kind.to_string(),
+                };
+                println!(
+                    "  {} {:<10} {}{}",
+                    t.date,
+                    t.author,
+                    moved,
+                    if t.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", t.note)
+                    }
+                );
+            }
+            Ok(())
+        }
+        CaseCmd::Set { case, field, value } => {
+            let c = reg.set_case_field(&case, &field, &value)?;
+            if json {
+                print_json(&c)
+            } else {
+                println!("{} {field} set", c.number);
+                Ok(())
+            }
+        }
+        CaseCmd::Transition {
+            case,
+            status,
+            note,
+            date,
+        } => {
+            let to = code::<CaseStatus>(&status)?;
+            let c = reg.transition(
+                &case,
+                to,
+                note.map(Text::new),
+                opt_date("date", date.as_deref())?,
+            )?;
+            if json {
+                print_json(&c)
+            } else {
+                println!("{} {}", c.number, c.status);
+                Ok(())
+            }
+        }
+        CaseCmd::Decide {
+            case,
+            form,
+            subject,
+            date: d,
+            violation_date,
+            note,
+        } => {
+            let dec = reg.decide(
+                &case,
+                NewDecision {
+                    subject,
+                    form: code::<DisciplineForm>(&form)?,
+                    date: date("date", &d)?,
+                    violation_date: opt_date("violation-date", violation_date.as_deref())?,
+                    note: note.map(Text::new).unwrap_or_default(),
+                },
+            )?;
+            if json {
+                print_json(&dec)
+            } else {
+                println!("{} {} {}", dec.date, dec.subject, dec.form);
+                Ok(())
+            }
+        }
+        CaseCmd::Link {
+            case,
+            subject,
+            coordinator,
+            team,
+        } => {
+            reg.link(&case, link_of(subject, coordinator, team)?)?;
+            println!("linked");
+            Ok(())
+        }
+        CaseCmd::Unlink {
+            case,
+            subject,
+            coordinator,
+            team,
+        } => {
+            reg.unlink(&case, link_of(subject, coordinator, team)?)?;
+            println!("unlinked");
+            Ok(())
+        }
+        CaseCmd::Denouncer {
+            case,
+            name: Some(name),
+            address,
+            contact,
+        } => {
+            reg.set_denouncer(
+                &case,
+                name.into(),
+                address.map(Text::new),
+                contact.map(Text::new),
+            )?;
+            println!("denouncer recorded");
+            Ok(())
+        }
+        CaseCmd::Denouncer {
+            case, name: None, ..
+        } => {
+            let d = reg.denouncer(&case)?;
+            if json {
+                return print_json(&d);
+            }
+            match d {
+                None => println!("no denouncer recorded"),
+                Some(d) => {
+                    println!("name:    {}", d.name);
+                    if let Some(a) = d.address {
+                        println!("address: {a}");
+                    }
+                    if let Some(c) = d.contact {
+                        println!("contact: {c}");
+                    }
+                }
+            }
+            Ok(())
+        }
+        CaseCmd::Appeal {
+            case,
+            subject,
+            filed,
+            received,
+            outcome,
+            new_form,
+        } => {
+            let a = reg.record_appeal(
+                &case,
+                Appeal {
+                    subject,
+                    filed: date("filed", &filed)?,
+                    decision_received: date("received", &received)?,
+                    outcome: opt_code::<AppealOutcome>(outcome.as_deref())?,
+                    new_form: opt_code::<DisciplineForm>(new_form.as_deref())?,
+                },
+            )?;
+            if json {
+                print_json(&a)
+            } else {
+                println!("appeal recorded");
+                Ok(())
+            }
+        }
+        CaseCmd::Attach {
+            case,
+            file,
+            name,
+            media_type,
+        } => {
+            let content = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
+            let name = name.unwrap_or_else(|| {
+                file.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+            let meta = reg.attach_document(&case, &Text::new(name), &media_type, &content)?;
+            if json {
+                print_json(&meta)
+            } else {
+                println!("{} {}", meta.blake3, meta.name);
+                Ok(())
+            }
+        }
+        CaseCmd::Document { case, blake3, out } => {
+            let content = reg.document_content(&case, &blake3)?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "the contents of document {blake3} have not arrived in this register yet"
+                )
+            })?;
+            std::fs::write(&out, content)
+                .map_err(|e| anyhow::anyhow!("writing {}: {e}", out.display()))?;
+            Ok(())
+        }
+        CaseCmd::Finding {
+            case,
+            subject,
+            violated,
+            text,
+        } => {
+            let f = reg.record_finding(
+                &case,
+                Finding {
+                    subject,
+                    category: None,
+                    violated,
+                    violation_date: None,
+                    text: text.into(),
+                },
+            )?;
+            if json {
+                print_json(&f)
+            } else {
+                println!("finding recorded");
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! One module per command group. Each has a clap `Subcommand` (or `Args`) type and a `run`
+//! function; main.rs holds the `Command` enum and the dispatch. To add a group: a `pub mod`
+//! line here, a variant in `main.rs`'s `Command`, one arm in `dispatch`.
+
+// Helper A: set-up and keys.
+pub mod init;
+pub mod keys;
+pub mod officer;
+
+// Helper R: audit log and demo register.
+pub mod audit;
+pub mod demo;
+
+// Helper D: the domain register.
+pub mod case;
+pub mod office;
+pub mod overlap;
+pub mod plan;
+pub mod subject;
+pub mod util;

@@ -1,0 +1,274 @@
+//! The payload's plaintext (before zstd): a stream of segments, each the ops of one transaction
+//! on one scope unit, signed by the office that wrote them, so a relayed bundle still proves who
+//! wrote each change. Framing (integers big-endian):
+//!
+//! ```text
+//! "HOSOSEG1"                                   magic, 8 bytes
+//! repeated:  0x01  u8 origin_len  origin        office code (ASCII)
+//!                  u32 json_len   json          the segment JSON (signed bytes)
+//!                  u16 sig_len    minisig       the origin's .minisig text over `json`
+//! end:       0x00                               then end of stream
+//! ```
+
+use std::io::{self, Read, Write};
+
+use hoso_crypto::{PublicKey, SigningKey};
+use serde::{Deserialize, Serialize};
+
+use super::container::{Fault, io_to_error};
+use super::manifest::check_office_code;
+use crate::error::{Error, Result};
+use crate::oplog::{Op, ScopeUnit};
+
+const MAGIC: &[u8; 8] = b"HOSOSEG1";
+const TAG_SEGMENT: u8 = 1;
+const TAG_END: u8 = 0;
+const MAX_SIG: u16 = 4096;
+
+/// One signed unit: the ops of one transaction (`txn`) of `origin` on one scope unit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub origin: String,
+    pub txn: u64,
+    pub scope: ScopeUnit,
+    pub ops: Vec<Op>,
+}
+
+impl Segment {
+    /// A segment may only carry ops of its own origin, transaction and scope unit.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if self.ops.is_empty() {
+            return Err("the segment holds no operation".into());
+        }
+        for op in &self.ops {
+            if op.id.origin != self.origin {
+                return Err(format!(
+                    "operation {}:{} was written by another office",
+                    op.id.origin, op.id.seq
+                ));
+            }
+            if op.txn != self.txn || op.scope != self.scope {
+                return Err(format!(
+                    "operation {}:{} belongs to another transaction or scope",
+                    op.id.origin, op.id.seq
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn comment(origin: &str) -> String {
+        format!("hoso-segment format=1 origin={origin}")
+    }
+}
+
+/// Writes the segment stream into any writer (the bundle's zstd + age pipeline).
+pub struct SegmentWriter<W: Write> {
+    out: W,
+    count: u64,
+}
+
+impl<W: Write> SegmentWriter<W> {
+    pub fn new(mut out: W) -> Result<Self> {
+        out.write_all(MAGIC).map_err(write_err)?;
+        Ok(SegmentWriter { out, count: 0 })
+    }
+
+    /// Signs `segment` with the origin's key (this office writing its own changes) and appends it.
+    pub fn push(&mut self, key: &SigningKey, segment: &Segment) -> Result<()> {
+        check_office_code("segment origin", &segment.origin)?;
+        segment.check().map_err(|r| Error::invalid("segment", r))?;
+        let json = serde_json::to_vec(segment).expect("segment serialises");
+        let sig = key
+            .sign(&json, &Segment::comment(&segment.origin))
+            .map_err(|e| Error::invalid("segment", e.to_string()))?;
+        self.push_signed(&segment.origin, &json, &sig)
+    }
+
+    /// Appends an already signed segment verbatim (relaying another office's changes).
+    pub fn push_signed(&mut self, origin: &str, json: &[u8], minisig: &str) -> Result<()> {
+        check_office_code("segment origin", origin)?;
+        let json_len = u32::try_from(json.len())
+            .map_err(|_| Error::invalid("segment", "a segment larger than 4 GiB"))?;
+        let sig_len = u16::try_from(minisig.len())
+            .ok()
+            .filter(|&l| l <= MAX_SIG)
+            .ok_or_else(|| Error::invalid("segment", "signature text too long"))?;
+        let w = &mut self.out;
+        (|| -> io::Result<()> {
+            w.write_all(&[TAG_SEGMENT, origin.len() as u8])?;
+            w.write_all(origin.as_bytes())?;
+            w.write_all(&json_len.to_be_bytes())?;
+            w.write_all(json)?;
+            w.write_all(&sig_len.to_be_bytes())?;
+            w.write_all(minisig.as_bytes())
+        })()
+        .map_err(write_err)?;
+        self.count += 1;
+        Ok(())
+    }
+
+    pub fn segments_written(&self) -> u64 {
+        self.count
+    }
+
+    /// Writes the end marker (a stream without it reads as truncated) and returns the writer.
+    pub fn finish(mut self) -> Result<W> {
+        self.out.write_all(&[TAG_END]).map_err(write_err)?;
+        Ok(self.out)
+    }
+}
+
+fn write_err(e: io::Error) -> Error {
+    Error::BundleIo(e.to_string())
+}
+
+/// A segment whose origin signature verified; `json` are the signed bytes (forward them
+/// verbatim with `SegmentWriter::push_signed`, with `minisig`).
+#[derive(Clone, Debug)]
+pub struct VerifiedSegment {
+    pub origin: String,
+    pub json: Vec<u8>,
+    pub minisig: String,
+    pub segment: Segment,
+}
+
+/// Reads and verifies segments one at a time (bounded memory: one segment).
+pub struct SegmentReader<R: Read> {
+    input: R,
+    max_segment: u32,
+    done: bool,
+}
+
+impl<R: Read> SegmentReader<R> {
+    pub fn new(mut input: R, max_segment: u32) -> Result<Self> {
+        let mut magic = [0u8; 8];
+        read_exact(&mut input, &mut magic)?;
+        if &magic != MAGIC {
+            return Err(malformed("the payload is not a HoSo segment stream"));
+        }
+        Ok(SegmentReader {
+            input,
+            max_segment,
+            done: false,
+        })
+    }
+
+    /// The next segment, verified with `key_of(origin)` (the origin's signing key as the trust
+    /// roster knows it; `None` = unknown office). `Ok(None)` after the end marker, once the
+    /// stream is confirmed to end there.
+    pub fn next_segment(
+        &mut self,
+        key_of: &dyn Fn(&str) -> Option<PublicKey>,
+    ) -> Result<Option<VerifiedSegment>> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut tag = [0u8; 1];
+        read_exact(&mut self.input, &mut tag)?;
+        match tag[0] {
+            TAG_END => {
+                // Trailing bytes after the end marker mean a damaged or spliced stream.
+                let mut extra = [0u8; 1];
+                let n = read_some(&mut self.input, &mut extra)?;
+                if n != 0 {
+                    return Err(malformed("data after the end of the segment stream"));
+                }
+                self.done = true;
+                return Ok(None);
+            }
+            TAG_SEGMENT => {}
+            _ => return Err(malformed("unknown record in the segment stream")),
+        }
+        let mut len = [0u8; 1];
+        read_exact(&mut self.input, &mut len)?;
+        let mut origin = vec![0u8; len[0] as usize];
+        read_exact(&mut self.input, &mut origin)?;
+        let origin = String::from_utf8(origin)
+            .ok()
+            .filter(|o| check_office_code("origin", o).is_ok())
+            .ok_or_else(|| malformed("a segment names an invalid office code"))?;
+        let mut len4 = [0u8; 4];
+        read_exact(&mut self.input, &mut len4)?;
+        let json_len = u32::from_be_bytes(len4);
+        if json_len > self.max_segment {
+            return Err(Error::BundleTooLarge {
+                what: format!("a change set from office {origin}"),
+                limit: self.max_segment.into(),
+            });
+        }
+        // Grows as bytes arrive: a lying length cannot make us allocate up front.
+        let mut json = Vec::new();
+        (&mut self.input)
+            .take(json_len.into())
+            .read_to_end(&mut json)
+            .map_err(io_to_error)?;
+        if json.len() != json_len as usize {
+            return Err(malformed(
+                "the payload ends in the middle of a segment (truncated)",
+            ));
+        }
+        let mut len2 = [0u8; 2];
+        read_exact(&mut self.input, &mut len2)?;
+        let sig_len = u16::from_be_bytes(len2);
+        if sig_len > MAX_SIG {
+            return Err(malformed("a segment signature is too long"));
+        }
+        let mut sig = vec![0u8; sig_len as usize];
+        read_exact(&mut self.input, &mut sig)?;
+        let seg_err = |reason: String| Error::SegmentSignature {
+            origin: origin.clone(),
+            reason,
+        };
+        let minisig = String::from_utf8(sig).map_err(|_| seg_err("malformed signature".into()))?;
+        let key = key_of(&origin)
+            .ok_or_else(|| seg_err("no signing key is known for this office".into()))?;
+        let comment = key
+            .verify(&json, &minisig)
+            .map_err(|e| seg_err(e.to_string()))?;
+        if comment.as_str() != Segment::comment(&origin) {
+            return Err(seg_err("the signature was made for another office".into()));
+        }
+        let segment: Segment = serde_json::from_slice(&json)
+            .map_err(|e| malformed(&format!("a signed segment is not valid: {e}")))?;
+        if segment.origin != origin {
+            return Err(seg_err(format!(
+                "the segment claims office {} inside",
+                segment.origin
+            )));
+        }
+        segment.check().map_err(|r| malformed(&r))?;
+        Ok(Some(VerifiedSegment {
+            origin,
+            json,
+            minisig,
+            segment,
+        }))
+    }
+}
+
+fn malformed(reason: &str) -> Error {
+    Error::BundleMalformed {
+        reason: reason.to_string(),
+    }
+}
+
+fn read_exact(r: &mut impl Read, buf: &mut [u8]) -> Result<()> {
+    r.read_exact(buf).map_err(|e| {
+        if e.kind() == io::ErrorKind::UnexpectedEof && Fault::of(&e).is_none() {
+            malformed("the payload ends in the middle of a segment (truncated)")
+        } else {
+            io_to_error(e)
+        }
+    })
+}
+
+fn read_some(r: &mut impl Read, buf: &mut [u8]) -> Result<usize> {
+    loop {
+        match r.read(buf) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_to_error(e)),
+        }
+    }
+}

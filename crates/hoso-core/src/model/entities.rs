@@ -1,0 +1,304 @@
+//! Entity structs of the register: what a read of the merged state returns. All free text is
+//! `Text` (NFC); office codes and ids are plain ASCII strings validated on the way in.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::enums::*;
+use crate::error::{Error, Result};
+use crate::text::Text;
+
+/// An inspection committee. Offices are data: the 2025 merger closes the old offices
+/// (`valid_to`) and opens new ones whose `predecessors` name them; old cases keep their office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Office {
+    pub code: String,
+    pub name: Text,
+    pub kind: OfficeKind,
+    pub parent: Option<String>,
+    pub predecessors: Vec<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl Office {
+    /// In force on `date` (validity bounds inclusive of `valid_from`, exclusive of `valid_to`).
+    pub fn valid_on(&self, date: NaiveDate) -> bool {
+        self.valid_from.is_none_or(|f| f <= date) && self.valid_to.is_none_or(|t| date < t)
+    }
+}
+
+/// Office codes are short upper-case ASCII (`HN`, `QTR`, `TW`): they start every case number, so
+/// no dashes. Lower-case input is accepted and upper-cased.
+pub fn normalise_office_code(code: &str) -> Result<String> {
+    let c = code.trim().to_ascii_uppercase();
+    if c.is_empty()
+        || c.len() > 12
+        || !c
+            .chars()
+            .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit())
+    {
+        return Err(Error::invalid(
+            "office code",
+            format!(
+                "'{}' must be 1-12 letters A-Z or digits (no dashes or diacritics)",
+                code.trim()
+            ),
+        ));
+    }
+    Ok(c)
+}
+
+/// An officer of this office (a user of the register).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Officer {
+    pub login: String,
+    pub name: Text,
+    /// Role code as defined by `access` (administrator, committee-leader, inspector, …).
+    pub role: String,
+    pub office: String,
+}
+
+/// Logins are ASCII identifiers (they name key slots and audit entries); kept as typed so they
+/// match the store's key slots exactly.
+pub fn normalise_login(login: &str) -> Result<String> {
+    let l = login.trim().to_string();
+    if l.is_empty()
+        || l.len() > 64
+        || !l
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err(Error::invalid(
+            "login",
+            format!(
+                "'{}' must be 1-64 characters A-Z, a-z, 0-9, '.', '_' or '-'",
+                login.trim()
+            ),
+        ));
+    }
+    Ok(l)
+}
+
+/// A Party member or Party organisation that cases are about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    pub id: String,
+    pub kind: SubjectKind,
+    pub name: Text,
+    pub birth_year: Option<i32>,
+    /// The organisation / unit the member belongs to, or the parent organisation.
+    pub unit: Option<Text>,
+    /// Post held (members only); removal from post needs one.
+    pub post: Option<Text>,
+    /// Members only.
+    pub membership: Option<MembershipStatus>,
+    pub authority: Option<ManagementAuthority>,
+}
+
+/// A coordinating office with the reason it takes part (every case states it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coordinator {
+    pub office: String,
+    pub reason: Text,
+}
+
+/// A case: one inspection, supervision, denunciation, appeal or discipline matter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: String,
+    /// `<OFFICE>-<YEAR>-<SEQ>`, numbered by the office that registered the case.
+    pub number: String,
+    pub kind: CaseKind,
+    pub title: Text,
+    pub summary: Text,
+    pub origin: CaseOrigin,
+    pub lead: String,
+    pub coordinators: Vec<Coordinator>,
+    pub subjects: Vec<String>,
+    pub categories: Vec<String>,
+    pub status: CaseStatus,
+    /// The main status an extended/deferred case paused.
+    pub resume_status: Option<CaseStatus>,
+    pub opened: NaiveDate,
+    pub deadline: Option<NaiveDate>,
+    pub extensions: u32,
+    pub closed: Option<NaiveDate>,
+    /// Fields with concurrent writes from different offices (an officer resolves them).
+    pub conflicts: Vec<String>,
+}
+
+/// The letter behind a denunciation case (the accused are the case's subjects).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Denunciation {
+    pub case_id: String,
+    pub letter: LetterKind,
+    pub received: NaiveDate,
+    pub content: Text,
+}
+
+/// The denouncer's identity: kept apart from the case, readable only with `denouncer.read` on
+/// that case, synced only to the case's lead office.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Denouncer {
+    pub case_id: String,
+    pub name: Text,
+    pub address: Option<Text>,
+    pub contact: Option<Text>,
+}
+
+impl std::fmt::Debug for Denouncer {
+    // Confidential: never in logs or panics.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Denouncer {{ case_id: {:?}, .. }}", self.case_id)
+    }
+}
+
+/// A violation (or its absence) found about one subject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub subject: String,
+    /// Content category code (rules' category list).
+    pub category: Option<String>,
+    pub violated: bool,
+    pub violation_date: Option<NaiveDate>,
+    pub text: Text,
+}
+
+/// A discipline decision on one subject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisciplineDecision {
+    pub subject: String,
+    pub form: DisciplineForm,
+    pub date: NaiveDate,
+    pub violation_date: Option<NaiveDate>,
+    pub note: Text,
+}
+
+/// An appeal against a discipline decision, and its outcome once resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appeal {
+    pub subject: String,
+    pub filed: NaiveDate,
+    pub decision_received: NaiveDate,
+    pub outcome: Option<AppealOutcome>,
+    pub new_form: Option<DisciplineForm>,
+}
+
+/// One line of a case's history (append-only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub kind: TimelineKind,
+    pub date: NaiveDate,
+    pub author: String,
+    pub from: Option<CaseStatus>,
+    pub to: Option<CaseStatus>,
+    pub note: Text,
+}
+
+/// Metadata of an attachment (content stored encrypted in the register, addressed by BLAKE3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentMeta {
+    pub blake3: String,
+    pub name: Text,
+    pub media_type: String,
+    pub size: u64,
+    pub added: NaiveDate,
+}
+
+/// An annual programme of one office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub id: String,
+    pub office: String,
+    pub year: i32,
+    pub title: Text,
+    pub items: Vec<PlanItem>,
+}
+
+/// One planned inspection or supervision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanItem {
+    pub id: String,
+    pub subject: String,
+    pub kind: CaseKind,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub lead: String,
+    pub coordinators: Vec<String>,
+    pub note: Text,
+}
+
+/// Parses `YYYY-MM-DD`; the error names the field and the expected format.
+pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::invalid(
+            field,
+            format!("'{}' is not a date in the form YYYY-MM-DD", s.trim()),
+        )
+    })
+}
+
+/// Case number of the `seq`-th case registered by `office` in `year`.
+pub fn case_number(office: &str, year: i32, seq: u32) -> String {
+    format!("{office}-{year}-{seq:04}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn office_codes_are_normalised_and_validated() {
+        assert_eq!(normalise_office_code(" qtr ").unwrap(), "QTR");
+        assert!(normalise_office_code("HN-1").is_err());
+        assert!(normalise_office_code("ĐN").is_err());
+        assert!(normalise_office_code("").is_err());
+    }
+
+    #[test]
+    fn dates_are_strict() {
+        assert_eq!(
+            parse_date("opened", "2026-02-28").unwrap().to_string(),
+            "2026-02-28"
+        );
+        let e = parse_date("opened", "2026-02-30").unwrap_err().to_string();
+        assert!(
+            e.contains("opened") && e.contains("2026-02-30") && e.contains("YYYY-MM-DD"),
+            "{e}"
+        );
+        assert!(parse_date("opened", "28/02/2026").is_err());
+    }
+
+    #[test]
+    fn case_numbers_are_zero_padded() {
+        assert_eq!(case_number("HN", 2026, 42), "HN-2026-0042");
+    }
+
+    #[test]
+    fn validity_is_half_open() {
+        let d = |s| parse_date("d", s).unwrap();
+        let o = Office {
+            code: "QB".into(),
+            name: "Quảng Bình".into(),
+            kind: OfficeKind::Province,
+            parent: None,
+            predecessors: vec![],
+            valid_from: None,
+            valid_to: Some(d("2025-07-01")),
+        };
+        assert!(o.valid_on(d("2025-06-30")));
+        assert!(!o.valid_on(d("2025-07-01")));
+    }
+
+    #[test]
+    fn denouncer_debug_hides_identity() {
+        let d = Denouncer {
+            case_id: "c1".into(),
+            name: "Trần Thị Bí Mật".into(),
+            address: None,
+            contact: None,
+        };
+        assert!(!format!("{d:?}").contains("Bí Mật"));
+    }
+}

@@ -1,0 +1,714 @@
+//! Cases: opening, editing, the workflow, discipline decisions.
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::offices::require_office_on;
+use super::project::{case_log, case_ref, case_team, db, read_case, read_officer, read_subject};
+use super::{Register, audit, new_id, today};
+use crate::access::{self, Permission, Role};
+use crate::error::{Error, Result};
+use crate::model::workflow::{self, check_transition, resume_after};
+use crate::model::*;
+use crate::oplog::ScopeUnit;
+use crate::text::Text;
+
+/// A case to open.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub kind: CaseKind,
+    pub title: Text,
+    pub lead: String,
+    /// Coordinating offices with the reason each takes part (may be empty text).
+    pub coordinators: Vec<(String, Text)>,
+    pub subjects: Vec<String>,
+    /// Default: from a denunciation for denunciation cases, ad hoc otherwise.
+    pub origin: Option<CaseOrigin>,
+    /// Default: today.
+    pub opened: Option<NaiveDate>,
+    pub summary: Text,
+    /// Officers of this office assigned to the case (an inspector who opens a case is added).
+    pub team: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseCreated {
+    pub id: String,
+    pub number: String,
+}
+
+/// A discipline decision to record on a case.
+#[derive(Debug, Clone)]
+pub struct NewDecision {
+    pub subject: String,
+    pub form: DisciplineForm,
+    pub date: NaiveDate,
+    /// When the violation was committed: the limitation period runs from it.
+    pub violation_date: Option<NaiveDate>,
+    pub note: Text,
+}
+
+/// Everything `case show` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub case: Case,
+    pub subject_details: Vec<Subject>,
+    pub team: Vec<String>,
+    pub overdue: bool,
+    pub allowed_transitions: Vec<CaseStatus>,
+    pub timeline: Vec<TimelineEntry>,
+    pub decisions: Vec<DisciplineDecision>,
+    pub findings: Vec<Finding>,
+    pub appeals: Vec<Appeal>,
+    pub documents: Vec<DocumentMeta>,
+}
+
+fn scope(id: &str) -> ScopeUnit {
+    ScopeUnit::new(format!("case:{id}"))
+}
+
+/// Default time limit in working days for kinds that have one by rule; `None` = set by the
+/// inspection decision (entered with `case set ID deadline`).
+fn deadline_for(
+    conn: &rusqlite::Connection,
+    kind: CaseKind,
+    central: bool,
+    opened: NaiveDate,
+) -> Result<Option<NaiveDate>> {
+    super::rules_bridge::case_deadline(conn, kind, central, opened)
+}
+
+/// The deadline after one more extension, or an error if the rules allow no more.
+fn extended_deadline(
+    conn: &rusqlite::Connection,
+    kind: CaseKind,
+    central: bool,
+    opened: NaiveDate,
+    deadline: Option<NaiveDate>,
+    extensions: u32,
+) -> Result<Option<NaiveDate>> {
+    super::rules_bridge::extend_deadline(conn, kind, central, opened, deadline, extensions)
+}
+
+fn next_number(conn: &rusqlite::Connection, office: &str, year: i32) -> Result<String> {
+    let prefix = format!("{office}-{year}-");
+    let max: Option<i64> = conn
+        .query_row(
+            "SELECT max(CAST(substr(number, ?2) AS INTEGER)) FROM cases WHERE substr(number, 1, ?3) = ?1",
+            params![prefix, prefix.len() as i64 + 1, prefix.len() as i64],
+            |r| r.get(0),
+        )
+        .map_err(db)?;
+    let seq = u32::try_from(max.unwrap_or(0) + 1)
+        .map_err(|_| Error::Storage("case counter overflow".into()))?;
+    Ok(case_number(office, year, seq))
+}
+
+fn timeline(
+    kind: TimelineKind,
+    date: NaiveDate,
+    author: &str,
+    from: Option<CaseStatus>,
+    to: Option<CaseStatus>,
+    note: Text,
+) -> serde_json::Value {
+    serde_json::to_value(TimelineEntry {
+        kind,
+        date,
+        author: author.to_string(),
+        from,
+        to,
+        note,
+    })
+    .expect("serialises")
+}
+
+/// Statuses in which the committee can record discipline.
+fn may_decide_in(s: CaseStatus) -> bool {
+    matches!(
+        s,
+        CaseStatus::CommitteeReview
+            | CaseStatus::Concluded
+            | CaseStatus::ProposedUpward
+            | CaseStatus::Disciplined
+    )
+}
+
+impl Register {
+    /// Resolves a case by id or by number (`HN-2026-0042`, any letter case).
+    pub fn resolve_case(&self, key: &str) -> Result<String> {
+        let k = key.trim();
+        let found: Option<String> = self
+            .conn()
+            .query_row("SELECT id FROM cases WHERE id = ?1", [k], |r| r.get(0))
+            .optional()
+            .map_err(db)?;
+        if let Some(id) = found {
+            return Ok(id);
+        }
+        let ids: Vec<String> = {
+            let mut st = self
+                .conn()
+                .prepare("SELECT id FROM cases WHERE number = ?1 ORDER BY id")
+                .map_err(db)?;
+            st.query_map([k.to_ascii_uppercase()], |r| r.get(0))
+                .map_err(db)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db)?
+        };
+        match ids.len() {
+            0 => Err(Error::NotFound {
+                entity: "case",
+                key: k.to_string(),
+            }),
+            1 => Ok(ids.into_iter().next().expect("one")),
+            n => Err(Error::invalid(
+                "case",
+                format!(
+                    "number {k} is used by {n} cases; give the id ({})",
+                    ids.join(", ")
+                ),
+            )),
+        }
+    }
+
+    /// One case by id or number.
+    pub fn case(&self, key: &str) -> Result<Case> {
+        self.require(Permission::CaseRead)?;
+        let id = self.resolve_case(key)?;
+        read_case(self.conn(), &id)?.ok_or_else(|| Error::NotFound {
+            entity: "case",
+            key: key.trim().into(),
+        })
+    }
+
+    /// A case with its subjects, team, timeline, decisions and next statuses.
+    pub fn case_detail(&self, key: &str) -> Result<CaseDetail> {
+        let case = self.case(key)?;
+        let conn = self.conn();
+        let mut subject_details = Vec::new();
+        for s in &case.subjects {
+            subject_details.extend(read_subject(conn, s)?);
+        }
+        let overdue = workflow::is_open(case.status) && case.deadline.is_some_and(|d| d < today());
+        Ok(CaseDetail {
+            allowed_transitions: workflow::allowed_transitions(
+                case.kind,
+                case.status,
+                case.resume_status,
+            ),
+            team: case_team(conn, &case.id)?,
+            timeline: case_log(conn, &case.id, "timeline")?,
+            decisions: case_log(conn, &case.id, "decisions")?,
+            findings: case_log(conn, &case.id, "findings")?,
+            appeals: case_log(conn, &case.id, "appeals")?,
+            documents: case_log(conn, &case.id, "documents")?,
+            subject_details,
+            overdue,
+            case,
+        })
+    }
+
+    /// Opens a case: numbered `<this office>-<year opened>-<seq>`, status `received`.
+    pub fn add_case(&mut self, n: NewCase) -> Result<CaseCreated> {
+        self.require(Permission::CaseCreate)?;
+        let title = Text::new(n.title.as_str().trim());
+        if title.is_empty() {
+            return Err(Error::invalid("title", "must not be empty"));
+        }
+        let opened = n.opened.unwrap_or_else(today);
+        if opened > today() {
+            return Err(Error::invalid(
+                "opened",
+                format!("{opened} is in the future"),
+            ));
+        }
+        let origin = n.origin.unwrap_or(if n.kind == CaseKind::Denunciation {
+            CaseOrigin::FromDenunciation
+        } else {
+            CaseOrigin::AdHoc
+        });
+        let id = new_id();
+        let role = self.session.role;
+        let number = self.write(|txn, s| {
+            let conn = txn.tx();
+            let lead = require_office_on(conn, &n.lead, opened)?.code;
+            let mut coordinators: Vec<(String, Text)> = Vec::new();
+            for (code, reason) in &n.coordinators {
+                let c = require_office_on(conn, code, opened)?.code;
+                if c == lead {
+                    return Err(Error::invalid(
+                        "coordinator",
+                        format!("{c} is already the lead office"),
+                    ));
+                }
+                if !coordinators.iter().any(|(x, _)| *x == c) {
+                    coordinators.push((c, Text::new(reason.as_str().trim())));
+                }
+            }
+            let mut subjects: Vec<String> = Vec::new();
+            for sid in &n.subjects {
+                let sid = sid.trim();
+                if read_subject(conn, sid)?.is_none() {
+                    return Err(Error::NotFound {
+                        entity: "subject",
+                        key: sid.to_string(),
+                    });
+                }
+                if !subjects.iter().any(|x| x == sid) {
+                    subjects.push(sid.to_string());
+                }
+            }
+            let mut team: Vec<String> = Vec::new();
+            for login in &n.team {
+                let login = normalise_login(login)?;
+                if read_officer(conn, &s.office, &login)?.is_none() {
+                    return Err(Error::NotFound {
+                        entity: "officer",
+                        key: login,
+                    });
+                }
+                team.push(login);
+            }
+            if role == Role::Inspector && !team.contains(&s.login) {
+                team.push(s.login.clone());
+            }
+            let number = next_number(conn, &s.office, opened.year())?;
+            let central = self_is_central(conn, &lead)?;
+            let deadline = deadline_for(conn, n.kind, central, opened)?;
+
+            let e = case_ref(&id);
+            let sc = scope(&id);
+            txn.create(&sc, &e)?;
+            txn.put(&sc, &e, "number", number.as_str())?;
+            txn.put(&sc, &e, "kind", n.kind.code())?;
+            txn.put(&sc, &e, "title", title.as_str())?;
+            txn.put(&sc, &e, "summary", n.summary.as_str().trim())?;
+            txn.put(&sc, &e, "origin", origin.code())?;
+            txn.put(&sc, &e, "lead", lead.as_str())?;
+            txn.put(&sc, &e, "status", CaseStatus::Received.code())?;
+            txn.put(&sc, &e, "opened", opened.to_string())?;
+            if let Some(d) = deadline {
+                txn.put(&sc, &e, "deadline", d.to_string())?;
+            }
+            for (c, reason) in &coordinators {
+                txn.add(&sc, &e, "coordinators", c.as_str())?;
+                txn.put(&sc, &e, &format!("coordinator_reason.{c}"), reason.as_str())?;
+            }
+            for sid in &subjects {
+                txn.add(&sc, &e, "subjects", sid.as_str())?;
+            }
+            for login in &team {
+                txn.add(&sc, &e, "team", login.as_str())?;
+            }
+            txn.append(
+                &sc,
+                &e,
+                "timeline",
+                timeline(
+                    TimelineKind::Created,
+                    opened,
+                    &s.login,
+                    None,
+                    Some(CaseStatus::Received),
+                    Text::default(),
+                ),
+            )?;
+            audit(
+                txn,
+                s,
+                "case.create",
+                &format!("case:{id}"),
+                serde_json::json!({
+                    "number": number, "kind": n.kind, "lead": lead,
+                }),
+            )?;
+            Ok(number)
+        })?;
+        Ok(CaseCreated { id, number })
+    }
+
+    pub(crate) fn require_on(&self, perm: Permission, case: &Case) -> Result<()> {
+        let team = case_team(self.conn(), &case.id)?;
+        access::require_on_case(self.session.role, perm, &self.case_access(case, &team))
+    }
+
+    /// Sets one field: `title`, `summary`, `origin`, `lead`, `opened` or `deadline` (YYYY-MM-DD,
+    /// or empty to clear). Status moves go through [`Register::transition`].
+    pub fn set_case_field(&mut self, key: &str, field: &str, value: &str) -> Result<Case> {
+        let case = self.case(key)?;
+        self.require_on(Permission::CaseEdit, &case)?;
+        let field = field.trim();
+        let value = Text::new(value.trim());
+        let id = case.id.clone();
+        self.write(|txn, s| {
+            let e = case_ref(&id);
+            let sc = scope(&id);
+            let stored: serde_json::Value = match field {
+                "title" => {
+                    if value.is_empty() {
+                        return Err(Error::invalid("title", "must not be empty"));
+                    }
+                    value.as_str().into()
+                }
+                "summary" => value.as_str().into(),
+                "origin" => value.as_str().parse::<CaseOrigin>()?.code().into(),
+                "lead" => {
+                    let lead = require_office_on(txn.tx(), value.as_str(), case.opened)?.code;
+                    if case.coordinators.iter().any(|c| c.office == lead) {
+                        return Err(Error::invalid("lead", format!("{lead} is a coordinating office of this case")));
+                    }
+                    lead.into()
+                }
+                "opened" => {
+                    let d = parse_date("opened", value.as_str())?;
+                    if d > today() {
+                        return Err(Error::invalid("opened", format!("{d} is in the future")));
+                    }
+                    d.to_string().into()
+                }
+                "deadline" => {
+                    if value.is_empty() {
+                        serde_json::Value::Null
+                    } else {
+                        let d = parse_date("deadline", value.as_str())?;
+                        if d < case.opened {
+                            return Err(Error::invalid("deadline", format!("{d} is before the case was opened ({})", case.opened)));
+                        }
+                        d.to_string().into()
+                    }
+                }
+                "status" => {
+                    return Err(Error::invalid("field", "status changes through `case transition` (the workflow)"));
+                }
+                other => {
+                    return Err(Error::invalid(
+                        "field",
+                        format!("unknown case field '{other}'; allowed: title, summary, origin, lead, opened, deadline"),
+                    ));
+                }
+            };
+            txn.put(&sc, &e, field, stored.clone())?;
+            txn.append(&sc, &e, "timeline", timeline(TimelineKind::Note, today(), &s.login, None, None, Text::new(format!("{field} set"))))?;
+            audit(txn, s, "case.edit", &format!("case:{id}"), serde_json::json!({ "field": field, "value": stored }))
+        })?;
+        self.case(&case.id)
+    }
+
+    /// Moves a case along the workflow (model::workflow); `extended` also extends the deadline
+    /// by the rules' extension. A timeline entry records every move.
+    pub fn transition(
+        &mut self,
+        key: &str,
+        to: CaseStatus,
+        note: Option<Text>,
+        date: Option<NaiveDate>,
+    ) -> Result<Case> {
+        let case = self.case(key)?;
+        self.require_on(Permission::CaseTransition, &case)?;
+        check_transition(case.kind, case.status, case.resume_status, to)?;
+        let date = date.unwrap_or_else(today);
+        if date < case.opened {
+            return Err(Error::invalid(
+                "date",
+                format!("{date} is before the case was opened ({})", case.opened),
+            ));
+        }
+        if date > today() {
+            return Err(Error::invalid("date", format!("{date} is in the future")));
+        }
+        let id = case.id.clone();
+        self.write(|txn, s| {
+            let e = case_ref(&id);
+            let sc = scope(&id);
+            txn.put(&sc, &e, "status", to.code())?;
+            let resume = resume_after(case.status, case.resume_status, to);
+            if resume != case.resume_status {
+                txn.put(&sc, &e, "resume_status", resume.map(|r| r.code()))?;
+            }
+            if to == CaseStatus::Extended {
+                let central = self_is_central(txn.tx(), &case.lead)?;
+                let d = extended_deadline(
+                    txn.tx(),
+                    case.kind,
+                    central,
+                    case.opened,
+                    case.deadline,
+                    case.extensions,
+                )?;
+                txn.put(&sc, &e, "extensions", case.extensions + 1)?;
+                if d != case.deadline {
+                    txn.put(&sc, &e, "deadline", d.map(|d| d.to_string()))?;
+                }
+            }
+            if workflow::is_open(case.status) && !workflow::is_open(to) && case.closed.is_none() {
+                txn.put(&sc, &e, "closed", date.to_string())?;
+            }
+            let note = note.clone().unwrap_or_default();
+            txn.append(
+                &sc,
+                &e,
+                "timeline",
+                timeline(
+                    TimelineKind::Transition,
+                    date,
+                    &s.login,
+                    Some(case.status),
+                    Some(to),
+                    note,
+                ),
+            )?;
+            audit(
+                txn,
+                s,
+                "case.transition",
+                &format!("case:{id}"),
+                serde_json::json!({ "from": case.status, "to": to }),
+            )
+        })?;
+        self.case(&case.id)
+    }
+
+    /// Records a finding about one of the case's subjects (a violation, or signs of one found by
+    /// supervision: such a subject then needs an inspection, see `omissions`).
+    pub fn record_finding(&mut self, key: &str, f: Finding) -> Result<Finding> {
+        let case = self.case(key)?;
+        self.require_on(Permission::CaseEdit, &case)?;
+        let sid = f.subject.trim().to_string();
+        if !case.subjects.contains(&sid) {
+            return Err(Error::invalid(
+                "subject",
+                format!("{sid} is not a subject of case {}", case.number),
+            ));
+        }
+        let finding = Finding {
+            subject: sid,
+            text: Text::new(f.text.as_str().trim()),
+            ..f
+        };
+        let id = case.id.clone();
+        self.write(|txn, s| {
+            let e = case_ref(&id);
+            let sc = scope(&id);
+            txn.append(
+                &sc,
+                &e,
+                "findings",
+                serde_json::to_value(&finding).expect("serialises"),
+            )?;
+            txn.append(
+                &sc,
+                &e,
+                "timeline",
+                timeline(
+                    TimelineKind::Finding,
+                    today(),
+                    &s.login,
+                    None,
+                    None,
+                    finding.text.clone(),
+                ),
+            )?;
+            audit(
+                txn,
+                s,
+                "case.finding",
+                &format!("case:{id}"),
+                serde_json::json!({
+                    "subject": finding.subject, "violated": finding.violated,
+                }),
+            )
+        })?;
+        Ok(finding)
+    }
+
+    /// Records an appeal against a discipline decision of this case, or (with `outcome`) its
+    /// resolution. Filing must be within the rules' time limit (one month from receipt of the
+    /// decision); a resolution needs `case.decide`, and a changed form is validated like a
+    /// decision. The penalty stays in force during the appeal: decisions are not touched.
+    pub fn record_appeal(&mut self, key: &str, a: Appeal) -> Result<Appeal> {
+        let case = self.case(key)?;
+        let perm = if a.outcome.is_some() {
+            Permission::CaseDecide
+        } else {
+            Permission::CaseEdit
+        };
+        self.require_on(perm, &case)?;
+        let sid = a.subject.trim().to_string();
+        let decisions: Vec<DisciplineDecision> = case_log(self.conn(), &case.id, "decisions")?;
+        let Some(decision) = decisions.iter().rev().find(|d| d.subject == sid) else {
+            return Err(Error::invalid(
+                "subject",
+                format!("{sid} has no discipline decision in case {}", case.number),
+            ));
+        };
+        if a.decision_received < decision.date {
+            return Err(Error::invalid(
+                "decision received",
+                format!(
+                    "{} is before the decision ({})",
+                    a.decision_received, decision.date
+                ),
+            ));
+        }
+        let last = super::rules_bridge::appeal_filing_deadline(self.conn(), a.decision_received)?;
+        if a.filed < a.decision_received || a.filed > last {
+            return Err(Error::invalid(
+                "appeal filed",
+                format!(
+                    "{} is outside the time to appeal ({} to {last})",
+                    a.filed, a.decision_received
+                ),
+            ));
+        }
+        match (a.outcome, a.new_form) {
+            (Some(AppealOutcome::Increase | AppealOutcome::Reduce), Some(form)) => {
+                let subject = read_subject(self.conn(), &sid)?.ok_or_else(|| Error::NotFound {
+                    entity: "subject",
+                    key: sid.clone(),
+                })?;
+                super::rules_bridge::validate_discipline(
+                    self.conn(),
+                    &subject,
+                    form,
+                    None,
+                    today(),
+                )?;
+            }
+            (Some(AppealOutcome::Increase | AppealOutcome::Reduce), None) => {
+                return Err(Error::invalid(
+                    "new form",
+                    "an increased or reduced penalty needs the new form",
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(Error::invalid(
+                    "new form",
+                    "only an increased or reduced penalty has a new form",
+                ));
+            }
+            _ => {}
+        }
+        let appeal = Appeal { subject: sid, ..a };
+        let id = case.id.clone();
+        self.write(|txn, s| {
+            let e = case_ref(&id);
+            let sc = scope(&id);
+            txn.append(&sc, &e, "appeals", serde_json::to_value(&appeal).expect("serialises"))?;
+            let note = match appeal.outcome {
+                Some(o) => Text::new(format!("{}: {}", appeal.subject, o.label_vi())),
+                None => Text::new(format!("{}: khiếu nại ngày {}", appeal.subject, appeal.filed)),
+            };
+            txn.append(&sc, &e, "timeline", timeline(TimelineKind::Appeal, today(), &s.login, None, None, note))?;
+            audit(txn, s, "case.appeal", &format!("case:{id}"), serde_json::json!({
+                "subject": appeal.subject, "outcome": appeal.outcome, "new_form": appeal.new_form,
+            }))
+        })?;
+        Ok(appeal)
+    }
+
+    /// Records a discipline decision on one of the case's subjects, validated against the
+    /// subject (form allowed for its kind, membership and post) and the limitation period.
+    pub fn decide(&mut self, key: &str, d: NewDecision) -> Result<DisciplineDecision> {
+        let case = self.case(key)?;
+        self.require_on(Permission::CaseDecide, &case)?;
+        if !case.kind.may_discipline() {
+            return Err(Error::invalid(
+                "case kind",
+                format!("a {} case does not impose discipline", case.kind),
+            ));
+        }
+        if !may_decide_in(case.status) {
+            return Err(Error::invalid(
+                "case status",
+                format!(
+                    "discipline is decided in committee-review, concluded, proposed-upward or disciplined, not {}",
+                    case.status
+                ),
+            ));
+        }
+        let sid = d.subject.trim().to_string();
+        if !case.subjects.contains(&sid) {
+            return Err(Error::invalid(
+                "subject",
+                format!("{sid} is not a subject of case {}", case.number),
+            ));
+        }
+        let subject = read_subject(self.conn(), &sid)?.ok_or_else(|| Error::NotFound {
+            entity: "subject",
+            key: sid.clone(),
+        })?;
+        if d.date < case.opened || d.date > today() {
+            return Err(Error::invalid(
+                "date",
+                format!(
+                    "{} must be between the opening ({}) and today",
+                    d.date, case.opened
+                ),
+            ));
+        }
+        if let Some(v) = d.violation_date
+            && v > d.date
+        {
+            return Err(Error::invalid(
+                "violation date",
+                format!("{v} is after the decision ({})", d.date),
+            ));
+        }
+        super::rules_bridge::validate_discipline(
+            self.conn(),
+            &subject,
+            d.form,
+            d.violation_date,
+            d.date,
+        )?;
+        let decision = DisciplineDecision {
+            subject: sid,
+            form: d.form,
+            date: d.date,
+            violation_date: d.violation_date,
+            note: Text::new(d.note.as_str().trim()),
+        };
+        let id = case.id.clone();
+        self.write(|txn, s| {
+            let e = case_ref(&id);
+            let sc = scope(&id);
+            txn.append(
+                &sc,
+                &e,
+                "decisions",
+                serde_json::to_value(&decision).expect("serialises"),
+            )?;
+            let note = Text::new(format!("{}: {}", subject.name, decision.form.label_vi()));
+            txn.append(
+                &sc,
+                &e,
+                "timeline",
+                timeline(
+                    TimelineKind::Decision,
+                    decision.date,
+                    &s.login,
+                    None,
+                    None,
+                    note,
+                ),
+            )?;
+            audit(
+                txn,
+                s,
+                "case.decide",
+                &format!("case:{id}"),
+                serde_json::json!({
+                    "subject": decision.subject, "form": decision.form, "date": decision.date,
+                }),
+            )
+        })?;
+        Ok(decision)
+    }
+}
+
+fn self_is_central(conn: &rusqlite::Connection, office: &str) -> Result<bool> {
+    Ok(super::project::read_office(conn, office)?.is_some_and(|o| o.kind == OfficeKind::Central))
+}

@@ -1,0 +1,313 @@
+//! The domain register: offices, officers, subjects, cases, plans. Every write checks the
+//! officer's permission (`access`), validates (`model`, `rules`), goes through one
+//! `oplog::Txn` with its scope unit, appends an audit entry in the same SQL transaction, and
+//! commits through [`DomainProjector`], which keeps the query tables of `domain.sql` a pure
+//! function of the merged operations. Nothing is written when any step fails.
+//!
+//! # Public API (helper D)
+//! - `Register::initialise(store, InitParams { office_code, office_name, officer_login,
+//!   officer_name, central }) -> Result<Register>`; `Register::session(store, login) ->
+//!   Result<Register>`; `store()`, `store_mut()`, `into_store()`, `session_info() -> &Session`.
+//! - Offices: `add_office(NewOffice) -> Result<Office>` (predecessors + `valid_from` close the
+//!   predecessors: the 2025 merger), `office(code)`, `list_offices() -> Vec<Office>` (Vietnamese
+//!   order), `successor(code) -> Option<String>` (the office in force today that absorbed it).
+//! - Officers: `add_officer(login, name, Role) -> Result<Officer>`, `list_officers()`.
+//! - Subjects: `add_subject(NewSubject, force) -> Result<AddSubject>` (`AddSubject::Added(id)` or
+//!   `AddSubject::PossibleDuplicates(Vec<Subject>)`, nothing written), `subject(id)`,
+//!   `list_subjects(search)`.
+//! - Cases: `add_case(NewCase) -> Result<CaseCreated { id, number }>`, `case(id_or_number) ->
+//!   Result<Case>`, `case_detail(id_or_number) -> Result<CaseDetail>` (with timeline, decisions,
+//!   allowed transitions), `set_case_field(case, field, value)`, `transition(case, status,
+//!   note, date) -> Result<Case>`, `decide(case, NewDecision) -> Result<DisciplineDecision>`,
+//!   `list_cases(&CaseFilter) -> Vec<CaseRow>` (see `search`).
+//! - Links: `link(case, CaseLink::{Subject(id), Coordinator(code, reason), Team(login)})`,
+//!   `unlink(case, CaseLink)`; `record_finding(case, Finding)`.
+//! - Denouncer (confidential, own scope unit `denouncer:<case id>`): `set_denouncer(case, name,
+//!   address, contact)` (denouncer.write), `denouncer(case) -> Option<Denouncer>`
+//!   (denouncer.read, every read audited).
+//! - Documents: `attach_document(case, name, media_type, bytes) -> DocumentMeta` (BLAKE3
+//!   content address, size limit `set_attachment_limit`, default 50 MB), `documents(case)`,
+//!   `document_content(case, blake3) -> Option<Vec<u8>>`.
+//! - Plans: `add_plan(NewPlan)`, `add_plan_item(plan, NewPlanItem)`, `list_plans()`,
+//!   `overlaps()`, `omissions()` (module `plans`).
+//! - `digest() -> String` (oplog::digest), `rebuild_projections()`.
+
+mod cases;
+mod documents;
+mod links;
+mod offices;
+pub mod plans;
+pub mod project;
+mod rules_bridge;
+mod subjects;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::access::{self, CaseAccess, Permission, Role};
+use crate::error::{Error, Result};
+use crate::oplog::{self, ScopeUnit, Txn};
+use crate::store::Store;
+use crate::text::Text;
+
+pub use cases::{CaseCreated, CaseDetail, NewCase, NewDecision};
+pub use documents::DEFAULT_ATTACHMENT_LIMIT;
+pub use links::CaseLink;
+pub use offices::NewOffice;
+pub use plans::{NewPlan, NewPlanItem, Omission, Overlap, PlanView};
+pub use project::DomainProjector;
+pub use subjects::{AddSubject, NewSubject};
+
+use project::db;
+
+/// Who is working: the signed-in officer, their role and their office (the register's office).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Session {
+    pub office: String,
+    pub login: String,
+    pub role: Role,
+}
+
+/// The signed-in officer and their office, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SignedIn {
+    pub login: String,
+    pub officer_name: Text,
+    pub role: Role,
+    pub office_code: String,
+    pub office_name: Text,
+}
+
+/// What `hoso init` records in a new register.
+#[derive(Debug, Clone)]
+pub struct InitParams {
+    pub office_code: String,
+    pub office_name: Text,
+    pub officer_login: String,
+    pub officer_name: Text,
+    /// The central office (UBKT of ĐUCATW) rather than a provincial one.
+    pub central: bool,
+}
+
+/// A store opened for one officer.
+pub struct Register {
+    store: Store,
+    session: Session,
+    attachment_limit: u64,
+}
+
+/// The scope unit of reference data (offices, officers).
+pub(crate) fn scope_ref() -> ScopeUnit {
+    ScopeUnit::new("ref")
+}
+
+/// Today's local date (deadlines and default dates are calendar dates in Vietnam's sense).
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
+fn local_office(conn: &Connection) -> Result<Option<String>> {
+    conn.query_row(
+        "SELECT office FROM register_identity WHERE id = 0",
+        [],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(db)
+}
+
+impl Register {
+    /// Records the register's office and its first officer (an administrator). Only on a register
+    /// that has none yet.
+    pub fn initialise(mut store: Store, p: InitParams) -> Result<Register> {
+        let code = crate::model::normalise_office_code(&p.office_code)?;
+        let login = crate::model::normalise_login(&p.officer_login)?;
+        if p.office_name.as_str().trim().is_empty() {
+            return Err(Error::invalid("office name", "must not be empty"));
+        }
+        if p.officer_name.as_str().trim().is_empty() {
+            return Err(Error::invalid("officer name", "must not be empty"));
+        }
+        if let Some(existing) = local_office(store.conn())? {
+            return Err(Error::invalid(
+                "register",
+                format!("already initialised for office {existing}"),
+            ));
+        }
+        let session = Session {
+            office: code.clone(),
+            login: login.clone(),
+            role: Role::Administrator,
+        };
+        {
+            let mut txn = Txn::begin(store.conn_mut(), &code, &login)?;
+            txn.tx()
+                .execute(
+                    "INSERT INTO register_identity(id, office) VALUES (0, ?1)",
+                    [&code],
+                )
+                .map_err(db)?;
+            let kind = if p.central {
+                crate::model::OfficeKind::Central
+            } else {
+                crate::model::OfficeKind::Province
+            };
+            offices::write_office(
+                &mut txn,
+                &NewOffice {
+                    code: code.clone(),
+                    name: p.office_name.clone(),
+                    kind,
+                    parent: None,
+                    predecessors: vec![],
+                    valid_from: None,
+                    valid_to: None,
+                },
+            )?;
+            offices::write_officer(
+                &mut txn,
+                &code,
+                &login,
+                &p.officer_name,
+                Role::Administrator,
+            )?;
+            audit(
+                &txn,
+                &session,
+                "register.init",
+                &format!("office:{code}"),
+                serde_json::json!({ "central": p.central }),
+            )?;
+            txn.commit(&DomainProjector)?;
+        }
+        Ok(Register {
+            store,
+            session,
+            attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
+        })
+    }
+
+    /// Opens the register for an officer of this office.
+    pub fn session(store: Store, login: &str) -> Result<Register> {
+        let login = crate::model::normalise_login(login)?;
+        let office = local_office(store.conn())?
+            .ok_or_else(|| Error::invalid("register", "not initialised (no office recorded)"))?;
+        let officer = project::read_officer(store.conn(), &office, &login)?.ok_or_else(|| {
+            Error::NotFound {
+                entity: "officer",
+                key: login.clone(),
+            }
+        })?;
+        let role: Role = officer.role.parse()?;
+        Ok(Register {
+            store,
+            session: Session {
+                office,
+                login,
+                role,
+            },
+            attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
+        })
+    }
+
+    pub fn session_info(&self) -> &Session {
+        &self.session
+    }
+
+    /// The signed-in officer and office by name, for a header or a printed page.
+    pub fn whoami(&self) -> Result<SignedIn> {
+        let office = self.office(&self.session.office)?;
+        let officer = self
+            .list_officers()?
+            .into_iter()
+            .find(|o| o.login == self.session.login)
+            .ok_or_else(|| Error::NotFound {
+                entity: "officer",
+                key: self.session.login.clone(),
+            })?;
+        Ok(SignedIn {
+            login: officer.login,
+            officer_name: officer.name,
+            role: self.session.role,
+            office_code: office.code,
+            office_name: office.name,
+        })
+    }
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+    pub fn into_store(self) -> Store {
+        self.store
+    }
+    pub(crate) fn conn(&self) -> &Connection {
+        self.store.conn()
+    }
+
+    /// The canonical digest of the shared domain state (equal on offices that saw the same ops).
+    pub fn digest(&self) -> Result<String> {
+        oplog::digest(self.conn())
+    }
+
+    /// Checks a permission that does not depend on a case.
+    pub(crate) fn require(&self, p: Permission) -> Result<()> {
+        access::require(self.session.role, p)
+    }
+
+    /// Runs `f` in one op-log transaction, then commits through the projector. `f` writes its
+    /// audit entry with [`audit`] so the entry commits or rolls back with the change.
+    pub(crate) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&mut Txn<'_>, &Session) -> Result<T>,
+    ) -> Result<T> {
+        let session = self.session.clone();
+        let mut txn = Txn::begin(self.store.conn_mut(), &session.office, &session.login)?;
+        let out = f(&mut txn, &session)?;
+        txn.commit(&DomainProjector)?;
+        Ok(out)
+    }
+
+    /// Recomputes every query table from the merged op log (after a schema change, or to check
+    /// that projections are a pure function of the operations).
+    pub fn rebuild_projections(&mut self) -> Result<()> {
+        let tx = self.store.conn_mut().transaction().map_err(db)?;
+        project::rebuild_all(&tx)?;
+        tx.commit().map_err(db)
+    }
+
+    /// The facts the conditional grants depend on for one case.
+    pub(crate) fn case_access(&self, case: &crate::model::Case, team: &[String]) -> CaseAccess {
+        CaseAccess {
+            assigned: team.contains(&self.session.login),
+            local_office_leads: case.lead == self.session.office,
+        }
+    }
+}
+
+/// `code` and every office merged into it (transitively), for office filters.
+pub(crate) fn offices_with_predecessors(r: &Register, code: &str) -> Result<Vec<String>> {
+    offices::with_predecessors(r.conn(), code)
+}
+
+/// Appends an audit entry inside the transaction of the change it records.
+pub(crate) fn audit(
+    txn: &Txn<'_>,
+    s: &Session,
+    action: &str,
+    entity: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    crate::audit::append(
+        txn.tx(),
+        &crate::audit::NewEntry::new(&s.login, action, entity, detail),
+    )
+    .map(|_| ())
+}

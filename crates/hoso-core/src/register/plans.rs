@@ -1,0 +1,520 @@
+//! Annual programmes (plans) with items, and the two cross-office checks: overlaps (two or more
+//! offices with planned or open work of the same kind on the same subject in overlapping
+//! periods) and omissions (subjects with an open denunciation or signs of violation and no
+//! inspection planned or open).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::{Transaction, params};
+use serde::Serialize;
+
+use super::offices::{require_office, require_office_on};
+use super::project::{Fields, db, read_subject};
+use super::{Register, audit, new_id, today};
+use crate::access::Permission;
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::oplog::{self, EntityRef, ScopeUnit};
+use crate::text::Text;
+
+use super::project::{KIND_PLAN, KIND_PLAN_ITEM};
+
+/// An office's annual programme.
+#[derive(Debug, Clone)]
+pub struct NewPlan {
+    /// Default: this register's office.
+    pub office: Option<String>,
+    pub year: i32,
+    pub title: Text,
+}
+
+/// One planned inspection or supervision of a subject.
+#[derive(Debug, Clone)]
+pub struct NewPlanItem {
+    pub subject: String,
+    pub kind: CaseKind,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Default: the plan's office.
+    pub lead: Option<String>,
+    pub coordinators: Vec<String>,
+    pub note: Text,
+}
+
+/// A plan with its items, for listing.
+pub type PlanView = Plan;
+
+/// One piece of work in an overlap: a plan item or an open case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Work {
+    /// `plan-item` or `case`.
+    pub source: String,
+    /// Plan item id or case number.
+    pub reference: String,
+    pub office: String,
+    pub start: NaiveDate,
+    /// None: open-ended (an open case without a deadline).
+    pub end: Option<NaiveDate>,
+}
+
+/// Offices doing the same kind of work on the same subject at the same time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Overlap {
+    pub subject: String,
+    pub subject_name: Text,
+    pub kind: CaseKind,
+    pub offices: Vec<String>,
+    pub works: Vec<Work>,
+}
+
+/// A subject that needs an inspection nobody has planned or opened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Omission {
+    pub subject: String,
+    pub subject_name: Text,
+    /// Why: `open denunciation HN-2026-0003`, `signs of violation found in HN-2026-0007`.
+    pub reasons: Vec<String>,
+}
+
+fn plan_scope(plan_id: &str) -> ScopeUnit {
+    ScopeUnit::new(format!("plan:{plan_id}"))
+}
+
+fn overlaps_in_time(a: &Work, b: &Work) -> bool {
+    let a_end = a.end.unwrap_or(NaiveDate::MAX);
+    let b_end = b.end.unwrap_or(NaiveDate::MAX);
+    a.start <= b_end && b.start <= a_end
+}
+
+fn date(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| Error::Storage(format!("bad stored date {s}: {e}")))
+}
+
+impl Register {
+    /// Adds an annual programme (empty; add items with [`Register::add_plan_item`]).
+    pub fn add_plan(&mut self, p: NewPlan) -> Result<String> {
+        self.require(Permission::PlanWrite)?;
+        let title = Text::new(p.title.as_str().trim());
+        if title.is_empty() {
+            return Err(Error::invalid("plan title", "must not be empty"));
+        }
+        if !(2000..=2100).contains(&p.year) {
+            return Err(Error::invalid(
+                "year",
+                format!("{} is not a plausible year", p.year),
+            ));
+        }
+        let id = new_id();
+        self.write(|txn, s| {
+            let office = match &p.office {
+                Some(o) => require_office(txn.tx(), o)?.code,
+                None => s.office.clone(),
+            };
+            let e = EntityRef::new(KIND_PLAN, &id);
+            let sc = plan_scope(&id);
+            txn.create(&sc, &e)?;
+            txn.put(&sc, &e, "office", office.as_str())?;
+            txn.put(&sc, &e, "year", p.year)?;
+            txn.put(&sc, &e, "title", title.as_str())?;
+            audit(
+                txn,
+                s,
+                "plan.create",
+                &format!("plan:{id}"),
+                serde_json::json!({ "office": office, "year": p.year }),
+            )
+        })?;
+        Ok(id)
+    }
+
+    /// Adds an item to a plan; its period must touch the plan's year.
+    pub fn add_plan_item(&mut self, plan_id: &str, it: NewPlanItem) -> Result<String> {
+        self.require(Permission::PlanWrite)?;
+        let plan = self.plan(plan_id)?;
+        if it.end < it.start {
+            return Err(Error::invalid(
+                "period",
+                format!("end {} is before start {}", it.end, it.start),
+            ));
+        }
+        use chrono::Datelike;
+        if it.start.year() > plan.year || it.end.year() < plan.year {
+            return Err(Error::invalid(
+                "period",
+                format!(
+                    "{} – {} is outside the plan's year {}",
+                    it.start, it.end, plan.year
+                ),
+            ));
+        }
+        let id = new_id();
+        self.write(|txn, s| {
+            let conn = txn.tx();
+            if read_subject(conn, it.subject.trim())?.is_none() {
+                return Err(Error::NotFound {
+                    entity: "subject",
+                    key: it.subject.trim().to_string(),
+                });
+            }
+            let lead =
+                require_office_on(conn, it.lead.as_deref().unwrap_or(&plan.office), it.start)?.code;
+            let mut coordinators = Vec::new();
+            for c in &it.coordinators {
+                let c = require_office_on(conn, c, it.start)?.code;
+                if c != lead && !coordinators.contains(&c) {
+                    coordinators.push(c);
+                }
+            }
+            let e = EntityRef::new(KIND_PLAN_ITEM, &id);
+            let sc = plan_scope(&plan.id);
+            txn.create(&sc, &e)?;
+            txn.put(&sc, &e, "plan", plan.id.as_str())?;
+            txn.put(&sc, &e, "subject", it.subject.trim())?;
+            txn.put(&sc, &e, "kind", it.kind.code())?;
+            txn.put(&sc, &e, "start", it.start.to_string())?;
+            txn.put(&sc, &e, "end", it.end.to_string())?;
+            txn.put(&sc, &e, "lead", lead.as_str())?;
+            txn.put(&sc, &e, "note", it.note.as_str().trim())?;
+            for c in &coordinators {
+                txn.add(&sc, &e, "coordinators", c.as_str())?;
+            }
+            audit(
+                txn,
+                s,
+                "plan.item.create",
+                &format!("plan:{}", plan.id),
+                serde_json::json!({
+                    "item": id, "subject": it.subject.trim(), "kind": it.kind,
+                }),
+            )
+        })?;
+        Ok(id)
+    }
+
+    /// One plan with its items.
+    pub fn plan(&self, id: &str) -> Result<Plan> {
+        self.require(Permission::CaseRead)?;
+        let conn = self.conn();
+        let row: Option<(String, i32, String)> = conn
+            .query_row(
+                "SELECT office, year, title FROM plans WHERE id = ?1",
+                [id.trim()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .ok();
+        let Some((office, year, title)) = row else {
+            return Err(Error::NotFound {
+                entity: "plan",
+                key: id.trim().to_string(),
+            });
+        };
+        let mut st = conn
+            .prepare(
+                "SELECT id, subject_id, kind, start_date, end_date, lead, note FROM plan_items WHERE plan_id = ?1
+                 ORDER BY start_date, id",
+            )
+            .map_err(db)?;
+        let rows = st
+            .query_map([id.trim()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            })
+            .map_err(db)?;
+        let mut items = Vec::new();
+        for row in rows {
+            let (iid, subject, kind, start, end, lead, note) = row.map_err(db)?;
+            let mut coordinators: Vec<String> = {
+                let mut st = conn
+                    .prepare_cached("SELECT office FROM plan_item_offices WHERE item_id = ?1 AND role = 'coordinating'")
+                    .map_err(db)?;
+                st.query_map([&iid], |r| r.get(0))
+                    .map_err(db)?
+                    .collect::<rusqlite::Result<_>>()
+                    .map_err(db)?
+            };
+            coordinators.sort();
+            items.push(PlanItem {
+                id: iid,
+                subject,
+                kind: kind.parse()?,
+                start: date(&start)?,
+                end: date(&end)?,
+                lead,
+                coordinators,
+                note: Text::new(note),
+            });
+        }
+        Ok(Plan {
+            id: id.trim().to_string(),
+            office,
+            year,
+            title: Text::new(title),
+            items,
+        })
+    }
+
+    /// Every plan, by year (newest first) then office.
+    pub fn list_plans(&self) -> Result<Vec<Plan>> {
+        let ids: Vec<String> = {
+            let mut st = self
+                .conn()
+                .prepare("SELECT id FROM plans ORDER BY year DESC, office, id")
+                .map_err(db)?;
+            st.query_map([], |r| r.get(0))
+                .map_err(db)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db)?
+        };
+        ids.iter().map(|id| self.plan(id)).collect()
+    }
+
+    /// Two or more offices with planned or open work of the same kind on the same subject in
+    /// overlapping periods. The lead office of a plan item or open case does the work; a
+    /// coordinating office takes part in the same work, so it does not count twice.
+    pub fn overlaps(&self) -> Result<Vec<Overlap>> {
+        self.require(Permission::CaseRead)?;
+        let conn = self.conn();
+        let mut groups: BTreeMap<(String, String), Vec<Work>> = BTreeMap::new();
+        {
+            let mut st = conn
+                .prepare("SELECT subject_id, kind, id, lead, start_date, end_date FROM plan_items")
+                .map_err(db)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
+                })
+                .map_err(db)?;
+            for row in rows {
+                let (subject, kind, id, office, start, end) = row.map_err(db)?;
+                groups.entry((subject, kind)).or_default().push(Work {
+                    source: "plan-item".into(),
+                    reference: id,
+                    office,
+                    start: date(&start)?,
+                    end: Some(date(&end)?),
+                });
+            }
+        }
+        {
+            let mut st = conn
+                .prepare(
+                    "SELECT cs.subject_id, c.kind, c.number, c.lead, c.opened, c.deadline
+                     FROM cases c JOIN case_subjects cs ON cs.case_id = c.id WHERE c.is_open",
+                )
+                .map_err(db)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                    ))
+                })
+                .map_err(db)?;
+            for row in rows {
+                let (subject, kind, number, office, opened, deadline) = row.map_err(db)?;
+                groups.entry((subject, kind)).or_default().push(Work {
+                    source: "case".into(),
+                    reference: number,
+                    office,
+                    start: date(&opened)?,
+                    end: deadline.as_deref().map(date).transpose()?,
+                });
+            }
+        }
+        let mut out = Vec::new();
+        for ((subject, kind), works) in groups {
+            let mut involved = vec![false; works.len()];
+            for i in 0..works.len() {
+                for j in i + 1..works.len() {
+                    if works[i].office != works[j].office && overlaps_in_time(&works[i], &works[j])
+                    {
+                        involved[i] = true;
+                        involved[j] = true;
+                    }
+                }
+            }
+            let mut works: Vec<Work> = works
+                .into_iter()
+                .zip(involved)
+                .filter(|(_, x)| *x)
+                .map(|(w, _)| w)
+                .collect();
+            if works.is_empty() {
+                continue;
+            }
+            works.sort_by(|a, b| {
+                (a.start, &a.office, &a.reference).cmp(&(b.start, &b.office, &b.reference))
+            });
+            let mut offices: Vec<String> = works.iter().map(|w| w.office.clone()).collect();
+            offices.sort();
+            offices.dedup();
+            let subject_name = read_subject(conn, &subject)?
+                .map(|s| s.name)
+                .unwrap_or_default();
+            out.push(Overlap {
+                subject,
+                subject_name,
+                kind: kind.parse()?,
+                offices,
+                works,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Subjects with an open denunciation, or signs of violation found on a case, and no
+    /// inspection (model::CaseKind::is_inspection) planned from today on or open. In Vietnamese
+    /// order of the subject's name.
+    pub fn omissions(&self) -> Result<Vec<Omission>> {
+        self.require(Permission::CaseRead)?;
+        let conn = self.conn();
+        let inspection_kinds: Vec<&str> = CaseKind::ALL
+            .iter()
+            .filter(|k| k.is_inspection())
+            .map(|k| k.code())
+            .collect();
+        let kinds = serde_json::to_string(&inspection_kinds).expect("strings serialise");
+        let mut st = conn
+            .prepare(
+                "WITH needs(subject_id, reason, number) AS (
+                     SELECT cs.subject_id, 'open denunciation', c.number FROM cases c
+                       JOIN case_subjects cs ON cs.case_id = c.id
+                      WHERE c.kind = 'denunciation' AND c.is_open
+                     UNION ALL
+                     SELECT sg.subject_id, 'signs of violation found in', c.number FROM case_signs sg
+                       JOIN cases c ON c.id = sg.case_id
+                 )
+                 SELECT n.subject_id, s.name, n.reason, n.number FROM needs n JOIN subjects s ON s.id = n.subject_id
+                  WHERE NOT EXISTS (SELECT 1 FROM plan_items p WHERE p.subject_id = n.subject_id
+                                      AND p.kind IN (SELECT value FROM json_each(?1)) AND p.end_date >= ?2)
+                    AND NOT EXISTS (SELECT 1 FROM cases c2 JOIN case_subjects cs2 ON cs2.case_id = c2.id
+                                     WHERE cs2.subject_id = n.subject_id AND c2.is_open
+                                       AND c2.kind IN (SELECT value FROM json_each(?1)))
+                  ORDER BY s.name COLLATE VI, n.subject_id, n.number",
+            )
+            .map_err(db)?;
+        let rows = st
+            .query_map(params![kinds, today().to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .map_err(db)?;
+        let mut out: Vec<Omission> = Vec::new();
+        for row in rows {
+            let (subject, name, reason, number) = row.map_err(db)?;
+            let reason = format!("{reason} {number}");
+            match out.last_mut() {
+                Some(o) if o.subject == subject => {
+                    if !o.reasons.contains(&reason) {
+                        o.reasons.push(reason)
+                    }
+                }
+                _ => out.push(Omission {
+                    subject,
+                    subject_name: Text::new(name),
+                    reasons: vec![reason],
+                }),
+            }
+        }
+        Ok(out)
+    }
+}
+
+pub(crate) fn project_plan(tx: &Transaction<'_>, id: &str) -> Result<()> {
+    tx.execute("DELETE FROM plans WHERE id = ?1", [id])
+        .map_err(db)?;
+    let e = EntityRef::new(KIND_PLAN, id);
+    if !oplog::entity_exists(tx, &e)? {
+        return Ok(());
+    }
+    let f = Fields::load(tx, &e)?;
+    let (Some(office), Some(year), Some(title)) = (
+        f.get::<String>("office"),
+        f.get::<i32>("year"),
+        f.text("title"),
+    ) else {
+        return Ok(());
+    };
+    tx.execute(
+        "INSERT INTO plans(id, office, year, title) VALUES (?1, ?2, ?3, ?4)",
+        params![id, office, year, title.as_str()],
+    )
+    .map_err(db)?;
+    Ok(())
+}
+
+pub(crate) fn project_plan_item(tx: &Transaction<'_>, id: &str) -> Result<()> {
+    tx.execute("DELETE FROM plan_items WHERE id = ?1", [id])
+        .map_err(db)?;
+    tx.execute("DELETE FROM plan_item_offices WHERE item_id = ?1", [id])
+        .map_err(db)?;
+    let e = EntityRef::new(KIND_PLAN_ITEM, id);
+    if !oplog::entity_exists(tx, &e)? {
+        return Ok(());
+    }
+    let f = Fields::load(tx, &e)?;
+    let (Some(plan), Some(subject), Some(kind), Some(start), Some(end), Some(lead)) = (
+        f.get::<String>("plan"),
+        f.get::<String>("subject"),
+        f.get::<CaseKind>("kind"),
+        f.get::<NaiveDate>("start"),
+        f.get::<NaiveDate>("end"),
+        f.get::<String>("lead"),
+    ) else {
+        return Ok(());
+    };
+    tx.execute(
+        "INSERT INTO plan_items(id, plan_id, subject_id, kind, start_date, end_date, lead, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            id,
+            plan,
+            subject,
+            kind.code(),
+            start.to_string(),
+            end.to_string(),
+            lead,
+            f.text("note").unwrap_or_default().as_str()
+        ],
+    )
+    .map_err(db)?;
+    tx.execute(
+        "INSERT INTO plan_item_offices(item_id, office, role) VALUES (?1, ?2, 'lead')",
+        params![id, lead],
+    )
+    .map_err(db)?;
+    for v in oplog::set_members(tx, &e, "coordinators")? {
+        if let Some(c) = v.as_str() {
+            tx.execute(
+                "INSERT OR IGNORE INTO plan_item_offices(item_id, office, role) VALUES (?1, ?2, 'coordinating')",
+                params![id, c],
+            )
+            .map_err(db)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,515 @@
+//! Reading domain entities from the merged op log, and the projector that keeps the query tables
+//! (domain.sql) a pure function of it. An entity whose required fields have not arrived yet (ops
+//! of a lost stick) is simply absent from the query tables: projection never fails on partial
+//! data, or one bad stick would block every later import.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::oplog::{self, EntityRef, FieldState, Projector};
+use crate::text::{Text, fold};
+
+pub(crate) fn db(e: rusqlite::Error) -> Error {
+    Error::Storage(e.to_string())
+}
+
+pub const KIND_OFFICE: &str = "office";
+pub const KIND_OFFICER: &str = "officer";
+pub const KIND_SUBJECT: &str = "subject";
+pub const KIND_CASE: &str = "case";
+pub const KIND_DENOUNCER: &str = "denouncer";
+pub const KIND_PLAN: &str = "plan";
+pub const KIND_PLAN_ITEM: &str = "plan-item";
+
+/// Fields whose concurrent writes matter enough to flag the case (DESIGN.md "conflict").
+pub const CONFLICT_FIELDS: &[&str] = &["status", "conclusion", "deadline", "lead", "kind"];
+
+/// Merged fields of one entity with typed getters (missing or unparsable = None).
+pub(crate) struct Fields(pub BTreeMap<String, FieldState>);
+
+impl Fields {
+    pub fn load(conn: &Connection, e: &EntityRef) -> Result<Fields> {
+        Ok(Fields(oplog::fields(conn, e)?))
+    }
+    pub fn get<T: DeserializeOwned>(&self, f: &str) -> Option<T> {
+        let v = &self.0.get(f)?.value;
+        if v.is_null() {
+            return None;
+        }
+        serde_json::from_value(v.clone()).ok()
+    }
+    pub fn text(&self, f: &str) -> Option<Text> {
+        self.get::<String>(f).map(Text::new)
+    }
+    pub fn conflicts(&self, names: &[&str]) -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| self.0.get(**n).is_some_and(|s| s.is_conflict()))
+            .map(|n| n.to_string())
+            .collect()
+    }
+}
+
+fn strings(conn: &Connection, e: &EntityRef, set: &str) -> Result<Vec<String>> {
+    Ok(oplog::set_members(conn, e, set)?
+        .into_iter()
+        .filter_map(|v| match v {
+            Value::String(s) => Some(s),
+            _ => None,
+        })
+        .collect())
+}
+
+pub(crate) fn office_ref(code: &str) -> EntityRef {
+    EntityRef::new(KIND_OFFICE, code)
+}
+pub(crate) fn officer_ref(office: &str, login: &str) -> EntityRef {
+    EntityRef::new(KIND_OFFICER, format!("{office}/{login}"))
+}
+pub(crate) fn subject_ref(id: &str) -> EntityRef {
+    EntityRef::new(KIND_SUBJECT, id)
+}
+pub(crate) fn case_ref(id: &str) -> EntityRef {
+    EntityRef::new(KIND_CASE, id)
+}
+
+/// Reads an office from the merged state.
+pub fn read_office(conn: &Connection, code: &str) -> Result<Option<Office>> {
+    let e = office_ref(code);
+    if !oplog::entity_exists(conn, &e)? {
+        return Ok(None);
+    }
+    let f = Fields::load(conn, &e)?;
+    let (Some(name), Some(kind)) = (f.text("name"), f.get::<OfficeKind>("kind")) else {
+        return Ok(None);
+    };
+    let mut predecessors = strings(conn, &e, "predecessors")?;
+    predecessors.sort();
+    Ok(Some(Office {
+        code: code.to_string(),
+        name,
+        kind,
+        parent: f.get("parent"),
+        predecessors,
+        valid_from: f.get("valid_from"),
+        valid_to: f.get("valid_to"),
+    }))
+}
+
+/// Reads an officer (of `office`) from the merged state.
+pub fn read_officer(conn: &Connection, office: &str, login: &str) -> Result<Option<Officer>> {
+    let e = officer_ref(office, login);
+    if !oplog::entity_exists(conn, &e)? {
+        return Ok(None);
+    }
+    let f = Fields::load(conn, &e)?;
+    let (Some(name), Some(role)) = (f.text("name"), f.get::<String>("role")) else {
+        return Ok(None);
+    };
+    Ok(Some(Officer {
+        login: login.to_string(),
+        name,
+        role,
+        office: office.to_string(),
+    }))
+}
+
+/// Reads a subject from the merged state.
+pub fn read_subject(conn: &Connection, id: &str) -> Result<Option<Subject>> {
+    let e = subject_ref(id);
+    if !oplog::entity_exists(conn, &e)? {
+        return Ok(None);
+    }
+    let f = Fields::load(conn, &e)?;
+    let (Some(kind), Some(name)) = (f.get::<SubjectKind>("kind"), f.text("name")) else {
+        return Ok(None);
+    };
+    Ok(Some(Subject {
+        id: id.to_string(),
+        kind,
+        name,
+        birth_year: f.get("birth_year"),
+        unit: f.text("unit"),
+        post: f.text("post"),
+        membership: f.get("membership"),
+        authority: f.get("authority"),
+    }))
+}
+
+/// Reads a case from the merged state (with the fields in conflict).
+pub fn read_case(conn: &Connection, id: &str) -> Result<Option<Case>> {
+    let e = case_ref(id);
+    if !oplog::entity_exists(conn, &e)? {
+        return Ok(None);
+    }
+    let f = Fields::load(conn, &e)?;
+    let (Some(number), Some(kind), Some(title), Some(lead), Some(status), Some(opened)) = (
+        f.get::<String>("number"),
+        f.get::<CaseKind>("kind"),
+        f.text("title"),
+        f.get::<String>("lead"),
+        f.get::<CaseStatus>("status"),
+        f.get::<NaiveDate>("opened"),
+    ) else {
+        return Ok(None);
+    };
+    let mut coordinators: Vec<Coordinator> = strings(conn, &e, "coordinators")?
+        .into_iter()
+        .map(|office| {
+            let reason = f
+                .text(&format!("coordinator_reason.{office}"))
+                .unwrap_or_default();
+            Coordinator { office, reason }
+        })
+        .collect();
+    coordinators.sort_by(|a, b| a.office.cmp(&b.office));
+    Ok(Some(Case {
+        id: id.to_string(),
+        number,
+        kind,
+        title,
+        summary: f.text("summary").unwrap_or_default(),
+        origin: f.get("origin").unwrap_or(CaseOrigin::AdHoc),
+        lead,
+        coordinators,
+        subjects: strings(conn, &e, "subjects")?,
+        categories: strings(conn, &e, "categories")?,
+        status,
+        resume_status: f.get("resume_status"),
+        opened,
+        deadline: f.get("deadline"),
+        extensions: f.get("extensions").unwrap_or(0),
+        closed: f.get("closed"),
+        conflicts: f.conflicts(CONFLICT_FIELDS),
+    }))
+}
+
+/// Officers on the case's team (their `Assigned` grants apply to it).
+pub fn case_team(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    strings(conn, &case_ref(id), "team")
+}
+
+/// Entries of one of a case's append-only logs, decoded (entries that do not decode are skipped).
+pub fn case_log<T: DeserializeOwned>(conn: &Connection, id: &str, log: &str) -> Result<Vec<T>> {
+    Ok(oplog::log_entries(conn, &case_ref(id), log)?
+        .into_iter()
+        .filter_map(|e| serde_json::from_value(e.entry).ok())
+        .collect())
+}
+
+/// Key for duplicate detection: NFC, lower case, inner whitespace collapsed.
+pub fn name_key(s: &str) -> String {
+    Text::new(s)
+        .as_str()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Keeps the query tables of domain.sql in step with the merged state.
+pub struct DomainProjector;
+
+impl Projector for DomainProjector {
+    fn project(&self, tx: &Transaction<'_>, entity: &EntityRef) -> Result<()> {
+        match entity.kind.as_str() {
+            KIND_OFFICE => project_office(tx, &entity.id),
+            KIND_OFFICER => project_officer(tx, &entity.id),
+            KIND_SUBJECT => project_subject(tx, &entity.id),
+            KIND_CASE => project_case(tx, &entity.id),
+            KIND_DENOUNCER => project_denouncer(tx, &entity.id),
+            KIND_PLAN => super::plans::project_plan(tx, &entity.id),
+            KIND_PLAN_ITEM => super::plans::project_plan_item(tx, &entity.id),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn project_office(tx: &Transaction<'_>, code: &str) -> Result<()> {
+    tx.execute("DELETE FROM offices WHERE code = ?1", [code])
+        .map_err(db)?;
+    tx.execute("DELETE FROM office_predecessors WHERE office = ?1", [code])
+        .map_err(db)?;
+    let Some(o) = read_office(tx, code)? else {
+        return Ok(());
+    };
+    tx.execute(
+        "INSERT INTO offices(code, name, kind, parent, valid_from, valid_to, predecessors)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            o.code,
+            o.name.as_str(),
+            o.kind.code(),
+            o.parent,
+            o.valid_from.map(|d| d.to_string()),
+            o.valid_to.map(|d| d.to_string()),
+            serde_json::to_string(&o.predecessors).expect("strings serialise"),
+        ],
+    )
+    .map_err(db)?;
+    for p in &o.predecessors {
+        tx.execute(
+            "INSERT INTO office_predecessors(office, predecessor) VALUES (?1, ?2)",
+            params![o.code, p],
+        )
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+fn project_officer(tx: &Transaction<'_>, id: &str) -> Result<()> {
+    let Some((office, login)) = id.split_once('/') else {
+        return Ok(());
+    };
+    tx.execute(
+        "DELETE FROM officers WHERE office = ?1 AND login = ?2",
+        [office, login],
+    )
+    .map_err(db)?;
+    if let Some(o) = read_officer(tx, office, login)? {
+        tx.execute(
+            "INSERT INTO officers(office, login, name, role) VALUES (?1, ?2, ?3, ?4)",
+            params![o.office, o.login, o.name.as_str(), o.role],
+        )
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+fn project_subject(tx: &Transaction<'_>, id: &str) -> Result<()> {
+    tx.execute("DELETE FROM subjects WHERE id = ?1", [id])
+        .map_err(db)?;
+    if let Some(s) = read_subject(tx, id)? {
+        tx.execute(
+            "INSERT INTO subjects(id, kind, name, name_key, name_fold, birth_year, unit, unit_key, post,
+                                  membership, authority)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                s.id,
+                s.kind.code(),
+                s.name.as_str(),
+                name_key(s.name.as_str()),
+                fold(s.name.as_str()),
+                s.birth_year,
+                s.unit.as_ref().map(|u| u.as_str()),
+                s.unit.as_ref().map(|u| name_key(u.as_str())).unwrap_or_default(),
+                s.post.as_ref().map(|p| p.as_str()),
+                s.membership.map(|m| m.code()),
+                s.authority.map(|a| a.code()),
+            ],
+        )
+        .map_err(db)?;
+    }
+    // Cases index their subjects' names: re-project them (a renamed subject is found by its
+    // new name).
+    let cases: Vec<String> = {
+        let mut st = tx
+            .prepare_cached("SELECT case_id FROM case_subjects WHERE subject_id = ?1")
+            .map_err(db)?;
+        st.query_map([id], |r| r.get(0))
+            .map_err(db)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db)?
+    };
+    for c in cases {
+        index_case(tx, &c)?;
+    }
+    Ok(())
+}
+
+fn project_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
+    let rowid: Option<i64> = tx
+        .query_row("SELECT rowid FROM cases WHERE id = ?1", [id], |r| r.get(0))
+        .optional()
+        .map_err(db)?;
+    if let Some(rowid) = rowid {
+        tx.execute("DELETE FROM case_fts WHERE rowid = ?1", [rowid])
+            .map_err(db)?;
+    }
+    tx.execute("DELETE FROM case_offices WHERE case_id = ?1", [id])
+        .map_err(db)?;
+    tx.execute("DELETE FROM case_subjects WHERE case_id = ?1", [id])
+        .map_err(db)?;
+    tx.execute("DELETE FROM case_team WHERE case_id = ?1", [id])
+        .map_err(db)?;
+    tx.execute("DELETE FROM case_signs WHERE case_id = ?1", [id])
+        .map_err(db)?;
+    let Some(c) = read_case(tx, id)? else {
+        tx.execute("DELETE FROM cases WHERE id = ?1", [id])
+            .map_err(db)?;
+        return Ok(());
+    };
+    use chrono::Datelike;
+    let values = params![
+        c.id,
+        c.number,
+        c.kind.code(),
+        c.title.as_str(),
+        c.summary.as_str(),
+        c.origin.code(),
+        c.lead,
+        c.status.code(),
+        c.resume_status.map(|s| s.code()),
+        c.opened.to_string(),
+        c.opened.year(),
+        c.deadline.map(|d| d.to_string()),
+        c.extensions,
+        c.closed.map(|d| d.to_string()),
+        workflow::is_open(c.status),
+        !c.conflicts.is_empty(),
+    ];
+    // Upsert keeps the rowid, which is the FTS row id.
+    tx.execute(
+        "INSERT INTO cases(id, number, kind, title, summary, origin, lead, status, resume_status, opened,
+                           year, deadline, extensions, closed, is_open, conflict)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT(id) DO UPDATE SET number = excluded.number, kind = excluded.kind,
+           title = excluded.title, summary = excluded.summary, origin = excluded.origin,
+           lead = excluded.lead, status = excluded.status, resume_status = excluded.resume_status,
+           opened = excluded.opened, year = excluded.year, deadline = excluded.deadline,
+           extensions = excluded.extensions, closed = excluded.closed, is_open = excluded.is_open,
+           conflict = excluded.conflict",
+        values,
+    )
+    .map_err(db)?;
+    tx.execute(
+        "INSERT INTO case_offices(case_id, office, role, reason) VALUES (?1, ?2, 'lead', NULL)",
+        params![c.id, c.lead],
+    )
+    .map_err(db)?;
+    for co in &c.coordinators {
+        tx.execute(
+            "INSERT OR IGNORE INTO case_offices(case_id, office, role, reason) VALUES (?1, ?2, 'coordinating', ?3)",
+            params![c.id, co.office, co.reason.as_str()],
+        )
+        .map_err(db)?;
+    }
+    for s in &c.subjects {
+        tx.execute(
+            "INSERT INTO case_subjects(case_id, subject_id) VALUES (?1, ?2)",
+            params![c.id, s],
+        )
+        .map_err(db)?;
+    }
+    for f in case_log::<Finding>(tx, id, "findings")? {
+        if f.violated {
+            tx.execute(
+                "INSERT OR IGNORE INTO case_signs(case_id, subject_id) VALUES (?1, ?2)",
+                params![c.id, f.subject],
+            )
+            .map_err(db)?;
+        }
+    }
+    for login in case_team(tx, id)? {
+        tx.execute(
+            "INSERT INTO case_team(case_id, login) VALUES (?1, ?2)",
+            params![c.id, login],
+        )
+        .map_err(db)?;
+    }
+    index_case(tx, id)
+}
+
+/// (Re)writes a case's search row: folded number, title, summary and its subjects' names.
+fn index_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
+    let row: Option<(i64, String, String, String)> = tx
+        .query_row(
+            "SELECT rowid, number, title, summary FROM cases WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()
+        .map_err(db)?;
+    let Some((rowid, number, title, summary)) = row else {
+        return Ok(());
+    };
+    let names: Vec<String> = {
+        let mut st = tx
+            .prepare_cached(
+                "SELECT s.name FROM case_subjects cs JOIN subjects s ON s.id = cs.subject_id
+                 WHERE cs.case_id = ?1 ORDER BY s.id",
+            )
+            .map_err(db)?;
+        st.query_map([id], |r| r.get(0))
+            .map_err(db)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db)?
+    };
+    let body = fold(&format!("{number} {title} {summary} {}", names.join(" ")));
+    tx.execute("DELETE FROM case_fts WHERE rowid = ?1", [rowid])
+        .map_err(db)?;
+    tx.execute(
+        "INSERT INTO case_fts(rowid, body) VALUES (?1, ?2)",
+        params![rowid, body],
+    )
+    .map_err(db)?;
+    Ok(())
+}
+
+fn project_denouncer(tx: &Transaction<'_>, case_id: &str) -> Result<()> {
+    tx.execute("DELETE FROM denouncers WHERE case_id = ?1", [case_id])
+        .map_err(db)?;
+    let e = EntityRef::new(KIND_DENOUNCER, case_id);
+    if !oplog::entity_exists(tx, &e)? {
+        return Ok(());
+    }
+    let f = Fields::load(tx, &e)?;
+    let Some(name) = f.text("name") else {
+        return Ok(());
+    };
+    tx.execute(
+        "INSERT INTO denouncers(case_id, name, address, contact) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            case_id,
+            name.as_str(),
+            f.text("address").map(|t| t.into_string()),
+            f.text("contact").map(|t| t.into_string())
+        ],
+    )
+    .map_err(db)?;
+    Ok(())
+}
+
+/// Recomputes every query table from the merged state.
+pub(crate) fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
+    for table in [
+        "offices",
+        "office_predecessors",
+        "officers",
+        "subjects",
+        "case_fts",
+        "case_offices",
+        "case_subjects",
+        "case_signs",
+        "case_team",
+        "cases",
+        "denouncers",
+        "plans",
+        "plan_items",
+        "plan_item_offices",
+    ] {
+        tx.execute(&format!("DELETE FROM {table}"), [])
+            .map_err(db)?;
+    }
+    // Subjects before cases: a case's search row includes its subjects' names.
+    for kind in [
+        KIND_OFFICE,
+        KIND_OFFICER,
+        KIND_SUBJECT,
+        KIND_CASE,
+        KIND_DENOUNCER,
+        KIND_PLAN,
+        KIND_PLAN_ITEM,
+    ] {
+        for id in oplog::entities_of_kind(tx, kind)? {
+            DomainProjector.project(tx, &EntityRef::new(kind, id))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! The register's calls into `rules` (deadlines, discipline validation), kept in one place.
+//! The rules are data with effective dates; until the register stores an administrator's edited
+//! copy (not built yet), the defaults of `rules` apply: `RuleSet::defaults()`,
+//! `HolidayCalendar::vietnam_default()`, `LimitationRules::defaults()`.
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use crate::error::Result;
+use crate::model::{CaseKind, DisciplineForm, Subject};
+use crate::rules::{self, HolidayCalendar, LimitationRules, RuleSet, SubjectFacts, ViolationFacts};
+
+fn rule_set(_conn: &Connection) -> RuleSet {
+    RuleSet::defaults()
+}
+
+fn calendar(_conn: &Connection) -> HolidayCalendar {
+    HolidayCalendar::vietnam_default()
+}
+
+/// Default deadline of a new case; None when the kind has no time limit by rule (it is then
+/// set from the inspection decision with `case set ID deadline`).
+pub(crate) fn case_deadline(
+    conn: &Connection,
+    kind: CaseKind,
+    central: bool,
+    opened: NaiveDate,
+) -> Result<Option<NaiveDate>> {
+    match rules::rule_key_for_case(kind, central) {
+        Some(key) => Ok(Some(rule_set(conn).deadline(
+            key,
+            opened,
+            0,
+            &calendar(conn),
+        )?)),
+        None => Ok(None),
+    }
+}
+
+/// The deadline after one more extension (error when the rule allows no more). Kinds without a
+/// regulated limit keep their deadline (the officer sets the new one).
+pub(crate) fn extend_deadline(
+    conn: &Connection,
+    kind: CaseKind,
+    central: bool,
+    opened: NaiveDate,
+    deadline: Option<NaiveDate>,
+    extensions: u32,
+) -> Result<Option<NaiveDate>> {
+    match rules::rule_key_for_case(kind, central) {
+        Some(key) => Ok(Some(rule_set(conn).deadline(
+            key,
+            opened,
+            extensions + 1,
+            &calendar(conn),
+        )?)),
+        None => Ok(deadline),
+    }
+}
+
+/// Checks a discipline form against the subject and, when the violation date is known, the
+/// limitation period.
+pub(crate) fn validate_discipline(
+    _conn: &Connection,
+    subject: &Subject,
+    form: DisciplineForm,
+    violation: Option<NaiveDate>,
+    decided: NaiveDate,
+) -> Result<()> {
+    rules::validate_discipline_form(form, &SubjectFacts::from(subject))?;
+    if violation.is_some() {
+        let facts = ViolationFacts {
+            committed: violation,
+            ..Default::default()
+        };
+        rules::check_limitation(
+            &LimitationRules::defaults(),
+            subject.kind,
+            form,
+            &facts,
+            decided,
+        )?;
+    }
+    Ok(())
+}
+
+/// The last day to file an appeal against a decision received on `received`.
+pub(crate) fn appeal_filing_deadline(conn: &Connection, received: NaiveDate) -> Result<NaiveDate> {
+    rule_set(conn).deadline(
+        rules::deadlines::keys::APPEAL_FILING,
+        received,
+        0,
+        &calendar(conn),
+    )
+}

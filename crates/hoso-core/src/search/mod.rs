@@ -1,0 +1,209 @@
+//! Case search and listing over the projected query tables.
+//!
+//! Search text is folded like the index (`text::fold`: lower case, no diacritics, đ→d), split
+//! into words, and every word must match the start of an indexed word: "dang uy tinh" finds
+//! "Đảng ủy tỉnh", and NFD input finds the same rows as NFC. Results are newest first (opened,
+//! then number), unranked and bounded by `limit`: ranking a common word over a large register
+//! costs hundreds of milliseconds (SETUP-NOTES.md).
+//!
+//! API (helper D): `CaseFilter` (all optional: `search`, `kind`, `status`, `office` — lead or
+//! coordinating, including the offices merged into it —, `year`, `subject`, `overdue`, `limit`),
+//! `Register::list_cases(&CaseFilter) -> Result<Vec<CaseRow>>`, `fts_query(text) -> Option<String>`.
+
+use chrono::NaiveDate;
+use rusqlite::types::Value as SqlValue;
+use serde::Serialize;
+
+use crate::access::Permission;
+use crate::error::{Error, Result};
+use crate::model::{CaseKind, CaseStatus};
+use crate::register::{Register, today};
+use crate::text::{Text, fold};
+
+/// Filters of `case list`; `Default` lists everything, newest first. Omitted fields (over IPC)
+/// mean "no filter".
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
+pub struct CaseFilter {
+    pub search: Option<String>,
+    pub kind: Option<CaseKind>,
+    pub status: Option<CaseStatus>,
+    pub office: Option<String>,
+    pub year: Option<i32>,
+    pub subject: Option<String>,
+    pub overdue: bool,
+    /// Default 1000.
+    pub limit: Option<u32>,
+    /// "Today" for `overdue` (default: the local date); not settable over IPC.
+    #[serde(skip)]
+    #[cfg_attr(feature = "specta", specta(skip))]
+    pub today: Option<NaiveDate>,
+}
+
+/// One line of a case list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CaseRow {
+    pub id: String,
+    pub number: String,
+    pub kind: CaseKind,
+    pub title: Text,
+    pub lead: String,
+    pub status: CaseStatus,
+    pub opened: NaiveDate,
+    pub deadline: Option<NaiveDate>,
+    pub overdue: bool,
+    pub conflict: bool,
+}
+
+/// The FTS5 MATCH expression for user text: folded words, each quoted (no FTS syntax reaches
+/// the engine) and prefix-matched, all required. `None` if there is no word.
+pub fn fts_query(text: &str) -> Option<String> {
+    let folded = fold(Text::new(text).as_str());
+    let words: Vec<String> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    if words.is_empty() {
+        None
+    } else {
+        Some(words.join(" "))
+    }
+}
+
+impl Register {
+    /// Cases matching `f`, newest first.
+    pub fn list_cases(&self, f: &CaseFilter) -> Result<Vec<CaseRow>> {
+        self.require(Permission::CaseRead)?;
+        let today = f.today.unwrap_or_else(today);
+        let mut sql = String::from(
+            "SELECT c.id, c.number, c.kind, c.title, c.lead, c.status, c.opened, c.deadline, c.conflict,
+                    (c.is_open AND c.deadline IS NOT NULL AND c.deadline < ?1) AS overdue
+             FROM cases c WHERE 1",
+        );
+        let mut args: Vec<SqlValue> = vec![SqlValue::Text(today.to_string())];
+        let mut arg = |sql: &mut String, clause: &str, v: SqlValue| {
+            args.push(v);
+            sql.push_str(&clause.replace("?N", &format!("?{}", args.len())));
+        };
+        if let Some(q) = f.search.as_deref() {
+            match fts_query(q) {
+                Some(m) => arg(
+                    &mut sql,
+                    " AND c.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?N)",
+                    SqlValue::Text(m),
+                ),
+                None => {
+                    return Err(Error::invalid(
+                        "search",
+                        "give at least one letter or digit",
+                    ));
+                }
+            }
+        }
+        if let Some(k) = f.kind {
+            arg(
+                &mut sql,
+                " AND c.kind = ?N",
+                SqlValue::Text(k.code().into()),
+            );
+        }
+        if let Some(s) = f.status {
+            arg(
+                &mut sql,
+                " AND c.status = ?N",
+                SqlValue::Text(s.code().into()),
+            );
+        }
+        if let Some(y) = f.year {
+            arg(&mut sql, " AND c.year = ?N", SqlValue::Integer(y.into()));
+        }
+        if let Some(o) = f.office.as_deref() {
+            let code = self.office(o)?.code;
+            let line = crate::register::offices_with_predecessors(self, &code)?;
+            let list = serde_json::to_string(&line).expect("strings serialise");
+            arg(
+                &mut sql,
+                " AND c.id IN (SELECT case_id FROM case_offices WHERE office IN (SELECT value FROM json_each(?N)))",
+                SqlValue::Text(list),
+            );
+        }
+        if let Some(s) = f.subject.as_deref() {
+            let id = self.subject(s)?.id;
+            arg(
+                &mut sql,
+                " AND c.id IN (SELECT case_id FROM case_subjects WHERE subject_id = ?N)",
+                SqlValue::Text(id),
+            );
+        }
+        if f.overdue {
+            sql.push_str(" AND c.is_open AND c.deadline IS NOT NULL AND c.deadline < ?1");
+        }
+        arg(
+            &mut sql,
+            " ORDER BY c.opened DESC, c.number DESC LIMIT ?N",
+            SqlValue::Integer(f.limit.unwrap_or(1000).into()),
+        );
+
+        let db = |e: rusqlite::Error| Error::Storage(e.to_string());
+        let mut st = self.store().conn().prepare(&sql).map_err(db)?;
+        let rows = st
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, bool>(8)?,
+                    r.get::<_, bool>(9)?,
+                ))
+            })
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, number, kind, title, lead, status, opened, deadline, conflict, overdue) =
+                row.map_err(db)?;
+            let date = |s: &str| {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|e| Error::Storage(format!("bad date {s}: {e}")))
+            };
+            out.push(CaseRow {
+                id,
+                number,
+                kind: kind.parse()?,
+                title: Text::new(title),
+                lead,
+                status: status.parse()?,
+                opened: date(&opened)?,
+                deadline: deadline.as_deref().map(date).transpose()?,
+                overdue,
+                conflict,
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_folded_quoted_and_prefixed() {
+        assert_eq!(
+            fts_query("Đảng ủy tỉnh").unwrap(),
+            "\"dang\"* \"uy\"* \"tinh\"*"
+        );
+        // NFD input gives the same query.
+        assert_eq!(fts_query("\u{110}a\u{309}ng"), fts_query("Đảng"));
+        // FTS syntax is not passed through.
+        assert_eq!(fts_query("a\" OR b*").unwrap(), "\"a\"* \"or\"* \"b\"*");
+        assert!(fts_query(" -- ").is_none());
+    }
+}

@@ -1,0 +1,1602 @@
+//! The domain register through the public core API, on real SQLCipher registers.
+
+use chrono::NaiveDate;
+use hoso_core::access::Role;
+use hoso_core::model::*;
+use hoso_core::register::*;
+use hoso_core::rules::{HolidayCalendar, RuleSet};
+use hoso_core::search::CaseFilter;
+use hoso_core::store::{FAST_KDF_FOR_TESTS, Store};
+use hoso_core::{Text, audit, oplog};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+/// A register for office HN with administrator "admin", plus offices QB (merged into QTR on
+/// 2025-07-01), QTR, DNG.
+fn setup() -> (Fixture, Register) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reg.hoso");
+    let (store, _rk) = Store::create(&path, "admin", "mật khẩu", &FAST_KDF_FOR_TESTS).unwrap();
+    let mut reg = Register::initialise(
+        store,
+        InitParams {
+            office_code: "hn".into(),
+            office_name: "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội".into(),
+            officer_login: "admin".into(),
+            officer_name: "Nguyễn Thị Lan".into(),
+            central: false,
+        },
+    )
+    .unwrap();
+    reg.add_office(office("QB", "Quảng Bình", None, vec![]))
+        .unwrap();
+    let mut qtr = office("QTR", "Quảng Trị", Some(d("2025-07-01")), vec!["QB".into()]);
+    qtr.kind = OfficeKind::Province;
+    reg.add_office(qtr).unwrap();
+    reg.add_office(office("DNG", "Đà Nẵng", None, vec![]))
+        .unwrap();
+    (Fixture { _dir: dir, path }, reg)
+}
+
+fn office(code: &str, name: &str, from: Option<NaiveDate>, preds: Vec<String>) -> NewOffice {
+    NewOffice {
+        code: code.into(),
+        name: name.into(),
+        kind: OfficeKind::Province,
+        parent: None,
+        predecessors: preds,
+        valid_from: from,
+        valid_to: None,
+    }
+}
+
+fn member(
+    reg: &mut Register,
+    name: &str,
+    unit: &str,
+    post: Option<&str>,
+    probationary: bool,
+) -> String {
+    let n = NewSubject {
+        kind: SubjectKind::Member,
+        name: name.into(),
+        birth_year: Some(1975),
+        unit: Some(unit.into()),
+        post: post.map(Text::from),
+        membership: Some(if probationary {
+            MembershipStatus::Probationary
+        } else {
+            MembershipStatus::Full
+        }),
+        authority: Some(ManagementAuthority::Province),
+    };
+    match reg.add_subject(n, false).unwrap() {
+        AddSubject::Added { id } => id,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn new_case(
+    kind: CaseKind,
+    title: &str,
+    lead: &str,
+    opened: &str,
+    subjects: Vec<String>,
+) -> NewCase {
+    NewCase {
+        kind,
+        title: title.into(),
+        lead: lead.into(),
+        coordinators: vec![],
+        subjects,
+        origin: None,
+        opened: Some(d(opened)),
+        summary: Text::default(),
+        team: vec![],
+    }
+}
+
+/// Runs a failing call and checks the register did not change.
+fn unchanged<T: std::fmt::Debug>(
+    reg: &mut Register,
+    f: impl FnOnce(&mut Register) -> hoso_core::Result<T>,
+) -> hoso_core::Error {
+    let before = reg.digest().unwrap();
+    let audit_before = audit::head(reg.store().conn()).unwrap();
+    let err = f(reg).unwrap_err();
+    assert_eq!(reg.digest().unwrap(), before, "digest changed after: {err}");
+    assert_eq!(
+        audit::head(reg.store().conn()).unwrap(),
+        audit_before,
+        "audit changed after: {err}"
+    );
+    err
+}
+
+#[test]
+fn offices_sort_in_vietnamese_order_and_represent_the_merger() {
+    let (_f, mut reg) = setup();
+    let names: Vec<String> = reg
+        .list_offices()
+        .unwrap()
+        .iter()
+        .map(|o| o.name.to_string())
+        .collect();
+    // Đ after D-less names starting with Q? No: Đà Nẵng (đ) sorts before Quảng, after any D.
+    assert_eq!(
+        names,
+        [
+            "Đà Nẵng",
+            "Quảng Bình",
+            "Quảng Trị",
+            "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội"
+        ]
+    );
+    let qb = reg.office("qb").unwrap();
+    assert_eq!(
+        qb.valid_to,
+        Some(d("2025-07-01")),
+        "the merger closes the predecessor"
+    );
+    assert_eq!(
+        reg.office("QTR").unwrap().predecessors,
+        vec!["QB".to_string()]
+    );
+    assert_eq!(reg.successor("QB").unwrap().as_deref(), Some("QTR"));
+    assert_eq!(reg.successor("QTR").unwrap(), None);
+
+    // A 2026 case cannot be led by the merged-away office; a 2024 one can, and keeps it.
+    let e = unchanged(&mut reg, |r| {
+        r.add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra",
+            "QB",
+            "2026-02-01",
+            vec![],
+        ))
+    });
+    let msg = e.to_string();
+    assert!(msg.contains("QB") && msg.contains("QTR"), "{msg}");
+    let old = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra cũ",
+            "QB",
+            "2024-03-01",
+            vec![],
+        ))
+        .unwrap();
+    assert_eq!(reg.case(&old.id).unwrap().lead, "QB");
+    // ... and today's Quảng Trị sees it in its office filter.
+    let rows = reg
+        .list_cases(&CaseFilter {
+            office: Some("QTR".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [old.id.as_str()]
+    );
+
+    // Bad input names the problem and writes nothing.
+    let e = unchanged(&mut reg, |r| {
+        r.add_office(office("QB", "Trùng", None, vec![]))
+    });
+    assert!(e.to_string().contains("already exists"), "{e}");
+    let e = unchanged(&mut reg, |r| {
+        r.add_office(office(
+            "X1",
+            "Mới",
+            Some(d("2025-07-01")),
+            vec!["ZZ".into()],
+        ))
+    });
+    assert!(e.to_string().contains("ZZ"), "{e}");
+    let e = unchanged(&mut reg, |r| {
+        r.add_office(office("H-N", "Sai", None, vec![]))
+    });
+    assert!(e.to_string().contains("office code"), "{e}");
+}
+
+#[test]
+fn subject_duplicates_are_detected_across_nfc_and_nfd() {
+    let (_f, mut reg) = setup();
+    let id = member(
+        &mut reg,
+        "Nguyễn Văn Đức",
+        "Phòng Cảnh sát hình sự",
+        Some("Trưởng phòng"),
+        false,
+    );
+    // Same person typed decomposed, with different case and spacing.
+    let nfd = "nguye\u{302}\u{303}n  va\u{306}n \u{111}u\u{31b}\u{301}c";
+    let n = NewSubject {
+        kind: SubjectKind::Member,
+        name: nfd.into(),
+        birth_year: Some(1975),
+        unit: Some("phòng cảnh sát hình sự".into()),
+        post: None,
+        membership: None,
+        authority: None,
+    };
+    let before = reg.digest().unwrap();
+    match reg.add_subject(n.clone(), false).unwrap() {
+        AddSubject::PossibleDuplicates { existing } => assert_eq!(existing[0].id, id),
+        other => panic!("expected a duplicate warning, got {other:?}"),
+    }
+    assert_eq!(reg.digest().unwrap(), before);
+    // A different birth year is another person.
+    let mut other = n.clone();
+    other.birth_year = Some(1980);
+    assert!(matches!(
+        reg.add_subject(other, false).unwrap(),
+        AddSubject::Added { .. }
+    ));
+    // Forced: added on purpose.
+    assert!(matches!(
+        reg.add_subject(n, true).unwrap(),
+        AddSubject::Added { .. }
+    ));
+    assert_eq!(reg.list_subjects(Some("nguyen van duc")).unwrap().len(), 3);
+    assert_eq!(reg.subject(&id).unwrap().name.as_str(), "Nguyễn Văn Đức");
+
+    let e = unchanged(&mut reg, |r| {
+        r.add_subject(
+            NewSubject {
+                kind: SubjectKind::Organisation,
+                name: "Chi bộ Phòng PC01".into(),
+                birth_year: None,
+                unit: None,
+                post: Some("Bí thư".into()),
+                membership: None,
+                authority: None,
+            },
+            false,
+        )
+    });
+    assert!(e.to_string().contains("post"), "{e}");
+}
+
+#[test]
+fn case_numbers_are_per_office_and_year() {
+    let (_f, mut reg) = setup();
+    let a = reg
+        .add_case(new_case(
+            CaseKind::RoutineSupervision,
+            "Giám sát A",
+            "HN",
+            "2026-01-05",
+            vec![],
+        ))
+        .unwrap();
+    let b = reg
+        .add_case(new_case(
+            CaseKind::RoutineSupervision,
+            "Giám sát B",
+            "DNG",
+            "2026-02-05",
+            vec![],
+        ))
+        .unwrap();
+    let c = reg
+        .add_case(new_case(
+            CaseKind::RoutineSupervision,
+            "Giám sát C",
+            "HN",
+            "2025-12-30",
+            vec![],
+        ))
+        .unwrap();
+    assert_eq!(a.number, "HN-2026-0001");
+    assert_eq!(
+        b.number, "HN-2026-0002",
+        "numbered by the registering office, whoever leads"
+    );
+    assert_eq!(c.number, "HN-2025-0001");
+    assert_eq!(reg.case("hn-2026-0002").unwrap().id, b.id);
+    let e = unchanged(&mut reg, |r| {
+        r.add_case(new_case(
+            CaseKind::Discipline,
+            "X",
+            "ZZ",
+            "2026-01-01",
+            vec![],
+        ))
+    });
+    assert!(
+        matches!(
+            e,
+            hoso_core::Error::NotFound {
+                entity: "office",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = unchanged(&mut reg, |r| {
+        r.add_case(new_case(
+            CaseKind::Discipline,
+            "X",
+            "HN",
+            "2026-01-01",
+            vec!["nope".into()],
+        ))
+    });
+    assert!(e.to_string().contains("subject"), "{e}");
+    let e = unchanged(&mut reg, |r| {
+        r.add_case(new_case(
+            CaseKind::Discipline,
+            "  ",
+            "HN",
+            "2026-01-01",
+            vec![],
+        ))
+    });
+    assert!(e.to_string().contains("title"), "{e}");
+    let e = unchanged(&mut reg, |r| {
+        r.add_case(new_case(
+            CaseKind::Discipline,
+            "X",
+            "HN",
+            "2099-01-01",
+            vec![],
+        ))
+    });
+    assert!(e.to_string().contains("future"), "{e}");
+}
+
+#[test]
+fn workflow_is_enforced_and_recorded() {
+    let (_f, mut reg) = setup();
+    let s = member(&mut reg, "Trần Văn Bình", "Công an huyện", None, false);
+    let c = reg
+        .add_case(new_case(
+            CaseKind::Denunciation,
+            "Giải quyết tố cáo đối với đồng chí Bình",
+            "HN",
+            "2026-03-02",
+            vec![s],
+        ))
+        .unwrap();
+    let case = reg.case(&c.id).unwrap();
+    assert_eq!(case.status, CaseStatus::Received);
+    assert_eq!(case.origin, CaseOrigin::FromDenunciation);
+    // Province level: 90 working days (weekends and holidays excluded) by the rules in force.
+    let rules = RuleSet::defaults();
+    let cal = HolidayCalendar::vietnam_default();
+    let expected = rules
+        .deadline("denunciation.province", d("2026-03-02"), 0, &cal)
+        .unwrap();
+    assert_eq!(case.deadline, Some(expected));
+    assert!(
+        expected > d("2026-07-06"),
+        "holidays (30/4, 1/5, Hùng Kings) push it past 18 weeks"
+    );
+
+    let e = unchanged(&mut reg, |r| {
+        r.transition(
+            &c.number,
+            CaseStatus::Concluded,
+            None,
+            Some(d("2026-03-03")),
+        )
+    });
+    assert_eq!(e.code(), "illegal-transition");
+    assert!(e.to_string().contains("allowed: classified"), "{e}");
+
+    for (to, date) in [
+        (CaseStatus::Classified, "2026-03-03"),
+        (CaseStatus::Preparing, "2026-03-04"),
+        (CaseStatus::Decided, "2026-03-05"),
+        (CaseStatus::Announced, "2026-03-10"),
+        (CaseStatus::Verifying, "2026-03-11"),
+        (CaseStatus::Extended, "2026-06-30"),
+    ] {
+        reg.transition(&c.id, to, Some("ghi chú".into()), Some(d(date)))
+            .unwrap();
+    }
+    let case = reg.case(&c.id).unwrap();
+    assert_eq!(case.resume_status, Some(CaseStatus::Verifying));
+    assert_eq!(case.extensions, 1);
+    assert_eq!(
+        case.deadline,
+        Some(
+            rules
+                .deadline("denunciation.province", d("2026-03-02"), 1, &cal)
+                .unwrap()
+        ),
+        "+30 working days"
+    );
+    // Only one extension.
+    reg.transition(&c.id, CaseStatus::Verifying, None, Some(d("2026-07-01")))
+        .unwrap();
+    let e = unchanged(&mut reg, |r| {
+        r.transition(&c.id, CaseStatus::Extended, None, None)
+    });
+    assert!(e.to_string().contains("extended at most"), "{e}");
+    // Withdrawn closes it; archived is the end.
+    let case = reg
+        .transition(&c.id, CaseStatus::Withdrawn, None, Some(d("2026-07-02")))
+        .unwrap();
+    assert_eq!(case.closed, Some(d("2026-07-02")));
+    reg.transition(&c.id, CaseStatus::Archived, None, Some(d("2026-07-03")))
+        .unwrap();
+    let detail = reg.case_detail(&c.id).unwrap();
+    assert!(detail.allowed_transitions.is_empty());
+    let moves: Vec<_> = detail
+        .timeline
+        .iter()
+        .filter(|t| t.kind == TimelineKind::Transition)
+        .map(|t| t.to.unwrap())
+        .collect();
+    assert_eq!(moves.len(), 9);
+    assert_eq!(detail.timeline[0].kind, TimelineKind::Created);
+    assert_eq!(detail.timeline[1].note.as_str(), "ghi chú");
+    // Each write was audited in its own transaction.
+    let entries = audit::list(
+        reg.store().conn(),
+        &audit::AuditFilter {
+            entity: Some(format!("case:{}", c.id)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.action == "case.transition")
+            .count(),
+        9
+    );
+}
+
+#[test]
+fn case_fields_are_validated() {
+    let (_f, mut reg) = setup();
+    let c = reg
+        .add_case(new_case(
+            CaseKind::FinanceInspection,
+            "Kiểm tra tài chính",
+            "HN",
+            "2026-01-10",
+            vec![],
+        ))
+        .unwrap();
+    reg.set_case_field(&c.id, "deadline", "2026-04-30").unwrap();
+    reg.set_case_field(&c.id, "title", "Kiểm tra tài chính năm 2025")
+        .unwrap();
+    let case = reg.set_case_field(&c.id, "lead", "dng").unwrap();
+    assert_eq!(case.lead, "DNG");
+    assert_eq!(case.deadline, Some(d("2026-04-30")));
+    for (field, value, needle) in [
+        ("deadline", "30/04/2026", "YYYY-MM-DD"),
+        ("deadline", "2025-01-01", "before"),
+        ("status", "concluded", "transition"),
+        ("colour", "red", "unknown case field"),
+        ("origin", "random", "allowed: annual-plan"),
+        ("lead", "QB", "not in force"),
+    ] {
+        let e = unchanged(&mut reg, |r| r.set_case_field(&c.id, field, value));
+        assert!(e.to_string().contains(needle), "{field}={value}: {e}");
+    }
+}
+
+#[test]
+fn discipline_is_validated_against_the_subject_and_the_limitation_period() {
+    let (_f, mut reg) = setup();
+    let chief = member(
+        &mut reg,
+        "Lê Văn Cường",
+        "Phòng PC02",
+        Some("Phó Trưởng phòng"),
+        false,
+    );
+    let plain = member(&mut reg, "Phạm Thị Dung", "Phòng PC02", None, false);
+    let prob = member(&mut reg, "Hoàng Văn Em", "Phòng PC02", None, true);
+    let org = match reg
+        .add_subject(
+            NewSubject {
+                kind: SubjectKind::Organisation,
+                name: "Chi bộ Phòng PC02".into(),
+                birth_year: None,
+                unit: None,
+                post: None,
+                membership: None,
+                authority: None,
+            },
+            false,
+        )
+        .unwrap()
+    {
+        AddSubject::Added { id } => id,
+        o => panic!("{o:?}"),
+    };
+    let c = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra dấu hiệu vi phạm",
+            "HN",
+            "2026-01-05",
+            vec![chief.clone(), plain.clone(), prob.clone(), org.clone()],
+        ))
+        .unwrap();
+    let decision = |s: &str, form, violation: Option<&str>| NewDecision {
+        subject: s.into(),
+        form,
+        date: d("2026-05-01"),
+        violation_date: violation.map(d),
+        note: Text::default(),
+    };
+    // Not before the committee has reviewed.
+    let e = unchanged(&mut reg, |r| {
+        r.decide(&c.id, decision(&chief, DisciplineForm::Warning, None))
+    });
+    assert!(e.to_string().contains("committee-review"), "{e}");
+    for s in [
+        CaseStatus::Classified,
+        CaseStatus::Preparing,
+        CaseStatus::Decided,
+        CaseStatus::Announced,
+        CaseStatus::Verifying,
+        CaseStatus::ReportDrafted,
+        CaseStatus::CommitteeReview,
+    ] {
+        reg.transition(&c.id, s, None, Some(d("2026-04-01")))
+            .unwrap();
+    }
+    for (s, form, needle) in [
+        (&plain, DisciplineForm::RemovalFromPost, "post"),
+        (&prob, DisciplineForm::Expulsion, "probationary"),
+        (&org, DisciplineForm::Expulsion, "organisation"),
+        (&chief, DisciplineForm::Dissolution, "Party organisations"),
+    ] {
+        let e = unchanged(&mut reg, |r| r.decide(&c.id, decision(s, form, None)));
+        assert!(e.to_string().contains(needle), "{form}: {e}");
+    }
+    // Reprimand: 5 years from the violation; expulsion: no limit.
+    let e = unchanged(&mut reg, |r| {
+        r.decide(
+            &c.id,
+            decision(&plain, DisciplineForm::Reprimand, Some("2020-01-01")),
+        )
+    });
+    assert!(e.to_string().contains("limitation"), "{e}");
+    reg.decide(
+        &c.id,
+        decision(&plain, DisciplineForm::Expulsion, Some("2010-01-01")),
+    )
+    .unwrap();
+    reg.decide(
+        &c.id,
+        decision(&chief, DisciplineForm::RemovalFromPost, Some("2020-01-01")),
+    )
+    .unwrap();
+    reg.decide(&c.id, decision(&prob, DisciplineForm::Warning, None))
+        .unwrap();
+    reg.decide(&c.id, decision(&org, DisciplineForm::Dissolution, None))
+        .unwrap();
+    let detail = reg.case_detail(&c.id).unwrap();
+    assert_eq!(detail.decisions.len(), 4);
+    // Appeals: within one month of receiving the decision; the outcome is validated like a
+    // decision.
+    let appeal = |filed: &str, outcome, new_form| Appeal {
+        subject: prob.clone(),
+        filed: d(filed),
+        decision_received: d("2026-05-05"),
+        outcome,
+        new_form,
+    };
+    let e = unchanged(&mut reg, |r| {
+        r.record_appeal(&c.id, appeal("2026-06-20", None, None))
+    });
+    assert!(e.to_string().contains("outside the time to appeal"), "{e}");
+    reg.record_appeal(&c.id, appeal("2026-05-20", None, None))
+        .unwrap();
+    let e = unchanged(&mut reg, |r| {
+        r.record_appeal(
+            &c.id,
+            appeal(
+                "2026-05-20",
+                Some(AppealOutcome::Increase),
+                Some(DisciplineForm::Expulsion),
+            ),
+        )
+    });
+    assert!(e.to_string().contains("probationary"), "{e}");
+    let e = unchanged(&mut reg, |r| {
+        r.record_appeal(
+            &c.id,
+            appeal("2026-05-20", Some(AppealOutcome::Reduce), None),
+        )
+    });
+    assert!(e.to_string().contains("new form"), "{e}");
+    reg.record_appeal(
+        &c.id,
+        appeal(
+            "2026-05-20",
+            Some(AppealOutcome::Reduce),
+            Some(DisciplineForm::Reprimand),
+        ),
+    )
+    .unwrap();
+    let detail = reg.case_detail(&c.id).unwrap();
+    assert_eq!(detail.appeals.len(), 2);
+    assert_eq!(detail.appeals[1].new_form, Some(DisciplineForm::Reprimand));
+    assert_eq!(
+        detail.decisions.len(),
+        4,
+        "the penalty stays recorded during and after the appeal"
+    );
+    // A subject not on the case.
+    let stranger = member(&mut reg, "Vũ Văn Giang", "Phòng PC03", None, false);
+    let e = unchanged(&mut reg, |r| {
+        r.decide(&c.id, decision(&stranger, DisciplineForm::Reprimand, None))
+    });
+    assert!(e.to_string().contains("not a subject"), "{e}");
+}
+
+#[test]
+fn permissions_are_checked_in_the_core() {
+    let (f, mut reg) = setup();
+    reg.add_officer("xem", &"Người Xem".into(), Role::Viewer)
+        .unwrap();
+    reg.add_officer("kiemtra", &"Cán Bộ Kiểm Tra".into(), Role::Inspector)
+        .unwrap();
+    reg.add_officer("khac", &"Cán Bộ Khác".into(), Role::Inspector)
+        .unwrap();
+    let mut names: Vec<String> = reg
+        .list_officers()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.login)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["admin", "khac", "kiemtra", "xem"]);
+    let e = unchanged(&mut reg, |r| {
+        r.add_officer("admin", &"Trùng".into(), Role::Viewer)
+    });
+    assert!(e.to_string().contains("already exists"), "{e}");
+    for login in ["xem", "kiemtra", "khac"] {
+        reg.store()
+            .add_key_slot(login, "mật khẩu", &FAST_KDF_FOR_TESTS)
+            .unwrap();
+    }
+    drop(reg);
+
+    let open = |login: &str| {
+        Register::session(Store::open(&f.path, login, "mật khẩu").unwrap(), login).unwrap()
+    };
+    let mut viewer = open("xem");
+    let e = unchanged(&mut viewer, |r| {
+        r.add_case(new_case(
+            CaseKind::Discipline,
+            "X",
+            "HN",
+            "2026-01-01",
+            vec![],
+        ))
+    });
+    assert_eq!(e.code(), "permission-denied");
+    assert!(e.to_string().contains("case.create"), "{e}");
+    let e = unchanged(&mut viewer, |r| {
+        r.add_office(office("ZZ", "Z", None, vec![]))
+    });
+    assert!(e.to_string().contains("office.admin"), "{e}");
+    drop(viewer);
+
+    // An inspector who opens a case is on its team and may move it; another inspector may not.
+    let mut insp = open("kiemtra");
+    let c = insp
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra",
+            "HN",
+            "2026-01-01",
+            vec![],
+        ))
+        .unwrap();
+    insp.transition(&c.id, CaseStatus::Classified, None, None)
+        .unwrap();
+    assert_eq!(
+        insp.case_detail(&c.id).unwrap().team,
+        vec!["kiemtra".to_string()]
+    );
+    drop(insp);
+    let mut other = open("khac");
+    let e = unchanged(&mut other, |r| {
+        r.transition(&c.id, CaseStatus::Preparing, None, None)
+    });
+    assert!(e.to_string().contains("case.transition"), "{e}");
+    // Inspectors never decide.
+    let e = unchanged(&mut other, |r| {
+        r.decide(
+            &c.id,
+            NewDecision {
+                subject: "x".into(),
+                form: DisciplineForm::Reprimand,
+                date: d("2026-02-01"),
+                violation_date: None,
+                note: Text::default(),
+            },
+        )
+    });
+    assert_eq!(e.code(), "permission-denied");
+}
+
+#[test]
+fn search_folds_vietnamese_and_filters_combine() {
+    let (_f, mut reg) = setup();
+    let duc = member(&mut reg, "Nguyễn Văn Đức", "Phòng PC01", None, false);
+    let a = reg
+        .add_case(NewCase {
+            summary: "Báo cáo của Đảng ủy tỉnh về công tác cán bộ".into(),
+            coordinators: vec![("DNG".into(), "Đối tượng công tác tại Đà Nẵng".into())],
+            ..new_case(
+                CaseKind::InspectionOnSigns,
+                "Kiểm tra Đảng ủy Công an tỉnh",
+                "HN",
+                "2025-03-01",
+                vec![duc.clone()],
+            )
+        })
+        .unwrap();
+    let b = reg
+        .add_case(new_case(
+            CaseKind::Denunciation,
+            "Tố cáo cán bộ xã",
+            "HN",
+            "2026-01-15",
+            vec![],
+        ))
+        .unwrap();
+    let c = reg
+        .add_case(new_case(
+            CaseKind::ThematicSupervision,
+            "Giám sát chuyên đề",
+            "DNG",
+            "2026-02-01",
+            vec![],
+        ))
+        .unwrap();
+    let ids = |f: CaseFilter| {
+        reg.list_cases(&f)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
+    };
+
+    assert_eq!(
+        ids(CaseFilter::default()),
+        [c.id.as_str(), b.id.as_str(), a.id.as_str()],
+        "newest first"
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            search: Some("dang uy tinh".into()),
+            ..Default::default()
+        }),
+        [a.id.as_str()]
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            search: Some("ĐẢNG ỦY".into()),
+            ..Default::default()
+        }),
+        [a.id.as_str()]
+    );
+    let nfd = "\u{110}a\u{309}ng u\u{309}y";
+    assert_eq!(
+        ids(CaseFilter {
+            search: Some(nfd.into()),
+            ..Default::default()
+        }),
+        [a.id.as_str()]
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            search: Some("nguyen van duc".into()),
+            ..Default::default()
+        }),
+        [a.id.as_str()],
+        "subject names are indexed"
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            search: Some("hn-2026".into()),
+            ..Default::default()
+        })
+        .len(),
+        2,
+        "numbers are indexed"
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            kind: Some(CaseKind::Denunciation),
+            ..Default::default()
+        }),
+        [b.id.as_str()]
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            year: Some(2025),
+            ..Default::default()
+        }),
+        [a.id.as_str()]
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            office: Some("DNG".into()),
+            ..Default::default()
+        }),
+        [c.id.as_str(), a.id.as_str()],
+        "lead or coordinating"
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            subject: Some(duc.clone()),
+            ..Default::default()
+        }),
+        [a.id.as_str()]
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            status: Some(CaseStatus::Received),
+            search: Some("giam sat".into()),
+            ..Default::default()
+        }),
+        [c.id.as_str()]
+    );
+    // The denunciation's deadline (90 working days from 2026-01-15) has passed by December.
+    let dec = Some(d("2026-12-01"));
+    assert_eq!(
+        ids(CaseFilter {
+            overdue: true,
+            today: dec,
+            ..Default::default()
+        }),
+        [b.id.as_str()]
+    );
+    assert!(
+        ids(CaseFilter {
+            overdue: true,
+            today: Some(d("2026-02-01")),
+            ..Default::default()
+        })
+        .is_empty()
+    );
+    // Renaming... a subject's new name is searchable (projection re-indexes its cases): covered
+    // by rebuild below; a search with no words is an error, not "everything".
+    assert!(
+        reg.list_cases(&CaseFilter {
+            search: Some(" - ".into()),
+            ..Default::default()
+        })
+        .is_err()
+    );
+    assert!(
+        reg.list_cases(&CaseFilter {
+            office: Some("ZZ".into()),
+            ..Default::default()
+        })
+        .is_err()
+    );
+}
+
+#[test]
+fn projections_are_a_pure_function_of_the_operations() {
+    let (_f, mut reg) = setup();
+    let s = member(&mut reg, "Đỗ Thị Hoa", "Phòng PC05", None, false);
+    let c = reg
+        .add_case(new_case(
+            CaseKind::Denunciation,
+            "Tố cáo đồng chí Hoa",
+            "HN",
+            "2026-01-15",
+            vec![s.clone()],
+        ))
+        .unwrap();
+    reg.transition(&c.id, CaseStatus::Classified, None, Some(d("2026-01-16")))
+        .unwrap();
+    let plan = reg
+        .add_plan(NewPlan {
+            office: None,
+            year: 2026,
+            title: "Chương trình kiểm tra năm 2026".into(),
+        })
+        .unwrap();
+    reg.add_plan_item(
+        &plan,
+        NewPlanItem {
+            subject: s.clone(),
+            kind: CaseKind::RoutineSupervision,
+            start: d("2026-03-01"),
+            end: d("2026-05-31"),
+            lead: None,
+            coordinators: vec!["DNG".into()],
+            note: Text::default(),
+        },
+    )
+    .unwrap();
+    let list = reg.list_cases(&CaseFilter::default()).unwrap();
+    let plans = reg.list_plans().unwrap();
+    let subjects = reg.list_subjects(None).unwrap();
+    let digest = reg.digest().unwrap();
+
+    // Rebuilding from the op log gives the same answers.
+    reg.rebuild_projections().unwrap();
+    assert_eq!(reg.list_cases(&CaseFilter::default()).unwrap(), list);
+    assert_eq!(
+        reg.list_cases(&CaseFilter {
+            search: Some("hoa".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .len(),
+        1
+    );
+
+    // Another register that receives the same operations (in one batch) shows the same state.
+    let ops: Vec<_> = oplog::ops_since(reg.store().conn(), &Default::default())
+        .unwrap()
+        .collect::<hoso_core::Result<_>>()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut other, _) = Store::create(
+        dir.path().join("b.hoso"),
+        "b",
+        "mật khẩu",
+        &FAST_KDF_FOR_TESTS,
+    )
+    .unwrap();
+    oplog::apply_remote(other.conn_mut(), ops, &DomainProjector).unwrap();
+    assert_eq!(oplog::digest(other.conn()).unwrap(), digest);
+    let other_cases: Vec<String> = other
+        .conn()
+        .prepare("SELECT number FROM cases")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(other_cases, [c.number.as_str()]);
+    let hits: i64 = other
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM case_fts WHERE case_fts MATCH '\"hoa\"*'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(hits, 1);
+    assert_eq!(plans.len(), 1);
+    assert_eq!(subjects.len(), 1);
+}
+
+#[test]
+fn overlaps_and_omissions() {
+    let (_f, mut reg) = setup();
+    let x = member(&mut reg, "Bùi Văn Khoa", "Công an tỉnh", None, false);
+    let y = member(&mut reg, "Đặng Thị Lụa", "Công an tỉnh", None, false);
+    let z = member(&mut reg, "Mai Văn Minh", "Công an tỉnh", None, false);
+    // HN plans a finance inspection of X in spring; DNG plans the same in April-June: overlap.
+    let p1 = reg
+        .add_plan(NewPlan {
+            office: None,
+            year: 2026,
+            title: "Kế hoạch HN 2026".into(),
+        })
+        .unwrap();
+    let p2 = reg
+        .add_plan(NewPlan {
+            office: Some("DNG".into()),
+            year: 2026,
+            title: "Kế hoạch ĐN 2026".into(),
+        })
+        .unwrap();
+    let item = |s: &str, kind, start, end, lead: Option<&str>| NewPlanItem {
+        subject: s.into(),
+        kind,
+        start: d(start),
+        end: d(end),
+        lead: lead.map(String::from),
+        coordinators: vec![],
+        note: Text::default(),
+    };
+    reg.add_plan_item(
+        &p1,
+        item(
+            &x,
+            CaseKind::FinanceInspection,
+            "2026-03-01",
+            "2026-04-30",
+            None,
+        ),
+    )
+    .unwrap();
+    reg.add_plan_item(
+        &p2,
+        item(
+            &x,
+            CaseKind::FinanceInspection,
+            "2026-04-15",
+            "2026-06-30",
+            None,
+        ),
+    )
+    .unwrap();
+    // Same subject, other kind, or same office: no overlap.
+    reg.add_plan_item(
+        &p2,
+        item(
+            &x,
+            CaseKind::ThematicSupervision,
+            "2026-03-01",
+            "2026-04-30",
+            None,
+        ),
+    )
+    .unwrap();
+    reg.add_plan_item(
+        &p1,
+        item(
+            &y,
+            CaseKind::FinanceInspection,
+            "2026-03-01",
+            "2026-04-30",
+            None,
+        ),
+    )
+    .unwrap();
+    reg.add_plan_item(
+        &p1,
+        item(
+            &y,
+            CaseKind::FinanceInspection,
+            "2026-04-01",
+            "2026-05-30",
+            None,
+        ),
+    )
+    .unwrap();
+    // An open case counts as work too: DNG has an open finance inspection of Y since January.
+    reg.add_case(new_case(
+        CaseKind::FinanceInspection,
+        "Kiểm tra tài chính",
+        "DNG",
+        "2026-01-05",
+        vec![y.clone()],
+    ))
+    .unwrap();
+    let ov = reg.overlaps().unwrap();
+    assert_eq!(ov.len(), 2, "{ov:#?}");
+    let for_x = ov.iter().find(|o| o.subject == x).unwrap();
+    assert_eq!(for_x.offices, ["DNG", "HN"]);
+    assert_eq!(for_x.kind, CaseKind::FinanceInspection);
+    assert_eq!(for_x.works.len(), 2);
+    let for_y = ov.iter().find(|o| o.subject == y).unwrap();
+    assert_eq!(for_y.works.len(), 3);
+
+    // Omissions: Z has an open denunciation and nothing planned; X has signs from supervision.
+    let den = reg
+        .add_case(new_case(
+            CaseKind::Denunciation,
+            "Tố cáo đồng chí Minh",
+            "HN",
+            "2026-02-01",
+            vec![z.clone()],
+        ))
+        .unwrap();
+    let sup = reg
+        .add_case(new_case(
+            CaseKind::RoutineSupervision,
+            "Giám sát thường xuyên",
+            "HN",
+            "2026-02-01",
+            vec![x.clone(), y.clone()],
+        ))
+        .unwrap();
+    reg.record_finding(
+        &sup.id,
+        Finding {
+            subject: y.clone(),
+            category: None,
+            violated: true,
+            violation_date: None,
+            text: "Có dấu hiệu vi phạm".into(),
+        },
+    )
+    .unwrap();
+    let om = reg.omissions().unwrap();
+    // Y has signs but an open finance inspection (DNG) covers it; Z is omitted.
+    assert_eq!(om.len(), 1, "{om:#?}");
+    assert_eq!(om[0].subject, z);
+    assert_eq!(om[0].reasons, [format!("open denunciation {}", den.number)]);
+    // Planning an inspection on signs for Z removes the omission.
+    reg.add_plan_item(
+        &p1,
+        item(
+            &z,
+            CaseKind::InspectionOnSigns,
+            "2026-11-01",
+            "2026-12-31",
+            None,
+        ),
+    )
+    .unwrap();
+    assert!(reg.omissions().unwrap().is_empty());
+
+    let e = unchanged(&mut reg, |r| {
+        r.add_plan_item(
+            &p1,
+            item(
+                &z,
+                CaseKind::InspectionOnSigns,
+                "2027-02-01",
+                "2027-03-01",
+                None,
+            ),
+        )
+    });
+    assert!(e.to_string().contains("outside the plan's year"), "{e}");
+    let e = unchanged(&mut reg, |r| {
+        r.add_plan_item(
+            &p1,
+            item(
+                &z,
+                CaseKind::InspectionOnSigns,
+                "2026-05-01",
+                "2026-04-01",
+                None,
+            ),
+        )
+    });
+    assert!(e.to_string().contains("before start"), "{e}");
+    let e = unchanged(&mut reg, |r| {
+        r.add_plan_item(
+            "nope",
+            item(
+                &z,
+                CaseKind::InspectionOnSigns,
+                "2026-05-01",
+                "2026-06-01",
+                None,
+            ),
+        )
+    });
+    assert!(e.to_string().contains("plan"), "{e}");
+}
+
+#[test]
+fn links_can_be_added_and_removed() {
+    let (_f, mut reg) = setup();
+    let s = member(&mut reg, "Phan Văn Hải", "Phòng PC06", None, false);
+    reg.add_officer("hai.insp", &"Cán bộ Hải".into(), Role::Inspector)
+        .unwrap();
+    let c = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra",
+            "HN",
+            "2026-01-05",
+            vec![],
+        ))
+        .unwrap();
+    reg.link(&c.id, CaseLink::Subject(s.clone())).unwrap();
+    reg.link(
+        &c.id,
+        CaseLink::Coordinator("dng".into(), "Địa bàn liên quan".into()),
+    )
+    .unwrap();
+    reg.link(&c.id, CaseLink::Team("hai.insp".into())).unwrap();
+    let d = reg.case_detail(&c.id).unwrap();
+    assert_eq!(d.case.subjects, vec![s.clone()]);
+    assert_eq!(d.case.coordinators[0].reason.as_str(), "Địa bàn liên quan");
+    assert_eq!(d.team, vec!["hai.insp".to_string()]);
+    // The new subject is searchable through the case at once.
+    let hits = reg
+        .list_cases(&CaseFilter {
+            search: Some("phan van hai".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+    reg.unlink(&c.id, CaseLink::Coordinator("DNG".into(), Text::default()))
+        .unwrap();
+    assert!(reg.case(&c.id).unwrap().coordinators.is_empty());
+    assert!(
+        reg.list_cases(&CaseFilter {
+            office: Some("DNG".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .is_empty()
+    );
+
+    let e = unchanged(&mut reg, |r| {
+        r.link(&c.id, CaseLink::Coordinator("HN".into(), Text::default()))
+    });
+    assert!(e.to_string().contains("lead office"), "{e}");
+    let e = unchanged(&mut reg, |r| r.link(&c.id, CaseLink::Team("nobody".into())));
+    assert!(e.to_string().contains("officer not found"), "{e}");
+    let e = unchanged(&mut reg, |r| {
+        r.unlink(&c.id, CaseLink::Team("nobody".into()))
+    });
+    assert!(e.to_string().contains("not found"), "{e}");
+}
+
+#[test]
+fn the_denouncer_is_confidential_and_every_read_is_audited() {
+    let (f, mut reg) = setup();
+    let c = reg
+        .add_case(new_case(
+            CaseKind::Denunciation,
+            "Tố cáo",
+            "HN",
+            "2026-01-05",
+            vec![],
+        ))
+        .unwrap();
+    // The administrator manages the system but does not see or write the denouncer's identity.
+    let e = unchanged(&mut reg, |r| {
+        r.set_denouncer(&c.id, "Trần Thị Tố".into(), None, None)
+    });
+    assert!(e.to_string().contains("denouncer.write"), "{e}");
+    reg.add_officer("thu", &"Văn thư".into(), Role::LettersClerk)
+        .unwrap();
+    reg.add_officer("lead", &"Lãnh đạo".into(), Role::CommitteeLeader)
+        .unwrap();
+    reg.store()
+        .add_key_slot("thu", "mật khẩu", &FAST_KDF_FOR_TESTS)
+        .unwrap();
+    reg.store()
+        .add_key_slot("lead", "mật khẩu", &FAST_KDF_FOR_TESTS)
+        .unwrap();
+    assert!(reg.denouncer(&c.id).is_err());
+    drop(reg);
+
+    let mut clerk =
+        Register::session(Store::open(&f.path, "thu", "mật khẩu").unwrap(), "thu").unwrap();
+    clerk
+        .set_denouncer(
+            &c.id,
+            "Trần Thị Tố".into(),
+            Some("Số 1 phố Huế".into()),
+            None,
+        )
+        .unwrap();
+    drop(clerk);
+    let mut lead =
+        Register::session(Store::open(&f.path, "lead", "mật khẩu").unwrap(), "lead").unwrap();
+    let before = lead.digest().unwrap();
+    let den = lead.denouncer(&c.number).unwrap().unwrap();
+    assert_eq!(den.name.as_str(), "Trần Thị Tố");
+    assert_eq!(den.address.unwrap().as_str(), "Số 1 phố Huế");
+    assert_eq!(
+        lead.digest().unwrap(),
+        before,
+        "a read changes no domain state"
+    );
+    let reads = audit::list(
+        lead.store().conn(),
+        &audit::AuditFilter {
+            action: Some("denouncer.read".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(reads.len(), 1);
+    assert_eq!(reads[0].actor, "lead");
+    // Not in the case, its search index or its audit details.
+    let detail = serde_json::to_string(&lead.case_detail(&c.id).unwrap()).unwrap();
+    assert!(!detail.contains("Trần Thị Tố"));
+    assert!(
+        lead.list_cases(&CaseFilter {
+            search: Some("tran thi to".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .is_empty()
+    );
+    let all = audit::list(lead.store().conn(), &audit::AuditFilter::default()).unwrap();
+    assert!(
+        all.iter()
+            .all(|e| !e.detail.to_string().contains("Trần Thị Tố"))
+    );
+    // Only denunciation cases have one.
+    let other = lead
+        .add_case(new_case(
+            CaseKind::Discipline,
+            "Kỷ luật",
+            "HN",
+            "2026-01-05",
+            vec![],
+        ))
+        .unwrap();
+    let e = unchanged(&mut lead, |r| {
+        r.set_denouncer(&other.id, "X".into(), None, None)
+    });
+    assert!(e.to_string().contains("no denouncer"), "{e}");
+}
+
+/// Sends every op `from` has and `to` lacks, as a sync bundle would.
+fn sync(from: &Register, to: &mut Register) {
+    let vv = oplog::version_vector(to.store().conn()).unwrap();
+    let ops: Vec<_> = oplog::ops_since(from.store().conn(), &vv)
+        .unwrap()
+        .collect::<hoso_core::Result<_>>()
+        .unwrap();
+    oplog::apply_remote(to.store_mut().conn_mut(), ops, &DomainProjector).unwrap();
+}
+
+fn office_register(dir: &std::path::Path, code: &str, name: &str) -> Register {
+    let (store, _) = Store::create(
+        dir.join(format!("{code}.hoso")),
+        "admin",
+        "mật khẩu",
+        &FAST_KDF_FOR_TESTS,
+    )
+    .unwrap();
+    Register::initialise(
+        store,
+        InitParams {
+            office_code: code.into(),
+            office_name: name.into(),
+            officer_login: "admin".into(),
+            officer_name: "Quản trị".into(),
+            central: false,
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn concurrent_status_changes_become_a_visible_conflict_that_a_new_transition_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hn = office_register(dir.path(), "HN", "Hà Nội");
+    let mut dng = office_register(dir.path(), "DNG", "Đà Nẵng");
+    sync(&hn, &mut dng);
+    sync(&dng, &mut hn);
+    let c = hn
+        .add_case(NewCase {
+            coordinators: vec![("DNG".into(), "Phối hợp xác minh".into())],
+            ..new_case(
+                CaseKind::Denunciation,
+                "Tố cáo liên tỉnh",
+                "HN",
+                "2026-02-02",
+                vec![],
+            )
+        })
+        .unwrap();
+    sync(&hn, &mut dng);
+    assert_eq!(
+        dng.case(&c.number).unwrap().title.as_str(),
+        "Tố cáo liên tỉnh"
+    );
+    let rows = dng
+        .list_cases(&CaseFilter {
+            office: Some("DNG".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 1, "the coordinating office finds the case");
+
+    // Offline, each office moves the case differently.
+    hn.transition(&c.id, CaseStatus::Classified, None, Some(d("2026-02-03")))
+        .unwrap();
+    dng.transition(
+        &c.id,
+        CaseStatus::Deferred,
+        Some("Trước đại hội".into()),
+        Some(d("2026-02-03")),
+    )
+    .unwrap();
+    sync(&hn, &mut dng);
+    sync(&dng, &mut hn);
+    assert_eq!(hn.digest().unwrap(), dng.digest().unwrap());
+    for reg in [&hn, &dng] {
+        let case = reg.case(&c.id).unwrap();
+        assert_eq!(
+            case.conflicts,
+            ["status"],
+            "neither value is silently dropped"
+        );
+        assert_eq!(
+            case.status,
+            CaseStatus::Deferred,
+            "the later write is shown"
+        );
+        let row = &reg.list_cases(&CaseFilter::default()).unwrap()[0];
+        assert!(row.conflict);
+        // Both offices' timelines are kept.
+        let moves = reg
+            .case_detail(&c.id)
+            .unwrap()
+            .timeline
+            .iter()
+            .filter(|t| t.kind == TimelineKind::Transition)
+            .count();
+        assert_eq!(moves, 2);
+    }
+    // A new transition replaces both writes: resolved everywhere after the next exchange.
+    hn.transition(
+        &c.id,
+        CaseStatus::Received,
+        Some("Tiếp tục giải quyết".into()),
+        None,
+    )
+    .unwrap();
+    sync(&hn, &mut dng);
+    for reg in [&hn, &dng] {
+        let case = reg.case(&c.id).unwrap();
+        assert!(case.conflicts.is_empty());
+        assert_eq!(case.status, CaseStatus::Received);
+        assert_eq!(case.resume_status, None);
+    }
+    assert_eq!(hn.digest().unwrap(), dng.digest().unwrap());
+    // Each office numbers its own cases: no global counter to race on.
+    assert_eq!(
+        dng.add_case(new_case(
+            CaseKind::Discipline,
+            "Kỷ luật",
+            "DNG",
+            "2026-02-05",
+            vec![]
+        ))
+        .unwrap()
+        .number,
+        "DNG-2026-0001"
+    );
+}
+
+/// Measurement, not a check: `cargo test -p hoso-core --test register -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn measure_case_insert_and_search_rate() {
+    let (_f, mut reg) = setup();
+    let s = member(&mut reg, "Nguyễn Văn Đức", "Phòng PC01", None, false);
+    let n = 1000;
+    let t = std::time::Instant::now();
+    for i in 0..n {
+        reg.add_case(NewCase {
+            summary: "Kiểm tra việc chấp hành nguyên tắc tập trung dân chủ, quy chế làm việc"
+                .into(),
+            ..new_case(
+                CaseKind::InspectionOnSigns,
+                &format!("Kiểm tra dấu hiệu vi phạm của Đảng ủy số {i}"),
+                "HN",
+                "2026-01-05",
+                vec![s.clone()],
+            )
+        })
+        .unwrap();
+    }
+    let add = t.elapsed();
+    let t = std::time::Instant::now();
+    let hits = reg
+        .list_cases(&CaseFilter {
+            search: Some("dang uy 999".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let search = t.elapsed();
+    let t = std::time::Instant::now();
+    let all = reg
+        .list_cases(&CaseFilter {
+            limit: Some(50),
+            ..Default::default()
+        })
+        .unwrap();
+    let page = t.elapsed();
+    println!(
+        "{n} cases in {add:?} ({:.0} cases/s, one transaction each); search: {} hit in {search:?}; first page of 50: {page:?} ({})",
+        n as f64 / add.as_secs_f64(),
+        hits.len(),
+        all.len()
+    );
+}
+
+#[test]
+fn subjects_list_like_a_vietnamese_register() {
+    let (_f, mut reg) = setup();
+    for name in [
+        "Nguyễn Văn Đức",
+        "Trần Thị Anh",
+        "Lê Văn Dũng",
+        "Đỗ Thị Ánh",
+        "Nguyễn Văn An",
+    ] {
+        member(&mut reg, name, "Phòng PC01", None, false);
+    }
+    let org = NewSubject {
+        kind: SubjectKind::Organisation,
+        name: "Chi bộ Phòng PC01".into(),
+        birth_year: None,
+        unit: None,
+        post: None,
+        membership: None,
+        authority: None,
+    };
+    reg.add_subject(org, false).unwrap();
+    let names: Vec<String> = reg
+        .list_subjects(None)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name.into_string())
+        .collect();
+    // Given names An < Anh < Ánh < Dũng < Đức; organisations after the people.
+    assert_eq!(
+        names,
+        [
+            "Nguyễn Văn An",
+            "Trần Thị Anh",
+            "Đỗ Thị Ánh",
+            "Lê Văn Dũng",
+            "Nguyễn Văn Đức",
+            "Chi bộ Phòng PC01"
+        ]
+    );
+}
+
+#[test]
+fn documents_are_stored_encrypted_and_content_addressed() {
+    let (f, mut reg) = setup();
+    let c = reg
+        .add_case(new_case(
+            CaseKind::FinanceInspection,
+            "Kiểm tra tài chính",
+            "HN",
+            "2026-01-05",
+            vec![],
+        ))
+        .unwrap();
+    let content = "Biên bản làm việc với Đảng ủy Phòng Hậu cần — nội dung mật".as_bytes();
+    let meta = reg
+        .attach_document(&c.id, &"Biên bản.txt".into(), "text/plain", content)
+        .unwrap();
+    assert_eq!(meta.blake3, blake3::hash(content).to_hex().to_string());
+    assert_eq!(meta.size, content.len() as u64);
+    // The same contents attached again are stored once.
+    reg.attach_document(&c.number, &"Bản sao.txt".into(), "", content)
+        .unwrap();
+    let docs = reg.documents(&c.id).unwrap();
+    assert_eq!(docs.len(), 2);
+    assert_eq!(docs[1].media_type, "application/octet-stream");
+    let blobs: i64 = reg
+        .store()
+        .conn()
+        .query_row("SELECT count(*) FROM document_blobs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(blobs, 1);
+    assert_eq!(
+        reg.document_content(&c.id, &meta.blake3).unwrap().unwrap(),
+        content
+    );
+    assert!(reg.document_content(&c.id, "00").is_err());
+    assert_eq!(reg.case_detail(&c.id).unwrap().documents.len(), 2);
+
+    reg.set_attachment_limit(10);
+    let e = unchanged(&mut reg, |r| {
+        r.attach_document(&c.id, &"Lớn.pdf".into(), "application/pdf", &[0u8; 11])
+    });
+    assert!(e.to_string().contains("over the limit"), "{e}");
+    assert_eq!(hoso_core::register::DEFAULT_ATTACHMENT_LIMIT, 50_000_000);
+
+    // Encrypted at rest: neither the text nor the case title appears in the file.
+    drop(reg);
+    let bytes = std::fs::read(&f.path).unwrap();
+    let wal = std::fs::read(f.path.with_extension("hoso-wal")).unwrap_or_default();
+    for needle in ["nội dung mật".as_bytes(), "Kiểm tra tài chính".as_bytes()] {
+        assert!(!bytes.windows(needle.len()).any(|w| w == needle));
+        assert!(!wal.windows(needle.len()).any(|w| w == needle));
+    }
+}
