@@ -119,9 +119,11 @@ package: ui
 	  || echo "note: no AppImage: its tooling is downloaded at build time and this machine is offline"
 	@ls -1 $(CARGO_TARGET_DIR)/release/bundle/*/*.deb $(CARGO_TARGET_DIR)/release/bundle/*/*.AppImage 2>/dev/null || true
 
-# A screenshot of the running app (docs/screenshot.png), taken under Xvfb.
-screenshot: app demo
-	scripts/screenshot.sh "$(APP_BIN)" "$(DEMO_REGISTER)" docs/screenshot.png
+# The README's screenshot: the app under Xvfb, signed in to the demo register.
+screenshot: app demo tools
+	HOSO_SCREENSHOT_REGISTER="$(DEMO_REGISTER)" HOSO_SCREENSHOT_OUT="$(CURDIR)/docs/screenshot.png" \
+	  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+	  $(CARGO) test -p hoso-tests --features e2e --test e2e readme_screenshot -- --ignored
 
 clean:
 	rm -rf ui/dist ui/node_modules

@@ -2,4 +2,5 @@
 //! Run with `make e2e` (builds the app, starts Xvfb).
 
 mod cases;
+mod screenshot;
 mod welcome;
