@@ -11,6 +11,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         // One TypeScript type per Rust type: ours serialise and deserialise alike.
         .disable_serde_phases()
+        .constant("ERROR_CODES", error::all_codes())
         .commands(collect_commands![
             commands::app::app_info,
             commands::session::unlock,

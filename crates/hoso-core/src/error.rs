@@ -85,32 +85,36 @@ pub enum Error {
 impl Error {
     /// Stable, kebab-case code for the UI and scripts.
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code as a closed enumeration (typed over IPC).
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            Error::Invalid { .. } => "invalid",
-            Error::NotFound { .. } => "not-found",
-            Error::PermissionDenied(_) => "permission-denied",
-            Error::Storage(_) => "storage",
-            Error::IllegalTransition { .. } => "illegal-transition",
-            Error::WrongPassphrase { .. } => "wrong-passphrase",
-            Error::UnknownOfficer { .. } => "unknown-officer",
-            Error::WrongRecoveryKey { .. } => "wrong-recovery-key",
-            Error::KeyFileMissing { .. } => "key-file-missing",
-            Error::KeyFileCorrupt { .. } => "key-file-corrupt",
-            Error::NewerSchema { .. } => "newer-schema",
-            Error::NotARegister { .. } => "not-a-register",
-            Error::AlreadyExists { .. } => "already-exists",
-            Error::BundleMalformed { .. } => "bundle-malformed",
-            Error::BundleTooLarge { .. } => "bundle-too-large",
-            Error::BundleSignature { .. } => "bundle-signature",
-            Error::BundleHash { .. } => "bundle-hash",
-            Error::BundleDecrypt { .. } => "bundle-decrypt",
-            Error::BundleVersion { .. } => "bundle-version",
-            Error::SegmentSignature { .. } => "segment-signature",
-            Error::BundleIo(_) => "bundle-io",
+            Error::Invalid { .. } => ErrorCode::Invalid,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::PermissionDenied(_) => ErrorCode::PermissionDenied,
+            Error::Storage(_) => ErrorCode::Storage,
+            Error::IllegalTransition { .. } => ErrorCode::IllegalTransition,
+            Error::WrongPassphrase { .. } => ErrorCode::WrongPassphrase,
+            Error::UnknownOfficer { .. } => ErrorCode::UnknownOfficer,
+            Error::WrongRecoveryKey { .. } => ErrorCode::WrongRecoveryKey,
+            Error::KeyFileMissing { .. } => ErrorCode::KeyFileMissing,
+            Error::KeyFileCorrupt { .. } => ErrorCode::KeyFileCorrupt,
+            Error::NewerSchema { .. } => ErrorCode::NewerSchema,
+            Error::NotARegister { .. } => ErrorCode::NotARegister,
+            Error::AlreadyExists { .. } => ErrorCode::AlreadyExists,
+            Error::BundleMalformed { .. } => ErrorCode::BundleMalformed,
+            Error::BundleTooLarge { .. } => ErrorCode::BundleTooLarge,
+            Error::BundleSignature { .. } => ErrorCode::BundleSignature,
+            Error::BundleHash { .. } => ErrorCode::BundleHash,
+            Error::BundleDecrypt { .. } => ErrorCode::BundleDecrypt,
+            Error::BundleVersion { .. } => ErrorCode::BundleVersion,
+            Error::SegmentSignature { .. } => ErrorCode::SegmentSignature,
+            Error::BundleIo(_) => ErrorCode::BundleIo,
         }
     }
 
-    /// Whether the user failed to prove who they are (the CLI exits with 2 for these).
     pub fn is_authentication(&self) -> bool {
         matches!(
             self,
@@ -124,6 +128,87 @@ impl Error {
         Error::Invalid {
             field: field.into(),
             reason: reason.into(),
+        }
+    }
+}
+
+/// Every error code, closed: front-ends map each to a message in the user's language (a UI test
+/// checks that both catalogues have one for every code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    Invalid,
+    NotFound,
+    PermissionDenied,
+    Storage,
+    IllegalTransition,
+    WrongPassphrase,
+    UnknownOfficer,
+    WrongRecoveryKey,
+    KeyFileMissing,
+    KeyFileCorrupt,
+    NewerSchema,
+    NotARegister,
+    AlreadyExists,
+    BundleMalformed,
+    BundleTooLarge,
+    BundleSignature,
+    BundleHash,
+    BundleDecrypt,
+    BundleVersion,
+    SegmentSignature,
+    BundleIo,
+}
+
+impl ErrorCode {
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::Invalid,
+        ErrorCode::NotFound,
+        ErrorCode::PermissionDenied,
+        ErrorCode::Storage,
+        ErrorCode::IllegalTransition,
+        ErrorCode::WrongPassphrase,
+        ErrorCode::UnknownOfficer,
+        ErrorCode::WrongRecoveryKey,
+        ErrorCode::KeyFileMissing,
+        ErrorCode::KeyFileCorrupt,
+        ErrorCode::NewerSchema,
+        ErrorCode::NotARegister,
+        ErrorCode::AlreadyExists,
+        ErrorCode::BundleMalformed,
+        ErrorCode::BundleTooLarge,
+        ErrorCode::BundleSignature,
+        ErrorCode::BundleHash,
+        ErrorCode::BundleDecrypt,
+        ErrorCode::BundleVersion,
+        ErrorCode::SegmentSignature,
+        ErrorCode::BundleIo,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Invalid => "invalid",
+            ErrorCode::NotFound => "not-found",
+            ErrorCode::PermissionDenied => "permission-denied",
+            ErrorCode::Storage => "storage",
+            ErrorCode::IllegalTransition => "illegal-transition",
+            ErrorCode::WrongPassphrase => "wrong-passphrase",
+            ErrorCode::UnknownOfficer => "unknown-officer",
+            ErrorCode::WrongRecoveryKey => "wrong-recovery-key",
+            ErrorCode::KeyFileMissing => "key-file-missing",
+            ErrorCode::KeyFileCorrupt => "key-file-corrupt",
+            ErrorCode::NewerSchema => "newer-schema",
+            ErrorCode::NotARegister => "not-a-register",
+            ErrorCode::AlreadyExists => "already-exists",
+            ErrorCode::BundleMalformed => "bundle-malformed",
+            ErrorCode::BundleTooLarge => "bundle-too-large",
+            ErrorCode::BundleSignature => "bundle-signature",
+            ErrorCode::BundleHash => "bundle-hash",
+            ErrorCode::BundleDecrypt => "bundle-decrypt",
+            ErrorCode::BundleVersion => "bundle-version",
+            ErrorCode::SegmentSignature => "segment-signature",
+            ErrorCode::BundleIo => "bundle-io",
         }
     }
 }
@@ -151,5 +236,20 @@ impl From<&Error> for ErrorReport {
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         Error::Storage(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_their_strings() {
+        for code in ErrorCode::ALL {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::String(code.as_str().into())
+            );
+        }
     }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import vi from "./vi.json";
 import en from "./en.json";
+import { ERROR_CODES } from "../lib/ipc/bindings";
 
 function keys(obj: object, prefix = ""): string[] {
   return Object.entries(obj).flatMap(([k, v]) =>
@@ -11,6 +12,13 @@ function keys(obj: object, prefix = ""): string[] {
 describe("message catalogues", () => {
   it("English has exactly the Vietnamese keys", () => {
     expect(keys(en).sort()).toEqual(keys(vi).sort());
+  });
+
+  it("every error code the app can receive has a message in both languages", () => {
+    for (const code of ERROR_CODES) {
+      expect(vi.errors).toHaveProperty([code]);
+      expect(en.errors).toHaveProperty([code]);
+    }
   });
 
   it("the Vietnamese title is the product's official title", () => {

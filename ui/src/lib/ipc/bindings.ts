@@ -14,6 +14,9 @@ export const commands = {
 	listCases: (filter: CaseFilter) => typedError<CaseRow[], IpcError>(__TAURI_INVOKE("list_cases", { filter })),
 };
 
+/* Constants */
+export const ERROR_CODES = ["invalid","not-found","permission-denied","storage","illegal-transition","wrong-passphrase","unknown-officer","wrong-recovery-key","key-file-missing","key-file-corrupt","newer-schema","not-a-register","already-exists","bundle-malformed","bundle-too-large","bundle-signature","bundle-hash","bundle-decrypt","bundle-version","segment-signature","bundle-io","locked","internal"] as const;
+
 /* Types */
 /**  What the welcome screen shows before anything is unlocked. */
 export type AppInfo = {
@@ -58,15 +61,29 @@ export type CaseRow = {
 /**  Workflow status: the main path chuẩn bị → tiến hành → kết thúc, then four side states. */
 export type CaseStatus = "received" | "classified" | "preparing" | "decided" | "announced" | "verifying" | "report-drafted" | "committee-review" | "concluded" | "disciplined" | "proposed-upward" | "notified" | "follow-up" | "archived" | "extended" | "deferred" | "transferred" | "withdrawn";
 
+/**
+ *  Every error code, closed: front-ends map each to a message in the user's language (a UI test
+ *  checks that both catalogues have one for every code).
+ */
+export type ErrorCode = "invalid" | "not-found" | "permission-denied" | "storage" | "illegal-transition" | "wrong-passphrase" | "unknown-officer" | "wrong-recovery-key" | "key-file-missing" | "key-file-corrupt" | "newer-schema" | "not-a-register" | "already-exists" | "bundle-malformed" | "bundle-too-large" | "bundle-signature" | "bundle-hash" | "bundle-decrypt" | "bundle-version" | "segment-signature" | "bundle-io";
+
 export type IpcError = {
-	/**  Stable kebab-case code: the core's error codes plus the shell's own (`locked`, `internal`). */
-	code: string,
+	code: IpcErrorCode,
 	/**  Technical detail in English, for the "details" disclosure and the log. */
 	detail: string,
 };
 
+export type IpcErrorCode = ErrorCode | ShellErrorCode;
+
 /**  An officer's role in the register. */
 export type Role = "administrator" | "committee-leader" | "inspector" | "letters-clerk" | "viewer";
+
+/**  Failures that belong to the shell rather than the core. */
+export type ShellErrorCode = 
+/**  No register is open: unlock first. */
+"locked" | 
+/**  A bug or an unexpected failure of the shell itself. */
+"internal";
 
 /**  The signed-in officer and their office, by name. */
 export type SignedIn = {
