@@ -84,6 +84,12 @@ enum Command {
     Omissions,
     /// Print the canonical hash of the shared domain state
     Digest,
+    /// This office's keys: show, root fingerprint, emergency export of the age identity
+    #[command(subcommand)]
+    Key(cmd::key::KeyCmd),
+    /// The rules: time limits, holidays, limitation periods, content categories (JSON)
+    #[command(subcommand)]
+    Rules(cmd::rules::RulesCmd),
     // Other command groups go here (one variant each), with one arm in `dispatch`.
 }
 
@@ -102,6 +108,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<()> {
         Command::Overlaps => cmd::overlap::overlaps(ctx),
         Command::Omissions => cmd::overlap::omissions(ctx),
         Command::Digest => cmd::overlap::digest(ctx),
+        Command::Key(c) => cmd::key::run(ctx, c),
+        Command::Rules(c) => cmd::rules::run(ctx, c),
     }
 }
 

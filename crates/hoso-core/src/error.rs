@@ -80,6 +80,32 @@ pub enum Error {
     SegmentSignature { origin: String, reason: String },
     #[error("cannot write or read the bundle file: {0}")]
     BundleIo(String),
+    // --- Trust: office certificates and the roster (helper G).
+    /// The signer is not one this office trusts: no certificate for it, or signed by another root.
+    #[error("{who} is not a signer this office trusts: {reason}")]
+    TrustUnknownSigner { who: String, reason: String },
+    /// A certificate used outside its validity period.
+    #[error(
+        "the certificate of office {office} is not valid at {at} (valid from {valid_from} until {valid_until})"
+    )]
+    TrustExpired {
+        office: String,
+        at: String,
+        valid_from: String,
+        valid_until: String,
+    },
+    #[error("office {office} was revoked by the central office at {revoked_at}: {reason}")]
+    TrustRevoked {
+        office: String,
+        revoked_at: String,
+        reason: String,
+    },
+    /// The signature does not match the content: it was altered after signing.
+    #[error("the signature on {what} is not valid: it was altered after signing")]
+    TrustBadSignature { what: String },
+    /// A certificate, roster or enrolment file that cannot be read.
+    #[error("{what} is damaged or is not a HoSo trust file: {reason}")]
+    TrustMalformed { what: String, reason: String },
 }
 
 impl Error {
@@ -112,6 +138,11 @@ impl Error {
             Error::BundleVersion { .. } => ErrorCode::BundleVersion,
             Error::SegmentSignature { .. } => ErrorCode::SegmentSignature,
             Error::BundleIo(_) => ErrorCode::BundleIo,
+            Error::TrustUnknownSigner { .. } => ErrorCode::TrustUnknownSigner,
+            Error::TrustExpired { .. } => ErrorCode::TrustExpired,
+            Error::TrustRevoked { .. } => ErrorCode::TrustRevoked,
+            Error::TrustBadSignature { .. } => ErrorCode::TrustBadSignature,
+            Error::TrustMalformed { .. } => ErrorCode::TrustMalformed,
         }
     }
 
@@ -159,6 +190,11 @@ pub enum ErrorCode {
     BundleVersion,
     SegmentSignature,
     BundleIo,
+    TrustUnknownSigner,
+    TrustExpired,
+    TrustRevoked,
+    TrustBadSignature,
+    TrustMalformed,
 }
 
 impl ErrorCode {
@@ -184,6 +220,11 @@ impl ErrorCode {
         ErrorCode::BundleVersion,
         ErrorCode::SegmentSignature,
         ErrorCode::BundleIo,
+        ErrorCode::TrustUnknownSigner,
+        ErrorCode::TrustExpired,
+        ErrorCode::TrustRevoked,
+        ErrorCode::TrustBadSignature,
+        ErrorCode::TrustMalformed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -209,6 +250,11 @@ impl ErrorCode {
             ErrorCode::BundleVersion => "bundle-version",
             ErrorCode::SegmentSignature => "segment-signature",
             ErrorCode::BundleIo => "bundle-io",
+            ErrorCode::TrustUnknownSigner => "trust-unknown-signer",
+            ErrorCode::TrustExpired => "trust-expired",
+            ErrorCode::TrustRevoked => "trust-revoked",
+            ErrorCode::TrustBadSignature => "trust-bad-signature",
+            ErrorCode::TrustMalformed => "trust-malformed",
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod rules;
 pub mod search;
 pub mod store;
 pub mod text;
+pub mod trust;
 
 pub use error::{Error, Result};
 /// The rusqlite the store uses (SQLCipher build), for callers that need its types.

@@ -24,6 +24,10 @@ pub struct InitArgs {
     /// This register belongs to the central office
     #[arg(long)]
     pub central: bool,
+    /// Also write this office's enrolment request (its public keys) to FILE, for the central
+    /// office's `hoso office certify`
+    #[arg(long, value_name = "FILE")]
+    pub enroll_out: Option<std::path::PathBuf>,
 }
 
 pub fn run(ctx: &mut Ctx, args: InitArgs) -> Result<()> {
@@ -31,6 +35,9 @@ pub fn run(ctx: &mut Ctx, args: InitArgs) -> Result<()> {
     let path = ctx.register_path.clone();
     if path.exists() {
         bail!("{} already exists; nothing was changed", path.display());
+    }
+    if let Some(out) = &args.enroll_out {
+        super::key::refuse_existing(out)?;
     }
     let passphrase = ctx.first_passphrase()?;
     let (store, recovery) = Store::create(&path, &login, &passphrase, &ctx.kdf_params())?;
@@ -51,6 +58,15 @@ pub fn run(ctx: &mut Ctx, args: InitArgs) -> Result<()> {
         }
     };
     let office = register.session_info().office.clone();
+    if let Some(out) = &args.enroll_out {
+        // The register exists by now: say so if only the request could not be written.
+        super::key::write_enrolment(&register, out).map_err(|e| {
+            e.context(format!(
+                "the register was created, but the enrolment request could not be written to {}",
+                out.display()
+            ))
+        })?;
+    }
     drop(register);
 
     if ctx.json {

@@ -18,3 +18,9 @@ pub mod overlap;
 pub mod plan;
 pub mod subject;
 pub mod util;
+
+// Helper F: the rules as register data.
+pub mod rules;
+
+// Helper G: office keys and trust.
+pub mod key;

@@ -34,6 +34,17 @@ pub enum OfficeCmd {
     },
     /// List offices in Vietnamese alphabetical order
     List,
+    /// Central office: certify an office from its enrolment request (`hoso init --enroll-out`)
+    Certify {
+        /// The enrolment request file
+        request: std::path::PathBuf,
+        /// The certificate file to write (never overwritten)
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// Last day of validity, YYYY-MM-DD [default: two years from now]
+        #[arg(long, value_name = "DATE")]
+        valid_until: Option<String>,
+    },
 }
 
 pub fn run(ctx: &mut Ctx, cmd: OfficeCmd) -> anyhow::Result<()> {
@@ -68,6 +79,11 @@ fn exec(reg: &mut Register, json: bool, cmd: OfficeCmd) -> anyhow::Result<()> {
                 Ok(())
             }
         }
+        OfficeCmd::Certify {
+            request,
+            out,
+            valid_until,
+        } => super::key::certify(reg, json, &request, &out, valid_until.as_deref()),
         OfficeCmd::List => {
             let offices = reg.list_offices()?;
             if json {

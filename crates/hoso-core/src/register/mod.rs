@@ -30,6 +30,8 @@
 //!   `document_content(case, blake3) -> Option<Vec<u8>>`.
 //! - Plans: `add_plan(NewPlan)`, `add_plan_item(plan, NewPlanItem)`, `list_plans()`,
 //!   `overlaps()`, `omissions()` (module `plans`).
+//! - Rules (reference data `rules/current`, module `rules_store`): `rules() -> RulesConfig`,
+//!   `set_rules(RulesConfig)` (rules.admin; validated; only changed sections written).
 //! - `digest() -> String` (oplog::digest), `rebuild_projections()`.
 
 mod cases;
@@ -39,6 +41,7 @@ mod offices;
 pub mod plans;
 pub mod project;
 mod rules_bridge;
+mod rules_store;
 mod subjects;
 
 use chrono::NaiveDate;
@@ -145,6 +148,8 @@ impl Register {
             login: login.clone(),
             role: Role::Administrator,
         };
+        // The office's keys (and the root key on the central office): local, never synced.
+        let keys = crate::trust::OfficeKeys::generate(p.central)?;
         {
             let mut txn = Txn::begin(store.conn_mut(), &code, &login)?;
             txn.tx()
@@ -153,6 +158,7 @@ impl Register {
                     [&code],
                 )
                 .map_err(db)?;
+            keys.insert(txn.tx())?;
             let kind = if p.central {
                 crate::model::OfficeKind::Central
             } else {
@@ -177,6 +183,11 @@ impl Register {
                 &p.officer_name,
                 Role::Administrator,
             )?;
+            // The central office pins the default rules as data for every office; provinces
+            // read the built-in defaults until an edit arrives (see `rules_store`).
+            if p.central {
+                rules_store::write_defaults(&mut txn)?;
+            }
             audit(
                 &txn,
                 &session,

@@ -1,22 +1,14 @@
 //! The register's calls into `rules` (deadlines, discipline validation), kept in one place.
-//! The rules are data with effective dates; until the register stores an administrator's edited
-//! copy (not built yet), the defaults of `rules` apply: `RuleSet::defaults()`,
-//! `HolidayCalendar::vietnam_default()`, `LimitationRules::defaults()`.
+//! The rules are the register's own data (`rules_store`: reference data edited by an
+//! administrator and synced), falling back section by section to the built-in defaults.
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
+use super::rules_store;
 use crate::error::Result;
 use crate::model::{CaseKind, DisciplineForm, Subject};
-use crate::rules::{self, HolidayCalendar, LimitationRules, RuleSet, SubjectFacts, ViolationFacts};
-
-fn rule_set(_conn: &Connection) -> RuleSet {
-    RuleSet::defaults()
-}
-
-fn calendar(_conn: &Connection) -> HolidayCalendar {
-    HolidayCalendar::vietnam_default()
-}
+use crate::rules::{self, SubjectFacts, ViolationFacts};
 
 /// Default deadline of a new case; None when the kind has no time limit by rule (it is then
 /// set from the inspection decision with `case set ID deadline`).
@@ -27,11 +19,11 @@ pub(crate) fn case_deadline(
     opened: NaiveDate,
 ) -> Result<Option<NaiveDate>> {
     match rules::rule_key_for_case(kind, central) {
-        Some(key) => Ok(Some(rule_set(conn).deadline(
+        Some(key) => Ok(Some(rules_store::time_limits(conn)?.deadline(
             key,
             opened,
             0,
-            &calendar(conn),
+            &rules_store::calendar(conn)?,
         )?)),
         None => Ok(None),
     }
@@ -48,11 +40,11 @@ pub(crate) fn extend_deadline(
     extensions: u32,
 ) -> Result<Option<NaiveDate>> {
     match rules::rule_key_for_case(kind, central) {
-        Some(key) => Ok(Some(rule_set(conn).deadline(
+        Some(key) => Ok(Some(rules_store::time_limits(conn)?.deadline(
             key,
             opened,
             extensions + 1,
-            &calendar(conn),
+            &rules_store::calendar(conn)?,
         )?)),
         None => Ok(deadline),
     }
@@ -61,7 +53,7 @@ pub(crate) fn extend_deadline(
 /// Checks a discipline form against the subject and, when the violation date is known, the
 /// limitation period.
 pub(crate) fn validate_discipline(
-    _conn: &Connection,
+    conn: &Connection,
     subject: &Subject,
     form: DisciplineForm,
     violation: Option<NaiveDate>,
@@ -74,7 +66,7 @@ pub(crate) fn validate_discipline(
             ..Default::default()
         };
         rules::check_limitation(
-            &LimitationRules::defaults(),
+            &rules_store::limitation(conn)?,
             subject.kind,
             form,
             &facts,
@@ -86,10 +78,10 @@ pub(crate) fn validate_discipline(
 
 /// The last day to file an appeal against a decision received on `received`.
 pub(crate) fn appeal_filing_deadline(conn: &Connection, received: NaiveDate) -> Result<NaiveDate> {
-    rule_set(conn).deadline(
+    rules_store::time_limits(conn)?.deadline(
         rules::deadlines::keys::APPEAL_FILING,
         received,
         0,
-        &calendar(conn),
+        &rules_store::calendar(conn)?,
     )
 }

@@ -22,6 +22,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[concat!(
     include_str!("schema/oplog.sql"),
     "\n",
     include_str!("schema/domain.sql"),
+    "\n",
+    include_str!("schema/trust.sql"),
 )];
 
 /// The schema version this build writes and understands.

@@ -15,7 +15,7 @@ export const commands = {
 };
 
 /* Constants */
-export const ERROR_CODES = ["invalid","not-found","permission-denied","storage","illegal-transition","wrong-passphrase","unknown-officer","wrong-recovery-key","key-file-missing","key-file-corrupt","newer-schema","not-a-register","already-exists","bundle-malformed","bundle-too-large","bundle-signature","bundle-hash","bundle-decrypt","bundle-version","segment-signature","bundle-io","locked","internal"] as const;
+export const ERROR_CODES = ["invalid","not-found","permission-denied","storage","illegal-transition","wrong-passphrase","unknown-officer","wrong-recovery-key","key-file-missing","key-file-corrupt","newer-schema","not-a-register","already-exists","bundle-malformed","bundle-too-large","bundle-signature","bundle-hash","bundle-decrypt","bundle-version","segment-signature","bundle-io","trust-unknown-signer","trust-expired","trust-revoked","trust-bad-signature","trust-malformed","locked","internal"] as const;
 
 /* Types */
 /**  What the welcome screen shows before anything is unlocked. */
@@ -65,7 +65,7 @@ export type CaseStatus = "received" | "classified" | "preparing" | "decided" | "
  *  Every error code, closed: front-ends map each to a message in the user's language (a UI test
  *  checks that both catalogues have one for every code).
  */
-export type ErrorCode = "invalid" | "not-found" | "permission-denied" | "storage" | "illegal-transition" | "wrong-passphrase" | "unknown-officer" | "wrong-recovery-key" | "key-file-missing" | "key-file-corrupt" | "newer-schema" | "not-a-register" | "already-exists" | "bundle-malformed" | "bundle-too-large" | "bundle-signature" | "bundle-hash" | "bundle-decrypt" | "bundle-version" | "segment-signature" | "bundle-io";
+export type ErrorCode = "invalid" | "not-found" | "permission-denied" | "storage" | "illegal-transition" | "wrong-passphrase" | "unknown-officer" | "wrong-recovery-key" | "key-file-missing" | "key-file-corrupt" | "newer-schema" | "not-a-register" | "already-exists" | "bundle-malformed" | "bundle-too-large" | "bundle-signature" | "bundle-hash" | "bundle-decrypt" | "bundle-version" | "segment-signature" | "bundle-io" | "trust-unknown-signer" | "trust-expired" | "trust-revoked" | "trust-bad-signature" | "trust-malformed";
 
 export type IpcError = {
 	code: IpcErrorCode,

@@ -1,0 +1,384 @@
+use std::path::Path;
+
+use chrono::{Duration, Utc};
+use hoso_crypto::{AgeIdentity, SigningKey, seal};
+
+use super::*;
+use crate::access::Role;
+use crate::oplog::{self, VersionVector};
+use crate::register::{DomainProjector, InitParams};
+use crate::store::{FAST_KDF_FOR_TESTS, Store};
+use crate::text::Text;
+
+const PASS: &str = "mật khẩu thử";
+
+fn init(dir: &Path, code: &str, central: bool) -> Register {
+    let path = dir.join(format!("{code}.hoso"));
+    let (store, _) = Store::create(&path, "admin", PASS, &FAST_KDF_FOR_TESTS).unwrap();
+    Register::initialise(
+        store,
+        InitParams {
+            office_code: code.into(),
+            office_name: Text::new(format!("Ủy ban Kiểm tra {code}")),
+            officer_login: "admin".into(),
+            officer_name: Text::new("Nguyễn Văn An"),
+            central,
+        },
+    )
+    .unwrap()
+}
+
+fn reopen(dir: &Path, code: &str, login: &str) -> Register {
+    let store = Store::open(dir.join(format!("{code}.hoso")), login, PASS).unwrap();
+    Register::session(store, login).unwrap()
+}
+
+#[test]
+fn keys_survive_reopening_and_only_the_central_office_holds_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let tw = init(dir.path(), "TW", true);
+    let before = tw.key_info().unwrap();
+    let secret_before = tw.office_keys().unwrap().age.to_secret_string();
+    drop(tw);
+    let tw = reopen(dir.path(), "TW", "admin");
+    let after = tw.key_info().unwrap();
+    assert_eq!(before, after);
+    assert!(after.holds_root);
+    assert!(after.signing_key.starts_with("RW"), "{}", after.signing_key);
+    assert!(after.age_recipient.starts_with("age1"));
+    assert_eq!(
+        tw.office_keys().unwrap().age.to_secret_string(),
+        secret_before
+    );
+    assert_eq!(
+        after.root_fingerprint.as_deref(),
+        Some(tw.root_fingerprint().unwrap().as_str())
+    );
+
+    let hn = init(dir.path(), "HN", false);
+    let info = hn.key_info().unwrap();
+    assert!(!info.holds_root && info.root_key.is_none() && info.root_fingerprint.is_none());
+    assert_ne!(info.signing_key, after.signing_key);
+    assert_eq!(hn.root_fingerprint().unwrap_err().code(), "not-found");
+}
+
+fn all_ops(r: &Register) -> Vec<oplog::Op> {
+    oplog::ops_since(r.store().conn(), &VersionVector::new())
+        .unwrap()
+        .collect::<Result<Vec<_>>>()
+        .unwrap()
+}
+
+#[test]
+fn keys_are_not_part_of_the_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tw = init(dir.path(), "TW", true);
+    let mut hn = init(dir.path(), "HN", false);
+    let (from_tw, from_hn) = (all_ops(&tw), all_ops(&hn));
+    oplog::apply_remote(tw.store_mut().conn_mut(), from_hn, &DomainProjector).unwrap();
+    oplog::apply_remote(hn.store_mut().conn_mut(), from_tw, &DomainProjector).unwrap();
+    // Same operations, different keys (and only TW has a root): the same digest.
+    assert_eq!(tw.digest().unwrap(), hn.digest().unwrap());
+    assert_ne!(
+        tw.key_info().unwrap().signing_key,
+        hn.key_info().unwrap().signing_key
+    );
+}
+
+#[test]
+fn exported_age_identity_opens_what_was_sealed_to_the_office_and_is_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hn = init(dir.path(), "HN", false);
+    hn.add_officer("binh", &Text::new("Trần Bình"), Role::CommitteeLeader)
+        .unwrap();
+    let recipient = hn.key_info().unwrap().age_recipient;
+    let mut sealed = Vec::new();
+    seal::encrypt_to(&[&recipient], &b"bien ban kiem tra"[..], &mut sealed).unwrap();
+
+    let (audit_seq, _) = crate::audit::head(hn.store().conn()).unwrap();
+    let file = hn
+        .export_age_identity("/media/usb/hn.age-identity")
+        .unwrap();
+    let (after_seq, _) = crate::audit::head(hn.store().conn()).unwrap();
+    assert_eq!(after_seq, audit_seq + 1);
+    let identity: AgeIdentity = file.parse().unwrap();
+    let mut plain = Vec::new();
+    seal::decrypt(&identity, &sealed[..], &mut plain).unwrap();
+    assert_eq!(plain, b"bien ban kiem tra");
+    drop(hn);
+
+    // A committee leader may not export keys; nothing is audited for the refusal.
+    let mut leader = reopen_with_slotless(dir.path(), "HN", "binh");
+    let e = leader.export_age_identity("x").unwrap_err();
+    assert_eq!(e.code(), "permission-denied");
+    assert!(e.to_string().contains("key.export"), "{e}");
+    assert_eq!(
+        crate::audit::head(leader.store().conn()).unwrap().0,
+        after_seq
+    );
+}
+
+/// A session for an officer without a key slot of their own (the test opens as admin).
+fn reopen_with_slotless(dir: &Path, code: &str, login: &str) -> Register {
+    let store = Store::open(dir.join(format!("{code}.hoso")), "admin", PASS).unwrap();
+    Register::session(store, login).unwrap()
+}
+
+struct Setup {
+    root: SigningKey,
+    office: OfficeKeys,
+    cert: SignedCertificate,
+}
+
+fn setup() -> Setup {
+    let root = SigningKey::generate().unwrap();
+    let office = OfficeKeys::generate(false).unwrap();
+    let now = Utc::now();
+    let cert = Certificate::new(
+        "HN",
+        "Ủy ban Kiểm tra Hà Nội",
+        &office.public(),
+        now - Duration::days(1),
+        now + Duration::days(365),
+    )
+    .unwrap()
+    .sign(&root)
+    .unwrap();
+    Setup { root, office, cert }
+}
+
+#[test]
+fn certificate_verifies_and_each_failure_has_its_own_error() {
+    let s = setup();
+    let root = s.root.public_key();
+    let now = Utc::now();
+    let c = s.cert.check(&root, now, &[]).unwrap();
+    assert_eq!(c.signing_key, s.office.signing.public_key().to_base64());
+    assert_eq!(c.age_recipient, s.office.age.recipient());
+    // Survives a file round trip.
+    let again = SignedCertificate::from_json(&s.cert.to_json()).unwrap();
+    assert!(again.check(&root, now, &[]).is_ok());
+
+    // Tampered fields: the office's name, its key, its validity.
+    let mut t = s.cert.clone();
+    t.certificate.name = "Ủy ban Kiểm tra giả".into();
+    assert_eq!(t.verify(&root).unwrap_err().code(), "trust-bad-signature");
+    let mut t = s.cert.clone();
+    t.certificate.signing_key = SigningKey::generate().unwrap().public_key().to_base64();
+    assert_eq!(t.verify(&root).unwrap_err().code(), "trust-bad-signature");
+    let mut t = s.cert.clone();
+    t.certificate.valid_until += Duration::days(3650);
+    assert_eq!(t.verify(&root).unwrap_err().code(), "trust-bad-signature");
+
+    // Expired, and not yet valid.
+    let late = s.cert.certificate.valid_until + Duration::seconds(1);
+    let e = s.cert.check(&root, late, &[]).unwrap_err();
+    assert_eq!(e.code(), "trust-expired");
+    assert!(e.to_string().contains("HN"), "{e}");
+    let early = s.cert.certificate.valid_from - Duration::seconds(1);
+    assert_eq!(
+        s.cert.check(&root, early, &[]).unwrap_err().code(),
+        "trust-expired"
+    );
+
+    // Another root: neither the other root's certificate nor ours under the other root.
+    let other = SigningKey::generate().unwrap();
+    assert_eq!(
+        s.cert.verify(&other.public_key()).unwrap_err().code(),
+        "trust-unknown-signer"
+    );
+    let forged = s.cert.certificate.clone().sign(&other).unwrap();
+    assert_eq!(
+        forged.verify(&root).unwrap_err().code(),
+        "trust-unknown-signer"
+    );
+    // …also when the forger claims our root's key id.
+    let mut claimed = forged.clone();
+    claimed.certificate.root_key_id = s.root.key_id().to_string();
+    assert_eq!(
+        claimed.verify(&root).unwrap_err().code(),
+        "trust-unknown-signer"
+    );
+
+    // Revoked.
+    let rev = Revocation {
+        office: "HN".into(),
+        revoked_at: now,
+        reason: "key lost".into(),
+    };
+    let e = s.cert.check(&root, now, &[rev]).unwrap_err();
+    assert_eq!(e.code(), "trust-revoked");
+    assert!(e.to_string().contains("key lost"), "{e}");
+
+    assert_eq!(
+        SignedCertificate::from_json("{\"certificate\": 1}")
+            .unwrap_err()
+            .code(),
+        "trust-malformed"
+    );
+}
+
+#[test]
+fn roster_is_signed_by_the_root_and_names_each_signer() {
+    let s = setup();
+    let root = s.root.public_key();
+    let now = Utc::now();
+    let dn = OfficeKeys::generate(false).unwrap();
+    let dn_cert = Certificate::new(
+        "DN",
+        "Đà Nẵng",
+        &dn.public(),
+        now - Duration::days(30),
+        now - Duration::days(1),
+    )
+    .unwrap()
+    .sign(&s.root)
+    .unwrap();
+    let roster = Roster::new(1, vec![s.cert.clone(), dn_cert], vec![])
+        .sign(&s.root)
+        .unwrap();
+    let parsed = SignedRoster::from_json(&roster.to_json()).unwrap();
+    let r = parsed.verify(&root).unwrap();
+    let hn_key = s.office.signing.public_key();
+    let (c, pk) = r.signer("HN", hn_key.key_id(), now).unwrap();
+    assert_eq!((c.office.as_str(), &pk), ("HN", &hn_key));
+    // DN's only certificate has run out; QTR has none; HN's key id is not DN's.
+    let dn_id = dn.signing.public_key().key_id();
+    assert_eq!(
+        r.signer("DN", dn_id, now).unwrap_err().code(),
+        "trust-expired"
+    );
+    assert_eq!(
+        r.signer("QTR", dn_id, now).unwrap_err().code(),
+        "trust-unknown-signer"
+    );
+    assert_eq!(
+        r.signer("DN", hn_key.key_id(), now).unwrap_err().code(),
+        "trust-unknown-signer"
+    );
+
+    // A revocation slipped into a signed roster breaks its signature; a re-signed one works.
+    let rev = Revocation {
+        office: "HN".into(),
+        revoked_at: now,
+        reason: "compromised".into(),
+    };
+    let mut tampered = roster.clone();
+    tampered.roster.revocations.push(rev.clone());
+    assert_eq!(
+        tampered.verify(&root).unwrap_err().code(),
+        "trust-bad-signature"
+    );
+    let revoked = Roster::new(2, roster.roster.certificates.clone(), vec![rev])
+        .sign(&s.root)
+        .unwrap();
+    let r = revoked.verify(&root).unwrap();
+    assert_eq!(
+        r.signer("HN", hn_key.key_id(), now).unwrap_err().code(),
+        "trust-revoked"
+    );
+
+    // A roster by another root, or carrying a certificate by another root, is refused.
+    let other = SigningKey::generate().unwrap();
+    let foreign = Roster::new(3, vec![], vec![]).sign(&other).unwrap();
+    assert_eq!(
+        foreign.verify(&root).unwrap_err().code(),
+        "trust-unknown-signer"
+    );
+    let smuggled = s.cert.certificate.clone().sign(&other).unwrap();
+    let mixed = Roster::new(4, vec![smuggled], vec![])
+        .sign(&s.root)
+        .unwrap();
+    assert_eq!(
+        mixed.verify(&root).unwrap_err().code(),
+        "trust-unknown-signer"
+    );
+}
+
+#[test]
+fn fingerprint_is_short_grouped_and_tells_keys_apart() {
+    let a = SigningKey::generate().unwrap().public_key();
+    let b = SigningKey::generate().unwrap().public_key();
+    let fa = fingerprint(&a);
+    let groups: Vec<&str> = fa.split(' ').collect();
+    assert_eq!(groups.len(), 5);
+    assert!(
+        groups
+            .iter()
+            .all(|g| g.len() == 5 && g.chars().all(|c| c.is_ascii_digit()))
+    );
+    assert_eq!(fingerprint(&a), fa);
+    assert_ne!(fingerprint(&b), fa);
+    assert!(fingerprint_matches(&a, &fa.replace(' ', "-")));
+    assert!(fingerprint_matches(&a, &fa.replace(' ', "")));
+    assert!(!fingerprint_matches(&b, &fa));
+}
+
+#[test]
+fn a_trusted_root_is_never_silently_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let tw = init(dir.path(), "TW", true);
+    let own = trusted_root(tw.store().conn()).unwrap().unwrap();
+    set_trusted_root(tw.store().conn(), &own).unwrap();
+    let other = SigningKey::generate().unwrap().public_key();
+    let e = set_trusted_root(tw.store().conn(), &other).unwrap_err();
+    assert_eq!(e.code(), "trust-unknown-signer");
+    assert_eq!(trusted_root(tw.store().conn()).unwrap().unwrap(), own);
+}
+
+#[test]
+fn enrolment_request_is_certified_by_the_central_office_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tw = init(dir.path(), "TW", true);
+    let mut hn = init(dir.path(), "HN", false);
+    let req = SignedEnrolment::from_json(&hn.enrolment_request().unwrap().to_json()).unwrap();
+    let hn_keys = hn.key_info().unwrap();
+    assert_eq!(req.verify().unwrap().signing_key, hn_keys.signing_key);
+
+    // Altered on the way (another age recipient or office code): refused, nothing audited.
+    let before = crate::audit::head(tw.store().conn()).unwrap().0;
+    let now = Utc::now();
+    let until = now + Duration::days(730);
+    let mut t = req.clone();
+    t.request.age_recipient = AgeIdentity::generate().recipient();
+    assert_eq!(
+        tw.certify(&t, now, until).unwrap_err().code(),
+        "trust-bad-signature"
+    );
+    let mut t = req.clone();
+    t.request.office = "DN".into();
+    assert_eq!(
+        tw.certify(&t, now, until).unwrap_err().code(),
+        "trust-bad-signature"
+    );
+    assert_eq!(crate::audit::head(tw.store().conn()).unwrap().0, before);
+
+    let cert = tw.certify(&req, now, until).unwrap();
+    assert_eq!(crate::audit::head(tw.store().conn()).unwrap().0, before + 1);
+    let root = trusted_root(tw.store().conn()).unwrap().unwrap();
+    let c = cert.check(&root, now + Duration::days(1), &[]).unwrap();
+    assert_eq!(
+        (
+            c.office.as_str(),
+            c.signing_key.as_str(),
+            c.age_recipient.as_str()
+        ),
+        (
+            "HN",
+            hn_keys.signing_key.as_str(),
+            hn_keys.age_recipient.as_str()
+        )
+    );
+
+    // A province has no root; a committee leader on the central office may not certify.
+    let own = hn.enrolment_request().unwrap();
+    assert_eq!(hn.certify(&own, now, until).unwrap_err().code(), "invalid");
+    tw.add_officer("binh", &Text::new("Trần Bình"), Role::CommitteeLeader)
+        .unwrap();
+    drop(tw);
+    let mut leader = reopen_with_slotless(dir.path(), "TW", "binh");
+    assert_eq!(
+        leader.certify(&req, now, until).unwrap_err().code(),
+        "permission-denied"
+    );
+}
