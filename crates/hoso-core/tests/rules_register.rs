@@ -15,7 +15,8 @@ fn d(s: &str) -> NaiveDate {
 
 fn register(dir: &tempfile::TempDir, code: &str, central: bool) -> Register {
     let path = dir.path().join(format!("{code}.hoso"));
-    let (store, _rk) = Store::create(&path, "admin", "mật khẩu", &FAST_KDF_FOR_TESTS).unwrap();
+    let (store, _rk) = Store::create(&path, "admin", "mật khẩu", &FAST_KDF_FOR_TESTS)
+        .unwrap_or_else(|e| panic!("creating the {code} register failed: {e:?}"));
     Register::initialise(
         store,
         InitParams {

@@ -304,7 +304,7 @@ impl Store {
         }
         let slot = KeySlot::seal(&login, &passphrase, &self.key, params).map_err(crypto_failure)?;
         keys.slots.push(slot);
-        keys.save(&self.keys_path())
+        self.audited_key_change("key.slot-add", &login, || keys.save(&self.keys_path()))
     }
 
     /// Replaces `login`'s passphrase, keeping that slot's KDF parameters. Authorisation (own
@@ -323,7 +323,9 @@ impl Store {
         let params = *keys.slots[i].kdf();
         keys.slots[i] =
             KeySlot::seal(&login, &passphrase, &self.key, &params).map_err(crypto_failure)?;
-        keys.save(&self.keys_path())
+        self.audited_key_change("key.passphrase-change", &login, || {
+            keys.save(&self.keys_path())
+        })
     }
 
     /// Removes `login`'s key slot; refuses to remove the last one (the register would then open
@@ -342,7 +344,34 @@ impl Store {
                 format!("{login} holds the last key slot; add another officer first"),
             ));
         }
-        keys.save(&self.keys_path())
+        self.audited_key_change("key.slot-remove", &login, || keys.save(&self.keys_path()))
+    }
+
+    /// Key slots live in the key file, outside the register, so the register's audit log records
+    /// every change to them: the entry is committed only once the key file is saved.
+    fn audited_key_change(
+        &self,
+        action: &str,
+        login: &str,
+        save: impl FnOnce() -> Result<()>,
+    ) -> Result<()> {
+        let (actor, via) = match &self.unlocked_by {
+            Unlock::Officer(by) => (by.as_str(), "passphrase"),
+            Unlock::RecoveryKey => ("", "recovery-key"),
+        };
+        let tx = self.conn.unchecked_transaction()?;
+        crate::audit::append(
+            &tx,
+            &crate::audit::NewEntry::new(
+                actor,
+                action,
+                format!("key-slot:{login}"),
+                serde_json::json!({ "login": login, "unlocked_with": via }),
+            ),
+        )?;
+        save()?;
+        tx.commit()?;
+        Ok(())
     }
 }
 

@@ -453,3 +453,44 @@ fn debug_shows_no_key() {
         "{shown}"
     );
 }
+
+/// Key slots live outside the register, so every change to them is in the audit log: who did
+/// it, to whose slot, and whether the recovery key was used.
+#[test]
+fn key_slot_changes_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store, rk) = new_register(dir.path());
+    let key_changes = |conn: &Connection| {
+        let filter = crate::audit::AuditFilter {
+            action: Some("key.".into()),
+            ..Default::default()
+        };
+        crate::audit::list(conn, &filter)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.actor, e.action, e.entity))
+            .collect::<Vec<_>>()
+    };
+    store.add_key_slot("hung", "mật khẩu Hùng", &P).unwrap();
+    store.set_passphrase("lan", "mật khẩu mới").unwrap();
+    // A refused change (duplicate slot) records nothing.
+    assert!(store.add_key_slot("hung", "khác", &P).is_err());
+    store.remove_key_slot("hung").unwrap();
+    drop(store);
+    let recovered = Store::open_with_recovery_key(&path, &rk).unwrap();
+    recovered
+        .set_passphrase("lan", "mật khẩu khôi phục")
+        .unwrap();
+
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        key_changes(recovered.conn()),
+        vec![
+            (s("lan"), s("key.slot-add"), s("key-slot:hung")),
+            (s("lan"), s("key.passphrase-change"), s("key-slot:lan")),
+            (s("lan"), s("key.slot-remove"), s("key-slot:hung")),
+            (s(""), s("key.passphrase-change"), s("key-slot:lan")),
+        ]
+    );
+    assert!(crate::audit::verify(recovered.conn()).unwrap().is_intact());
+}
