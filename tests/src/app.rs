@@ -64,6 +64,8 @@ impl App {
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_CACHE_HOME", home.join("cache"))
+            // Software rendering under Xvfb: a shader cache only adds noise to the test log.
+            .env("MESA_SHADER_CACHE_DISABLE", "true")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
