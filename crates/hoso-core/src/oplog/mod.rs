@@ -155,9 +155,10 @@ where
     }
 }
 
-/// SQLite errors become `Error::Storage`.
+/// SQLite errors become `Error::Storage` (the crate's one conversion, `From<rusqlite::Error>`),
+/// spelled as a function for `map_err`.
 pub(crate) fn db(e: rusqlite::Error) -> Error {
-    Error::Storage(e.to_string())
+    Error::from(e)
 }
 
 /// The current wall clock in milliseconds since the Unix epoch.

@@ -10,14 +10,12 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::*;
 use crate::oplog::{self, EntityRef, FieldState, Projector};
 use crate::text::{Text, fold};
 
-pub(crate) fn db(e: rusqlite::Error) -> Error {
-    Error::Storage(e.to_string())
-}
+pub(crate) use crate::oplog::db;
 
 pub const KIND_OFFICE: &str = "office";
 pub const KIND_OFFICER: &str = "officer";

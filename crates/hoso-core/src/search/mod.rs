@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::model::{CaseKind, CaseStatus};
+use crate::oplog::db;
 use crate::register::{Register, today};
 use crate::text::{Text, fold};
 
@@ -147,7 +148,6 @@ impl Register {
             SqlValue::Integer(f.limit.unwrap_or(1000).into()),
         );
 
-        let db = |e: rusqlite::Error| Error::Storage(e.to_string());
         let mut st = self.store().conn().prepare(&sql).map_err(db)?;
         let rows = st
             .query_map(rusqlite::params_from_iter(args.iter()), |r| {
