@@ -80,6 +80,21 @@ pub enum Error {
     SegmentSignature { origin: String, reason: String },
     #[error("cannot write or read the bundle file: {0}")]
     BundleIo(String),
+    /// The bundle is addressed to other offices (or was written by this office itself).
+    #[error("the bundle is not addressed to this office ({office}): {reason}")]
+    BundleNotForUs { office: String, reason: String },
+    #[error("the bundle expired at {expires}; ask office {sender} for a new one")]
+    BundleExpired { sender: String, expires: String },
+    /// The sender signed two different bundles with the same sequence number.
+    #[error(
+        "office {sender} already sent a different bundle with sequence {sequence}: this one is refused"
+    )]
+    BundleSequenceReused { sender: String, sequence: u64 },
+    /// No root key is trusted yet: the first import must confirm the root fingerprint.
+    #[error(
+        "this register does not trust a central office yet: import the set-up bundle with --trust-root and the fingerprint the central office reads out"
+    )]
+    TrustRootMissing,
     // --- Trust: office certificates and the roster (helper G).
     /// The signer is not one this office trusts: no certificate for it, or signed by another root.
     #[error("{who} is not a signer this office trusts: {reason}")]
@@ -138,6 +153,10 @@ impl Error {
             Error::BundleVersion { .. } => ErrorCode::BundleVersion,
             Error::SegmentSignature { .. } => ErrorCode::SegmentSignature,
             Error::BundleIo(_) => ErrorCode::BundleIo,
+            Error::BundleNotForUs { .. } => ErrorCode::BundleNotForUs,
+            Error::BundleExpired { .. } => ErrorCode::BundleExpired,
+            Error::BundleSequenceReused { .. } => ErrorCode::BundleSequenceReused,
+            Error::TrustRootMissing => ErrorCode::TrustRootMissing,
             Error::TrustUnknownSigner { .. } => ErrorCode::TrustUnknownSigner,
             Error::TrustExpired { .. } => ErrorCode::TrustExpired,
             Error::TrustRevoked { .. } => ErrorCode::TrustRevoked,
@@ -190,6 +209,10 @@ pub enum ErrorCode {
     BundleVersion,
     SegmentSignature,
     BundleIo,
+    BundleNotForUs,
+    BundleExpired,
+    BundleSequenceReused,
+    TrustRootMissing,
     TrustUnknownSigner,
     TrustExpired,
     TrustRevoked,
@@ -220,6 +243,10 @@ impl ErrorCode {
         ErrorCode::BundleVersion,
         ErrorCode::SegmentSignature,
         ErrorCode::BundleIo,
+        ErrorCode::BundleNotForUs,
+        ErrorCode::BundleExpired,
+        ErrorCode::BundleSequenceReused,
+        ErrorCode::TrustRootMissing,
         ErrorCode::TrustUnknownSigner,
         ErrorCode::TrustExpired,
         ErrorCode::TrustRevoked,
@@ -250,6 +277,10 @@ impl ErrorCode {
             ErrorCode::BundleVersion => "bundle-version",
             ErrorCode::SegmentSignature => "segment-signature",
             ErrorCode::BundleIo => "bundle-io",
+            ErrorCode::BundleNotForUs => "bundle-not-for-us",
+            ErrorCode::BundleExpired => "bundle-expired",
+            ErrorCode::BundleSequenceReused => "bundle-sequence-reused",
+            ErrorCode::TrustRootMissing => "trust-root-missing",
             ErrorCode::TrustUnknownSigner => "trust-unknown-signer",
             ErrorCode::TrustExpired => "trust-expired",
             ErrorCode::TrustRevoked => "trust-revoked",

@@ -13,6 +13,7 @@ pub mod register;
 pub mod rules;
 pub mod search;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod trust;
 

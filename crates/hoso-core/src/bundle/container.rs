@@ -12,7 +12,9 @@ use hoso_crypto::{AgeIdentity, CryptoError, KeyId, PublicKey, SigningKey};
 use sha2::{Digest, Sha256};
 
 use super::limits::Limits;
-use super::manifest::{Claim, FORMAT_VERSION, Manifest, PayloadInfo, check_office_code};
+use super::manifest::{
+    Claim, FORMAT_VERSION, Manifest, ManifestTrust, PayloadInfo, check_office_code,
+};
 use super::segment::{Segment, SegmentReader, SegmentWriter};
 use crate::error::{Error, Result};
 use crate::oplog::VersionVector;
@@ -95,6 +97,11 @@ impl PayloadWriter {
         self.segments.push_signed(origin, json, minisig)
     }
 
+    /// Appends an attachment's contents (authentic through the BLAKE3 a signed op names).
+    pub fn push_attachment(&mut self, content: &[u8]) -> Result<()> {
+        self.segments.push_attachment(content)
+    }
+
     pub fn finish(self) -> Result<SealedPayload> {
         let io = |e: io::Error| Error::BundleIo(e.to_string());
         let z = self.segments.finish()?;
@@ -142,6 +149,8 @@ pub struct NewBundle {
     pub created: chrono::DateTime<chrono::Utc>,
     pub expires: chrono::DateTime<chrono::Utc>,
     pub version_vector: VersionVector,
+    pub acknowledged: VersionVector,
+    pub trust: Option<ManifestTrust>,
 }
 
 /// Writes a complete `.hoso` bundle to `out`: signs the manifest (which binds the payload's
@@ -168,7 +177,9 @@ pub fn write_bundle<W: Write>(
         sequence: bundle.sequence,
         expires: bundle.expires,
         version_vector: bundle.version_vector,
+        acknowledged: bundle.acknowledged,
         payload: payload.info.clone(),
+        trust: bundle.trust,
     };
     let bytes = manifest.to_bytes();
     let sig = key
@@ -391,6 +402,17 @@ impl<R: Read + Seek + 'static> UnverifiedBundle<R> {
     /// The key id the signature names (unauthenticated), e.g. to tell a rotated key.
     pub fn key_id(&self) -> KeyId {
         self.key_id
+    }
+
+    /// The root key and roster the manifest carries, NOT authenticated: check the roster's
+    /// root signature before using it to find the sender's key.
+    pub fn unverified_trust(&self) -> Result<Option<ManifestTrust>> {
+        Manifest::trust_of_unverified(&self.manifest_bytes)
+    }
+
+    /// BLAKE3 of `manifest.json` as stored (names this exact bundle, e.g. to tell a replay).
+    pub fn manifest_hash(&self) -> String {
+        blake3::hash(&self.manifest_bytes).to_hex().to_string()
     }
 
     /// Checks the manifest signature with the sender's key, then parses the manifest and

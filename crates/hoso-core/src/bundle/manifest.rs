@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::trust::SignedRoster;
 
 /// The bundle format this version writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -30,7 +31,23 @@ pub struct Manifest {
     pub expires: DateTime<Utc>,
     /// The sender's op-log version vector (origin office -> highest op seq) when written.
     pub version_vector: BTreeMap<String, u64>,
+    /// Per office: the newest of that office's bundle sequences the sender has imported (how a
+    /// peer learns what it no longer needs to send).
+    #[serde(default)]
+    pub acknowledged: BTreeMap<String, u64>,
     pub payload: PayloadInfo,
+    /// The root key and the newest roster the sender holds (public keys only), so that a new
+    /// certificate or a revocation reaches every office with the next bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<ManifestTrust>,
+}
+
+/// Trust material in the clear: authentic by the root's signature, whoever relays it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ManifestTrust {
+    /// The root's minisign public key line (its fingerprint is what offices confirm).
+    pub root_key: String,
+    pub roster: SignedRoster,
 }
 
 /// What `payload.age` must be, byte for byte (hashes of the encrypted file as stored).
@@ -70,6 +87,21 @@ impl Manifest {
         serde_json::from_slice(bytes).map_err(|e| Error::BundleMalformed {
             reason: format!("manifest.json is not valid: {e}"),
         })
+    }
+
+    /// Only the `trust` member of unverified manifest bytes (it is signed by the root, not by
+    /// the sender, so it is checked on its own before the sender's key is looked up in it).
+    pub(crate) fn trust_of_unverified(bytes: &[u8]) -> Result<Option<ManifestTrust>> {
+        #[derive(Deserialize)]
+        struct TrustOnly {
+            #[serde(default)]
+            trust: Option<ManifestTrust>,
+        }
+        serde_json::from_slice::<TrustOnly>(bytes)
+            .map(|t| t.trust)
+            .map_err(|e| Error::BundleMalformed {
+                reason: format!("manifest.json is not valid: {e}"),
+            })
     }
 
     pub(crate) fn claim(&self) -> Claim {

@@ -39,5 +39,5 @@ pub use container::{
     VerifiedBundle, write_bundle,
 };
 pub use limits::Limits;
-pub use manifest::{Claim, FORMAT_VERSION, Manifest, PayloadInfo};
-pub use segment::{Segment, SegmentReader, SegmentWriter, VerifiedSegment};
+pub use manifest::{Claim, FORMAT_VERSION, Manifest, ManifestTrust, PayloadInfo};
+pub use segment::{PayloadItem, Segment, SegmentReader, SegmentWriter, VerifiedSegment};

@@ -7,12 +7,18 @@
 //! repeated:  0x01  u8 origin_len  origin        office code (ASCII)
 //!                  u32 json_len   json          the segment JSON (signed bytes)
 //!                  u16 sig_len    minisig       the origin's .minisig text over `json`
+//!       or:  0x02  [32] blake3                  an attachment's contents, named by the
+//!                  u32 len        bytes         BLAKE3 a signed "documents" op carries
 //! end:       0x00                               then end of stream
 //! ```
+//!
+//! The segment JSON is canonical (sorted keys, no spaces), so an office that relays a segment
+//! can rebuild the exact signed bytes from the ops it stored.
 
 use std::io::{self, Read, Write};
 
-use hoso_crypto::{PublicKey, SigningKey};
+use hoso_crypto::sign::Minisig;
+use hoso_crypto::{KeyId, PublicKey, SigningKey};
 use serde::{Deserialize, Serialize};
 
 use super::container::{Fault, io_to_error};
@@ -22,6 +28,7 @@ use crate::oplog::{Op, ScopeUnit};
 
 const MAGIC: &[u8; 8] = b"HOSOSEG1";
 const TAG_SEGMENT: u8 = 1;
+const TAG_ATTACHMENT: u8 = 2;
 const TAG_END: u8 = 0;
 const MAX_SIG: u16 = 4096;
 
@@ -60,6 +67,32 @@ impl Segment {
     fn comment(origin: &str) -> String {
         format!("hoso-segment format=1 origin={origin}")
     }
+
+    /// The signed bytes: canonical JSON (what a relay rebuilds from stored ops).
+    pub fn to_signed_bytes(&self) -> Vec<u8> {
+        let value = serde_json::to_value(self).expect("segment serialises");
+        crate::oplog::canonical_json(&value).into_bytes()
+    }
+
+    /// Signs the segment as its origin (`key` must be the origin's current key).
+    pub fn sign(&self, key: &SigningKey) -> Result<(Vec<u8>, String)> {
+        let json = self.to_signed_bytes();
+        let sig = key
+            .sign(&json, &Segment::comment(&self.origin))
+            .map_err(|e| Error::invalid("segment", e.to_string()))?;
+        Ok((json, sig))
+    }
+}
+
+/// One record of the payload.
+#[derive(Clone, Debug)]
+pub enum PayloadItem {
+    Segment(VerifiedSegment),
+    /// Contents whose BLAKE3 matched `blake3` (lower-case hex).
+    Attachment {
+        blake3: String,
+        content: Vec<u8>,
+    },
 }
 
 /// Writes the segment stream into any writer (the bundle's zstd + age pipeline).
@@ -78,11 +111,23 @@ impl<W: Write> SegmentWriter<W> {
     pub fn push(&mut self, key: &SigningKey, segment: &Segment) -> Result<()> {
         check_office_code("segment origin", &segment.origin)?;
         segment.check().map_err(|r| Error::invalid("segment", r))?;
-        let json = serde_json::to_vec(segment).expect("segment serialises");
-        let sig = key
-            .sign(&json, &Segment::comment(&segment.origin))
-            .map_err(|e| Error::invalid("segment", e.to_string()))?;
+        let (json, sig) = segment.sign(key)?;
         self.push_signed(&segment.origin, &json, &sig)
+    }
+
+    /// Appends an attachment's contents.
+    pub fn push_attachment(&mut self, content: &[u8]) -> Result<()> {
+        let len = u32::try_from(content.len())
+            .map_err(|_| Error::invalid("attachment", "larger than 4 GiB"))?;
+        let hash = blake3::hash(content);
+        let w = &mut self.out;
+        (|| -> io::Result<()> {
+            w.write_all(&[TAG_ATTACHMENT])?;
+            w.write_all(hash.as_bytes())?;
+            w.write_all(&len.to_be_bytes())?;
+            w.write_all(content)
+        })()
+        .map_err(write_err)
     }
 
     /// Appends an already signed segment verbatim (relaying another office's changes).
@@ -154,13 +199,27 @@ impl<R: Read> SegmentReader<R> {
         })
     }
 
-    /// The next segment, verified with `key_of(origin)` (the origin's signing key as the trust
-    /// roster knows it; `None` = unknown office). `Ok(None)` after the end marker, once the
-    /// stream is confirmed to end there.
+    /// The next segment, verified with `key_of(origin)`; an attachment here is an error (see
+    /// [`Self::next_item`]).
     pub fn next_segment(
         &mut self,
         key_of: &dyn Fn(&str) -> Option<PublicKey>,
     ) -> Result<Option<VerifiedSegment>> {
+        match self.next_item(&|origin, _| key_of(origin).ok_or_else(unknown_key))? {
+            None => Ok(None),
+            Some(PayloadItem::Segment(s)) => Ok(Some(s)),
+            Some(PayloadItem::Attachment { .. }) => Err(malformed("unexpected attachment")),
+        }
+    }
+
+    /// The next record: a segment verified with `key_of(origin, key id)` (the origin's signing
+    /// key as the trust roster knows it, or why it is not trusted), or an attachment whose
+    /// contents match its hash. `Ok(None)` after the end marker, once the stream is confirmed
+    /// to end there.
+    pub fn next_item(
+        &mut self,
+        key_of: &dyn Fn(&str, KeyId) -> std::result::Result<PublicKey, String>,
+    ) -> Result<Option<PayloadItem>> {
         if self.done {
             return Ok(None);
         }
@@ -178,6 +237,7 @@ impl<R: Read> SegmentReader<R> {
                 return Ok(None);
             }
             TAG_SEGMENT => {}
+            TAG_ATTACHMENT => return self.read_attachment().map(Some),
             _ => return Err(malformed("unknown record in the segment stream")),
         }
         let mut len = [0u8; 1];
@@ -221,8 +281,10 @@ impl<R: Read> SegmentReader<R> {
             reason,
         };
         let minisig = String::from_utf8(sig).map_err(|_| seg_err("malformed signature".into()))?;
-        let key = key_of(&origin)
-            .ok_or_else(|| seg_err("no signing key is known for this office".into()))?;
+        let key_id = Minisig::parse(&minisig)
+            .map_err(|e| seg_err(e.to_string()))?
+            .key_id();
+        let key = key_of(&origin, key_id).map_err(seg_err)?;
         let comment = key
             .verify(&json, &minisig)
             .map_err(|e| seg_err(e.to_string()))?;
@@ -238,13 +300,50 @@ impl<R: Read> SegmentReader<R> {
             )));
         }
         segment.check().map_err(|r| malformed(&r))?;
-        Ok(Some(VerifiedSegment {
+        Ok(Some(PayloadItem::Segment(VerifiedSegment {
             origin,
             json,
             minisig,
             segment,
-        }))
+        })))
     }
+
+    fn read_attachment(&mut self) -> Result<PayloadItem> {
+        let mut hash = [0u8; 32];
+        read_exact(&mut self.input, &mut hash)?;
+        let mut len4 = [0u8; 4];
+        read_exact(&mut self.input, &mut len4)?;
+        let len = u32::from_be_bytes(len4);
+        if len > self.max_segment {
+            return Err(Error::BundleTooLarge {
+                what: "an attachment".into(),
+                limit: self.max_segment.into(),
+            });
+        }
+        let mut content = Vec::new();
+        (&mut self.input)
+            .take(len.into())
+            .read_to_end(&mut content)
+            .map_err(io_to_error)?;
+        if content.len() != len as usize {
+            return Err(malformed(
+                "the payload ends in the middle of an attachment (truncated)",
+            ));
+        }
+        if blake3::hash(&content).as_bytes() != &hash {
+            return Err(Error::BundleHash {
+                what: "an attachment's contents".into(),
+            });
+        }
+        Ok(PayloadItem::Attachment {
+            blake3: blake3::Hash::from_bytes(hash).to_hex().to_string(),
+            content,
+        })
+    }
+}
+
+fn unknown_key() -> String {
+    "no signing key is known for this office".into()
 }
 
 fn malformed(reason: &str) -> Error {

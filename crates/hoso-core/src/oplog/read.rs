@@ -17,14 +17,16 @@ pub struct FieldState {
     /// The write that produced `value`.
     pub op: OpId,
     pub hlc: Hlc,
-    /// The other surviving writes, newest first. Non-empty = concurrent writes nobody has
-    /// reconciled yet (a conflict; a `Txn::put` resolves it).
+    /// The other surviving writes, newest first (concurrent writes nobody has reconciled yet;
+    /// a `Txn::put` replaces them all).
     pub concurrent: Vec<(OpId, Value)>,
 }
 
 impl FieldState {
+    /// Concurrent writes of different values. Two offices writing the same value (both
+    /// recording an office's name, say) agree: nothing to resolve.
     pub fn is_conflict(&self) -> bool {
-        !self.concurrent.is_empty()
+        self.concurrent.iter().any(|(_, v)| v != &self.value)
     }
 }
 
@@ -282,8 +284,10 @@ pub fn conflicts(conn: &Connection) -> Result<Vec<(EntityRef, String)>> {
         .prepare_cached(
             "SELECT f.kind, f.id, f.field FROM oplog_fields f
              JOIN oplog_entities e ON e.kind = f.kind AND e.id = f.id
+             JOIN ops o ON o.origin = f.origin AND o.seq = f.seq
              WHERE f.live = 1 AND e.created = 1 AND e.deleted = 0
-             GROUP BY f.kind, f.id, f.field HAVING count(*) > 1
+             GROUP BY f.kind, f.id, f.field
+             HAVING count(DISTINCT json_extract(o.change, '$.value')) > 1
              ORDER BY f.kind, f.id, f.field",
         )
         .map_err(db)?;

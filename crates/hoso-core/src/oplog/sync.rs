@@ -28,7 +28,8 @@ pub struct ApplyReport {
     pub updated: BTreeMap<String, usize>,
     /// Per kind: entities that were visible and are now deleted.
     pub removed: BTreeMap<String, usize>,
-    /// Fields touched by new ops that now have concurrent surviving writes (visible entities),
+    /// Fields touched by new ops that now have concurrent surviving writes of different values
+    /// (visible entities),
     /// sorted. The domain decides which fields matter enough to show.
     pub conflicts: Vec<(EntityRef, String)>,
     /// Origins with an op more than `MAX_CLOCK_AHEAD_MS` ahead of our wall clock.
@@ -130,8 +131,11 @@ where
     // Conflicts: fields of touched, visible entities with more than one survivor.
     let mut conflicted = tx
         .prepare_cached(
-            "SELECT field FROM oplog_fields WHERE kind = ?1 AND id = ?2 AND live = 1
-             GROUP BY field HAVING count(*) > 1 ORDER BY field",
+            "SELECT f.field FROM oplog_fields f
+             JOIN ops o ON o.origin = f.origin AND o.seq = f.seq
+             WHERE f.kind = ?1 AND f.id = ?2 AND f.live = 1
+             GROUP BY f.field HAVING count(DISTINCT json_extract(o.change, '$.value')) > 1
+             ORDER BY f.field",
         )
         .map_err(db)?;
     for (entity, _) in touched.iter().filter(|(_, visible_after)| **visible_after) {

@@ -37,7 +37,7 @@
 mod cases;
 mod documents;
 mod links;
-mod offices;
+pub(crate) mod offices;
 pub mod plans;
 pub mod project;
 mod rules_bridge;
@@ -159,6 +159,7 @@ impl Register {
                 )
                 .map_err(db)?;
             keys.insert(txn.tx())?;
+            crate::trust::roster::issue_initial(txn.tx(), &keys, &code, p.office_name.as_str())?;
             let kind = if p.central {
                 crate::model::OfficeKind::Central
             } else {

@@ -6,25 +6,28 @@
 //! used with our rusqlite 0.43. This runner does the same thing (user_version, one transaction
 //! per migration, `validate()`) in a few lines; switch back when a compatible release appears.
 //!
-//! Rules: never edit a migration once it has shipped; add a new one at the end. Until the first
-//! release there is ONE migration, the concatenation of the four schema files (each owned by one
-//! helper: meta = store, audit, oplog, domain).
+//! Rules: never edit a migration once it has shipped; add a new one at the end. Migration 1 is
+//! the concatenation of the first schema files (meta, audit, oplog, domain, trust); migration 2
+//! adds sync bookkeeping (registers created before it get it on open).
 
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::{Error, Result};
 
-pub(crate) const MIGRATIONS: &[&str] = &[concat!(
-    include_str!("schema/meta.sql"),
-    "\n",
-    include_str!("schema/audit.sql"),
-    "\n",
-    include_str!("schema/oplog.sql"),
-    "\n",
-    include_str!("schema/domain.sql"),
-    "\n",
-    include_str!("schema/trust.sql"),
-)];
+pub(crate) const MIGRATIONS: &[&str] = &[
+    concat!(
+        include_str!("schema/meta.sql"),
+        "\n",
+        include_str!("schema/audit.sql"),
+        "\n",
+        include_str!("schema/oplog.sql"),
+        "\n",
+        include_str!("schema/domain.sql"),
+        "\n",
+        include_str!("schema/trust.sql"),
+    ),
+    include_str!("schema/sync.sql"),
+];
 
 /// The schema version this build writes and understands.
 pub fn schema_version() -> u32 {

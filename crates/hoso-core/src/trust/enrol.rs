@@ -126,6 +126,7 @@ impl Register {
             Certificate::new(&office, &r.name, &public, valid_from, valid_until)?.sign(root)?;
         let login = self.session_info().login.clone();
         let tx = self.store_mut().conn_mut().transaction()?;
+        let roster = super::roster::add_certificate(&tx, root, cert.clone())?;
         crate::audit::append(
             &tx,
             &crate::audit::NewEntry::new(
@@ -137,6 +138,7 @@ impl Register {
                     "age_recipient": r.age_recipient,
                     "valid_from": super::time_text(&cert.certificate.valid_from),
                     "valid_until": super::time_text(&cert.certificate.valid_until),
+                    "roster_serial": roster.roster.serial,
                 }),
             ),
         )?;

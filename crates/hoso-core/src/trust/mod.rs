@@ -20,6 +20,7 @@
 
 pub mod cert;
 pub mod enrol;
+pub mod roster;
 #[cfg(test)]
 mod tests;
 

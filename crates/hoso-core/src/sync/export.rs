@@ -1,0 +1,339 @@
+//! `Register::export_bundle`: the delta of each recipient's scope that it has not acknowledged
+//! (or everything in scope with `full`), streamed into a signed, encrypted bundle.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+
+use chrono::{Duration, Utc};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::scope::{PeerScope, peer_scope};
+use super::{Progress, now_text};
+use crate::access::Permission;
+use crate::bundle::{ManifestTrust, NewBundle, PayloadWriter, Segment, write_bundle};
+use crate::error::{Error, Result};
+use crate::oplog::{self, Change, OP_COLUMNS, Op, ScopeUnit, db, op_from_row};
+use crate::register::Register;
+use crate::trust::roster::{current_certificate, stored_roster, stored_signed_roster};
+use crate::trust::{OfficeKeys, trusted_root};
+
+/// How long a bundle may be imported after it was written.
+pub const BUNDLE_LIFETIME_DAYS: i64 = 60;
+
+/// What `export_bundle` wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExportReport {
+    pub bundle_id: String,
+    pub sender: String,
+    pub recipients: Vec<String>,
+    pub sequence: u64,
+    pub created: String,
+    pub expires: String,
+    pub full: bool,
+    pub operations: u64,
+    pub segments: u64,
+    pub attachments: u64,
+}
+
+/// One run of consecutive ops of the same (origin, txn, scope): one signed segment.
+struct Group {
+    origin: String,
+    txn: u64,
+    scope: String,
+    newest_arrival: i64,
+    ops: Vec<Op>,
+}
+
+impl Register {
+    /// Writes a bundle for `to` into `out`. Only ops every recipient may see are included (a
+    /// bundle for several offices carries what they share; write one per office for the rest).
+    /// Nothing is recorded unless the whole bundle was written.
+    pub fn export_bundle(
+        &mut self,
+        to: &[String],
+        full: bool,
+        out: &mut dyn Write,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<ExportReport> {
+        self.require(Permission::BundleExport)?;
+        let me = self.session_info().office.clone();
+        let login = self.session_info().login.clone();
+        let mut recipients: Vec<String> = Vec::new();
+        for r in to {
+            let code = crate::model::normalise_office_code(r)?;
+            if code == me {
+                return Err(Error::invalid("recipient", "a bundle is for other offices"));
+            }
+            if !recipients.contains(&code) {
+                recipients.push(code);
+            }
+        }
+        if recipients.is_empty() {
+            return Err(Error::invalid("recipient", "name at least one office"));
+        }
+        let keys = OfficeKeys::load(self.store().conn())?;
+        let tx = self
+            .store_mut()
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db)?;
+        let (root, roster) = stored_roster(&tx)?.ok_or(Error::TrustRootMissing)?;
+        let signed_roster = stored_signed_roster(&tx)?.ok_or(Error::TrustRootMissing)?;
+        debug_assert!(trusted_root(&tx)?.is_some());
+        let now = Utc::now();
+        let mut age: Vec<String> = vec![keys.age.recipient()];
+        for r in &recipients {
+            age.push(current_certificate(&roster, r, now)?.age_recipient);
+        }
+        let scopes: Vec<PeerScope> = recipients
+            .iter()
+            .map(|r| peer_scope(&tx, r))
+            .collect::<Result<_>>()?;
+        // What each recipient already holds: per unit, the cut-off it acknowledged.
+        let mut acked: Vec<HashMap<String, i64>> = Vec::new();
+        for r in &recipients {
+            let mut stmt = tx
+                .prepare_cached("SELECT unit, acked_cutoff FROM sync_units WHERE peer = ?1")
+                .map_err(db)?;
+            let rows = stmt
+                .query_map([r], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+                })
+                .map_err(db)?;
+            acked.push(rows.collect::<rusqlite::Result<_>>().map_err(db)?);
+        }
+        let revoked: HashSet<&str> = roster
+            .revocations
+            .iter()
+            .map(|r| r.office.as_str())
+            .collect();
+        let cutoff: i64 = tx
+            .query_row("SELECT n FROM oplog_arrival", [], |r| r.get(0))
+            .map_err(db)?;
+        tx.execute("UPDATE oplog_arrival SET n = n + 1", [])
+            .map_err(db)?;
+        let sequence: u64 = tx
+            .query_row(
+                "SELECT coalesce(max(sequence), 0) + 1 FROM sync_sent",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(db)? as u64;
+
+        let mut payload = PayloadWriter::new(&age.iter().map(String::as_str).collect::<Vec<_>>())?;
+        let mut covered: HashSet<String> = HashSet::new();
+        let mut sent_blobs: HashSet<String> = HashSet::new();
+        let mut done = Progress::default();
+        let mut report_attachments = 0u64;
+        let only_recipient = (recipients.len() == 1).then(|| recipients[0].clone());
+        {
+            let mut sig_stmt = tx
+                .prepare_cached(
+                    "SELECT minisig FROM segment_signatures WHERE origin = ?1 AND txn = ?2 AND scope = ?3",
+                )
+                .map_err(db)?;
+            let mut blob_stmt = tx
+                .prepare_cached("SELECT content FROM document_blobs WHERE blake3 = ?1")
+                .map_err(db)?;
+            let mut flush = |g: Group, payload: &mut PayloadWriter| -> Result<()> {
+                let shared = scopes.iter().all(|s| s.contains(&g.scope));
+                if !shared || revoked.contains(g.origin.as_str()) {
+                    return Ok(());
+                }
+                covered.insert(g.scope.clone());
+                // A peer holds its own changes; never send them back to it.
+                if only_recipient.as_deref() == Some(g.origin.as_str()) {
+                    return Ok(());
+                }
+                let threshold = if full {
+                    0
+                } else {
+                    acked
+                        .iter()
+                        .map(|a| a.get(&g.scope).copied().unwrap_or(0))
+                        .min()
+                        .unwrap_or(0)
+                };
+                if g.newest_arrival <= threshold {
+                    return Ok(());
+                }
+                let blobs: Vec<String> = g.ops.iter().filter_map(document_hash).collect();
+                let n = g.ops.len() as u64;
+                let segment = Segment {
+                    origin: g.origin.clone(),
+                    txn: g.txn,
+                    scope: ScopeUnit::new(g.scope.clone()),
+                    ops: g.ops,
+                };
+                if g.origin == me {
+                    payload.push(&keys.signing, &segment)?;
+                } else {
+                    let sig: Option<String> = sig_stmt
+                        .query_row(params![g.origin, g.txn as i64, g.scope], |r| r.get(0))
+                        .optional()
+                        .map_err(db)?;
+                    let sig = sig.ok_or_else(|| {
+                        Error::Storage(format!(
+                            "no signature of office {} is stored for its changes {}/{}",
+                            g.origin, g.txn, g.scope
+                        ))
+                    })?;
+                    payload.push_signed(&g.origin, &segment.to_signed_bytes(), &sig)?;
+                }
+                for hash in blobs {
+                    if !sent_blobs.insert(hash.clone()) {
+                        continue;
+                    }
+                    let content: Option<Vec<u8>> = blob_stmt
+                        .query_row([&hash], |r| r.get(0))
+                        .optional()
+                        .map_err(db)?;
+                    if let Some(c) = content {
+                        payload.push_attachment(&c)?;
+                        report_attachments += 1;
+                    }
+                }
+                done.segments += 1;
+                done.operations += n;
+                progress(&done);
+                Ok(())
+            };
+
+            let sql =
+                format!("SELECT {OP_COLUMNS}, arrival FROM ops ORDER BY origin, txn, scope, seq");
+            let mut stmt = tx.prepare(&sql).map_err(db)?;
+            let mut rows = stmt.query([]).map_err(db)?;
+            let mut group: Option<Group> = None;
+            while let Some(row) = rows.next().map_err(db)? {
+                let op = op_from_row(row).map_err(db)??;
+                let arrival: i64 = row.get(9).map_err(db)?;
+                let same = group.as_ref().is_some_and(|g| {
+                    g.origin == op.id.origin && g.txn == op.txn && g.scope == op.scope.as_str()
+                });
+                if !same {
+                    if let Some(g) = group.take() {
+                        flush(g, &mut payload)?;
+                    }
+                    group = Some(Group {
+                        origin: op.id.origin.clone(),
+                        txn: op.txn,
+                        scope: op.scope.as_str().to_string(),
+                        newest_arrival: arrival,
+                        ops: Vec::new(),
+                    });
+                }
+                let g = group.as_mut().expect("set above");
+                g.newest_arrival = g.newest_arrival.max(arrival);
+                g.ops.push(op);
+            }
+            if let Some(g) = group.take() {
+                flush(g, &mut payload)?;
+            }
+        }
+        let sealed = payload.finish()?;
+        let acknowledged = {
+            let mut stmt = tx
+                .prepare("SELECT office, received_seq FROM sync_peers WHERE received_seq > 0")
+                .map_err(db)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+                })
+                .map_err(db)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(db)?
+        };
+        let created = crate::trust::cert::truncate_secs(now);
+        let manifest = write_bundle(
+            &mut *out,
+            NewBundle {
+                sender: me.clone(),
+                recipients: recipients.clone(),
+                sequence,
+                created,
+                expires: created + Duration::days(BUNDLE_LIFETIME_DAYS),
+                version_vector: oplog::version_vector(&tx)?,
+                acknowledged,
+                trust: Some(ManifestTrust {
+                    root_key: root.to_base64(),
+                    roster: signed_roster,
+                }),
+            },
+            sealed,
+            &keys.signing,
+        )?;
+
+        tx.execute(
+            "INSERT INTO sync_sent(sequence, bundle_id, recipients, created_at, cutoff, ops)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                sequence as i64,
+                manifest.bundle_id,
+                serde_json::to_string(&recipients).expect("serialises"),
+                now_text(),
+                cutoff,
+                done.operations as i64
+            ],
+        )
+        .map_err(db)?;
+        {
+            let mut unit_stmt = tx
+                .prepare_cached(
+                    "INSERT INTO sync_units(peer, unit, sent_sequence, sent_cutoff) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(peer, unit) DO UPDATE SET sent_sequence = excluded.sent_sequence,
+                       sent_cutoff = excluded.sent_cutoff",
+                )
+                .map_err(db)?;
+            for r in &recipients {
+                for u in &covered {
+                    unit_stmt
+                        .execute(params![r, u, sequence as i64, cutoff])
+                        .map_err(db)?;
+                }
+                tx.execute(
+                    "INSERT INTO sync_peers(office, sent_seq, sent_at, sent_ops) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT(office) DO UPDATE SET sent_seq = excluded.sent_seq,
+                       sent_at = excluded.sent_at, sent_ops = excluded.sent_ops",
+                    params![r, sequence as i64, now_text(), done.operations as i64],
+                )
+                .map_err(db)?;
+            }
+        }
+        crate::audit::append(
+            &tx,
+            &crate::audit::NewEntry::new(
+                &login,
+                "bundle.export",
+                format!("bundle:{}", manifest.bundle_id),
+                serde_json::json!({
+                    "recipients": recipients, "sequence": sequence, "full": full,
+                    "operations": done.operations, "attachments": report_attachments,
+                }),
+            ),
+        )?;
+        tx.commit().map_err(db)?;
+        Ok(ExportReport {
+            bundle_id: manifest.bundle_id,
+            sender: me,
+            recipients,
+            sequence,
+            created: crate::trust::time_text(&manifest.created),
+            expires: crate::trust::time_text(&manifest.expires),
+            full,
+            operations: done.operations,
+            segments: done.segments,
+            attachments: report_attachments,
+        })
+    }
+}
+
+/// The attachment a "documents" entry of a case names.
+fn document_hash(op: &Op) -> Option<String> {
+    match &op.change {
+        Change::Append { log, entry } if op.entity.kind == "case" && log == "documents" => {
+            entry.get("blake3")?.as_str().map(str::to_string)
+        }
+        _ => None,
+    }
+}

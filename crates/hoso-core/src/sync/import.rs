@@ -1,0 +1,425 @@
+//! `Register::import_bundle`: read with limits → trust (root, roster) → manifest signature →
+//! recipient, expiry, sequence → decrypt → segments, each verified against its origin → apply
+//! everything in one transaction → record the sender's acknowledgements → audit. Any failure
+//! rolls the transaction back: the register is exactly as before.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::fs::File;
+use std::path::Path;
+
+use chrono::{Duration, Utc};
+use hoso_crypto::PublicKey;
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::Progress;
+use super::export::BUNDLE_LIFETIME_DAYS;
+use crate::access::Permission;
+use crate::bundle::{Limits, ManifestTrust, PayloadItem, UnverifiedBundle};
+use crate::error::{Error, Result};
+use crate::oplog::{self, Op, db, now_ms};
+use crate::register::{DomainProjector, Register};
+use crate::trust::roster::{adopt_roster, certificate_for, stored_roster};
+use crate::trust::{OfficeKeys, fingerprint, fingerprint_matches, set_trusted_root, trusted_root};
+
+/// Clock difference tolerated between offices when checking a bundle's creation time.
+const CLOCK_SKEW_HOURS: i64 = 24;
+
+/// What an import did (or, for a dry run or `verify`, would do).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum ImportOutcome {
+    /// Applied and committed.
+    Imported,
+    /// Everything checked and applied, then rolled back (`--dry-run`, `verify`).
+    Preview,
+    /// This exact bundle was imported before: nothing to do.
+    AlreadyImported,
+    /// An older bundle of this sender: a newer one already carried its changes.
+    Superseded,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportReport {
+    pub outcome: ImportOutcome,
+    pub bundle_id: String,
+    pub sender: String,
+    pub sequence: u64,
+    pub created: String,
+    pub new_operations: u64,
+    pub known_operations: u64,
+    pub cases_new: u64,
+    pub cases_updated: u64,
+    pub plans_new: u64,
+    pub plans_updated: u64,
+    pub subjects_new: u64,
+    pub subjects_updated: u64,
+    /// Attachments whose contents arrived with this bundle and were not here before.
+    pub documents_new: u64,
+    /// Fields now holding concurrent writes, as `kind:id/field`.
+    pub conflicts: Vec<String>,
+    /// Text values that arrived decomposed (not NFC); the register shows them normalised.
+    pub text_normalised: u64,
+    /// A newer roster (certificates, revocations) came with the bundle.
+    pub roster_updated: bool,
+    /// This import confirmed the root key (the set-up bundle).
+    pub trust_root_set: bool,
+}
+
+impl Register {
+    /// Checks a bundle completely (trust, signatures, decryption, every segment, applying it)
+    /// and reports what it would change; changes nothing.
+    pub fn verify_bundle(&mut self, path: &Path) -> Result<ImportReport> {
+        self.import_bundle(path, true, None, &mut |_| {})
+    }
+
+    /// Imports a bundle (see the module docs). `trust_root`: the fingerprint of the central
+    /// office's root key, needed once, for the set-up bundle.
+    pub fn import_bundle(
+        &mut self,
+        path: &Path,
+        dry_run: bool,
+        trust_root: Option<&str>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<ImportReport> {
+        self.require(Permission::BundleImport)?;
+        let me = self.session_info().office.clone();
+        let login = self.session_info().login.clone();
+        let file =
+            File::open(path).map_err(|e| Error::BundleIo(format!("{}: {e}", path.display())))?;
+        let bundle = UnverifiedBundle::read(file, &Limits::default())?;
+        let claim = bundle.claim().clone();
+        let manifest_hash = bundle.manifest_hash();
+        let carried = bundle.unverified_trust()?;
+        let conn = self.store().conn();
+
+        // 1. The root: the trusted one, or (set-up bundle) the carried one whose fingerprint
+        //    the officer typed.
+        let local_root = trusted_root(conn)?;
+        let (root, new_root) = match (&local_root, trust_root) {
+            (Some(r), typed) => {
+                if let Some(t) = typed
+                    && !fingerprint_matches(r, t)
+                {
+                    return Err(Error::TrustUnknownSigner {
+                        who: "the fingerprint given".into(),
+                        reason: format!(
+                            "this office already trusts the root with fingerprint {}",
+                            fingerprint(r)
+                        ),
+                    });
+                }
+                (r.clone(), false)
+            }
+            (None, Some(typed)) => {
+                let t = carried.as_ref().ok_or(Error::TrustRootMissing)?;
+                let pk = parse_root(t)?;
+                if !fingerprint_matches(&pk, typed) {
+                    return Err(Error::TrustUnknownSigner {
+                        who: "the root key in this bundle".into(),
+                        reason: format!(
+                            "its fingerprint is {}, not the one given; do not import it and call the central office",
+                            fingerprint(&pk)
+                        ),
+                    });
+                }
+                (pk, true)
+            }
+            (None, None) => return Err(Error::TrustRootMissing),
+        };
+        // 2. The roster: the newer of ours and the carried one (checked against the root).
+        let local = stored_roster(conn)?.map(|(_, r)| r);
+        let carried_roster = match &carried {
+            Some(t) if t.root_key == root.to_base64() => {
+                Some((t.roster.verify(&root)?.clone(), t.roster.clone()))
+            }
+            _ => None,
+        };
+        let newer = carried_roster
+            .as_ref()
+            .filter(|(c, _)| local.as_ref().is_none_or(|l| c.serial > l.serial));
+        let roster = match (newer, &local) {
+            (Some((c, _)), _) => c.clone(),
+            (None, Some(l)) => l.clone(),
+            (None, None) => {
+                return Err(Error::TrustUnknownSigner {
+                    who: format!("office {}", claim.sender),
+                    reason: "no roster of certified offices came with the bundle".into(),
+                });
+            }
+        };
+        // 3. The sender's signature, with the key its certificate names.
+        if claim.sender == me {
+            return Err(Error::BundleNotForUs {
+                office: me,
+                reason: "this office wrote it".into(),
+            });
+        }
+        let (cert, sender_key) = certificate_for(&roster, &claim.sender, bundle.key_id())?;
+        let verified = bundle.verify(&sender_key)?;
+        let m = verified.manifest().clone();
+        cert.check_valid_at(m.created)?;
+        // 4. Addressed to us, not expired, not a replay.
+        if !m.recipients.contains(&me) {
+            return Err(Error::BundleNotForUs {
+                office: me,
+                reason: format!("it is addressed to {}", m.recipients.join(", ")),
+            });
+        }
+        let now = Utc::now();
+        if now >= m.expires {
+            return Err(Error::BundleExpired {
+                sender: m.sender.clone(),
+                expires: crate::trust::time_text(&m.expires),
+            });
+        }
+        if m.expires - m.created > Duration::days(BUNDLE_LIFETIME_DAYS + 1)
+            || m.created > now + Duration::hours(CLOCK_SKEW_HOURS)
+        {
+            return Err(Error::BundleMalformed {
+                reason: "its creation or expiry time is implausible".into(),
+            });
+        }
+        let mut report = ImportReport {
+            outcome: if dry_run {
+                ImportOutcome::Preview
+            } else {
+                ImportOutcome::Imported
+            },
+            bundle_id: m.bundle_id.clone(),
+            sender: m.sender.clone(),
+            sequence: m.sequence,
+            created: crate::trust::time_text(&m.created),
+            new_operations: 0,
+            known_operations: 0,
+            cases_new: 0,
+            cases_updated: 0,
+            plans_new: 0,
+            plans_updated: 0,
+            subjects_new: 0,
+            subjects_updated: 0,
+            documents_new: 0,
+            conflicts: Vec::new(),
+            text_normalised: 0,
+            roster_updated: false,
+            trust_root_set: false,
+        };
+        let seen: Option<String> = conn
+            .query_row(
+                "SELECT manifest_hash FROM sync_received WHERE sender = ?1 AND sequence = ?2",
+                params![m.sender, m.sequence as i64],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        match seen {
+            Some(h) if h == manifest_hash => {
+                report.outcome = ImportOutcome::AlreadyImported;
+                return Ok(report);
+            }
+            Some(_) => {
+                return Err(Error::BundleSequenceReused {
+                    sender: m.sender.clone(),
+                    sequence: m.sequence,
+                });
+            }
+            None => {}
+        }
+        let newest: i64 = conn
+            .query_row(
+                "SELECT coalesce(max(sequence), 0) FROM sync_received WHERE sender = ?1",
+                [&m.sender],
+                |r| r.get(0),
+            )
+            .map_err(db)?;
+        if (m.sequence as i64) < newest {
+            report.outcome = ImportOutcome::Superseded;
+            return Ok(report);
+        }
+
+        // 5. Decrypt and apply, in one transaction.
+        let keys = OfficeKeys::load(conn)?;
+        let mut reader = verified.open_payload(&keys.age)?;
+        let tx = self
+            .store_mut()
+            .conn_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db)?;
+        if new_root {
+            set_trusted_root(&tx, &root)?;
+            report.trust_root_set = true;
+        }
+        if let Some((_, signed)) = newer {
+            report.roster_updated = adopt_roster(&tx, &root, signed)?;
+        }
+        let failure: RefCell<Option<Error>> = RefCell::new(None);
+        let counts = RefCell::new((Progress::default(), 0u64, 0u64)); // progress, nfc, blobs
+        {
+            let key_of = |origin: &str, key_id| {
+                certificate_for(&roster, origin, key_id)
+                    .map(|(_, pk)| pk)
+                    .map_err(|e| e.to_string())
+            };
+            let mut pending: VecDeque<Op> = VecDeque::new();
+            let mut sig_stmt = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO segment_signatures(origin, txn, scope, minisig)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(db)?;
+            let mut blob_stmt = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO document_blobs(blake3, size, content) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(db)?;
+            let mut next = || -> Result<Option<Op>> {
+                loop {
+                    if let Some(op) = pending.pop_front() {
+                        return Ok(Some(op));
+                    }
+                    match reader.next_item(&key_of)? {
+                        None => return Ok(None),
+                        Some(PayloadItem::Segment(s)) => {
+                            let seg = s.segment;
+                            sig_stmt
+                                .execute(params![
+                                    seg.origin,
+                                    seg.txn as i64,
+                                    seg.scope.as_str(),
+                                    s.minisig
+                                ])
+                                .map_err(db)?;
+                            let mut c = counts.borrow_mut();
+                            c.0.segments += 1;
+                            c.0.operations += seg.ops.len() as u64;
+                            for op in &seg.ops {
+                                c.1 += non_nfc(op);
+                            }
+                            progress(&c.0);
+                            pending.extend(seg.ops);
+                        }
+                        Some(PayloadItem::Attachment { blake3, content }) => {
+                            let n = blob_stmt
+                                .execute(params![blake3, content.len() as i64, content])
+                                .map_err(db)?;
+                            counts.borrow_mut().2 += n as u64;
+                        }
+                    }
+                }
+            };
+            let ops = std::iter::from_fn(|| match next() {
+                Ok(op) => op,
+                Err(e) => {
+                    *failure.borrow_mut() = Some(e);
+                    None
+                }
+            });
+            let applied = oplog::apply_remote_in(&tx, ops, &DomainProjector, now_ms());
+            if let Some(e) = failure.take() {
+                return Err(e);
+            }
+            let applied = applied?;
+            let count =
+                |m: &BTreeMap<String, usize>, kind: &str| m.get(kind).copied().unwrap_or(0) as u64;
+            report.new_operations = applied.new_ops as u64;
+            report.known_operations = applied.known_ops as u64;
+            report.cases_new = count(&applied.created, "case");
+            report.cases_updated = count(&applied.updated, "case");
+            report.plans_new = count(&applied.created, "plan");
+            report.plans_updated = count(&applied.updated, "plan");
+            report.subjects_new = count(&applied.created, "subject");
+            report.subjects_updated = count(&applied.updated, "subject");
+            report.conflicts = applied
+                .conflicts
+                .iter()
+                .map(|(e, f)| format!("{}:{}/{f}", e.kind, e.id))
+                .collect();
+        }
+        let (_, nfc, blobs) = counts.into_inner();
+        report.text_normalised = nfc;
+        report.documents_new = blobs;
+
+        // 6. Bookkeeping: the replay guard, what the sender has of ours, the audit entry.
+        tx.execute(
+            "INSERT INTO sync_received(sender, sequence, bundle_id, manifest_hash, imported_at,
+                                       new_ops, known_ops)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                m.sender,
+                m.sequence as i64,
+                m.bundle_id,
+                manifest_hash,
+                super::now_text(),
+                report.new_operations as i64,
+                report.known_operations as i64
+            ],
+        )
+        .map_err(db)?;
+        let ack = m.acknowledged.get(&me).copied().unwrap_or(0) as i64;
+        tx.execute(
+            "INSERT INTO sync_peers(office, acked_sequence, their_vector, received_seq, received_at,
+                                    received_ops)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT(office) DO UPDATE SET
+               acked_sequence = max(acked_sequence, excluded.acked_sequence),
+               their_vector = excluded.their_vector, received_seq = excluded.received_seq,
+               received_at = excluded.received_at, received_ops = excluded.received_ops",
+            params![
+                m.sender,
+                ack,
+                serde_json::to_string(&m.version_vector).expect("serialises"),
+                m.sequence as i64,
+                super::now_text(),
+                report.new_operations as i64
+            ],
+        )
+        .map_err(db)?;
+        if ack > 0 {
+            tx.execute(
+                "UPDATE sync_units SET acked_cutoff = sent_cutoff
+                 WHERE peer = ?1 AND sent_sequence = ?2 AND acked_cutoff < sent_cutoff",
+                params![m.sender, ack],
+            )
+            .map_err(db)?;
+        }
+        crate::audit::append(
+            &tx,
+            &crate::audit::NewEntry::new(
+                &login,
+                "bundle.import",
+                format!("bundle:{}", m.bundle_id),
+                serde_json::json!({
+                    "sender": m.sender, "sequence": m.sequence,
+                    "new_operations": report.new_operations,
+                    "known_operations": report.known_operations,
+                    "conflicts": report.conflicts.len(),
+                    "roster_updated": report.roster_updated,
+                    "trust_root_set": report.trust_root_set,
+                }),
+            ),
+        )?;
+        if dry_run {
+            drop(tx); // rolls back
+        } else {
+            tx.commit().map_err(db)?;
+        }
+        Ok(report)
+    }
+}
+
+fn parse_root(t: &ManifestTrust) -> Result<PublicKey> {
+    PublicKey::from_base64(&t.root_key).map_err(|e| Error::TrustMalformed {
+        what: "the root key in the bundle".into(),
+        reason: e.to_string(),
+    })
+}
+
+/// Strings in the op's change that are not NFC (counted, not rewritten: the op stays exactly
+/// as its origin signed it, and the projections normalise what the officer sees).
+fn non_nfc(op: &Op) -> u64 {
+    let mut v = serde_json::to_value(&op.change).expect("serialises");
+    crate::text::nfc_json(&mut v) as u64
+}

@@ -1,0 +1,36 @@
+//! Sync between offices (DESIGN "Sync bundles"): export the delta of a peer's scope into a
+//! signed, encrypted bundle, import bundles atomically, and report each peer's sync state.
+//!
+//! How "what the peer already has" is known: every op records the local arrival epoch
+//! (`ops.arrival`); an export takes the current epoch as its cut-off and starts a new one.
+//! Per peer and scope unit, `sync_units` keeps the last bundle that carried the unit and its
+//! cut-off; when the peer's next bundle acknowledges that bundle (manifest `acknowledged`),
+//! the unit's acknowledged cut-off advances. The next export sends each unit's ops stored
+//! after its acknowledged cut-off, and a unit's whole history when it is new to the peer (a
+//! case entering its scope). Version vectors alone cannot say this: a province holds only the
+//! ops of its scope, never a prefix of another office's sequence.
+
+mod export;
+mod import;
+pub mod scope;
+mod status;
+
+use chrono::{SecondsFormat, Utc};
+use serde::Serialize;
+
+pub use export::{BUNDLE_LIFETIME_DAYS, ExportReport};
+pub use import::{ImportOutcome, ImportReport};
+pub use scope::{PeerScope, peer_scope};
+pub use status::{DEFAULT_PERIOD_DAYS, PeerStatus};
+
+/// Progress of a long export or import, for the UI.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Progress {
+    pub segments: u64,
+    pub operations: u64,
+}
+
+pub(crate) fn now_text() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
+}

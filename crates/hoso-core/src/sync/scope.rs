@@ -1,0 +1,102 @@
+//! What a peer may receive: the scope units of its cases, plans and subjects, computed from this
+//! register's merged state (DESIGN "Sync bundles": the central office gets everything, a
+//! province the reference data and the cases where it leads, coordinates or has jurisdiction;
+//! a denouncer's identity only to the lead office of that case).
+
+use std::collections::HashSet;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::Result;
+use crate::oplog::db;
+
+/// The scope units one peer may receive, as this register sees them now.
+#[derive(Debug, Clone)]
+pub struct PeerScope {
+    /// The central office: every unit but other offices' denouncers.
+    everything: bool,
+    /// Units of a province (cases, plans, subjects, "ref").
+    units: HashSet<String>,
+    /// Cases the peer (or an office merged into it) leads: their denouncer units.
+    led_cases: HashSet<String>,
+}
+
+impl PeerScope {
+    pub fn contains(&self, unit: &str) -> bool {
+        if let Some(case) = unit.strip_prefix("denouncer:") {
+            return self.led_cases.contains(case);
+        }
+        self.everything || self.units.contains(unit)
+    }
+
+    /// The units explicitly listed (empty for the central office, which takes everything).
+    pub fn units(&self) -> impl Iterator<Item = &str> {
+        self.units.iter().map(String::as_str)
+    }
+}
+
+/// The scope of `peer` computed on this register.
+pub fn peer_scope(conn: &Connection, peer: &str) -> Result<PeerScope> {
+    let offices = crate::register::offices::with_predecessors(conn, peer)?;
+    let kind: Option<String> = conn
+        .query_row("SELECT kind FROM offices WHERE code = ?1", [peer], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(db)?;
+    let everything = kind.as_deref() == Some("central");
+    let list = |sql: &str| -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut stmt = conn.prepare_cached(sql).map_err(db)?;
+        for o in &offices {
+            let rows = stmt.query_map([o], |r| r.get::<_, String>(0)).map_err(db)?;
+            for r in rows {
+                out.push(r.map_err(db)?);
+            }
+        }
+        Ok(out)
+    };
+    let led_cases: HashSet<String> = list("SELECT id FROM cases WHERE lead = ?1")?
+        .into_iter()
+        .collect();
+    let mut units = HashSet::new();
+    if !everything {
+        units.insert("ref".to_string());
+        let cases = list("SELECT case_id FROM case_offices WHERE office = ?1")?;
+        let plans = list(
+            "SELECT id FROM plans WHERE office = ?1
+             UNION SELECT i.plan_id FROM plan_items i WHERE i.lead = ?1
+             UNION SELECT i.plan_id FROM plan_item_offices o JOIN plan_items i ON i.id = o.item_id
+                   WHERE o.office = ?1",
+        )?;
+        let mut subjects = conn
+            .prepare_cached("SELECT subject_id FROM case_subjects WHERE case_id = ?1")
+            .map_err(db)?;
+        for c in &cases {
+            for s in subjects
+                .query_map([c], |r| r.get::<_, String>(0))
+                .map_err(db)?
+            {
+                units.insert(format!("subject:{}", s.map_err(db)?));
+            }
+        }
+        let mut plan_subjects = conn
+            .prepare_cached("SELECT subject_id FROM plan_items WHERE plan_id = ?1")
+            .map_err(db)?;
+        for p in &plans {
+            for s in plan_subjects
+                .query_map([p], |r| r.get::<_, String>(0))
+                .map_err(db)?
+            {
+                units.insert(format!("subject:{}", s.map_err(db)?));
+            }
+        }
+        units.extend(cases.into_iter().map(|c| format!("case:{c}")));
+        units.extend(plans.into_iter().map(|p| format!("plan:{p}")));
+    }
+    Ok(PeerScope {
+        everything,
+        units,
+        led_cases,
+    })
+}

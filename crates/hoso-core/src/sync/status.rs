@@ -1,0 +1,165 @@
+//! `Register::sync_status`: per peer, the last bundle sent and received, what waits to be sent,
+//! and whether the exchange is overdue.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::scope::peer_scope;
+use crate::error::Result;
+use crate::oplog::db;
+use crate::register::Register;
+use crate::trust::roster::stored_roster;
+
+/// Default sync period between a province and the central office.
+pub const DEFAULT_PERIOD_DAYS: i64 = 7;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BundleSummary {
+    pub at: String,
+    pub sequence: u64,
+    pub operations: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PeerStatus {
+    pub office: String,
+    pub period_days: i64,
+    pub last_sent: Option<BundleSummary>,
+    pub last_received: Option<BundleSummary>,
+    /// Operations in the peer's scope it has not acknowledged (the next export's size).
+    pub waiting_operations: u64,
+    /// No bundle sent to it, or none received from it, within the period.
+    pub overdue: bool,
+}
+
+impl Register {
+    /// The sync state with every peer: offices we exchanged bundles with, and (on any office)
+    /// the offices a certificate in the roster names that are central, or (on the central
+    /// office) every certified office.
+    pub fn sync_status(&self) -> Result<Vec<PeerStatus>> {
+        let conn = self.store().conn();
+        let me = &self.session_info().office;
+        let central_here: bool = conn
+            .query_row(
+                "SELECT kind = 'central' FROM offices WHERE code = ?1",
+                [me],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?
+            .unwrap_or(false);
+        let mut peers: BTreeSet<String> = BTreeSet::new();
+        {
+            let mut stmt = conn.prepare("SELECT office FROM sync_peers").map_err(db)?;
+            for r in stmt.query_map([], |r| r.get::<_, String>(0)).map_err(db)? {
+                peers.insert(r.map_err(db)?);
+            }
+        }
+        if let Some((_, roster)) = stored_roster(conn)? {
+            for c in &roster.certificates {
+                let office = &c.certificate.office;
+                if roster.revocation(office).is_some() || office == me {
+                    continue;
+                }
+                let is_central: bool = conn
+                    .query_row(
+                        "SELECT kind = 'central' FROM offices WHERE code = ?1",
+                        [office],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(db)?
+                    .unwrap_or(false);
+                if central_here || is_central {
+                    peers.insert(office.clone());
+                }
+            }
+        }
+        // Every op's unit and arrival, read once for all peers.
+        let mut ops: Vec<(String, String, i64)> = Vec::new();
+        {
+            let mut stmt = conn
+                .prepare("SELECT origin, scope, arrival FROM ops")
+                .map_err(db)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .map_err(db)?;
+            for r in rows {
+                ops.push(r.map_err(db)?);
+            }
+        }
+        let now = Utc::now();
+        let mut out = Vec::new();
+        for p in peers {
+            let row = conn
+                .query_row(
+                    "SELECT period_days, sent_seq, sent_at, sent_ops, received_seq, received_at,
+                            received_ops
+                     FROM sync_peers WHERE office = ?1",
+                    [&p],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, i64>(1)?,
+                            r.get::<_, Option<String>>(2)?,
+                            r.get::<_, i64>(3)?,
+                            r.get::<_, i64>(4)?,
+                            r.get::<_, Option<String>>(5)?,
+                            r.get::<_, i64>(6)?,
+                        ))
+                    },
+                )
+                .optional()
+                .map_err(db)?;
+            let (period, sent_seq, sent_at, sent_ops, rec_seq, rec_at, rec_ops) =
+                row.unwrap_or((DEFAULT_PERIOD_DAYS, 0, None, 0, 0, None, 0));
+            let summary = |at: Option<String>, seq: i64, n: i64| {
+                at.map(|at| BundleSummary {
+                    at,
+                    sequence: seq as u64,
+                    operations: n as u64,
+                })
+            };
+            let last_sent = summary(sent_at, sent_seq, sent_ops);
+            let last_received = summary(rec_at, rec_seq, rec_ops);
+            let stale = |s: &Option<BundleSummary>| {
+                s.as_ref()
+                    .and_then(|s| DateTime::parse_from_rfc3339(&s.at).ok())
+                    .is_none_or(|t| now - t.with_timezone(&Utc) > Duration::days(period))
+            };
+            let overdue = stale(&last_sent) || stale(&last_received);
+            let scope = peer_scope(conn, &p)?;
+            let acked: HashMap<String, i64> = {
+                let mut stmt = conn
+                    .prepare_cached("SELECT unit, acked_cutoff FROM sync_units WHERE peer = ?1")
+                    .map_err(db)?;
+                let rows = stmt
+                    .query_map(params![p], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(db)?;
+                rows.collect::<rusqlite::Result<_>>().map_err(db)?
+            };
+            let waiting = ops
+                .iter()
+                .filter(|(origin, unit, arrival)| {
+                    origin != &p
+                        && scope.contains(unit)
+                        && *arrival > acked.get(unit).copied().unwrap_or(0)
+                })
+                .count() as u64;
+            out.push(PeerStatus {
+                office: p,
+                period_days: period,
+                last_sent,
+                last_received,
+                waiting_operations: waiting,
+                overdue,
+            });
+        }
+        Ok(out)
+    }
+}

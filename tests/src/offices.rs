@@ -1,0 +1,192 @@
+//! A central office and provinces with real SQLCipher registers, enrolled through the real
+//! flow (enrolment request → certify → set-up bundle imported with the root fingerprint), and
+//! bundles carried between them as files.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Duration, Utc};
+use hoso_core::model::CaseKind;
+use hoso_core::register::{CaseCreated, CaseLink, InitParams, NewCase, NewOffice, Register};
+use hoso_core::store::{FAST_KDF_FOR_TESTS, Store};
+use hoso_core::sync::{ImportReport, PeerScope};
+use hoso_core::{Text, oplog};
+
+pub const CENTRAL: &str = "TW";
+
+pub struct Office {
+    pub code: String,
+    pub register: Register,
+}
+
+/// Offices sharing one temporary directory for registers and bundle files.
+pub struct World {
+    pub dir: tempfile::TempDir,
+    pub offices: Vec<Office>,
+    bundles: u64,
+}
+
+fn create(dir: &Path, code: &str, central: bool) -> Register {
+    let path = dir.join(format!("{code}.hoso-db"));
+    let (store, _rk) = Store::create(&path, "admin", "mật khẩu", &FAST_KDF_FOR_TESTS)
+        .unwrap_or_else(|e| panic!("creating the {code} register failed: {e:?}"));
+    Register::initialise(
+        store,
+        InitParams {
+            office_code: code.into(),
+            office_name: format!("Ủy ban Kiểm tra {code}").as_str().into(),
+            officer_login: "admin".into(),
+            officer_name: "Nguyễn Thị Lan".into(),
+            central,
+        },
+    )
+    .unwrap_or_else(|e| panic!("initialising {code} failed: {e:?}"))
+}
+
+impl World {
+    /// The central office `TW` and the given provinces, each enrolled and set up.
+    pub fn new(provinces: &[&str]) -> World {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let central = create(dir.path(), CENTRAL, true);
+        let mut w = World {
+            dir,
+            offices: vec![Office {
+                code: CENTRAL.into(),
+                register: central,
+            }],
+            bundles: 0,
+        };
+        for p in provinces {
+            w.enrol(p);
+        }
+        w
+    }
+
+    /// Creates a province register and runs the enrolment flow with the central office.
+    pub fn enrol(&mut self, code: &str) -> ImportReport {
+        let mut reg = create(self.dir.path(), code, false);
+        let request = reg.enrolment_request().expect("enrolment request");
+        let now = Utc::now();
+        let central = &mut self.office_mut(CENTRAL).register;
+        central
+            .add_office(NewOffice {
+                code: code.into(),
+                name: format!("Ủy ban Kiểm tra {code}").as_str().into(),
+                kind: hoso_core::model::OfficeKind::Province,
+                parent: Some(CENTRAL.into()),
+                predecessors: vec![],
+                valid_from: None,
+                valid_to: None,
+            })
+            .ok();
+        central
+            .certify(
+                &request,
+                now - Duration::minutes(5),
+                now + Duration::days(730),
+            )
+            .expect("certify");
+        let fp = central.root_fingerprint().expect("fingerprint");
+        let setup = self.export(CENTRAL, &[code], true);
+        let report = reg
+            .import_bundle(&setup, false, Some(&fp), &mut |_| {})
+            .unwrap_or_else(|e| panic!("importing the set-up bundle at {code}: {e:?}"));
+        self.offices.push(Office {
+            code: code.into(),
+            register: reg,
+        });
+        report
+    }
+
+    pub fn office(&self, code: &str) -> &Office {
+        self.offices
+            .iter()
+            .find(|o| o.code == code)
+            .expect("office")
+    }
+
+    pub fn office_mut(&mut self, code: &str) -> &mut Office {
+        self.offices
+            .iter_mut()
+            .find(|o| o.code == code)
+            .expect("office")
+    }
+
+    pub fn reg(&mut self, code: &str) -> &mut Register {
+        &mut self.office_mut(code).register
+    }
+
+    /// A new bundle file path.
+    pub fn bundle_path(&mut self) -> PathBuf {
+        self.bundles += 1;
+        self.dir.path().join(format!("b{}.hoso", self.bundles))
+    }
+
+    /// Exports a bundle from `from` to `to` and returns its file.
+    pub fn export(&mut self, from: &str, to: &[&str], full: bool) -> PathBuf {
+        let path = self.bundle_path();
+        let mut file = std::fs::File::create(&path).expect("bundle file");
+        let to: Vec<String> = to.iter().map(|s| s.to_string()).collect();
+        self.reg(from)
+            .export_bundle(&to, full, &mut file, &mut |_| {})
+            .unwrap_or_else(|e| panic!("export {from} -> {to:?}: {e:?}"));
+        path
+    }
+
+    pub fn import(&mut self, to: &str, bundle: &Path) -> hoso_core::Result<ImportReport> {
+        self.reg(to).import_bundle(bundle, false, None, &mut |_| {})
+    }
+
+    /// Export from `from` to `to` and import it there.
+    pub fn carry(&mut self, from: &str, to: &str) -> ImportReport {
+        let b = self.export(from, &[to], false);
+        self.import(to, &b)
+            .unwrap_or_else(|e| panic!("import {from} -> {to}: {e:?}"))
+    }
+
+    /// The whole op-log digest of an office.
+    pub fn digest(&self, code: &str) -> String {
+        oplog::digest(self.office(code).register.store().conn()).expect("digest")
+    }
+
+    /// The digest of `office`'s scope as the central office sees it, computed on `on`'s register
+    /// (denouncer units excluded: they never reach the central office unless it leads).
+    pub fn scope_digest(&self, office: &str, on: &str) -> String {
+        let scope: PeerScope =
+            hoso_core::sync::peer_scope(self.office(CENTRAL).register.store().conn(), office)
+                .expect("scope");
+        oplog::digest_filtered(self.office(on).register.store().conn(), &|_, unit| {
+            !unit.starts_with("denouncer:") && scope.contains(unit)
+        })
+        .expect("digest")
+    }
+
+    /// Opens a case led by `lead` at office `at`.
+    pub fn open_case(&mut self, at: &str, title: &str, coordinators: &[&str]) -> CaseCreated {
+        let lead = at.to_string();
+        self.reg(at)
+            .add_case(NewCase {
+                kind: CaseKind::InspectionOnSigns,
+                title: title.into(),
+                lead,
+                coordinators: coordinators
+                    .iter()
+                    .map(|c| (c.to_string(), Text::from("phối hợp")))
+                    .collect(),
+                subjects: vec![],
+                origin: None,
+                opened: None,
+                summary: Text::default(),
+                team: vec![],
+            })
+            .unwrap_or_else(|e| panic!("case at {at}: {e:?}"))
+    }
+
+    pub fn add_coordinator(&mut self, at: &str, case: &str, office: &str) {
+        self.reg(at)
+            .link(
+                case,
+                CaseLink::Coordinator(office.into(), "phối hợp".into()),
+            )
+            .unwrap_or_else(|e| panic!("coordinator at {at}: {e:?}"));
+    }
+}

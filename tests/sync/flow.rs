@@ -1,0 +1,53 @@
+//! The exchange as officers run it: enrol, write, carry bundles, import.
+
+use hoso_core::sync::ImportOutcome;
+use hoso_tests::offices::{CENTRAL, World};
+
+#[test]
+fn enrolment_sets_up_trust_and_a_province_case_reaches_the_central_office() {
+    let mut w = World::new(&["HN"]);
+    let info = w.reg("HN").key_info().unwrap();
+    assert_eq!(
+        info.root_fingerprint.as_deref(),
+        Some(w.reg(CENTRAL).root_fingerprint().unwrap().as_str())
+    );
+    let case = w.open_case("HN", "Kiểm tra dấu hiệu vi phạm tại Phòng PC01", &[]);
+    let r = w.carry("HN", CENTRAL);
+    assert_eq!(r.outcome, ImportOutcome::Imported);
+    assert_eq!(r.cases_new, 1);
+    let seen = w.reg(CENTRAL).case(&case.id).unwrap();
+    assert_eq!(
+        seen.title.as_str(),
+        "Kiểm tra dấu hiệu vi phạm tại Phòng PC01"
+    );
+    assert_eq!(w.scope_digest("HN", "HN"), w.scope_digest("HN", CENTRAL));
+}
+
+#[test]
+fn a_relayed_case_reaches_the_coordinating_province_with_its_origin_signature() {
+    let mut w = World::new(&["HN", "HP"]);
+    // HN learns of office HP from the central office's reference data.
+    w.carry(CENTRAL, "HN");
+    let case = w.open_case("HN", "Giám sát chuyên đề", &["HP"]);
+    w.carry("HN", CENTRAL);
+    let r = w.carry(CENTRAL, "HP");
+    assert_eq!(r.cases_new, 1, "{r:?}");
+    assert_eq!(w.reg("HP").case(&case.id).unwrap().lead, "HN");
+    // Nothing new: the next bundle carries nothing the province does not have.
+    w.carry("HP", CENTRAL);
+    let again = w.carry(CENTRAL, "HP");
+    assert_eq!(again.new_operations, 0, "{again:?}");
+    assert_eq!(w.scope_digest("HP", "HP"), w.scope_digest("HP", CENTRAL));
+}
+
+#[test]
+fn reimporting_a_bundle_changes_nothing_and_says_so() {
+    let mut w = World::new(&["HN"]);
+    w.open_case("HN", "Tố cáo", &[]);
+    let b = w.export("HN", &[CENTRAL], false);
+    w.import(CENTRAL, &b).unwrap();
+    let before = w.digest(CENTRAL);
+    let again = w.import(CENTRAL, &b).unwrap();
+    assert_eq!(again.outcome, ImportOutcome::AlreadyImported);
+    assert_eq!(w.digest(CENTRAL), before);
+}

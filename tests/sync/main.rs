@@ -1,0 +1,4 @@
+//! Sync between offices through real bundle files: enrolment, delta export, relays through the
+//! central office, replays, and convergence over random schedules.
+
+mod flow;
