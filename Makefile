@@ -22,12 +22,13 @@ SYSTEM_PACKAGES := libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-d
 PY_VENV := $(HOME)/.cache/hoso-venv
 
 .PHONY: help run test deps tools ui-deps ui app cli demo fmt-check clippy rust-test ui-test e2e \
-	bindings package screenshot clean
+	bindings package screenshot bench clean
 
 help:
 	@echo "make run      set up and open HoSo on a demo register"
 	@echo "make test     set up and run every test (Rust, UI, end-to-end under Xvfb)"
 	@echo "make package  build the .deb (and AppImage where the tooling works offline)"
+	@echo "make bench    measure sync export/import of 100k operations (docs/BENCHMARKS.md)"
 
 ## ---- set-up -------------------------------------------------------------------------------
 
@@ -120,6 +121,11 @@ package: ui
 	@ls -1 $(CARGO_TARGET_DIR)/release/bundle/*/*.deb $(CARGO_TARGET_DIR)/release/bundle/*/*.AppImage 2>/dev/null || true
 
 # The README's screenshot: the app under Xvfb, signed in to the demo register.
+# Sync throughput against a raw SQLCipher insert, bundle size, peak memory (release build).
+BENCH_OPS ?= 100000
+bench: deps
+	$(CARGO) run --release -p hoso-core --example sync_bench -- $(BENCH_OPS)
+
 screenshot: app demo tools
 	HOSO_SCREENSHOT_REGISTER="$(DEMO_REGISTER)" HOSO_SCREENSHOT_OUT="$(CURDIR)/docs/screenshot.png" \
 	  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \

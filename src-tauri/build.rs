@@ -1,7 +1,14 @@
 // Every app command gets generated `allow-<command>` / `deny-<command>` permissions, so the
 // capability file grants exactly the commands the UI may call. Keep this list equal to the
 // commands registered in `src/lib.rs` (a unit test checks it against the capability file).
-const COMMANDS: &[&str] = &["app_info", "unlock", "lock", "list_cases"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "unlock",
+    "lock",
+    "list_cases",
+    "list_subjects",
+    "add_subject",
+];
 
 fn main() {
     tauri_build::try_build(

@@ -17,6 +17,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::session::unlock,
             commands::session::lock,
             commands::cases::list_cases,
+            commands::subjects::list_subjects,
+            commands::subjects::add_subject,
         ])
 }
 

@@ -3,4 +3,5 @@
 
 mod cases;
 mod screenshot;
+mod subjects;
 mod welcome;

@@ -4,18 +4,18 @@ use std::path::Path;
 
 use anyhow::Result;
 use hoso_core::Text;
-use hoso_core::model::CaseKind;
-use hoso_core::register::{InitParams, NewCase, Register};
+use hoso_core::model::{CaseKind, SubjectKind};
+use hoso_core::register::{AddSubject, InitParams, NewCase, NewSubject, Register};
 use hoso_core::store::Store;
 use hoso_crypto::KdfParams;
 
 pub const OFFICER: &str = "tranhung";
 pub const PASSPHRASE: &str = "mật khẩu thử nghiệm 2026";
 
-/// A provincial office register (Nghệ An) holding the given cases `(kind, title)`.
-pub fn register_with_cases(path: &Path, cases: &[(CaseKind, &str)]) -> Result<()> {
+/// A new, empty provincial office register (Nghệ An); the officer is an administrator.
+fn new_register(path: &Path) -> Result<Register> {
     let (store, _recovery) = Store::create(path, OFFICER, PASSPHRASE, &KdfParams::recommended())?;
-    let mut register = Register::initialise(
+    Ok(Register::initialise(
         store,
         InitParams {
             office_code: "NAN".into(),
@@ -24,7 +24,12 @@ pub fn register_with_cases(path: &Path, cases: &[(CaseKind, &str)]) -> Result<()
             officer_name: Text::new("Trần Văn Hùng"),
             central: false,
         },
-    )?;
+    )?)
+}
+
+/// A provincial office register (Nghệ An) holding the given cases `(kind, title)`.
+pub fn register_with_cases(path: &Path, cases: &[(CaseKind, &str)]) -> Result<()> {
+    let mut register = new_register(path)?;
     for (kind, title) in cases {
         register.add_case(NewCase {
             kind: *kind,
@@ -37,6 +42,34 @@ pub fn register_with_cases(path: &Path, cases: &[(CaseKind, &str)]) -> Result<()
             summary: Text::default(),
             team: vec![],
         })?;
+    }
+    Ok(())
+}
+
+/// A member `(name, birth year, unit)` for [`register_with_subjects`].
+pub type MemberFixture<'a> = (&'a str, Option<i32>, Option<&'a str>);
+
+/// A provincial office register (Nghệ An) holding the given Party members, added as `hoso
+/// subject add` would (each must be new: a possible duplicate fails the fixture).
+pub fn register_with_subjects(path: &Path, members: &[MemberFixture<'_>]) -> Result<()> {
+    let mut register = new_register(path)?;
+    for (name, birth_year, unit) in members {
+        let added = register.add_subject(
+            NewSubject {
+                kind: SubjectKind::Member,
+                name: Text::new(name),
+                birth_year: *birth_year,
+                unit: unit.map(Text::new),
+                post: None,
+                membership: None,
+                authority: None,
+            },
+            false,
+        )?;
+        anyhow::ensure!(
+            matches!(added, AddSubject::Added { .. }),
+            "fixture subject {name} is a duplicate"
+        );
     }
     Ok(())
 }

@@ -90,6 +90,12 @@ enum Command {
     /// The rules: time limits, holidays, limitation periods, content categories (JSON)
     #[command(subcommand)]
     Rules(cmd::rules::RulesCmd),
+    /// Sync bundles between offices: export, verify, import
+    #[command(subcommand)]
+    Bundle(cmd::bundle::BundleCmd),
+    /// The exchange of bundles with each peer office: status
+    #[command(subcommand)]
+    Sync(cmd::sync::SyncCmd),
     // Other command groups go here (one variant each), with one arm in `dispatch`.
 }
 
@@ -110,6 +116,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<()> {
         Command::Digest => cmd::overlap::digest(ctx),
         Command::Key(c) => cmd::key::run(ctx, c),
         Command::Rules(c) => cmd::rules::run(ctx, c),
+        Command::Bundle(c) => cmd::bundle::run(ctx, c),
+        Command::Sync(c) => cmd::sync::run(ctx, c),
     }
 }
 

@@ -2,3 +2,4 @@
 pub mod app;
 pub mod cases;
 pub mod session;
+pub mod subjects;

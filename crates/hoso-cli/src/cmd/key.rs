@@ -119,7 +119,9 @@ pub fn write_enrolment(reg: &Register, out: &Path) -> Result<()> {
     write_new(out, &req.to_json())
 }
 
-/// `hoso office certify REQUEST --out FILE`, on the central office.
+/// `hoso office certify REQUEST --out SETUP.hoso`, on the central office: certifies the office,
+/// then writes a full bundle for it (the set-up bundle, carrying the root key and the roster)
+/// and prints the root fingerprint to read out to the office.
 pub fn certify(
     reg: &mut Register,
     json: bool,
@@ -143,8 +145,15 @@ pub fn certify(
         None => now + Duration::days(DEFAULT_VALIDITY_DAYS),
     };
     let cert = reg.certify(&req, now, until)?;
-    write_new(out, &cert.to_json())?;
     let c = &cert.certificate;
+    let bundle = super::bundle::export_to_file(reg, std::slice::from_ref(&c.office), true, out)
+        .map_err(|e| {
+            e.context(format!(
+                "office {} was certified, but its set-up bundle could not be written (run `hoso bundle export --to {} --full --out FILE`)",
+                c.office, c.office
+            ))
+        })?;
+    let fingerprint = reg.root_fingerprint()?;
     if json {
         print_json(&serde_json::json!({
             "result": "certified",
@@ -153,15 +162,29 @@ pub fn certify(
             "age_recipient": c.age_recipient,
             "valid_from": c.valid_from,
             "valid_until": c.valid_until,
+            "certificate": cert,
             "file": out,
+            "bundle": bundle,
+            "root_fingerprint": fingerprint,
         }))
     } else {
         println!(
-            "Certified office {} ({}) until {}; certificate written to {}",
+            "Certified office {} ({}) until {}",
             c.office,
             c.name,
-            c.valid_until.date_naive(),
-            out.display()
+            c.valid_until.date_naive().format("%d/%m/%Y")
+        );
+        println!(
+            "Set-up bundle {} written to {} ({} operations)",
+            bundle.bundle_id,
+            out.display(),
+            bundle.operations
+        );
+        println!("Read this root fingerprint out to office {}:", c.office);
+        println!("    {fingerprint}");
+        println!(
+            "They import with: hoso bundle import {} --trust-root \"{fingerprint}\"",
+            out.file_name().unwrap_or(out.as_os_str()).to_string_lossy()
         );
         Ok(())
     }

@@ -24,3 +24,7 @@ pub mod rules;
 
 // Helper G: office keys and trust.
 pub mod key;
+
+// Helper S: sync bundles between offices.
+pub mod bundle;
+pub mod sync;

@@ -1,11 +1,13 @@
-//! `hoso office add|list` (helper D).
+//! `hoso office add|list` (helper D), `certify|revoke|rotate-key` (trust).
 
 use clap::Subcommand;
 use hoso_core::model::OfficeKind;
 use hoso_core::register::NewOffice;
+use hoso_core::trust::rotate::KeyRotation;
 
 use crate::ctx::Ctx;
 
+use super::bundle::coded;
 use super::util::{Register, code, opt_date, print_json};
 
 #[derive(Subcommand, Debug)]
@@ -34,16 +36,31 @@ pub enum OfficeCmd {
     },
     /// List offices in Vietnamese alphabetical order
     List,
-    /// Central office: certify an office from its enrolment request (`hoso init --enroll-out`)
+    /// Central office: certify an office from its enrolment request (`hoso init --enroll-out`
+    /// or `hoso office rotate-key`), write its set-up bundle and print the root fingerprint
     Certify {
         /// The enrolment request file
         request: std::path::PathBuf,
-        /// The certificate file to write (never overwritten)
+        /// The set-up bundle to write for the office (never overwritten)
         #[arg(long, value_name = "FILE")]
         out: std::path::PathBuf,
         /// Last day of validity, YYYY-MM-DD [default: two years from now]
         #[arg(long, value_name = "DATE")]
         valid_until: Option<String>,
+    },
+    /// Central office: revoke an office (its bundles and changes are refused from now on)
+    Revoke {
+        code: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Replace this office's signing key. A province writes an enrolment request for the new
+    /// key (--enroll-out) to certify at the central office and keeps signing with the old key
+    /// until the certificate comes back in a bundle; the central office switches at once
+    RotateKey {
+        /// Where to write the enrolment request (provinces; never overwritten)
+        #[arg(long, value_name = "FILE")]
+        enroll_out: Option<std::path::PathBuf>,
     },
 }
 
@@ -84,6 +101,28 @@ fn exec(reg: &mut Register, json: bool, cmd: OfficeCmd) -> anyhow::Result<()> {
             out,
             valid_until,
         } => super::key::certify(reg, json, &request, &out, valid_until.as_deref()),
+        OfficeCmd::Revoke { code: c, reason } => {
+            let roster = reg.revoke_office(&c, &reason).map_err(coded)?;
+            let r = roster
+                .revocations
+                .iter()
+                .find(|r| r.office.eq_ignore_ascii_case(c.trim()));
+            if json {
+                print_json(&serde_json::json!({
+                    "result": "revoked",
+                    "revocation": r,
+                    "roster_serial": roster.serial,
+                }))
+            } else {
+                println!(
+                    "Revoked office {}; the new roster (serial {}) travels with the next bundles.",
+                    r.map(|r| r.office.as_str()).unwrap_or(c.as_str()),
+                    roster.serial
+                );
+                Ok(())
+            }
+        }
+        OfficeCmd::RotateKey { enroll_out } => rotate_key(reg, json, enroll_out.as_deref()),
         OfficeCmd::List => {
             let offices = reg.list_offices()?;
             if json {
@@ -111,6 +150,49 @@ fn exec(reg: &mut Register, json: bool, cmd: OfficeCmd) -> anyhow::Result<()> {
                 );
             }
             Ok(())
+        }
+    }
+}
+
+fn rotate_key(reg: &mut Register, json: bool, out: Option<&std::path::Path>) -> anyhow::Result<()> {
+    if let Some(out) = out {
+        super::key::refuse_existing(out)?;
+    }
+    if !reg.key_info()?.holds_root && out.is_none() {
+        anyhow::bail!(
+            "give --enroll-out FILE: the new key's enrolment request goes to the central office; nothing was changed"
+        );
+    }
+    match reg.rotate_signing_key().map_err(coded)? {
+        KeyRotation::Active { key_id, .. } => {
+            if json {
+                print_json(&serde_json::json!({ "result": "active", "key_id": key_id }))
+            } else {
+                println!(
+                    "New signing key {key_id} certified and in use; the new roster travels with the next bundles."
+                );
+                Ok(())
+            }
+        }
+        KeyRotation::Pending { key_id, request } => {
+            let out = out.expect("checked above");
+            super::key::write_new(out, &request.to_json()).map_err(|e| {
+                e.context("the new key was created, but its request could not be written; run rotate-key again")
+            })?;
+            if json {
+                print_json(&serde_json::json!({
+                    "result": "pending", "key_id": key_id, "request": out,
+                }))
+            } else {
+                println!(
+                    "New signing key {key_id} created; request written to {}.",
+                    out.display()
+                );
+                println!(
+                    "Have the central office run `hoso office certify` on it; this office keeps signing with its current key until the bundle carrying the certificate is imported."
+                );
+                Ok(())
+            }
         }
     }
 }

@@ -82,6 +82,7 @@ pub fn normalise_login(login: &str) -> Result<String> {
 
 /// A Party member or Party organisation that cases are about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Subject {
     pub id: String,
     pub kind: SubjectKind,

@@ -26,6 +26,7 @@ pub struct NewSubject {
 /// The result of [`Register::add_subject`]: added, or a warning that nothing was added because
 /// the same normalised name, birth year and unit already exist (add again with `force`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "result", rename_all = "kebab-case")]
 pub enum AddSubject {
     Added { id: String },

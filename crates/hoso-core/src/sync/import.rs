@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::path::Path;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use hoso_crypto::PublicKey;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
@@ -83,6 +83,19 @@ impl Register {
         path: &Path,
         dry_run: bool,
         trust_root: Option<&str>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<ImportReport> {
+        self.import_bundle_at(path, dry_run, trust_root, Utc::now(), progress)
+    }
+
+    /// [`Self::import_bundle`] as if the clock read `now` (expiry and creation-time checks):
+    /// what lets the golden bundles of format 1 keep importing after they expired.
+    pub fn import_bundle_at(
+        &mut self,
+        path: &Path,
+        dry_run: bool,
+        trust_root: Option<&str>,
+        now: DateTime<Utc>,
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<ImportReport> {
         self.require(Permission::BundleImport)?;
@@ -169,7 +182,6 @@ impl Register {
                 reason: format!("it is addressed to {}", m.recipients.join(", ")),
             });
         }
-        let now = Utc::now();
         if now >= m.expires {
             return Err(Error::BundleExpired {
                 sender: m.sender.clone(),
@@ -255,6 +267,8 @@ impl Register {
         if let Some((_, signed)) = newer {
             report.roster_updated = adopt_roster(&tx, &root, signed)?;
         }
+        // A rotated signing key becomes active once a roster certifying it arrives.
+        crate::trust::rotate::activate_pending_key(&tx)?;
         let failure: RefCell<Option<Error>> = RefCell::new(None);
         let counts = RefCell::new((Progress::default(), 0u64, 0u64)); // progress, nfc, blobs
         {

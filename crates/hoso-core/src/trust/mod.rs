@@ -21,6 +21,7 @@
 pub mod cert;
 pub mod enrol;
 pub mod roster;
+pub mod rotate;
 #[cfg(test)]
 mod tests;
 

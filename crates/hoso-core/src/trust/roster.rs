@@ -106,8 +106,13 @@ pub(crate) fn issue_initial(
     Ok(())
 }
 
+/// How long an office's previous key stays valid after its new key is certified: the office
+/// keeps signing with the old key until the new roster reaches it with its next bundle, so the
+/// bundles it writes meanwhile must still import. Compromised keys are revoked, not rotated.
+pub const ROTATION_GRACE_DAYS: i64 = 30;
+
 /// Adds `cert` to the roster; an earlier certificate of the same office with another key ends
-/// when the new one starts (a rotation: bundles signed before it stay valid).
+/// [`ROTATION_GRACE_DAYS`] after the new one starts (a rotation: what it signed stays valid).
 pub(crate) fn add_certificate(
     conn: &Connection,
     root: &SigningKey,
@@ -122,10 +127,15 @@ pub(crate) fn add_certificate(
             let c = &old.certificate;
             if c.office != new.office {
                 kept.push(old);
-            } else if c.signing_key != new.signing_key && c.valid_from < starts {
+            } else if c.signing_key != new.signing_key {
                 let mut ended = c.clone();
-                ended.valid_until = ended.valid_until.min(starts);
-                kept.push(ended.sign(root)?);
+                let end = starts + Duration::days(ROTATION_GRACE_DAYS);
+                if ended.valid_until > end {
+                    ended.valid_until = end;
+                    kept.push(ended.sign(root)?);
+                } else {
+                    kept.push(old);
+                }
             }
             // The same key certified again: the new certificate replaces the old one.
         }

@@ -12,12 +12,28 @@ export const commands = {
 	lock: () => typedError<null, IpcError>(__TAURI_INVOKE("lock")),
 	/**  Cases matching the filter, newest first (search folds diacritics and đ). */
 	listCases: (filter: CaseFilter) => typedError<CaseRow[], IpcError>(__TAURI_INVOKE("list_cases", { filter })),
+	/**
+	 *  Subjects in Vietnamese alphabetical order (members by given name first), optionally filtered
+	 *  by folded name or unit.
+	 */
+	listSubjects: (search: string | null) => typedError<Subject[], IpcError>(__TAURI_INVOKE("list_subjects", { search })),
+	/**
+	 *  Adds a subject, or (unless `force`) returns the existing subjects with the same normalised
+	 *  name, birth year and unit without writing anything.
+	 */
+	addSubject: (input: NewSubjectInput, force: boolean) => typedError<AddSubject, IpcError>(__TAURI_INVOKE("add_subject", { input, force })),
 };
 
 /* Constants */
-export const ERROR_CODES = ["invalid","not-found","permission-denied","storage","illegal-transition","wrong-passphrase","unknown-officer","wrong-recovery-key","key-file-missing","key-file-corrupt","newer-schema","not-a-register","already-exists","bundle-malformed","bundle-too-large","bundle-signature","bundle-hash","bundle-decrypt","bundle-version","segment-signature","bundle-io","trust-unknown-signer","trust-expired","trust-revoked","trust-bad-signature","trust-malformed","locked","internal"] as const;
+export const ERROR_CODES = ["invalid","not-found","permission-denied","storage","illegal-transition","wrong-passphrase","unknown-officer","wrong-recovery-key","key-file-missing","key-file-corrupt","newer-schema","not-a-register","already-exists","bundle-malformed","bundle-too-large","bundle-signature","bundle-hash","bundle-decrypt","bundle-version","segment-signature","bundle-io","bundle-not-for-us","bundle-expired","bundle-sequence-reused","trust-root-missing","trust-unknown-signer","trust-expired","trust-revoked","trust-bad-signature","trust-malformed","locked","internal"] as const;
 
 /* Types */
+/**
+ *  The result of [`Register::add_subject`]: added, or a warning that nothing was added because
+ *  the same normalised name, birth year and unit already exist (add again with `force`).
+ */
+export type AddSubject = { result: "added"; id: string } | { result: "possible-duplicates"; existing: Subject[] };
+
 /**  What the welcome screen shows before anything is unlocked. */
 export type AppInfo = {
 	version: string,
@@ -65,7 +81,7 @@ export type CaseStatus = "received" | "classified" | "preparing" | "decided" | "
  *  Every error code, closed: front-ends map each to a message in the user's language (a UI test
  *  checks that both catalogues have one for every code).
  */
-export type ErrorCode = "invalid" | "not-found" | "permission-denied" | "storage" | "illegal-transition" | "wrong-passphrase" | "unknown-officer" | "wrong-recovery-key" | "key-file-missing" | "key-file-corrupt" | "newer-schema" | "not-a-register" | "already-exists" | "bundle-malformed" | "bundle-too-large" | "bundle-signature" | "bundle-hash" | "bundle-decrypt" | "bundle-version" | "segment-signature" | "bundle-io" | "trust-unknown-signer" | "trust-expired" | "trust-revoked" | "trust-bad-signature" | "trust-malformed";
+export type ErrorCode = "invalid" | "not-found" | "permission-denied" | "storage" | "illegal-transition" | "wrong-passphrase" | "unknown-officer" | "wrong-recovery-key" | "key-file-missing" | "key-file-corrupt" | "newer-schema" | "not-a-register" | "already-exists" | "bundle-malformed" | "bundle-too-large" | "bundle-signature" | "bundle-hash" | "bundle-decrypt" | "bundle-version" | "segment-signature" | "bundle-io" | "bundle-not-for-us" | "bundle-expired" | "bundle-sequence-reused" | "trust-root-missing" | "trust-unknown-signer" | "trust-expired" | "trust-revoked" | "trust-bad-signature" | "trust-malformed";
 
 export type IpcError = {
 	code: IpcErrorCode,
@@ -74,6 +90,26 @@ export type IpcError = {
 };
 
 export type IpcErrorCode = ErrorCode | ShellErrorCode;
+
+/**  Cadre-management authority: decides who may inspect the subject. */
+export type ManagementAuthority = "central" | "province" | "both";
+
+/**  Party membership status (probationary members can only be reprimanded or warned). */
+export type MembershipStatus = "full" | "probationary";
+
+/**
+ *  A new member or organisation as the UI sends it. Strings arrive as `Text`, which normalises
+ *  to NFC while deserialising, so decomposed input from an input method never reaches the core.
+ */
+export type NewSubjectInput = {
+	kind: SubjectKind,
+	name: Text,
+	birth_year: number | null,
+	unit: Text | null,
+	post: Text | null,
+	membership: MembershipStatus | null,
+	authority: ManagementAuthority | null,
+};
 
 /**  An officer's role in the register. */
 export type Role = "administrator" | "committee-leader" | "inspector" | "letters-clerk" | "viewer";
@@ -93,6 +129,24 @@ export type SignedIn = {
 	office_code: string,
 	office_name: Text,
 };
+
+/**  A Party member or Party organisation that cases are about. */
+export type Subject = {
+	id: string,
+	kind: SubjectKind,
+	name: Text,
+	birth_year: number | null,
+	/**  The organisation / unit the member belongs to, or the parent organisation. */
+	unit: Text | null,
+	/**  Post held (members only); removal from post needs one. */
+	post: Text | null,
+	/**  Members only. */
+	membership: MembershipStatus | null,
+	authority: ManagementAuthority | null,
+};
+
+/**  Who or what a case is about. */
+export type SubjectKind = "member" | "organisation";
 
 /**
  *  A string known to be in Unicode NFC. The only way in is through normalisation, so text typed

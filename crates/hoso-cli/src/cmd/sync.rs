@@ -1,0 +1,67 @@
+//! `hoso sync status`: per peer, the last bundle sent and received, what waits to be sent, and
+//! which exchanges are overdue.
+
+use anyhow::Result;
+use clap::Subcommand;
+
+use super::bundle::{coded, local_time};
+use super::util::print_json;
+use crate::ctx::Ctx;
+
+#[derive(Subcommand, Debug)]
+pub enum SyncCmd {
+    /// The exchange of bundles with each peer office
+    Status,
+}
+
+pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
+    let json = ctx.json;
+    let reg = ctx.register()?;
+    match cmd {
+        SyncCmd::Status => {
+            let peers = reg.sync_status().map_err(coded)?;
+            if json {
+                return print_json(&peers);
+            }
+            if peers.is_empty() {
+                println!("No peer offices yet (import the set-up bundle from the central office).");
+                return Ok(());
+            }
+            println!(
+                "{:<7} {:<30} {:<30} {:>8}  STATUS",
+                "OFFICE", "LAST SENT", "LAST RECEIVED", "WAITING"
+            );
+            for p in peers {
+                // (time, sequence, operations) of a bundle, as `dd/mm/yyyy #seq (n ops)`.
+                let summary = |s: Option<(&str, u64, u64)>| match s {
+                    Some((at, seq, ops)) => format!(
+                        "{} #{seq} ({ops} ops)",
+                        local_time(at).split(' ').next().unwrap_or_default()
+                    ),
+                    None => "never".to_string(),
+                };
+                println!(
+                    "{:<7} {:<30} {:<30} {:>8}  {}",
+                    p.office,
+                    summary(p.last_sent.as_ref().map(|s| (
+                        s.at.as_str(),
+                        s.sequence,
+                        s.operations
+                    ))),
+                    summary(p.last_received.as_ref().map(|s| (
+                        s.at.as_str(),
+                        s.sequence,
+                        s.operations
+                    ))),
+                    p.waiting_operations,
+                    if p.overdue {
+                        format!("OVERDUE (every {} days)", p.period_days)
+                    } else {
+                        "ok".to_string()
+                    }
+                );
+            }
+            Ok(())
+        }
+    }
+}

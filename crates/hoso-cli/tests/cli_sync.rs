@@ -1,0 +1,334 @@
+//! Sync between offices as officers run it with the real `hoso` binary: enrolment (request →
+//! certify into a set-up bundle → import with the root fingerprint), bundles carried on a
+//! "stick" directory, verify / dry run / import / re-import, sync status, revocation, and the
+//! rotation of a province's signing key.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+const PASS: &str = "mật khẩu Hà Nội";
+
+struct Reg {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Reg {
+    /// `hoso init` of a new register; `extra` adds --central or --enroll-out.
+    fn init(code: &str, extra: &[&str]) -> Reg {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("{code}.hoso-db"));
+        let reg = Reg { _dir: dir, path };
+        let name = format!("Ủy ban Kiểm tra {code}");
+        let mut args = vec![
+            "init",
+            "--office",
+            code,
+            "--office-name",
+            &name,
+            "--officer-name",
+            "Nguyễn Thị Lan",
+        ];
+        args.extend_from_slice(extra);
+        reg.ok(&args);
+        reg
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoso"));
+        for (k, _) in std::env::vars() {
+            if k.starts_with("HOSO_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.env("HOSO_TEST_FAST_KDF", "1")
+            .env("HOSO_PASSPHRASE", PASS)
+            .env("HOSO_NEW_PASSPHRASE", PASS)
+            .arg("--register")
+            .arg(&self.path)
+            .arg("--officer")
+            .arg("lan")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(
+            o.status.success(),
+            "{args:?}: exit {:?}\nstdout: {}\nstderr: {}",
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut a = vec!["--json"];
+        a.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&a)).unwrap()
+    }
+
+    /// Runs a command that must fail with exit 1; returns its stderr.
+    fn fails(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{args:?} should fail\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stderr).unwrap()
+    }
+
+    fn digest(&self) -> String {
+        self.ok(&["digest"]).trim().to_string()
+    }
+
+    fn case_titles(&self) -> Vec<String> {
+        let list = self.json(&["case", "list"]);
+        let mut t: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["title"].as_str().unwrap().to_string())
+            .collect();
+        t.sort();
+        t
+    }
+
+    fn add_case(&self, lead: &str, title: &str) {
+        self.ok(&[
+            "case",
+            "add",
+            "--kind",
+            "inspection-on-signs",
+            "--title",
+            title,
+            "--lead",
+            lead,
+        ]);
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The central office TW and province HN, enrolled through the CLI; returns the root
+/// fingerprint and the stick directory.
+fn enrol() -> (Reg, Reg, tempfile::TempDir, String) {
+    let stick = tempfile::tempdir().unwrap();
+    let req = stick.path().join("HN.enrol.json");
+    let tw = Reg::init("TW", &["--central"]);
+    let hn = Reg::init("HN", &["--enroll-out", s(&req)]);
+    tw.ok(&[
+        "office",
+        "add",
+        "HN",
+        "--name",
+        "Ủy ban Kiểm tra HN",
+        "--parent",
+        "TW",
+    ]);
+    let setup = stick.path().join("HN.setup.hoso");
+    let text = tw.ok(&["office", "certify", s(&req), "--out", s(&setup)]);
+    let fp = tw.ok(&["key", "fingerprint"]).trim().to_string();
+    assert!(text.contains(&fp), "certify prints the fingerprint: {text}");
+    assert!(setup.exists());
+
+    // A wrong fingerprint is refused and HN still trusts no root.
+    let wrong = "12345 67890 12345 67890 12345";
+    let err = hn.fails(&["bundle", "import", s(&setup), "--trust-root", wrong]);
+    assert!(err.contains("trust-unknown-signer"), "{err}");
+    assert!(
+        err.contains(&fp),
+        "says the bundle's real fingerprint: {err}"
+    );
+    assert_eq!(hn.json(&["key", "show"])["root_fingerprint"], Value::Null);
+    // Without a fingerprint, the set-up bundle cannot be trusted either.
+    let err = hn.fails(&["bundle", "import", s(&setup)]);
+    assert!(err.contains("trust-root-missing"), "{err}");
+
+    let r = hn.json(&["bundle", "import", s(&setup), "--trust-root", &fp]);
+    assert_eq!(r["outcome"], "imported");
+    assert_eq!(r["trust_root_set"], true);
+    assert_eq!(r["sender"], "TW");
+    (tw, hn, stick, fp)
+}
+
+#[test]
+fn enrolment_export_verify_import_status_and_revocation() {
+    let (tw, hn, stick, fp) = enrol();
+    let bundle = |name: &str| stick.path().join(name);
+
+    // After the set-up import, `key show` names HN's keys and the root it now trusts.
+    let k = hn.json(&["key", "show"]);
+    assert_eq!(k["root_fingerprint"], fp.as_str());
+    assert_eq!(hn.ok(&["key", "fingerprint"]).trim(), fp);
+    let text = hn.ok(&["key", "show"]);
+    for v in [&k["signing_key"], &k["age_recipient"]] {
+        let v = v.as_str().unwrap();
+        assert!(text.contains(v), "{v} missing from {text}");
+    }
+    assert!(k["age_recipient"].as_str().unwrap().starts_with("age1"));
+    assert!(text.contains(&fp), "{text}");
+
+    // HN opens a case and sends it to TW.
+    hn.add_case(
+        "HN",
+        "Kiểm tra dấu hiệu vi phạm tại Đảng ủy phường Hoàn Kiếm",
+    );
+    let b1 = bundle("HN-1.hoso");
+    let out = hn.ok(&["bundle", "export", "--to", "TW", "--out", s(&b1)]);
+    assert!(out.contains("sequence 1"), "{out}");
+    // An existing file is never overwritten.
+    std::fs::write(bundle("taken.hoso"), "keep me").unwrap();
+    let err = hn.fails(&[
+        "bundle",
+        "export",
+        "--to",
+        "TW",
+        "--out",
+        s(&bundle("taken.hoso")),
+    ]);
+    assert!(err.contains("already exists"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(bundle("taken.hoso")).unwrap(),
+        "keep me"
+    );
+    // No temporary files left on the stick.
+    let names: Vec<String> = std::fs::read_dir(stick.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".part")), "{names:?}");
+
+    // At TW: verify and a dry run show the case without changing anything.
+    let digest = tw.digest();
+    let cases = tw.case_titles();
+    let v = tw.json(&["bundle", "verify", s(&b1)]);
+    assert_eq!(v["outcome"], "preview");
+    assert_eq!(v["cases_new"], 1);
+    let text = tw.ok(&["bundle", "verify", s(&b1)]);
+    assert!(text.contains("preview (nothing changed)"), "{text}");
+    let d = tw.ok(&["bundle", "import", s(&b1), "--dry-run"]);
+    assert!(
+        d.contains("preview (nothing changed)") && d.contains("1 new"),
+        "{d}"
+    );
+    assert_eq!(tw.digest(), digest);
+    assert_eq!(tw.case_titles(), cases);
+
+    // The import brings the case; a second import says so and changes nothing (exit 0).
+    let r = tw.json(&["bundle", "import", s(&b1)]);
+    assert_eq!(r["outcome"], "imported");
+    assert_eq!(r["cases_new"], 1);
+    assert!(
+        tw.case_titles()
+            .contains(&"Kiểm tra dấu hiệu vi phạm tại Đảng ủy phường Hoàn Kiếm".to_string())
+    );
+    let after = tw.digest();
+    assert_ne!(after, digest);
+    let again = tw.ok(&["bundle", "import", s(&b1)]);
+    assert!(
+        again.contains("already imported (nothing changed)"),
+        "{again}"
+    );
+    assert_eq!(tw.digest(), after);
+
+    // Sync status: each side knows what it sent and received.
+    let st = tw.json(&["sync", "status"]);
+    let hn_at_tw = st
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["office"] == "HN")
+        .unwrap_or_else(|| panic!("HN missing: {st}"));
+    assert_eq!(hn_at_tw["last_received"]["sequence"], 1);
+    assert_eq!(hn_at_tw["last_sent"]["sequence"], 1); // the set-up bundle
+    let st = hn.json(&["sync", "status"]);
+    let tw_at_hn = st
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["office"] == "TW")
+        .unwrap_or_else(|| panic!("TW missing: {st}"));
+    assert_eq!(tw_at_hn["last_sent"]["sequence"], 1);
+    assert_eq!(tw_at_hn["last_received"]["sequence"], 1);
+    assert_eq!(tw_at_hn["overdue"], false);
+    let table = hn.ok(&["sync", "status"]);
+    assert!(table.contains("TW") && table.contains("#1"), "{table}");
+
+    // TW revokes HN: HN's next bundle is refused with its reason, and nothing changes.
+    let err = hn.fails(&["office", "revoke", "TW"]);
+    assert!(
+        err.contains("root key"),
+        "only the central office revokes: {err}"
+    );
+    tw.ok(&["office", "revoke", "HN", "--reason", "máy tính bị mất"]);
+    hn.add_case("HN", "Giám sát chuyên đề");
+    let b2 = bundle("HN-2.hoso");
+    hn.ok(&["bundle", "export", "--to", "TW", "--out", s(&b2)]);
+    let err = tw.fails(&["bundle", "import", s(&b2)]);
+    assert!(
+        err.contains("trust-revoked") && err.contains("máy tính bị mất"),
+        "{err}"
+    );
+    assert_eq!(tw.digest(), after);
+    let audit = tw.json(&["audit", "list", "--action", "office.revoke"]);
+    assert_eq!(audit.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_province_rotates_its_signing_key_through_the_central_office() {
+    let (tw, hn, stick, _fp) = enrol();
+    let old = hn.json(&["key", "show"])["key_id"].clone();
+    hn.add_case("HN", "Trước khi đổi khóa");
+    let before = stick.path().join("before.hoso");
+    hn.ok(&["bundle", "export", "--to", "TW", "--out", s(&before)]);
+    // Certificates count whole seconds: the old one ends where the new one starts.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+
+    // A province must say where the request goes; nothing changes without it.
+    let err = hn.fails(&["office", "rotate-key"]);
+    assert!(err.contains("--enroll-out"), "{err}");
+    let req = stick.path().join("HN.rotate.json");
+    let r = hn.json(&["office", "rotate-key", "--enroll-out", s(&req)]);
+    assert_eq!(r["result"], "pending");
+    assert_ne!(r["key_id"], old);
+    assert_eq!(
+        hn.json(&["key", "show"])["key_id"],
+        old,
+        "still the old key"
+    );
+
+    let setup = stick.path().join("HN.rotated.hoso");
+    tw.ok(&["office", "certify", s(&req), "--out", s(&setup)]);
+    let imp = hn.json(&["bundle", "import", s(&setup)]);
+    assert_eq!(imp["roster_updated"], true);
+    assert_eq!(hn.json(&["key", "show"])["key_id"], r["key_id"]);
+
+    // The bundle written before the rotation still imports, and so does a new one.
+    let i = tw.json(&["bundle", "import", s(&before)]);
+    assert_eq!(i["outcome"], "imported");
+    hn.add_case("HN", "Sau khi đổi khóa");
+    let after = stick.path().join("after.hoso");
+    hn.ok(&["bundle", "export", "--to", "TW", "--out", s(&after)]);
+    let i = tw.json(&["bundle", "import", s(&after)]);
+    assert_eq!(i["outcome"], "imported");
+    assert_eq!(i["cases_new"], 1);
+    let audit = hn.json(&["audit", "list", "--action", "key.rotate"]);
+    assert_eq!(audit.as_array().unwrap().len(), 2);
+
+    // The central office rotates its own key at once.
+    let r = tw.json(&["office", "rotate-key"]);
+    assert_eq!(r["result"], "active");
+    assert_eq!(tw.json(&["key", "show"])["key_id"], r["key_id"]);
+}
