@@ -44,7 +44,17 @@ fn peak_mib() -> f64 {
 }
 
 /// One `ops` row as stored.
-type RawRow = (String, i64, i64, String, i64, String, String, String, String);
+type RawRow = (
+    String,
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+);
 
 fn main() {
     let target: u64 = std::env::args()
