@@ -5,10 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{Duration, Utc};
+use hoso_core::access::Role;
 use hoso_core::model::CaseKind;
 use hoso_core::register::{CaseCreated, CaseLink, InitParams, NewCase, NewOffice, Register};
 use hoso_core::store::{FAST_KDF_FOR_TESTS, Store};
-use hoso_core::sync::{ImportReport, PeerScope};
+use hoso_core::sync::{ExportReport, ImportReport, PeerScope};
 use hoso_core::{Text, oplog};
 
 pub const CENTRAL: &str = "TW";
@@ -189,4 +190,129 @@ impl World {
             )
             .unwrap_or_else(|e| panic!("coordinator at {at}: {e:?}"));
     }
+
+    /// Like [`World::export`], also returning what the export reported (its sequence).
+    pub fn export_report(
+        &mut self,
+        from: &str,
+        to: &[&str],
+        full: bool,
+    ) -> (PathBuf, ExportReport) {
+        let path = self.bundle_path();
+        let mut file = std::fs::File::create(&path).expect("bundle file");
+        let to: Vec<String> = to.iter().map(|s| s.to_string()).collect();
+        let report = self
+            .reg(from)
+            .export_bundle(&to, full, &mut file, &mut |_| {})
+            .unwrap_or_else(|e| panic!("export {from} -> {to:?}: {e:?}"));
+        (path, report)
+    }
+
+    /// One integer from a query on an office's register (counts in tests).
+    pub fn count(&self, code: &str, sql: &str) -> i64 {
+        self.office(code)
+            .register
+            .store()
+            .conn()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql} at {code}: {e}"))
+    }
+
+    /// What a rejected import must leave untouched: the op-log digest, the audit log's length
+    /// and the replay guard's rows.
+    pub fn untouched_state(&self, code: &str) -> (String, i64, i64) {
+        (
+            self.digest(code),
+            self.count(code, "SELECT count(*) FROM audit_log"),
+            self.count(code, "SELECT count(*) FROM sync_received"),
+        )
+    }
+
+    /// Adds an officer with `role` at `code` (with a key slot, passphrase "mật khẩu") and
+    /// continues the office's session as that officer.
+    pub fn sign_in_as(&mut self, code: &str, login: &str, role: Role) {
+        self.reg(code)
+            .add_officer(login, &Text::from("Trần Văn Hùng"), role)
+            .unwrap_or_else(|e| panic!("officer at {code}: {e:?}"));
+        let idx = self
+            .offices
+            .iter()
+            .position(|o| o.code == code)
+            .expect("office");
+        let office = self.offices.remove(idx);
+        let store = office.register.into_store();
+        store
+            .add_key_slot(login, "mật khẩu", &FAST_KDF_FOR_TESTS)
+            .expect("key slot");
+        let register = Register::session(store, login).expect("session");
+        self.offices.insert(
+            idx,
+            Office {
+                code: code.into(),
+                register,
+            },
+        );
+    }
+
+    /// The enrolment flow up to the set-up bundle, not imported: the new register, the set-up
+    /// bundle and the root fingerprint the officer would type.
+    pub fn enrol_pending(&mut self, code: &str) -> (Register, PathBuf, String) {
+        let reg = create(self.dir.path(), code, false);
+        let request = reg.enrolment_request().expect("enrolment request");
+        let now = Utc::now();
+        let central = &mut self.office_mut(CENTRAL).register;
+        central
+            .add_office(NewOffice {
+                code: code.into(),
+                name: format!("Ủy ban Kiểm tra {code}").as_str().into(),
+                kind: hoso_core::model::OfficeKind::Province,
+                parent: Some(CENTRAL.into()),
+                predecessors: vec![],
+                valid_from: None,
+                valid_to: None,
+            })
+            .expect("office");
+        central
+            .certify(
+                &request,
+                now - Duration::minutes(5),
+                now + Duration::days(730),
+            )
+            .expect("certify");
+        let fp = central.root_fingerprint().expect("fingerprint");
+        let setup = self.export(CENTRAL, &[code], true);
+        (reg, setup, fp)
+    }
+
+    /// The central office certifies `code`'s current keys again, valid from `from` to `until`
+    /// (the same key certified again: the new certificate replaces the old one).
+    pub fn recertify(
+        &mut self,
+        code: &str,
+        from: chrono::DateTime<Utc>,
+        until: chrono::DateTime<Utc>,
+    ) {
+        let request = self.reg(code).enrolment_request().expect("request");
+        self.reg(CENTRAL)
+            .certify(&request, from, until)
+            .expect("certify");
+    }
+}
+
+/// The members of a bundle file (an uncompressed ustar archive): (name, offset of the data in
+/// the file, data).
+pub fn bundle_members(bytes: &[u8]) -> Vec<(String, usize, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at + 512 <= bytes.len() && bytes[at] != 0 {
+        let h = &bytes[at..at + 512];
+        let name_len = h[..100].iter().position(|&b| b == 0).unwrap_or(100);
+        let name = String::from_utf8(h[..name_len].to_vec()).expect("member name");
+        let size = std::str::from_utf8(&h[124..136]).expect("member size");
+        let size = usize::from_str_radix(size.trim_matches(|c: char| c == '\0' || c == ' '), 8)
+            .expect("member size");
+        out.push((name, at + 512, bytes[at + 512..at + 512 + size].to_vec()));
+        at += 512 + size.div_ceil(512) * 512;
+    }
+    out
 }

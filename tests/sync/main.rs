@@ -1,4 +1,7 @@
 //! Sync between offices through real bundle files: enrolment, delta export, relays through the
 //! central office, replays, and convergence over random schedules.
 
+mod adversarial;
 mod flow;
+mod golden;
+mod scenarios;

@@ -37,7 +37,8 @@ pub enum ImportOutcome {
     Preview,
     /// This exact bundle was imported before: nothing to do.
     AlreadyImported,
-    /// An older bundle of this sender: a newer one already carried its changes.
+    /// An older bundle of this sender whose changes a newer one already brought: nothing
+    /// changed. (An older bundle that brings something new is imported.)
     Superseded,
 }
 
@@ -247,10 +248,10 @@ impl Register {
                 |r| r.get(0),
             )
             .map_err(db)?;
-        if (m.sequence as i64) < newest {
-            report.outcome = ImportOutcome::Superseded;
-            return Ok(report);
-        }
+        // An older bundle is still applied: a newer one usually carried its changes (then this
+        // one changes nothing and is rolled back as superseded), but a newer bundle written
+        // for several offices carries only what they share.
+        let older = (m.sequence as i64) < newest;
 
         // 5. Decrypt and apply, in one transaction.
         let keys = OfficeKeys::load(conn)?;
@@ -379,8 +380,13 @@ impl Register {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(office) DO UPDATE SET
                acked_sequence = max(acked_sequence, excluded.acked_sequence),
-               their_vector = excluded.their_vector, received_seq = excluded.received_seq,
-               received_at = excluded.received_at, received_ops = excluded.received_ops",
+               their_vector = iif(excluded.received_seq > received_seq, excluded.their_vector,
+                                  their_vector),
+               received_at = iif(excluded.received_seq > received_seq, excluded.received_at,
+                                 received_at),
+               received_ops = iif(excluded.received_seq > received_seq, excluded.received_ops,
+                                  received_ops),
+               received_seq = max(received_seq, excluded.received_seq)",
             params![
                 m.sender,
                 ack,
@@ -415,7 +421,13 @@ impl Register {
                 }),
             ),
         )?;
-        if dry_run {
+        if older && report.new_operations == 0 && report.documents_new == 0 {
+            // Nothing this register lacked: leave it exactly as it was.
+            drop(tx);
+            report.outcome = ImportOutcome::Superseded;
+            report.roster_updated = false;
+            report.trust_root_set = false;
+        } else if dry_run {
             drop(tx); // rolls back
         } else {
             tx.commit().map_err(db)?;

@@ -1,0 +1,512 @@
+//! Random schedules over a central office and three provinces: cases opened, edited (also the
+//! same field at two offices between syncs), coordinators added; bundles carried in random
+//! orders, duplicated, lost and imported out of order. Whatever happened, a few ordered rounds
+//! of carrying make every province agree with the central office about its scope, and no write
+//! is lost.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use hoso_core::access::Role;
+use hoso_core::model::CaseKind;
+use hoso_core::oplog::{self, EntityRef, FieldState};
+use hoso_core::register::NewCase;
+use hoso_core::sync::ImportOutcome;
+use hoso_core::{Error, Text};
+use hoso_tests::offices::{CENTRAL, World};
+use proptest::prelude::*;
+use serde_json::Value;
+
+const OFFICES: [&str; 4] = [CENTRAL, "HN", "HP", "DN"];
+const PROVINCES: [&str; 3] = ["HN", "HP", "DN"];
+
+#[derive(Debug, Clone, Copy)]
+enum Delivery {
+    /// Imported once.
+    Once,
+    /// Imported, then the same file again (a replay: nothing changes).
+    Twice,
+    /// Never imported (the stick got lost): later bundles must carry its content.
+    Lose,
+    /// Imported and kept on the stick: a later delivery is a replay.
+    Keep,
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    /// An office opens a case, sometimes with a province coordinating.
+    Open {
+        at: usize,
+        coordinator: Option<usize>,
+    },
+    /// An office holding the case edits its summary.
+    Edit { at: usize, case: usize },
+    /// The lead office and another office holding the case (the centre or a coordinator,
+    /// brought up to date first) retitle it without a sync in between.
+    Concurrent { with: usize, case: usize },
+    /// The lead office adds a province as coordinator: the case enters its scope.
+    Coordinate { case: usize, office: usize },
+    /// A province exports to the central office (`up`) or the central office to it.
+    Export { province: usize, up: bool },
+    /// One bundle on the way (picked at random) is delivered.
+    Deliver { pick: usize, how: Delivery },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let delivery = prop_oneof![
+        4 => Just(Delivery::Once),
+        1 => Just(Delivery::Twice),
+        1 => Just(Delivery::Lose),
+        1 => Just(Delivery::Keep),
+    ];
+    prop_oneof![
+        3 => (0..4usize, proptest::option::of(1..4usize))
+            .prop_map(|(at, coordinator)| Step::Open { at, coordinator }),
+        3 => (0..4usize, 0..32usize).prop_map(|(at, case)| Step::Edit { at, case }),
+        2 => (0..4usize, 0..32usize).prop_map(|(with, case)| Step::Concurrent { with, case }),
+        1 => (0..32usize, 1..4usize).prop_map(|(case, office)| Step::Coordinate { case, office }),
+        5 => (0..3usize, any::<bool>()).prop_map(|(province, up)| Step::Export { province, up }),
+        5 => (0..64usize, delivery).prop_map(|(pick, how)| Step::Deliver { pick, how }),
+    ]
+}
+
+struct Flight {
+    path: PathBuf,
+    from: String,
+    to: String,
+    sequence: u64,
+}
+
+/// What the test knows happened, to check the outcome against.
+#[derive(Default)]
+struct Model {
+    /// Case ids in the order they were opened.
+    cases: Vec<String>,
+    /// Cases retitled concurrently, with the two titles.
+    concurrent: HashMap<String, (String, String)>,
+    /// The last value written (anywhere, in real time) of each (case, field): no later write
+    /// can have replaced it, so it must survive everywhere.
+    last_write: HashMap<(String, String), String>,
+    in_flight: Vec<Flight>,
+    /// Per (recipient, sender): the sequences imported.
+    imported: HashMap<(String, String), BTreeSet<u64>>,
+    values: u64,
+}
+
+impl Model {
+    fn expected(&self, f: &Flight) -> ImportOutcome {
+        let seen = self.imported.get(&(f.to.clone(), f.from.clone()));
+        match seen {
+            Some(s) if s.contains(&f.sequence) => ImportOutcome::AlreadyImported,
+            Some(s) if s.last().is_some_and(|&max| f.sequence < max) => ImportOutcome::Superseded,
+            _ => ImportOutcome::Imported,
+        }
+    }
+
+    fn value(&mut self, what: &str, at: &str) -> String {
+        self.values += 1;
+        format!(
+            "{what} số {} do {at} ghi – Đảng ủy phường Đống Đa",
+            self.values
+        )
+    }
+}
+
+fn holds(w: &mut World, at: &str, case: &str) -> bool {
+    w.reg(at).case(case).is_ok()
+}
+
+fn field(w: &World, at: &str, case: &str, name: &str) -> Option<FieldState> {
+    oplog::field(
+        w.office(at).register.store().conn(),
+        &EntityRef::new("case", case),
+        name,
+    )
+    .expect("field")
+}
+
+/// The surviving values of a field (visible one and concurrent ones).
+fn surviving(s: &FieldState) -> BTreeSet<String> {
+    std::iter::once(&s.value)
+        .chain(s.concurrent.iter().map(|(_, v)| v))
+        .map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// The office leading a case: the one that opened it (leads never change here).
+fn lead_of(w: &mut World, id: &str) -> &'static str {
+    OFFICES
+        .iter()
+        .find(|o| w.reg(o).case(id).map(|c| c.lead == **o).unwrap_or(false))
+        .copied()
+        .expect("the lead holds its case")
+}
+
+/// An export imported at once (the newest of its sender there: always imported).
+fn carry_recorded(w: &mut World, m: &mut Model, from: &str, to: &str) {
+    let r = w.carry(from, to);
+    assert_eq!(r.outcome, ImportOutcome::Imported);
+    m.imported
+        .entry((to.to_string(), from.to_string()))
+        .or_default()
+        .insert(r.sequence);
+}
+
+fn deliver(w: &mut World, m: &mut Model, pick: usize, how: Delivery) {
+    if m.in_flight.is_empty() {
+        return;
+    }
+    let i = pick % m.in_flight.len();
+    if matches!(how, Delivery::Lose) {
+        m.in_flight.remove(i);
+        return;
+    }
+    let times = if matches!(how, Delivery::Twice) { 2 } else { 1 };
+    for _ in 0..times {
+        let f = &m.in_flight[i];
+        let expected = m.expected(f);
+        let before = w.digest(&f.to);
+        let r = w
+            .import(&f.to, &f.path)
+            .unwrap_or_else(|e| panic!("{} -> {} #{}: {e:?}", f.from, f.to, f.sequence));
+        assert_eq!(
+            r.outcome, expected,
+            "{} -> {} #{}: {r:?}",
+            f.from, f.to, f.sequence
+        );
+        if expected == ImportOutcome::Imported {
+            m.imported
+                .entry((f.to.clone(), f.from.clone()))
+                .or_default()
+                .insert(f.sequence);
+        } else {
+            assert_eq!(w.digest(&f.to), before, "{:?} changed {}", r.outcome, f.to);
+        }
+    }
+    if !matches!(how, Delivery::Keep) {
+        m.in_flight.remove(i);
+    }
+}
+
+fn run(w: &mut World, m: &mut Model, s: &Step) {
+    match *s {
+        Step::Open { at, coordinator } => {
+            let at = OFFICES[at];
+            let coordinators: Vec<&str> = coordinator
+                .map(|c| OFFICES[c])
+                .filter(|c| *c != at)
+                .into_iter()
+                .collect();
+            let title = m.value("Kiểm tra dấu hiệu vi phạm", at);
+            let c = w.open_case(at, &title, &coordinators);
+            m.last_write
+                .insert((c.id.clone(), "title".into()), title.clone());
+            m.cases.push(c.id);
+        }
+        Step::Edit { at, case } => {
+            let Some(id) = m.cases.get(case % m.cases.len().max(1)).cloned() else {
+                return;
+            };
+            let at = OFFICES[at];
+            if !holds(w, at, &id) {
+                return;
+            }
+            let v = m.value("Tóm tắt", at);
+            w.reg(at)
+                .set_case_field(&id, "summary", &v)
+                .unwrap_or_else(|e| panic!("summary at {at}: {e:?}"));
+            m.last_write.insert((id, "summary".into()), v);
+        }
+        Step::Concurrent { with, case } => {
+            let Some(id) = m.cases.get(case % m.cases.len().max(1)).cloned() else {
+                return;
+            };
+            if m.concurrent.contains_key(&id) {
+                return;
+            }
+            let lead = lead_of(w, &id);
+            let known = w.reg(lead).case(&id).unwrap();
+            let others: Vec<String> = std::iter::once(CENTRAL.to_string())
+                .chain(known.coordinators.iter().map(|c| c.office.clone()))
+                .filter(|o| o != lead)
+                .collect();
+            let Some(b) = others.get(with % others.len().max(1)).cloned() else {
+                return;
+            };
+            // Bring the case to the other office first (lead → centre → province).
+            if !holds(w, &b, &id) && lead != CENTRAL {
+                carry_recorded(w, m, lead, CENTRAL);
+            }
+            if !holds(w, &b, &id) {
+                carry_recorded(w, m, CENTRAL, &b);
+            }
+            assert!(holds(w, &b, &id), "{id} did not reach {b}");
+            let va = m.value("Tiêu đề", lead);
+            let vb = m.value("Tiêu đề", &b);
+            w.reg(lead).set_case_field(&id, "title", &va).unwrap();
+            w.reg(&b).set_case_field(&id, "title", &vb).unwrap();
+            m.last_write.remove(&(id.clone(), "title".into()));
+            m.concurrent.insert(id, (va, vb));
+        }
+        Step::Coordinate { case, office } => {
+            let Some(id) = m.cases.get(case % m.cases.len().max(1)).cloned() else {
+                return;
+            };
+            let office = OFFICES[office];
+            let lead = lead_of(w, &id);
+            let known = w.reg(lead).case(&id).unwrap();
+            if lead == office || known.coordinators.iter().any(|c| c.office == office) {
+                return;
+            }
+            w.add_coordinator(lead, &id, office);
+        }
+        Step::Export { province, up } => {
+            let p = PROVINCES[province];
+            let (from, to) = if up { (p, CENTRAL) } else { (CENTRAL, p) };
+            let (path, r) = w.export_report(from, &[to], false);
+            m.in_flight.push(Flight {
+                path,
+                from: from.into(),
+                to: to.into(),
+                sequence: r.sequence,
+            });
+        }
+        Step::Deliver { pick, how } => deliver(w, m, pick, how),
+    }
+}
+
+fn check(w: &mut World, m: &Model) {
+    for p in PROVINCES {
+        assert_eq!(
+            w.scope_digest(p, p),
+            w.scope_digest(p, CENTRAL),
+            "{p} and the central office disagree about {p}'s scope"
+        );
+    }
+    // Every change an office made reached the central office (its denouncers aside).
+    for o in PROVINCES {
+        let sql = format!(
+            "SELECT count(*) FROM ops WHERE origin = '{o}' AND scope NOT LIKE 'denouncer:%'"
+        );
+        assert_eq!(w.count(o, &sql), w.count(CENTRAL, &sql), "ops of {o} lost");
+    }
+    for id in &m.cases {
+        assert!(holds(w, CENTRAL, id), "case {id} never reached TW");
+    }
+    // The last write of each field survives at the central office and at every office
+    // holding the case, which all see the same surviving writes.
+    for ((id, name), v) in &m.last_write {
+        let tw = field(w, CENTRAL, id, name).expect("field at TW");
+        assert!(
+            surviving(&tw).contains(v),
+            "{id}/{name}: {v:?} lost at TW: {tw:?}"
+        );
+        for o in PROVINCES {
+            if holds(w, o, id) {
+                let here = field(w, o, id, name).expect("field");
+                assert_eq!(surviving(&here), surviving(&tw), "{id}/{name} at {o}");
+            }
+        }
+    }
+    // Concurrent retitles are conflicts at the central office, holding both titles; no other
+    // title is in conflict.
+    let conflicts: BTreeSet<String> = oplog::conflicts(w.office(CENTRAL).register.store().conn())
+        .unwrap()
+        .into_iter()
+        .filter(|(e, f)| e.kind == "case" && f == "title")
+        .map(|(e, _)| e.id)
+        .collect();
+    let expected: BTreeSet<String> = m.concurrent.keys().cloned().collect();
+    assert_eq!(conflicts, expected);
+    for (id, (a, b)) in &m.concurrent {
+        let tw = field(w, CENTRAL, id, "title").unwrap();
+        assert!(tw.is_conflict());
+        assert_eq!(surviving(&tw), BTreeSet::from([a.clone(), b.clone()]));
+    }
+}
+
+fn world() -> World {
+    let mut w = World::new(&PROVINCES);
+    // Every province learns of the others from the central office's reference data.
+    for p in PROVINCES {
+        w.carry(CENTRAL, p);
+    }
+    w
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_schedules_converge_without_losing_writes(
+        steps in proptest::collection::vec(step(), 8..40)
+    ) {
+        let mut w = world();
+        let mut m = Model::default();
+        for s in &steps {
+            run(&mut w, &mut m, s);
+        }
+        // Carry everything in order: each province to the centre, then back, twice.
+        for _ in 0..2 {
+            for p in PROVINCES {
+                w.carry(p, CENTRAL);
+            }
+            for p in PROVINCES {
+                w.carry(CENTRAL, p);
+            }
+        }
+        check(&mut w, &m);
+    }
+}
+
+#[test]
+fn the_denouncer_stays_with_the_lead_office() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    w.sign_in_as("HN", "lanhdao", Role::CommitteeLeader);
+    let case = w
+        .reg("HN")
+        .add_case(NewCase {
+            kind: CaseKind::Denunciation,
+            title: "Giải quyết tố cáo đối với đồng chí Bí thư Chi bộ".into(),
+            lead: "HN".into(),
+            coordinators: vec![("HP".into(), Text::from("nơi cư trú"))],
+            subjects: vec![],
+            origin: None,
+            opened: None,
+            summary: Text::default(),
+            team: vec![],
+        })
+        .unwrap();
+    w.reg("HN")
+        .set_denouncer(
+            &case.id,
+            "Lê Thị Thu Hà".into(),
+            Some("Số 5 phố Hàng Bạc".into()),
+            None,
+        )
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HP");
+    let denouncer_ops = "SELECT count(*) FROM ops WHERE scope LIKE 'denouncer:%'";
+    assert!(w.count("HN", denouncer_ops) > 0);
+    for o in [CENTRAL, "HP"] {
+        assert_eq!(
+            w.reg(o).case(&case.id).unwrap().title.as_str(),
+            "Giải quyết tố cáo đối với đồng chí Bí thư Chi bộ",
+            "the case reached {o}"
+        );
+        assert_eq!(w.count(o, denouncer_ops), 0, "denouncer ops at {o}");
+        let raw = w.count(
+            o,
+            "SELECT count(*) FROM ops WHERE change LIKE '%Lê Thị Thu Hà%'",
+        );
+        assert_eq!(raw, 0, "the denouncer's name is stored at {o}");
+    }
+    // Even a committee leader there finds no denouncer.
+    w.sign_in_as("HP", "lanhdao", Role::CommitteeLeader);
+    match w.reg("HP").denouncer(&case.id) {
+        Ok(None) | Err(Error::PermissionDenied { .. }) => {}
+        Ok(Some(_)) => panic!("HP holds the denouncer"),
+        Err(e) => panic!("{e:?}"),
+    }
+    let at_hn = w.reg("HN").denouncer(&case.id).unwrap().expect("at HN");
+    assert_eq!(at_hn.name.as_str(), "Lê Thị Thu Hà");
+}
+
+#[test]
+fn an_older_bundle_is_applied_when_a_newer_shared_one_lacked_its_changes() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    let only_hn = w.open_case(CENTRAL, "Kiểm tra riêng Hà Nội", &["HN"]);
+    let (for_hn, _) = w.export_report(CENTRAL, &["HN"], false);
+    let shared = w.open_case(CENTRAL, "Giám sát chung", &["HN", "HP"]);
+    // A bundle for both provinces carries only what they share.
+    let (for_both, _) = w.export_report(CENTRAL, &["HN", "HP"], false);
+    assert_eq!(
+        w.import("HN", &for_both).unwrap().outcome,
+        ImportOutcome::Imported
+    );
+    assert!(holds(&mut w, "HN", &shared.id));
+    // The older bundle brings what the shared one could not carry: it is imported.
+    let older = w.import("HN", &for_hn).unwrap();
+    assert_eq!(older.outcome, ImportOutcome::Imported);
+    assert!(holds(&mut w, "HN", &only_hn.id));
+    // Imported again: the same file is recognised.
+    assert_eq!(
+        w.import("HN", &for_hn).unwrap().outcome,
+        ImportOutcome::AlreadyImported
+    );
+    w.carry(CENTRAL, "HN");
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HN");
+    assert_eq!(w.scope_digest("HN", "HN"), w.scope_digest("HN", CENTRAL));
+}
+
+#[test]
+fn superseded_means_the_newer_bundle_carried_it() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    let only_hn = w.open_case(CENTRAL, "Kiểm tra riêng Hà Nội", &["HN"]);
+    let (for_hn, _) = w.export_report(CENTRAL, &["HN"], false);
+    w.open_case(CENTRAL, "Giám sát chung", &["HN", "HP"]);
+    let (for_both, _) = w.export_report(CENTRAL, &["HN", "HP"], false);
+    w.import("HN", &for_both).unwrap();
+    let older = w.import("HN", &for_hn).unwrap();
+    // Either the older bundle is applied, or its content is already here.
+    if older.outcome == ImportOutcome::Superseded {
+        assert!(
+            holds(&mut w, "HN", &only_hn.id),
+            "told 'superseded' but its case is missing"
+        );
+    }
+}
+
+#[test]
+fn a_denunciation_case_handed_to_another_lead_office() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    w.sign_in_as("HN", "lanhdao", Role::CommitteeLeader);
+    let case = w
+        .reg("HN")
+        .add_case(NewCase {
+            kind: CaseKind::Denunciation,
+            title: "Tố cáo chuyển nơi giải quyết".into(),
+            lead: "HN".into(),
+            coordinators: vec![],
+            subjects: vec![],
+            origin: None,
+            opened: None,
+            summary: Text::default(),
+            team: vec![],
+        })
+        .unwrap();
+    w.reg("HN")
+        .set_denouncer(&case.id, "Phạm Văn Đức".into(), None, None)
+        .unwrap();
+    w.reg("HN").set_case_field(&case.id, "lead", "HP").unwrap();
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HP");
+    assert_eq!(w.reg("HP").case(&case.id).unwrap().lead, "HP");
+    let denouncer_ops = "SELECT count(*) FROM ops WHERE scope LIKE 'denouncer:%'";
+    assert_eq!(w.count(CENTRAL, denouncer_ops), 0);
+    // The central office never holds another office's denouncer, so it cannot relay it to the
+    // new lead: only a bundle straight from the former lead office carries it.
+    assert_eq!(w.count("HP", denouncer_ops), 0);
+    w.carry("HN", "HP");
+    assert!(w.count("HP", denouncer_ops) > 0);
+    w.sign_in_as("HP", "lanhdao", Role::CommitteeLeader);
+    let d = w
+        .reg("HP")
+        .denouncer(&case.id)
+        .unwrap()
+        .expect("at the new lead");
+    assert_eq!(d.name.as_str(), "Phạm Văn Đức");
+}
