@@ -51,3 +51,40 @@ fn reimporting_a_bundle_changes_nothing_and_says_so() {
     assert_eq!(again.outcome, ImportOutcome::AlreadyImported);
     assert_eq!(w.digest(CENTRAL), before);
 }
+
+#[test]
+fn decomposed_text_in_a_bundle_is_counted_and_shown_in_nfc() {
+    use unicode_normalization::UnicodeNormalization;
+    let mut w = World::new(&["HN"]);
+    let title = "Kiểm tra Đảng viên Nguyễn Thị Ánh";
+    let case = w.open_case("HN", title, &[]);
+    // Another input method's bytes: HN's stored op holds the title decomposed (NFD), and HN
+    // signs what it stored, so the bundle carries it that way.
+    let nfd: String = title.nfd().collect();
+    assert_ne!(nfd, title);
+    let changed = w
+        .reg("HN")
+        .store()
+        .conn()
+        .execute(
+            "UPDATE ops SET change = replace(change, ?1, ?2) WHERE scope = ?3",
+            rusqlite::params![title, nfd, format!("case:{}", case.id)],
+        )
+        .unwrap();
+    assert!(changed > 0);
+    let r = w.carry("HN", CENTRAL);
+    assert!(r.text_normalised >= 1, "{r:?}");
+    let seen = w.reg(CENTRAL).case(&case.id).unwrap();
+    assert_eq!(seen.title.as_str(), title, "shown in NFC");
+    // Found by the NFC spelling, and by the unaccented one.
+    for q in [title, "nguyen thi anh"] {
+        let rows = w
+            .reg(CENTRAL)
+            .list_cases(&hoso_core::search::CaseFilter {
+                search: Some(q.into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(rows.iter().any(|c| c.id == case.id), "{q}");
+    }
+}
