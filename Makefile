@@ -18,7 +18,7 @@ E2E_RUN := $(CARGO) test -p hoso-tests --features e2e --test e2e -- --test-threa
 # tests, and the standard tools the interop tests check our files with.
 SYSTEM_PACKAGES := libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev \
 	libayatana-appindicator3-dev librsvg2-dev pkg-config xvfb xauth webkit2gtk-driver \
-	imagemagick age minisign poppler-utils python3 python3-venv
+	imagemagick age minisign zstd tar poppler-utils python3 python3-venv
 PY_VENV := $(HOME)/.cache/hoso-venv
 
 .PHONY: help run test deps tools ui-deps ui app cli demo fmt-check clippy rust-test ui-test e2e \

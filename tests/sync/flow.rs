@@ -88,3 +88,34 @@ fn decomposed_text_in_a_bundle_is_counted_and_shown_in_nfc() {
         assert!(rows.iter().any(|c| c.id == case.id), "{q}");
     }
 }
+
+#[test]
+fn sync_status_shows_what_waits_and_which_peer_is_overdue() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.open_case(CENTRAL, "Kiểm tra tổ chức đảng", &["HN"]);
+    let status = |w: &mut World| w.reg(CENTRAL).sync_status().unwrap();
+    let peer = |s: &[hoso_core::sync::PeerStatus], code: &str| {
+        s.iter().find(|p| p.office == code).cloned().expect(code)
+    };
+    // Set-up bundles went out, nothing came back yet: both provinces are overdue.
+    let s = status(&mut w);
+    assert!(peer(&s, "HN").overdue && peer(&s, "HP").overdue);
+    assert!(
+        peer(&s, "HN").waiting_operations > 0,
+        "the new case waits for HN"
+    );
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HN");
+    w.carry("HN", CENTRAL); // acknowledges the case
+    let s = status(&mut w);
+    let hn = peer(&s, "HN");
+    assert!(!hn.overdue, "{hn:?}");
+    assert_eq!(hn.waiting_operations, 0, "{hn:?}");
+    assert_eq!(hn.period_days, hoso_core::sync::DEFAULT_PERIOD_DAYS);
+    assert!(peer(&s, "HP").overdue);
+
+    w.reg(CENTRAL).set_sync_period("HP", 30).unwrap();
+    assert_eq!(peer(&status(&mut w), "HP").period_days, 30);
+    let err = w.reg(CENTRAL).set_sync_period("HP", 0).unwrap_err();
+    assert_eq!(err.code(), "invalid");
+}

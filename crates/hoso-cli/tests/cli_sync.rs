@@ -265,6 +265,9 @@ fn enrolment_export_verify_import_status_and_revocation() {
     assert_eq!(tw_at_hn["overdue"], false);
     let table = hn.ok(&["sync", "status"]);
     assert!(table.contains("TW") && table.contains("#1"), "{table}");
+    tw.ok(&["sync", "period", "HN", "30"]);
+    let st = tw.json(&["sync", "status"]);
+    assert!(st.to_string().contains("\"period_days\":30"), "{st}");
 
     // TW revokes HN: HN's next bundle is refused with its reason, and nothing changes.
     let err = hn.fails(&["office", "revoke", "TW"]);

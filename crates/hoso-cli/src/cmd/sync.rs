@@ -1,4 +1,4 @@
-//! `hoso sync status`: per peer, the last bundle sent and received, what waits to be sent, and
+//! `hoso sync status|period`: per peer, the last bundle sent and received, what waits to be sent, and
 //! which exchanges are overdue.
 
 use anyhow::Result;
@@ -12,12 +12,28 @@ use crate::ctx::Ctx;
 pub enum SyncCmd {
     /// The exchange of bundles with each peer office
     Status,
+    /// How often bundles should be exchanged with an office (administrators)
+    Period {
+        /// The peer office
+        office: String,
+        /// Days between exchanges (default 7)
+        days: i64,
+    },
 }
 
 pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
     let json = ctx.json;
     let reg = ctx.register()?;
     match cmd {
+        SyncCmd::Period { office, days } => {
+            reg.set_sync_period(&office, days).map_err(coded)?;
+            if json {
+                print_json(&serde_json::json!({ "office": office, "period_days": days }))
+            } else {
+                println!("Bundles with {office}: every {days} days");
+                Ok(())
+            }
+        }
         SyncCmd::Status => {
             let peers = reg.sync_status().map_err(coded)?;
             if json {

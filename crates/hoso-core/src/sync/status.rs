@@ -20,7 +20,9 @@ pub const DEFAULT_PERIOD_DAYS: i64 = 7;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BundleSummary {
     pub at: String,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub sequence: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub operations: u64,
 }
 
@@ -28,16 +30,58 @@ pub struct BundleSummary {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PeerStatus {
     pub office: String,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub period_days: i64,
     pub last_sent: Option<BundleSummary>,
     pub last_received: Option<BundleSummary>,
     /// Operations in the peer's scope it has not acknowledged (the next export's size).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub waiting_operations: u64,
     /// No bundle sent to it, or none received from it, within the period.
     pub overdue: bool,
 }
 
+/// Longest sync period an administrator may set (a year).
+pub const MAX_PERIOD_DAYS: i64 = 366;
+
 impl Register {
+    /// Sets how often bundles should be exchanged with `office` (in days); `sync_status` flags
+    /// the peer as overdue after that. Administrators only; audited.
+    pub fn set_sync_period(&mut self, office: &str, days: i64) -> Result<()> {
+        self.require(crate::access::Permission::OfficeAdmin)?;
+        let office = crate::model::normalise_office_code(office)?;
+        if office == self.session_info().office {
+            return Err(crate::Error::invalid(
+                "office",
+                "this office does not sync with itself",
+            ));
+        }
+        if !(1..=MAX_PERIOD_DAYS).contains(&days) {
+            return Err(crate::Error::invalid(
+                "sync period",
+                format!("must be between 1 and {MAX_PERIOD_DAYS} days"),
+            ));
+        }
+        let login = self.session_info().login.clone();
+        let tx = self.store_mut().conn_mut().transaction().map_err(db)?;
+        tx.execute(
+            "INSERT INTO sync_peers(office, period_days) VALUES (?1, ?2)
+             ON CONFLICT(office) DO UPDATE SET period_days = excluded.period_days",
+            params![office, days],
+        )
+        .map_err(db)?;
+        crate::audit::append(
+            &tx,
+            &crate::audit::NewEntry::new(
+                &login,
+                "sync.period",
+                format!("office:{office}"),
+                serde_json::json!({ "days": days }),
+            ),
+        )?;
+        tx.commit().map_err(db)
+    }
+
     /// The sync state with every peer: offices we exchanged bundles with, and (on any office)
     /// the offices a certificate in the roster names that are central, or (on the central
     /// office) every certified office.
