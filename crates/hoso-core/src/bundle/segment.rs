@@ -1,6 +1,6 @@
-//! The payload's plaintext (before zstd): a stream of segments, each the ops of one transaction
-//! on one scope unit, signed by the office that wrote them, so a relayed bundle still proves who
-//! wrote each change. Framing (integers big-endian):
+//! The payload's plaintext (before zstd): a stream of segments, each the ops of one office on
+//! one scope unit over a range of its transactions, signed by the office that wrote them, so a
+//! relayed bundle still proves who wrote each change. Framing (integers big-endian):
 //!
 //! ```text
 //! "HOSOSEG1"                                   magic, 8 bytes
@@ -32,21 +32,23 @@ const TAG_ATTACHMENT: u8 = 2;
 const TAG_END: u8 = 0;
 const MAX_SIG: u16 = 4096;
 
-/// One signed unit: the ops of one transaction (`txn`) of `origin` on one scope unit.
+/// One signed unit: every op of `origin` on one scope unit whose transaction lies between the
+/// first op's and the last op's (whole transactions, in sequence order). An office that relays
+/// the segment rebuilds exactly these ops from its store by that range.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Segment {
     pub origin: String,
-    pub txn: u64,
     pub scope: ScopeUnit,
     pub ops: Vec<Op>,
 }
 
 impl Segment {
-    /// A segment may only carry ops of its own origin, transaction and scope unit.
+    /// A segment may only carry ops of its own origin and scope unit, in increasing sequence.
     pub fn check(&self) -> std::result::Result<(), String> {
         if self.ops.is_empty() {
             return Err("the segment holds no operation".into());
         }
+        let mut previous: Option<u64> = None;
         for op in &self.ops {
             if op.id.origin != self.origin {
                 return Err(format!(
@@ -54,14 +56,28 @@ impl Segment {
                     op.id.origin, op.id.seq
                 ));
             }
-            if op.txn != self.txn || op.scope != self.scope {
+            if op.scope != self.scope {
                 return Err(format!(
-                    "operation {}:{} belongs to another transaction or scope",
+                    "operation {}:{} belongs to another scope",
                     op.id.origin, op.id.seq
                 ));
             }
+            if previous.is_some_and(|p| p >= op.id.seq) {
+                return Err(format!(
+                    "operation {}:{} is out of order",
+                    op.id.origin, op.id.seq
+                ));
+            }
+            previous = Some(op.id.seq);
         }
         Ok(())
+    }
+
+    /// The transactions the segment covers, first and last (`check` passed).
+    pub fn txn_range(&self) -> (u64, u64) {
+        let first = self.ops.first().map_or(0, |o| o.txn);
+        let last = self.ops.last().map_or(0, |o| o.txn);
+        (first, last)
     }
 
     fn comment(origin: &str) -> String {

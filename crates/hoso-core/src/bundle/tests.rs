@@ -47,7 +47,6 @@ fn segment(origin: &str, txn: u64, case: &str, title: &str) -> Segment {
     };
     Segment {
         origin: origin.into(),
-        txn,
         scope: scope.clone(),
         ops: vec![
             op(txn, Change::Create),

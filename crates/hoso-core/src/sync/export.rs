@@ -28,23 +28,29 @@ pub struct ExportReport {
     pub bundle_id: String,
     pub sender: String,
     pub recipients: Vec<String>,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub sequence: u64,
     pub created: String,
     pub expires: String,
     pub full: bool,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub operations: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub segments: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub attachments: u64,
 }
 
-/// One run of consecutive ops of the same (origin, txn, scope): one signed segment.
+/// Every op of one origin on one scope unit, in sequence order, with its arrival epoch.
 struct Group {
     origin: String,
-    txn: u64,
     scope: String,
-    newest_arrival: i64,
-    ops: Vec<Op>,
+    ops: Vec<(Op, i64)>,
 }
+
+/// Our own ops are cut into segments of about this many ops (at transaction boundaries), so
+/// that no segment nears the reader's size cap however long a unit's history is.
+const MAX_OWN_SEGMENT_OPS: usize = 2000;
 
 impl Register {
     /// Writes a bundle for `to` into `out`. Only ops every recipient may see are included (a
@@ -131,7 +137,8 @@ impl Register {
         {
             let mut sig_stmt = tx
                 .prepare_cached(
-                    "SELECT minisig FROM segment_signatures WHERE origin = ?1 AND txn = ?2 AND scope = ?3",
+                    "SELECT first_txn, last_txn, blake3, minisig FROM segment_signatures
+                     WHERE origin = ?1 AND scope = ?2 ORDER BY first_txn, last_txn",
                 )
                 .map_err(db)?;
             let mut blob_stmt = tx
@@ -156,77 +163,135 @@ impl Register {
                         .min()
                         .unwrap_or(0)
                 };
-                if g.newest_arrival <= threshold {
+                if g.ops.iter().all(|(_, arrival)| *arrival <= threshold) {
                     return Ok(());
                 }
-                let blobs: Vec<String> = g.ops.iter().filter_map(document_hash).collect();
-                let n = g.ops.len() as u64;
-                let segment = Segment {
-                    origin: g.origin.clone(),
-                    txn: g.txn,
-                    scope: ScopeUnit::new(g.scope.clone()),
-                    ops: g.ops,
-                };
+                let scope = ScopeUnit::new(g.scope.clone());
+                let mut chunks: Vec<Vec<Op>> = Vec::new();
+                let mut signatures: Vec<Option<String>> = Vec::new();
                 if g.origin == me {
-                    payload.push(&keys.signing, &segment)?;
+                    // Our own ops arrive in sequence order, so those after the threshold are a
+                    // suffix: every op from the first such transaction on, cut into segments at
+                    // transaction boundaries.
+                    let first = g
+                        .ops
+                        .iter()
+                        .filter(|(_, a)| *a > threshold)
+                        .map(|(op, _)| op.txn)
+                        .min()
+                        .expect("some op is new");
+                    let mut chunk: Vec<Op> = Vec::new();
+                    for (op, _) in g.ops.into_iter().filter(|(op, _)| op.txn >= first) {
+                        let boundary = chunk.last().is_some_and(|l: &Op| l.txn != op.txn);
+                        if boundary && chunk.len() >= MAX_OWN_SEGMENT_OPS {
+                            chunks.push(std::mem::take(&mut chunk));
+                            signatures.push(None);
+                        }
+                        chunk.push(op);
+                    }
+                    chunks.push(chunk);
+                    signatures.push(None);
                 } else {
-                    let sig: Option<String> = sig_stmt
-                        .query_row(params![g.origin, g.txn as i64, g.scope], |r| r.get(0))
-                        .optional()
+                    // Relayed: the segments as their origin signed them, rebuilt by range.
+                    let stored = sig_stmt
+                        .query_map(params![g.origin, g.scope], |r| {
+                            Ok((
+                                r.get::<_, i64>(0)? as u64,
+                                r.get::<_, i64>(1)? as u64,
+                                r.get::<_, String>(2)?,
+                                r.get::<_, String>(3)?,
+                            ))
+                        })
+                        .map_err(db)?
+                        .collect::<rusqlite::Result<Vec<_>>>()
                         .map_err(db)?;
-                    let sig = sig.ok_or_else(|| {
-                        Error::Storage(format!(
-                            "no signature of office {} is stored for its changes {}/{}",
-                            g.origin, g.txn, g.scope
-                        ))
-                    })?;
-                    payload.push_signed(&g.origin, &segment.to_signed_bytes(), &sig)?;
-                }
-                for hash in blobs {
-                    if !sent_blobs.insert(hash.clone()) {
-                        continue;
+                    let mut relayed = 0usize;
+                    for (first, last, hash, sig) in stored {
+                        let part: Vec<&(Op, i64)> = g
+                            .ops
+                            .iter()
+                            .filter(|(op, _)| op.txn >= first && op.txn <= last)
+                            .collect();
+                        relayed += part.len();
+                        if part.iter().any(|(_, a)| *a > threshold) {
+                            let ops: Vec<Op> = part.into_iter().map(|(op, _)| op.clone()).collect();
+                            let rebuilt = Segment {
+                                origin: g.origin.clone(),
+                                scope: scope.clone(),
+                                ops,
+                            };
+                            if blake3::hash(&rebuilt.to_signed_bytes()).to_hex().as_str() != hash {
+                                return Err(Error::Storage(format!(
+                                    "the stored changes of office {} on {} no longer match what it signed",
+                                    g.origin, g.scope
+                                )));
+                            }
+                            chunks.push(rebuilt.ops);
+                            signatures.push(Some(sig));
+                        }
                     }
-                    let content: Option<Vec<u8>> = blob_stmt
-                        .query_row([&hash], |r| r.get(0))
-                        .optional()
-                        .map_err(db)?;
-                    if let Some(c) = content {
-                        payload.push_attachment(&c)?;
-                        report_attachments += 1;
+                    if relayed < g.ops.len() {
+                        return Err(Error::Storage(format!(
+                            "no signature of office {} is stored for some of its changes on {}",
+                            g.origin, g.scope
+                        )));
                     }
                 }
-                done.segments += 1;
-                done.operations += n;
-                progress(&done);
+                for (ops, sig) in chunks.into_iter().zip(signatures) {
+                    let blobs: Vec<String> = ops.iter().filter_map(document_hash).collect();
+                    let n = ops.len() as u64;
+                    let segment = Segment {
+                        origin: g.origin.clone(),
+                        scope: scope.clone(),
+                        ops,
+                    };
+                    match sig {
+                        None => payload.push(&keys.signing, &segment)?,
+                        Some(sig) => {
+                            payload.push_signed(&g.origin, &segment.to_signed_bytes(), &sig)?
+                        }
+                    }
+                    for hash in blobs {
+                        if !sent_blobs.insert(hash.clone()) {
+                            continue;
+                        }
+                        let content: Option<Vec<u8>> = blob_stmt
+                            .query_row([&hash], |r| r.get(0))
+                            .optional()
+                            .map_err(db)?;
+                        if let Some(c) = content {
+                            payload.push_attachment(&c)?;
+                            report_attachments += 1;
+                        }
+                    }
+                    done.segments += 1;
+                    done.operations += n;
+                    progress(&done);
+                }
                 Ok(())
             };
 
-            let sql =
-                format!("SELECT {OP_COLUMNS}, arrival FROM ops ORDER BY origin, txn, scope, seq");
+            let sql = format!("SELECT {OP_COLUMNS}, arrival FROM ops ORDER BY origin, scope, seq");
             let mut stmt = tx.prepare(&sql).map_err(db)?;
             let mut rows = stmt.query([]).map_err(db)?;
             let mut group: Option<Group> = None;
             while let Some(row) = rows.next().map_err(db)? {
                 let op = op_from_row(row).map_err(db)??;
                 let arrival: i64 = row.get(9).map_err(db)?;
-                let same = group.as_ref().is_some_and(|g| {
-                    g.origin == op.id.origin && g.txn == op.txn && g.scope == op.scope.as_str()
-                });
+                let same = group
+                    .as_ref()
+                    .is_some_and(|g| g.origin == op.id.origin && g.scope == op.scope.as_str());
                 if !same {
                     if let Some(g) = group.take() {
                         flush(g, &mut payload)?;
                     }
                     group = Some(Group {
                         origin: op.id.origin.clone(),
-                        txn: op.txn,
                         scope: op.scope.as_str().to_string(),
-                        newest_arrival: arrival,
                         ops: Vec::new(),
                     });
                 }
-                let g = group.as_mut().expect("set above");
-                g.newest_arrival = g.newest_arrival.max(arrival);
-                g.ops.push(op);
+                group.as_mut().expect("set above").ops.push((op, arrival));
             }
             if let Some(g) = group.take() {
                 flush(g, &mut payload)?;

@@ -48,21 +48,32 @@ pub struct ImportReport {
     pub outcome: ImportOutcome,
     pub bundle_id: String,
     pub sender: String,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub sequence: u64,
     pub created: String,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub new_operations: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub known_operations: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub cases_new: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub cases_updated: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub plans_new: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub plans_updated: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub subjects_new: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub subjects_updated: u64,
     /// Attachments whose contents arrived with this bundle and were not here before.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub documents_new: u64,
     /// Fields now holding concurrent writes, as `kind:id/field`.
     pub conflicts: Vec<String>,
     /// Text values that arrived decomposed (not NFC); the register shows them normalised.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub text_normalised: u64,
     /// A newer roster (certificates, revocations) came with the bundle.
     pub roster_updated: bool,
@@ -279,10 +290,23 @@ impl Register {
                     .map_err(|e| e.to_string())
             };
             let mut pending: VecDeque<Op> = VecDeque::new();
+            let mut covered_stmt = tx
+                .prepare_cached(
+                    "SELECT 1 FROM segment_signatures WHERE origin = ?1 AND scope = ?2
+                     AND first_txn <= ?3 AND last_txn >= ?4 LIMIT 1",
+                )
+                .map_err(db)?;
+            let mut subsumed_stmt = tx
+                .prepare_cached(
+                    "DELETE FROM segment_signatures WHERE origin = ?1 AND scope = ?2
+                     AND first_txn >= ?3 AND last_txn <= ?4",
+                )
+                .map_err(db)?;
             let mut sig_stmt = tx
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO segment_signatures(origin, txn, scope, minisig)
-                     VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO segment_signatures(origin, scope, first_txn, last_txn, blake3,
+                                                    minisig)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(db)?;
             let mut blob_stmt = tx
@@ -299,14 +323,23 @@ impl Register {
                         None => return Ok(None),
                         Some(PayloadItem::Segment(s)) => {
                             let seg = s.segment;
-                            sig_stmt
-                                .execute(params![
-                                    seg.origin,
-                                    seg.txn as i64,
-                                    seg.scope.as_str(),
-                                    s.minisig
-                                ])
-                                .map_err(db)?;
+                            // Kept to relay it, unless a stored segment already covers it.
+                            let (first, last) = seg.txn_range();
+                            let key =
+                                params![seg.origin, seg.scope.as_str(), first as i64, last as i64];
+                            if seg.origin != me && !covered_stmt.exists(key).map_err(db)? {
+                                subsumed_stmt.execute(key).map_err(db)?;
+                                sig_stmt
+                                    .execute(params![
+                                        seg.origin,
+                                        seg.scope.as_str(),
+                                        first as i64,
+                                        last as i64,
+                                        blake3::hash(&s.json).to_hex().as_str(),
+                                        s.minisig
+                                    ])
+                                    .map_err(db)?;
+                            }
                             let mut c = counts.borrow_mut();
                             c.0.segments += 1;
                             c.0.operations += seg.ops.len() as u64;

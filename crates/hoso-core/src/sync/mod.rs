@@ -27,7 +27,10 @@ pub use status::{DEFAULT_PERIOD_DAYS, PeerStatus};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Progress {
+    // Declared to TypeScript as `number` (specta refuses u64): exact up to 2^53, beyond any count.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub segments: u64,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub operations: u64,
 }
 

@@ -76,12 +76,16 @@ CREATE TABLE sync_received (
     PRIMARY KEY (sender, sequence)
 ) WITHOUT ROWID;
 
--- Origin signatures of the segments received, to relay them verbatim: (origin, txn, scope)
--- names the segment, whose bytes are the canonical JSON of its ops.
+-- Origin signatures of the segments received, to relay them verbatim. A segment is every op of
+-- `origin` on `scope` with txn in [first_txn, last_txn] (bundle/segment.rs); its bytes are the
+-- canonical JSON of those ops, rebuilt from `ops` and checked against `blake3` when relayed.
+-- A segment whose range another stored one covers is not kept.
 CREATE TABLE segment_signatures (
-    origin  TEXT    NOT NULL,
-    txn     INTEGER NOT NULL,
-    scope   TEXT    NOT NULL,
-    minisig TEXT    NOT NULL,
-    PRIMARY KEY (origin, txn, scope)
+    origin    TEXT    NOT NULL,
+    scope     TEXT    NOT NULL,
+    first_txn INTEGER NOT NULL,
+    last_txn  INTEGER NOT NULL,
+    blake3    TEXT    NOT NULL,        -- of the signed JSON
+    minisig   TEXT    NOT NULL,
+    PRIMARY KEY (origin, scope, first_txn, last_txn)
 ) WITHOUT ROWID;
