@@ -33,8 +33,10 @@ fn a_relayed_case_reaches_the_coordinating_province_with_its_origin_signature() 
     let r = w.carry(CENTRAL, "HP");
     assert_eq!(r.cases_new, 1, "{r:?}");
     assert_eq!(w.reg("HP").case(&case.id).unwrap().lead, "HN");
+    // What the central office relayed does not bounce back to it.
+    let back = w.carry("HP", CENTRAL);
+    assert_eq!(back.known_operations, 0, "{back:?}");
     // Nothing new: the next bundle carries nothing the province does not have.
-    w.carry("HP", CENTRAL);
     let again = w.carry(CENTRAL, "HP");
     assert_eq!(again.new_operations, 0, "{again:?}");
     assert_eq!(w.scope_digest("HP", "HP"), w.scope_digest("HP", CENTRAL));

@@ -16,8 +16,8 @@ pub(crate) fn apply_op(conn: &Connection, op: &Op) -> Result<bool> {
     let inserted = conn
         .prepare_cached(
             "INSERT OR IGNORE INTO ops(origin, seq, hlc, author, txn, scope, kind, entity_id, change,
-                                       arrival)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, (SELECT n FROM oplog_arrival))",
+                                       arrival, via)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, n, via FROM oplog_arrival",
         )
         .map_err(db)?
         .execute(params![

@@ -41,11 +41,20 @@ pub struct ExportReport {
     pub attachments: u64,
 }
 
-/// Every op of one origin on one scope unit, in sequence order, with its arrival epoch.
+/// Every op of one origin on one scope unit, in sequence order.
 struct Group {
     origin: String,
     scope: String,
-    ops: Vec<(Op, i64)>,
+    ops: Vec<Stored>,
+}
+
+/// An op with its local bookkeeping.
+struct Stored {
+    op: Op,
+    /// Local arrival epoch.
+    arrival: i64,
+    /// The office whose bundle brought it (None: written here).
+    via: Option<String>,
 }
 
 /// Our own ops are cut into segments of about this many ops (at transaction boundaries), so
@@ -163,7 +172,12 @@ impl Register {
                         .min()
                         .unwrap_or(0)
                 };
-                if g.ops.iter().all(|(_, arrival)| *arrival <= threshold) {
+                // New to the recipient: stored after its acknowledged cut-off, and not brought
+                // here by the (only) recipient itself.
+                let new_for_peer = |s: &Stored| {
+                    s.arrival > threshold && (only_recipient.is_none() || s.via != only_recipient)
+                };
+                if !g.ops.iter().any(new_for_peer) {
                     return Ok(());
                 }
                 let scope = ScopeUnit::new(g.scope.clone());
@@ -176,12 +190,12 @@ impl Register {
                     let first = g
                         .ops
                         .iter()
-                        .filter(|(_, a)| *a > threshold)
-                        .map(|(op, _)| op.txn)
+                        .filter(|s| s.arrival > threshold)
+                        .map(|s| s.op.txn)
                         .min()
                         .expect("some op is new");
                     let mut chunk: Vec<Op> = Vec::new();
-                    for (op, _) in g.ops.into_iter().filter(|(op, _)| op.txn >= first) {
+                    for op in g.ops.into_iter().map(|s| s.op).filter(|op| op.txn >= first) {
                         let boundary = chunk.last().is_some_and(|l: &Op| l.txn != op.txn);
                         if boundary && chunk.len() >= MAX_OWN_SEGMENT_OPS {
                             chunks.push(std::mem::take(&mut chunk));
@@ -207,14 +221,14 @@ impl Register {
                         .map_err(db)?;
                     let mut relayed = 0usize;
                     for (first, last, hash, sig) in stored {
-                        let part: Vec<&(Op, i64)> = g
+                        let part: Vec<&Stored> = g
                             .ops
                             .iter()
-                            .filter(|(op, _)| op.txn >= first && op.txn <= last)
+                            .filter(|s| s.op.txn >= first && s.op.txn <= last)
                             .collect();
                         relayed += part.len();
-                        if part.iter().any(|(_, a)| *a > threshold) {
-                            let ops: Vec<Op> = part.into_iter().map(|(op, _)| op.clone()).collect();
+                        if part.iter().any(|s| new_for_peer(s)) {
+                            let ops: Vec<Op> = part.into_iter().map(|s| s.op.clone()).collect();
                             let rebuilt = Segment {
                                 origin: g.origin.clone(),
                                 scope: scope.clone(),
@@ -271,13 +285,15 @@ impl Register {
                 Ok(())
             };
 
-            let sql = format!("SELECT {OP_COLUMNS}, arrival FROM ops ORDER BY origin, scope, seq");
+            let sql =
+                format!("SELECT {OP_COLUMNS}, arrival, via FROM ops ORDER BY origin, scope, seq");
             let mut stmt = tx.prepare(&sql).map_err(db)?;
             let mut rows = stmt.query([]).map_err(db)?;
             let mut group: Option<Group> = None;
             while let Some(row) = rows.next().map_err(db)? {
                 let op = op_from_row(row).map_err(db)??;
                 let arrival: i64 = row.get(9).map_err(db)?;
+                let via: Option<String> = row.get(10).map_err(db)?;
                 let same = group
                     .as_ref()
                     .is_some_and(|g| g.origin == op.id.origin && g.scope == op.scope.as_str());
@@ -291,7 +307,8 @@ impl Register {
                         ops: Vec::new(),
                     });
                 }
-                group.as_mut().expect("set above").ops.push((op, arrival));
+                let stored = Stored { op, arrival, via };
+                group.as_mut().expect("set above").ops.push(stored);
             }
             if let Some(g) = group.take() {
                 flush(g, &mut payload)?;

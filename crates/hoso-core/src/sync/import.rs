@@ -272,6 +272,9 @@ impl Register {
             .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(db)?;
+        // Ops stored by this import remember who brought them (not sent back there).
+        tx.execute("UPDATE oplog_arrival SET via = ?1", [&m.sender])
+            .map_err(db)?;
         if new_root {
             set_trusted_root(&tx, &root)?;
             report.trust_root_set = true;
@@ -390,6 +393,8 @@ impl Register {
         report.text_normalised = nfc;
         report.documents_new = blobs;
 
+        tx.execute("UPDATE oplog_arrival SET via = NULL", [])
+            .map_err(db)?;
         // 6. Bookkeeping: the replay guard, what the sender has of ours, the audit entry.
         tx.execute(
             "INSERT INTO sync_received(sender, sequence, bundle_id, manifest_hash, imported_at,

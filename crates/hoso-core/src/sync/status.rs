@@ -124,14 +124,15 @@ impl Register {
                 }
             }
         }
-        // Every op's unit and arrival, read once for all peers.
-        let mut ops: Vec<(String, String, i64)> = Vec::new();
+        // Every op's origin, bringer, unit and arrival, read once for all peers (what export
+        // would send: not the peer's own ops, nor those it brought here).
+        let mut ops: Vec<(String, Option<String>, String, i64)> = Vec::new();
         {
             let mut stmt = conn
-                .prepare("SELECT origin, scope, arrival FROM ops")
+                .prepare("SELECT origin, via, scope, arrival FROM ops")
                 .map_err(db)?;
             let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .map_err(db)?;
             for r in rows {
                 ops.push(r.map_err(db)?);
@@ -189,8 +190,9 @@ impl Register {
             };
             let waiting = ops
                 .iter()
-                .filter(|(origin, unit, arrival)| {
+                .filter(|(origin, via, unit, arrival)| {
                     origin != &p
+                        && via.as_ref() != Some(&p)
                         && scope.contains(unit)
                         && *arrival > acked.get(unit).copied().unwrap_or(0)
                 })

@@ -4,9 +4,12 @@
 -- An export reads n as its cut-off and increments it, so "ops stored after bundle k was
 -- written" is `arrival > cutoff(k)`, whatever the ops' origins and sequence numbers.
 ALTER TABLE ops ADD COLUMN arrival INTEGER NOT NULL DEFAULT 1;
+-- The office whose bundle first brought the op (NULL: written here): never sent back to it.
+ALTER TABLE ops ADD COLUMN via TEXT;
 CREATE TABLE oplog_arrival (
-    id INTEGER PRIMARY KEY CHECK (id = 0),
-    n  INTEGER NOT NULL
+    id  INTEGER PRIMARY KEY CHECK (id = 0),
+    n   INTEGER NOT NULL,
+    via TEXT                           -- the sender while a bundle is being imported
 );
 INSERT INTO oplog_arrival(id, n) VALUES (0, 1);
 
