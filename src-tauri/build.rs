@@ -8,6 +8,10 @@ const COMMANDS: &[&str] = &[
     "list_cases",
     "list_subjects",
     "add_subject",
+    "sync_status",
+    "preview_bundle",
+    "import_bundle",
+    "export_bundle",
 ];
 
 fn main() {

@@ -19,6 +19,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::cases::list_cases,
             commands::subjects::list_subjects,
             commands::subjects::add_subject,
+            commands::sync::sync_status,
+            commands::sync::preview_bundle,
+            commands::sync::import_bundle,
+            commands::sync::export_bundle,
         ])
 }
 

@@ -4,4 +4,5 @@
 mod cases;
 mod screenshot;
 mod subjects;
+mod sync;
 mod welcome;

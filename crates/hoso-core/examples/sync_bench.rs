@@ -158,9 +158,18 @@ fn main() {
     let peak_after_export = peak_mib();
     let size = std::fs::metadata(&bundle).unwrap().len();
 
+    // Markers on stderr let a profiler attach to the import alone.
+    eprintln!("bench: import starts");
+    std::thread::sleep(std::time::Duration::from_millis(
+        std::env::var("HOSO_BENCH_PAUSE_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0),
+    ));
     let t = Instant::now();
     let imported = tw.import_bundle(&bundle, false, None, &mut |_| {}).unwrap();
     let import_s = t.elapsed().as_secs_f64();
+    eprintln!("bench: import ends");
     let peak_after_import = peak_mib();
     assert_eq!(imported.new_operations, exported.operations);
 

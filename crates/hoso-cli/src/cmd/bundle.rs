@@ -4,10 +4,9 @@
 //! then renamed into place without ever replacing an existing file: a half-written bundle never
 //! carries the final name (a stick pulled out too early leaves no bundle that looks complete).
 
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use chrono::{DateTime, Local};
 use clap::Subcommand;
 use hoso_core::sync::{ExportReport, ImportOutcome, ImportReport};
@@ -105,47 +104,8 @@ pub fn export_to_file(
     full: bool,
     out: &Path,
 ) -> Result<ExportReport> {
-    write_new_file(out, |w| {
-        reg.export_bundle(to, full, w, &mut |_| {}).map_err(coded)
-    })
-}
-
-/// Writes a new file through a temporary one in the same directory, synced before it is renamed
-/// to `out`; fails (removing the temporary file) if `out` exists or anything goes wrong.
-pub fn write_new_file<T>(out: &Path, write: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
-    super::key::refuse_existing(out)?;
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".hoso-")
-        .suffix(".part")
-        .tempfile_in(dir)
-        .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-    let value = {
-        let mut w = BufWriter::new(tmp.as_file_mut());
-        let value = write(&mut w)?;
-        w.flush()
-            .with_context(|| format!("writing {}", out.display()))?;
-        value
-    };
-    tmp.as_file()
-        .sync_all()
-        .with_context(|| format!("writing {}", out.display()))?;
-    tmp.persist_noclobber(out).map_err(|e| {
-        if out.exists() {
-            anyhow!("{} already exists; nothing was written", out.display())
-        } else {
-            anyhow!("writing {}: {}", out.display(), e.error)
-        }
-    })?;
-    // The rename itself reaches the disk only with the directory (best effort off unix).
-    #[cfg(unix)]
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .with_context(|| format!("syncing {}", dir.display()))?;
-    Ok(value)
+    reg.export_bundle_to_file(to, full, out, &mut |_| {})
+        .map_err(coded)
 }
 
 /// `dd/mm/yyyy hh:mm` in local time (RFC 3339 text as the core stores it).

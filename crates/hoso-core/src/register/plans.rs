@@ -10,7 +10,7 @@ use rusqlite::{Transaction, params};
 use serde::Serialize;
 
 use super::offices::{require_office, require_office_on};
-use super::project::{Fields, db, read_subject};
+use super::project::{Fields, db, exec, read_subject};
 use super::{Register, audit, new_id, today};
 use crate::access::Permission;
 use crate::error::{Error, Result};
@@ -445,8 +445,7 @@ impl Register {
 }
 
 pub(crate) fn project_plan(tx: &Transaction<'_>, id: &str) -> Result<()> {
-    tx.execute("DELETE FROM plans WHERE id = ?1", [id])
-        .map_err(db)?;
+    exec(tx, "DELETE FROM plans WHERE id = ?1", [id])?;
     let e = EntityRef::new(KIND_PLAN, id);
     if !oplog::entity_exists(tx, &e)? {
         return Ok(());
@@ -459,19 +458,17 @@ pub(crate) fn project_plan(tx: &Transaction<'_>, id: &str) -> Result<()> {
     ) else {
         return Ok(());
     };
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO plans(id, office, year, title) VALUES (?1, ?2, ?3, ?4)",
         params![id, office, year, title.as_str()],
-    )
-    .map_err(db)?;
+    )?;
     Ok(())
 }
 
 pub(crate) fn project_plan_item(tx: &Transaction<'_>, id: &str) -> Result<()> {
-    tx.execute("DELETE FROM plan_items WHERE id = ?1", [id])
-        .map_err(db)?;
-    tx.execute("DELETE FROM plan_item_offices WHERE item_id = ?1", [id])
-        .map_err(db)?;
+    exec(tx, "DELETE FROM plan_items WHERE id = ?1", [id])?;
+    exec(tx, "DELETE FROM plan_item_offices WHERE item_id = ?1", [id])?;
     let e = EntityRef::new(KIND_PLAN_ITEM, id);
     if !oplog::entity_exists(tx, &e)? {
         return Ok(());
@@ -487,7 +484,8 @@ pub(crate) fn project_plan_item(tx: &Transaction<'_>, id: &str) -> Result<()> {
     ) else {
         return Ok(());
     };
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO plan_items(id, plan_id, subject_id, kind, start_date, end_date, lead, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
@@ -500,20 +498,19 @@ pub(crate) fn project_plan_item(tx: &Transaction<'_>, id: &str) -> Result<()> {
             lead,
             f.text("note").unwrap_or_default().as_str()
         ],
-    )
-    .map_err(db)?;
-    tx.execute(
+    )?;
+    exec(
+        tx,
         "INSERT INTO plan_item_offices(item_id, office, role) VALUES (?1, ?2, 'lead')",
         params![id, lead],
-    )
-    .map_err(db)?;
+    )?;
     for v in oplog::set_members(tx, &e, "coordinators")? {
         if let Some(c) = v.as_str() {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT OR IGNORE INTO plan_item_offices(item_id, office, role) VALUES (?1, ?2, 'coordinating')",
                 params![id, c],
-            )
-            .map_err(db)?;
+            )?;
         }
     }
     Ok(())

@@ -211,6 +211,18 @@ pub fn name_key(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Runs a statement through the connection's statement cache: projections run once per touched
+/// entity, thousands of times in one import.
+pub(crate) fn exec<P: rusqlite::Params>(
+    tx: &Transaction<'_>,
+    sql: &str,
+    params: P,
+) -> Result<usize> {
+    tx.prepare_cached(sql)
+        .and_then(|mut s| s.execute(params))
+        .map_err(db)
+}
+
 /// Keeps the query tables of domain.sql in step with the merged state.
 pub struct DomainProjector;
 
@@ -230,14 +242,17 @@ impl Projector for DomainProjector {
 }
 
 fn project_office(tx: &Transaction<'_>, code: &str) -> Result<()> {
-    tx.execute("DELETE FROM offices WHERE code = ?1", [code])
-        .map_err(db)?;
-    tx.execute("DELETE FROM office_predecessors WHERE office = ?1", [code])
-        .map_err(db)?;
+    exec(tx, "DELETE FROM offices WHERE code = ?1", [code])?;
+    exec(
+        tx,
+        "DELETE FROM office_predecessors WHERE office = ?1",
+        [code],
+    )?;
     let Some(o) = read_office(tx, code)? else {
         return Ok(());
     };
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO offices(code, name, kind, parent, valid_from, valid_to, predecessors)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
@@ -249,14 +264,13 @@ fn project_office(tx: &Transaction<'_>, code: &str) -> Result<()> {
             o.valid_to.map(|d| d.to_string()),
             serde_json::to_string(&o.predecessors).expect("strings serialise"),
         ],
-    )
-    .map_err(db)?;
+    )?;
     for p in &o.predecessors {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO office_predecessors(office, predecessor) VALUES (?1, ?2)",
             params![o.code, p],
-        )
-        .map_err(db)?;
+        )?;
     }
     Ok(())
 }
@@ -265,26 +279,25 @@ fn project_officer(tx: &Transaction<'_>, id: &str) -> Result<()> {
     let Some((office, login)) = id.split_once('/') else {
         return Ok(());
     };
-    tx.execute(
+    exec(
+        tx,
         "DELETE FROM officers WHERE office = ?1 AND login = ?2",
         [office, login],
-    )
-    .map_err(db)?;
+    )?;
     if let Some(o) = read_officer(tx, office, login)? {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO officers(office, login, name, role) VALUES (?1, ?2, ?3, ?4)",
             params![o.office, o.login, o.name.as_str(), o.role],
-        )
-        .map_err(db)?;
+        )?;
     }
     Ok(())
 }
 
 fn project_subject(tx: &Transaction<'_>, id: &str) -> Result<()> {
-    tx.execute("DELETE FROM subjects WHERE id = ?1", [id])
-        .map_err(db)?;
+    exec(tx, "DELETE FROM subjects WHERE id = ?1", [id])?;
     if let Some(s) = read_subject(tx, id)? {
-        tx.execute(
+        exec(tx,
             "INSERT INTO subjects(id, kind, name, name_key, name_fold, birth_year, unit, unit_key, post,
                                   membership, authority)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -301,8 +314,7 @@ fn project_subject(tx: &Transaction<'_>, id: &str) -> Result<()> {
                 s.membership.map(|m| m.code()),
                 s.authority.map(|a| a.code()),
             ],
-        )
-        .map_err(db)?;
+        )?;
     }
     // Cases index their subjects' names: re-project them (a renamed subject is found by its
     // new name).
@@ -323,24 +335,19 @@ fn project_subject(tx: &Transaction<'_>, id: &str) -> Result<()> {
 
 fn project_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
     let rowid: Option<i64> = tx
-        .query_row("SELECT rowid FROM cases WHERE id = ?1", [id], |r| r.get(0))
+        .prepare_cached("SELECT rowid FROM cases WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| r.get(0)))
         .optional()
         .map_err(db)?;
     if let Some(rowid) = rowid {
-        tx.execute("DELETE FROM case_fts WHERE rowid = ?1", [rowid])
-            .map_err(db)?;
+        exec(tx, "DELETE FROM case_fts WHERE rowid = ?1", [rowid])?;
     }
-    tx.execute("DELETE FROM case_offices WHERE case_id = ?1", [id])
-        .map_err(db)?;
-    tx.execute("DELETE FROM case_subjects WHERE case_id = ?1", [id])
-        .map_err(db)?;
-    tx.execute("DELETE FROM case_team WHERE case_id = ?1", [id])
-        .map_err(db)?;
-    tx.execute("DELETE FROM case_signs WHERE case_id = ?1", [id])
-        .map_err(db)?;
+    exec(tx, "DELETE FROM case_offices WHERE case_id = ?1", [id])?;
+    exec(tx, "DELETE FROM case_subjects WHERE case_id = ?1", [id])?;
+    exec(tx, "DELETE FROM case_team WHERE case_id = ?1", [id])?;
+    exec(tx, "DELETE FROM case_signs WHERE case_id = ?1", [id])?;
     let Some(c) = read_case(tx, id)? else {
-        tx.execute("DELETE FROM cases WHERE id = ?1", [id])
-            .map_err(db)?;
+        exec(tx, "DELETE FROM cases WHERE id = ?1", [id])?;
         return Ok(());
     };
     use chrono::Datelike;
@@ -363,7 +370,7 @@ fn project_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
         !c.conflicts.is_empty(),
     ];
     // Upsert keeps the rowid, which is the FTS row id.
-    tx.execute(
+    exec(tx,
         "INSERT INTO cases(id, number, kind, title, summary, origin, lead, status, resume_status, opened,
                            year, deadline, extensions, closed, is_open, conflict)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
@@ -374,42 +381,41 @@ fn project_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
            extensions = excluded.extensions, closed = excluded.closed, is_open = excluded.is_open,
            conflict = excluded.conflict",
         values,
-    )
-    .map_err(db)?;
-    tx.execute(
+    )?;
+    exec(
+        tx,
         "INSERT INTO case_offices(case_id, office, role, reason) VALUES (?1, ?2, 'lead', NULL)",
         params![c.id, c.lead],
-    )
-    .map_err(db)?;
+    )?;
     for co in &c.coordinators {
-        tx.execute(
+        exec(
+            tx,
             "INSERT OR IGNORE INTO case_offices(case_id, office, role, reason) VALUES (?1, ?2, 'coordinating', ?3)",
             params![c.id, co.office, co.reason.as_str()],
-        )
-        .map_err(db)?;
+        )?;
     }
     for s in &c.subjects {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO case_subjects(case_id, subject_id) VALUES (?1, ?2)",
             params![c.id, s],
-        )
-        .map_err(db)?;
+        )?;
     }
     for f in case_log::<Finding>(tx, id, "findings")? {
         if f.violated {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT OR IGNORE INTO case_signs(case_id, subject_id) VALUES (?1, ?2)",
                 params![c.id, f.subject],
-            )
-            .map_err(db)?;
+            )?;
         }
     }
     for login in case_team(tx, id)? {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO case_team(case_id, login) VALUES (?1, ?2)",
             params![c.id, login],
-        )
-        .map_err(db)?;
+        )?;
     }
     index_case(tx, id)
 }
@@ -440,19 +446,17 @@ fn index_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
             .map_err(db)?
     };
     let body = fold(&format!("{number} {title} {summary} {}", names.join(" ")));
-    tx.execute("DELETE FROM case_fts WHERE rowid = ?1", [rowid])
-        .map_err(db)?;
-    tx.execute(
+    exec(tx, "DELETE FROM case_fts WHERE rowid = ?1", [rowid])?;
+    exec(
+        tx,
         "INSERT INTO case_fts(rowid, body) VALUES (?1, ?2)",
         params![rowid, body],
-    )
-    .map_err(db)?;
+    )?;
     Ok(())
 }
 
 fn project_denouncer(tx: &Transaction<'_>, case_id: &str) -> Result<()> {
-    tx.execute("DELETE FROM denouncers WHERE case_id = ?1", [case_id])
-        .map_err(db)?;
+    exec(tx, "DELETE FROM denouncers WHERE case_id = ?1", [case_id])?;
     let e = EntityRef::new(KIND_DENOUNCER, case_id);
     if !oplog::entity_exists(tx, &e)? {
         return Ok(());
@@ -461,7 +465,8 @@ fn project_denouncer(tx: &Transaction<'_>, case_id: &str) -> Result<()> {
     let Some(name) = f.text("name") else {
         return Ok(());
     };
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO denouncers(case_id, name, address, contact) VALUES (?1, ?2, ?3, ?4)",
         params![
             case_id,
@@ -469,8 +474,7 @@ fn project_denouncer(tx: &Transaction<'_>, case_id: &str) -> Result<()> {
             f.text("address").map(|t| t.into_string()),
             f.text("contact").map(|t| t.into_string())
         ],
-    )
-    .map_err(db)?;
+    )?;
     Ok(())
 }
 
@@ -492,8 +496,7 @@ pub(crate) fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
         "plan_items",
         "plan_item_offices",
     ] {
-        tx.execute(&format!("DELETE FROM {table}"), [])
-            .map_err(db)?;
+        exec(tx, &format!("DELETE FROM {table}"), [])?;
     }
     // Subjects before cases: a case's search row includes its subjects' names.
     for kind in [

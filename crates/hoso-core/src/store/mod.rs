@@ -455,6 +455,9 @@ fn apply_key(conn: &Connection, key: &DataKey) -> Result<()> {
 
 /// Per-connection settings (nothing here is written to the file).
 fn configure(conn: &Connection) -> Result<()> {
+    // Imports and projections cycle through a few dozen statements; the default cache (16)
+    // would re-parse them for every entity.
+    conn.set_prepared_statement_cache_capacity(256);
     conn.busy_timeout(Duration::from_secs(10))?;
     crate::text::install_sql_functions(conn)?;
     conn.execute_batch(

@@ -11,6 +11,7 @@
 //! ops of its scope, never a prefix of another office's sequence.
 
 mod export;
+mod file;
 mod import;
 pub mod scope;
 mod status;
@@ -19,6 +20,7 @@ use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 
 pub use export::{BUNDLE_LIFETIME_DAYS, ExportReport};
+pub use file::write_new_file;
 pub use import::{ImportOutcome, ImportReport};
 pub use scope::{PeerScope, peer_scope};
 pub use status::{DEFAULT_PERIOD_DAYS, PeerStatus};

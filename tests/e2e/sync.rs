@@ -1,0 +1,169 @@
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, bail};
+use hoso_core::register::Register;
+use hoso_core::store::Store;
+use hoso_core::sync::ImportOutcome;
+use hoso_tests::app::App;
+use hoso_tests::offices::{CENTRAL, World};
+
+const TITLE: &str = "Kiểm tra Ban Thường vụ Thành ủy Hà Nội";
+
+/// The visible text of the first element with `test_id`, or "" while there is none.
+async fn text_of(app: &App, test_id: &str) -> Result<String> {
+    let script = format!(
+        "const e = document.querySelector('[data-testid={test_id}]'); \
+         return e ? e.innerText.trim() : ''"
+    );
+    Ok(app
+        .client
+        .execute(&script, vec![])
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// Waits until the element `test_id` shows text satisfying `done`; fails with the last text.
+async fn wait_for_text(app: &App, test_id: &str, done: impl Fn(&str) -> bool) -> Result<String> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let text = text_of(app, test_id).await?;
+        if done(&text) {
+            return Ok(text);
+        }
+        if Instant::now() > deadline {
+            bail!("[data-testid={test_id}] never showed the expected text; last: {text:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+async fn preview(app: &App, bundle: &str) -> Result<()> {
+    let path = app.by_test_id("sync-import-path").await?;
+    path.clear().await?;
+    path.send_keys(bundle).await?;
+    app.by_test_id("sync-import-preview").await?.click().await?;
+    Ok(())
+}
+
+/// A province officer imports, from the Sync tab, a bundle the central office sent with a new
+/// case: the dashboard names the central office, the preview counts one new case, the case
+/// appears in the case list, and importing the same file again changes nothing and says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn province_previews_and_imports_a_bundle_from_the_central_office() -> Result<()> {
+    let mut world = World::new(&["HN"]);
+    world.open_case(CENTRAL, TITLE, &["HN"]);
+    let (bundle, report) = world.export_report(CENTRAL, &["HN"], false);
+    let report_sequence = report.sequence;
+    let register = world.dir.path().join("HN.hoso-db");
+    // Close every register: the app opens the province's on its own.
+    world.offices.clear();
+
+    let home = tempfile::tempdir()?;
+    let app = App::launch(
+        &["--register", register.to_str().expect("utf-8")],
+        home.path(),
+    )
+    .await?;
+    app.by_test_id("unlock-login")
+        .await?
+        .send_keys("admin")
+        .await?;
+    app.by_test_id("unlock-passphrase")
+        .await?
+        .send_keys("mật khẩu")
+        .await?;
+    app.by_test_id("unlock-submit").await?.click().await?;
+    app.by_test_id("cases-screen").await?;
+    assert_eq!(
+        text_of(&app, "case-empty").await?,
+        "Không có vụ việc nào phù hợp."
+    );
+
+    app.by_test_id("nav-sync").await?.click().await?;
+    app.by_test_id("sync-screen").await?;
+    let office = wait_for_text(&app, "sync-peer-office", |t| !t.is_empty()).await?;
+    assert_eq!(office, CENTRAL, "the dashboard lists the central office");
+    let received_before = text_of(&app, "sync-peer-last-received").await?;
+
+    let bundle = bundle.to_str().expect("utf-8").to_string();
+    preview(&app, &bundle).await?;
+    let cases = wait_for_text(&app, "sync-preview-cases", |t| !t.is_empty()).await?;
+    assert_eq!(cases, "Vụ việc: 1 mới, 0 cập nhật");
+    assert_eq!(
+        text_of(&app, "sync-preview-outcome").await?,
+        "Gói dữ liệu hợp lệ. Nếu nhập sẽ có các thay đổi sau:"
+    );
+    app.by_test_id("sync-import-confirm").await?.click().await?;
+    let result = wait_for_text(&app, "sync-import-result", |t| !t.is_empty()).await?;
+    assert!(result.starts_with("Đã nhập gói dữ liệu."), "{result}");
+    // The dashboard now shows the bundle received from the central office.
+    let received = wait_for_text(&app, "sync-peer-last-received", |t| t != received_before).await?;
+    let bundle_no = format!("số {}", report_sequence);
+    assert!(received.contains(&bundle_no), "{received}");
+
+    // The same file again: nothing to import, and the screen says why.
+    preview(&app, &bundle).await?;
+    let outcome = wait_for_text(&app, "sync-preview-outcome", |t| !t.is_empty()).await?;
+    assert_eq!(
+        outcome,
+        "Gói dữ liệu này đã được nhập trước đây; không có gì thay đổi."
+    );
+    assert!(
+        text_of(&app, "sync-import-confirm").await?.is_empty(),
+        "no Import button when there is nothing to import"
+    );
+
+    app.by_test_id("sync-import-cancel").await?.click().await?;
+
+    // Export for the central office to a path typed by hand (the stick), which the central
+    // office then imports; the same path again is refused, the first file left intact.
+    let out = home.path().join("HN-gui-TW.hoso");
+    let out_text = out.to_str().expect("utf-8").to_string();
+    let mut first = Vec::new();
+    for attempt in 0..2 {
+        app.by_test_id("sync-export-open").await?.click().await?;
+        let to_tw = app.by_test_id("sync-export-to-TW").await?;
+        assert!(to_tw.is_selected().await?, "the only peer is preselected");
+        let path = app.by_test_id("sync-export-path").await?;
+        path.clear().await?;
+        path.send_keys(&out_text).await?;
+        app.by_test_id("sync-export-submit").await?.click().await?;
+        if attempt == 0 {
+            let done = wait_for_text(&app, "sync-export-result", |t| !t.is_empty()).await?;
+            assert!(
+                done.contains("gửi TW") && done.contains(&out_text),
+                "{done}"
+            );
+            first = std::fs::read(&out)?;
+        }
+    }
+    let refused = app.by_test_id("error-notice").await?;
+    assert_eq!(
+        refused.attr("data-code").await?.as_deref(),
+        Some("already-exists")
+    );
+    assert_eq!(
+        std::fs::read(&out)?,
+        first,
+        "the refused export left the file intact"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(home.path())?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+
+    app.by_test_id("nav-cases").await?.click().await?;
+    let title = wait_for_text(&app, "case-title", |t| !t.is_empty()).await?;
+    assert_eq!(title, TITLE);
+    app.quit().await?;
+
+    let central = Store::open(world.dir.path().join("TW.hoso-db"), "admin", "mật khẩu")?;
+    let mut central = Register::session(central, "admin")?;
+    let report = central.import_bundle(&out, false, None, &mut |_| {})?;
+    assert_eq!(report.outcome, ImportOutcome::Imported);
+    assert_eq!(report.sender, "HN");
+    Ok(())
+}

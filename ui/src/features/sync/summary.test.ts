@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import type { ImportReport } from "../../lib/ipc/bindings";
+import {
+  defaultBundleName,
+  localDay,
+  nothingToImport,
+  previewLines,
+  withBundleExtension,
+} from "./summary";
+
+const report: ImportReport = {
+  outcome: "preview",
+  bundle_id: "b1",
+  sender: "TW",
+  sequence: 3,
+  created: "2026-11-27T08:00:00Z",
+  new_operations: 12,
+  known_operations: 4,
+  cases_new: 1,
+  cases_updated: 2,
+  plans_new: 0,
+  plans_updated: 1,
+  subjects_new: 3,
+  subjects_updated: 0,
+  documents_new: 5,
+  conflicts: ["case:c1/title", "case:c2/deadline"],
+  text_normalised: 0,
+  roster_updated: false,
+  trust_root_set: false,
+};
+
+describe("import preview", () => {
+  it("lists cases, plans, subjects, documents, conflicts and operations with their counts", () => {
+    expect(previewLines(report)).toEqual([
+      { key: "cases", values: { added: 1, updated: 2 } },
+      { key: "plans", values: { added: 0, updated: 1 } },
+      { key: "subjects", values: { added: 3, updated: 0 } },
+      { key: "documents", values: { added: 5 } },
+      { key: "conflicts", values: { count: 2 } },
+      { key: "operations", values: { added: 12, known: 4 } },
+    ]);
+  });
+
+  it("shows no counts for a bundle already imported or superseded", () => {
+    for (const outcome of ["already-imported", "superseded"] as const) {
+      expect(nothingToImport(outcome)).toBe(true);
+      expect(previewLines({ ...report, outcome })).toEqual([]);
+    }
+    expect(nothingToImport("preview")).toBe(false);
+  });
+});
+
+describe("bundle file name", () => {
+  it("names sender, recipients and the local date", () => {
+    expect(defaultBundleName("HN", ["TW"], new Date(2026, 10, 27, 23, 30))).toBe(
+      "HN-gui-TW-2026-11-27.hoso",
+    );
+    expect(defaultBundleName("TW", ["HN", "HP"], new Date(2026, 0, 5))).toBe(
+      "TW-gui-HN+HP-2026-01-05.hoso",
+    );
+  });
+
+  it("adds the .hoso extension only when missing", () => {
+    expect(withBundleExtension(" /media/usb/goi ")).toBe("/media/usb/goi.hoso");
+    expect(withBundleExtension("/media/usb/HN.HOSO")).toBe("/media/usb/HN.HOSO");
+  });
+});
+
+describe("bundle dates", () => {
+  it("shows a timestamp as the local day, dd/mm/yyyy", () => {
+    // Noon UTC is the same calendar day in every time zone from UTC-11 to UTC+11.
+    expect(localDay("2026-11-27T12:00:00Z")).toBe("27/11/2026");
+    const late = new Date(2026, 10, 27, 23, 30);
+    expect(localDay(late.toISOString())).toBe("27/11/2026");
+  });
+});

@@ -1,0 +1,49 @@
+// Pure helpers of the Sync screen: what an import preview says, and the default bundle name.
+import type { ImportOutcome, ImportReport } from "../../lib/ipc/bindings";
+import { formatDate } from "../../lib/format";
+
+/** One line of an import preview: an i18n key under `sync.preview.` and its counts. */
+export type PreviewLine = { key: string; values: Record<string, number> };
+
+/** Nothing to import: the bundle (or a newer one from the same sender) was imported before. */
+export function nothingToImport(outcome: ImportOutcome): boolean {
+  return outcome === "already-imported" || outcome === "superseded";
+}
+
+/** The counts an officer checks before confirming an import, in the order they read them. */
+export function previewLines(r: ImportReport): PreviewLine[] {
+  if (nothingToImport(r.outcome)) return [];
+  return [
+    { key: "cases", values: { added: r.cases_new, updated: r.cases_updated } },
+    { key: "plans", values: { added: r.plans_new, updated: r.plans_updated } },
+    { key: "subjects", values: { added: r.subjects_new, updated: r.subjects_updated } },
+    { key: "documents", values: { added: r.documents_new } },
+    { key: "conflicts", values: { count: r.conflicts.length } },
+    { key: "operations", values: { added: r.new_operations, known: r.known_operations } },
+  ];
+}
+
+/** Local calendar date as yyyy-mm-dd (file names sort by date). */
+function isoDay(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** An RFC 3339 timestamp (UTC) as the officer's local day, dd/mm/yyyy: a bundle written at
+ *  06:00 in Hà Nội is dated that day, not the previous one as its UTC date would say. */
+export function localDay(timestamp: string): string {
+  const t = new Date(timestamp);
+  return Number.isNaN(t.getTime()) ? formatDate(timestamp) : formatDate(isoDay(t));
+}
+
+/** "HN-gui-TW-2026-11-27.hoso": sender, "gửi" (sent to) in ASCII, recipients, local date. */
+export function defaultBundleName(from: string, to: string[], today: Date): string {
+  const recipients = to.length > 0 ? to.join("+") : "";
+  return `${from}-gui-${recipients}-${isoDay(today)}.hoso`;
+}
+
+/** Adds the `.hoso` extension when the officer typed a name without it. */
+export function withBundleExtension(path: string): string {
+  const trimmed = path.trim();
+  return /\.hoso$/i.test(trimmed) ? trimmed : `${trimmed}.hoso`;
+}
