@@ -108,8 +108,9 @@ fn audit_verify_passes_then_catches_edits_and_deletions() {
     ok(reg.run(&["office", "add", "HN", "--name", "Hà Nội", "--kind", "city"]));
     ok(reg.run(&["office", "add", "NAN", "--name", "Nghệ An"]));
     let intact = ok(reg.run(&["audit", "verify"]));
+    // init, then a sign-in per command (two office adds, this verify) and the two changes.
     assert!(
-        intact.starts_with("audit log intact: 3 entries"),
+        intact.starts_with("audit log intact: 6 entries"),
         "{intact}"
     );
 
@@ -120,8 +121,20 @@ fn audit_verify_passes_then_catches_edits_and_deletions() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["register.init", "office.create", "office.create"]);
+    assert_eq!(
+        actions,
+        [
+            "register.init",
+            "session.open",
+            "office.create",
+            "session.open",
+            "office.create",
+            "session.open",
+            "session.open"
+        ]
+    );
     assert_eq!(list[1]["actor"], "admin");
+    assert_eq!(list[1]["detail"]["unlocked_with"], "passphrase");
     assert_eq!(list[2]["prev_hash"], list[1]["hash"]);
     let only: Value = serde_json::from_str(&ok(reg.run(&[
         "--json",

@@ -217,6 +217,22 @@ impl Register {
             }
         })?;
         let role: Role = officer.role.parse()?;
+        // Every sign-in is audited (a wrong passphrase cannot be: nothing opens without the key).
+        let unlocked_with = match store.unlocked_by() {
+            crate::store::Unlock::Officer(_) => "passphrase",
+            crate::store::Unlock::RecoveryKey => "recovery-key",
+        };
+        let tx = store.conn().unchecked_transaction()?;
+        crate::audit::append(
+            &tx,
+            &crate::audit::NewEntry::new(
+                &login,
+                "session.open",
+                format!("officer:{office}/{login}"),
+                serde_json::json!({ "unlocked_with": unlocked_with }),
+            ),
+        )?;
+        tx.commit()?;
         Ok(Register {
             store,
             session: Session {

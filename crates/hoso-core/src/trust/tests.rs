@@ -109,12 +109,14 @@ fn exported_age_identity_opens_what_was_sealed_to_the_office_and_is_audited() {
 
     // A committee leader may not export keys; nothing is audited for the refusal.
     let mut leader = reopen_with_slotless(dir.path(), "HN", "binh");
+    let signed_in = crate::audit::head(leader.store().conn()).unwrap().0;
+    assert_eq!(signed_in, after_seq + 1, "the sign-in is audited");
     let e = leader.export_age_identity("x").unwrap_err();
     assert_eq!(e.code(), "permission-denied");
     assert!(e.to_string().contains("key.export"), "{e}");
     assert_eq!(
         crate::audit::head(leader.store().conn()).unwrap().0,
-        after_seq
+        signed_in
     );
 }
 
