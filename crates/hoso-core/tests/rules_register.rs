@@ -129,14 +129,19 @@ fn invalid_rules_and_non_administrators_are_refused_and_nothing_changes() {
     let e = reg.set_rules(config).unwrap_err().to_string();
     assert!(e.contains("in force at once"), "{e}");
 
+    assert_eq!(audit::head(reg.store().conn()).unwrap(), head);
+
     let store = reg.into_store();
     let mut inspector = Register::session(store, "tra").unwrap();
+    // The sign-in is audited; the refused change adds nothing after it.
+    let signed_in = audit::head(inspector.store().conn()).unwrap();
+    assert_eq!(signed_in.0, head.0 + 1);
     let mut config = RulesConfig::defaults();
     set_amount(&mut config, "denunciation.province", 30);
     let e = inspector.set_rules(config).unwrap_err();
     assert_eq!(e.code(), "permission-denied", "{e}");
     assert_eq!(inspector.digest().unwrap(), digest);
-    assert_eq!(audit::head(inspector.store().conn()).unwrap(), head);
+    assert_eq!(audit::head(inspector.store().conn()).unwrap(), signed_in);
     assert_eq!(inspector.rules().unwrap(), RulesConfig::defaults());
 }
 
