@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { guardComposition, isComposing } from "./composition";
+import { guardComposition, isComposing } from "./compose";
 
 function form() {
   const f = document.createElement("form");
