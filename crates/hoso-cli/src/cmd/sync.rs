@@ -40,7 +40,15 @@ pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
                 return print_json(&peers);
             }
             if peers.is_empty() {
-                println!("No peer offices yet (import the set-up bundle from the central office).");
+                if reg.key_info().map_err(coded)?.holds_root {
+                    println!(
+                        "No office certified yet (hoso office certify REQUEST --out SETUP.hoso)."
+                    );
+                } else {
+                    println!(
+                        "No peer offices yet (import the set-up bundle from the central office)."
+                    );
+                }
                 return Ok(());
             }
             println!(
