@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "list_subjects",
     "add_subject",
     "sync_status",
+    "root_fingerprint",
     "preview_bundle",
     "import_bundle",
     "export_bundle",

@@ -167,3 +167,118 @@ async fn province_previews_and_imports_a_bundle_from_the_central_office() -> Res
     assert_eq!(report.sender, "HN");
     Ok(())
 }
+
+/// Enrolment from the app: a freshly initialised province opens the central office's set-up
+/// bundle, is asked for the root fingerprint read out by phone, refuses a wrong one (nothing
+/// imported) and, with the right one typed with dashes, imports the bundle: the dashboard then
+/// lists the central office and the register trusts its root key.
+#[tokio::test(flavor = "multi_thread")]
+async fn province_sets_up_trust_with_the_fingerprint_read_out_by_the_central_office() -> Result<()>
+{
+    let mut world = World::new(&[]);
+    let (province, setup, fingerprint) = world.enrol_pending("HN");
+    let register = world.dir.path().join("HN.hoso-db");
+    // Close every register: the app opens the province's on its own.
+    drop(province);
+    world.offices.clear();
+    // The same shape, one digit off: what a misheard digit (or a forged bundle) gives.
+    let mut wrong: Vec<char> = fingerprint.chars().collect();
+    let last = wrong.last_mut().expect("digits");
+    *last = char::from_digit((last.to_digit(10).expect("digit") + 1) % 10, 10).expect("digit");
+    let wrong: String = wrong.into_iter().collect();
+
+    let home = tempfile::tempdir()?;
+    let app = App::launch(
+        &["--register", register.to_str().expect("utf-8")],
+        home.path(),
+    )
+    .await?;
+    app.by_test_id("unlock-login")
+        .await?
+        .send_keys("admin")
+        .await?;
+    app.by_test_id("unlock-passphrase")
+        .await?
+        .send_keys("mật khẩu")
+        .await?;
+    app.by_test_id("unlock-submit").await?.click().await?;
+    app.by_test_id("cases-screen").await?;
+    app.by_test_id("nav-sync").await?.click().await?;
+    app.by_test_id("sync-screen").await?;
+    let none = wait_for_text(&app, "sync-no-peers", |t| !t.is_empty()).await?;
+    assert_eq!(none, "Chưa có cơ quan nào để đồng bộ.");
+    assert!(
+        text_of(&app, "sync-root-fingerprint").await?.is_empty(),
+        "no trusted root yet"
+    );
+
+    // The set-up bundle without a fingerprint: the screen asks for one, it is not an error.
+    let setup = setup.to_str().expect("utf-8").to_string();
+    preview(&app, &setup).await?;
+    let explain = wait_for_text(&app, "sync-setup-explain", |t| !t.is_empty()).await?;
+    assert!(
+        explain.starts_with("Đây là gói khởi tạo từ Ủy ban Kiểm tra cấp trung ương."),
+        "{explain}"
+    );
+    assert!(text_of(&app, "error-notice").await?.is_empty());
+
+    // A wrong fingerprint: refused with the reason, nothing imported, the field still there.
+    app.by_test_id("sync-setup-fingerprint")
+        .await?
+        .send_keys(&wrong)
+        .await?;
+    app.by_test_id("sync-setup-preview").await?.click().await?;
+    let refused = app.by_test_id("error-notice").await?;
+    assert_eq!(
+        refused.attr("data-code").await?.as_deref(),
+        Some("trust-unknown-signer")
+    );
+    let message = text_of(&app, "error-message").await?;
+    assert!(
+        message.contains("dấu vân tay khóa gốc không khớp")
+            && message.contains("Không có thay đổi nào được ghi."),
+        "{message}"
+    );
+    assert!(
+        text_of(&app, "sync-preview").await?.is_empty(),
+        "no preview"
+    );
+    assert_eq!(text_of(&app, "sync-no-peers").await?, none);
+
+    // The right one, typed with dashes: the preview says it matches, then the import.
+    let field = app.by_test_id("sync-setup-fingerprint").await?;
+    field.clear().await?;
+    field.send_keys(&fingerprint.replace(' ', "-")).await?;
+    app.by_test_id("sync-setup-preview").await?.click().await?;
+    let matches = wait_for_text(&app, "sync-preview-trust-root", |t| !t.is_empty()).await?;
+    assert!(
+        matches.starts_with("Dấu vân tay khóa gốc khớp."),
+        "{matches}"
+    );
+    assert!(text_of(&app, "error-notice").await?.is_empty());
+    let from = text_of(&app, "sync-preview-bundle").await?;
+    assert!(from.starts_with("Gói dữ liệu của TW"), "{from}");
+    app.by_test_id("sync-import-confirm").await?.click().await?;
+    let result = wait_for_text(&app, "sync-import-result", |t| !t.is_empty()).await?;
+    assert!(result.starts_with("Đã nhập gói dữ liệu."), "{result}");
+    assert_eq!(
+        text_of(&app, "sync-result-trust-root").await?,
+        "Đã xác lập tin cậy với Ủy ban Kiểm tra cấp trung ương."
+    );
+    let office = wait_for_text(&app, "sync-peer-office", |t| !t.is_empty()).await?;
+    assert_eq!(office, CENTRAL, "the dashboard lists the central office");
+    assert!(text_of(&app, "sync-setup").await?.is_empty(), "set-up done");
+    // Shown as the central office reads it out, for the next comparison by phone.
+    let shown = wait_for_text(&app, "sync-root-fingerprint", |t| !t.is_empty()).await?;
+    assert_eq!(shown, format!("Dấu vân tay khóa gốc: {fingerprint}"));
+    app.quit().await?;
+
+    let store = Store::open(&register, "admin", "mật khẩu")?;
+    let province = Register::session(store, "admin")?;
+    assert_eq!(
+        province.key_info()?.root_fingerprint.as_deref(),
+        Some(fingerprint.as_str()),
+        "the province trusts the central office's root key"
+    );
+    Ok(())
+}

@@ -29,24 +29,48 @@ pub async fn sync_status(app: AppHandle) -> IpcResult<Vec<PeerStatus>> {
     on_register(app, |r| Ok(r.sync_status()?)).await
 }
 
-/// Checks a bundle completely and says what importing it would change; changes nothing.
+/// The fingerprint of the central office's root key this register trusts (none before the
+/// set-up bundle): what officers compare when they read it out by phone.
 #[tauri::command]
 #[specta::specta]
-pub async fn preview_bundle(app: AppHandle, path: String) -> IpcResult<ImportReport> {
-    on_register(app, move |r| Ok(r.verify_bundle(Path::new(&path))?)).await
+pub async fn root_fingerprint(app: AppHandle) -> IpcResult<Option<String>> {
+    on_register(app, |r| Ok(r.key_info()?.root_fingerprint)).await
+}
+
+/// Checks a bundle completely and says what importing it would change; changes nothing.
+/// `trust_root`: the root fingerprint the central office read out, for the set-up bundle.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_bundle(
+    app: AppHandle,
+    path: String,
+    trust_root: Option<String>,
+) -> IpcResult<ImportReport> {
+    on_register(app, move |r| {
+        let dry_run = true;
+        Ok(r.import_bundle(
+            Path::new(&path),
+            dry_run,
+            trust_root.as_deref(),
+            &mut |_| {},
+        )?)
+    })
+    .await
 }
 
 /// Imports a bundle in one transaction (all of it or nothing), reporting progress.
+/// `trust_root`: as for [`preview_bundle`].
 #[tauri::command]
 #[specta::specta]
 pub async fn import_bundle(
     app: AppHandle,
     path: String,
+    trust_root: Option<String>,
     on_progress: Channel<Progress>,
 ) -> IpcResult<ImportReport> {
     on_register(app, move |r| {
         let mut report = forward(&on_progress);
-        Ok(r.import_bundle(Path::new(&path), false, None, &mut report)?)
+        Ok(r.import_bundle(Path::new(&path), false, trust_root.as_deref(), &mut report)?)
     })
     .await
 }

@@ -15,8 +15,8 @@ use crate::bundle::{ManifestTrust, NewBundle, PayloadWriter, Segment, write_bund
 use crate::error::{Error, Result};
 use crate::oplog::{self, Change, OP_COLUMNS, Op, ScopeUnit, db, op_from_row};
 use crate::register::Register;
-use crate::trust::roster::{current_certificate, stored_roster, stored_signed_roster};
 use crate::trust::OfficeKeys;
+use crate::trust::roster::{current_certificate, stored_roster, stored_signed_roster};
 
 /// How long a bundle may be imported after it was written.
 pub const BUNDLE_LIFETIME_DAYS: i64 = 60;

@@ -3,8 +3,10 @@ import type { ImportReport } from "../../lib/ipc/bindings";
 import {
   defaultBundleName,
   localDay,
+  needsTrustRoot,
   nothingToImport,
   previewLines,
+  typedFingerprint,
   withBundleExtension,
 } from "./summary";
 
@@ -72,5 +74,20 @@ describe("bundle dates", () => {
     expect(localDay("2026-11-27T12:00:00Z")).toBe("27/11/2026");
     const late = new Date(2026, 10, 27, 23, 30);
     expect(localDay(late.toISOString())).toBe("27/11/2026");
+  });
+});
+
+describe("set-up bundle", () => {
+  it("asks for the root fingerprint only when the register trusts no central office yet", () => {
+    expect(needsTrustRoot({ code: "trust-root-missing", detail: "" })).toBe(true);
+    // A wrong fingerprint is the core's error to show, not a reason to ask again silently.
+    expect(needsTrustRoot({ code: "trust-unknown-signer", detail: "" })).toBe(false);
+    expect(needsTrustRoot(null)).toBe(false);
+  });
+
+  it("passes the fingerprint as typed, trimmed, and none when the field is blank", () => {
+    expect(typedFingerprint("  12345 67890-12345 67890 12345 \n")).toBe("12345 67890-12345 67890 12345");
+    expect(typedFingerprint("   ")).toBeNull();
+    expect(typedFingerprint("")).toBeNull();
   });
 });

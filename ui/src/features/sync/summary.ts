@@ -1,5 +1,5 @@
 // Pure helpers of the Sync screen: what an import preview says, and the default bundle name.
-import type { ImportOutcome, ImportReport } from "../../lib/ipc/bindings";
+import type { ImportOutcome, ImportReport, IpcError } from "../../lib/ipc/bindings";
 import { formatDate } from "../../lib/format";
 
 /** One line of an import preview: an i18n key under `sync.preview.` and its counts. */
@@ -46,4 +46,17 @@ export function defaultBundleName(from: string, to: string[], today: Date): stri
 export function withBundleExtension(path: string): string {
   const trimmed = path.trim();
   return /\.hoso$/i.test(trimmed) ? trimmed : `${trimmed}.hoso`;
+}
+
+/** The register trusts no central office yet: the bundle can only be the set-up bundle, which
+ *  is imported once with the root fingerprint the central office reads out by phone. */
+export function needsTrustRoot(error: IpcError | null): boolean {
+  return error?.code === "trust-root-missing";
+}
+
+/** The fingerprint as typed, or null when none: the core alone decides whether it matches
+ *  (it ignores spaces and dashes), so the screen only trims it. */
+export function typedFingerprint(text: string): string | null {
+  const trimmed = text.trim();
+  return trimmed === "" ? null : trimmed;
 }

@@ -24,10 +24,21 @@ export const commands = {
 	addSubject: (input: NewSubjectInput, force: boolean) => typedError<AddSubject, IpcError>(__TAURI_INVOKE("add_subject", { input, force })),
 	/**  Per peer office: the last bundle sent and received, operations waiting, overdue or not. */
 	syncStatus: () => typedError<PeerStatus[], IpcError>(__TAURI_INVOKE("sync_status")),
-	/**  Checks a bundle completely and says what importing it would change; changes nothing. */
-	previewBundle: (path: string) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("preview_bundle", { path })),
-	/**  Imports a bundle in one transaction (all of it or nothing), reporting progress. */
-	importBundle: (path: string, onProgress: Channel<Progress>) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("import_bundle", { path, onProgress })),
+	/**
+	 *  The fingerprint of the central office's root key this register trusts (none before the
+	 *  set-up bundle): what officers compare when they read it out by phone.
+	 */
+	rootFingerprint: () => typedError<string | null, IpcError>(__TAURI_INVOKE("root_fingerprint")),
+	/**
+	 *  Checks a bundle completely and says what importing it would change; changes nothing.
+	 *  `trust_root`: the root fingerprint the central office read out, for the set-up bundle.
+	 */
+	previewBundle: (path: string, trustRoot: string | null) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("preview_bundle", { path, trustRoot })),
+	/**
+	 *  Imports a bundle in one transaction (all of it or nothing), reporting progress.
+	 *  `trust_root`: as for [`preview_bundle`].
+	 */
+	importBundle: (path: string, trustRoot: string | null, onProgress: Channel<Progress>) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("import_bundle", { path, trustRoot, onProgress })),
 	/**
 	 *  Writes a bundle for the offices `to` into the new file `path` (never overwritten),
 	 *  reporting progress.
