@@ -12,7 +12,9 @@ use crate::oplog::ScopeUnit;
 use crate::text::{Text, fold};
 
 /// A new member or organisation. `post`, `membership` and `birth_year` apply to members only.
-#[derive(Debug, Clone)]
+/// Deserialised as the app sends it: strings are `Text`, NFC from the moment they arrive.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewSubject {
     pub kind: SubjectKind,
     pub name: Text,

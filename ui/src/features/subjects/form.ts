@@ -1,6 +1,6 @@
 // The add-subject form's values and their conversion to the IPC input. Pure, so it is unit-tested;
 // the core still validates everything (this only spares the officer a round trip).
-import type { NewSubjectInput, SubjectKind } from "../../lib/ipc/bindings";
+import type { NewSubject, SubjectKind } from "../../lib/ipc/bindings";
 
 export type SubjectFormValues = {
   kind: SubjectKind;
@@ -14,7 +14,7 @@ export type SubjectFormValues = {
 export type SubjectFormProblem = "nameRequired" | "birthYear";
 
 export type ParsedSubjectForm =
-  | { ok: true; input: NewSubjectInput }
+  | { ok: true; input: NewSubject }
   | { ok: false; problem: SubjectFormProblem };
 
 export function emptySubjectForm(): SubjectFormValues {

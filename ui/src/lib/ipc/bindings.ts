@@ -21,7 +21,7 @@ export const commands = {
 	 *  Adds a subject, or (unless `force`) returns the existing subjects with the same normalised
 	 *  name, birth year and unit without writing anything.
 	 */
-	addSubject: (input: NewSubjectInput, force: boolean) => typedError<AddSubject, IpcError>(__TAURI_INVOKE("add_subject", { input, force })),
+	addSubject: (input: NewSubject, force: boolean) => typedError<AddSubject, IpcError>(__TAURI_INVOKE("add_subject", { input, force })),
 	/**  Per peer office: the last bundle sent and received, operations waiting, overdue or not. */
 	syncStatus: () => typedError<PeerStatus[], IpcError>(__TAURI_INVOKE("sync_status")),
 	/**
@@ -180,10 +180,10 @@ export type ManagementAuthority = "central" | "province" | "both";
 export type MembershipStatus = "full" | "probationary";
 
 /**
- *  A new member or organisation as the UI sends it. Strings arrive as `Text`, which normalises
- *  to NFC while deserialising, so decomposed input from an input method never reaches the core.
+ *  A new member or organisation. `post`, `membership` and `birth_year` apply to members only.
+ *  Deserialised as the app sends it: strings are `Text`, NFC from the moment they arrive.
  */
-export type NewSubjectInput = {
+export type NewSubject = {
 	kind: SubjectKind,
 	name: Text,
 	birth_year: number | null,
