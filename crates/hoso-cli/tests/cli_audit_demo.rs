@@ -264,6 +264,27 @@ fn demo_builds_a_register_that_opens_with_demo_demo() {
     .unwrap();
     assert!(!found.as_array().unwrap().is_empty());
 
+    // The sync dashboard has a history: four enrolled provinces, three answered, one overdue.
+    assert_eq!(made["summary"]["sync_peers"], 4);
+    let peers: Value = serde_json::from_str(&ok(hoso(
+        &path,
+        "demo",
+        "demo",
+        &["--json", "sync", "status"],
+        &[],
+    )))
+    .unwrap();
+    let peers = peers.as_array().unwrap();
+    assert_eq!(peers.len(), 4, "{peers:?}");
+    assert_eq!(
+        peers
+            .iter()
+            .filter(|p| p["last_received"].is_null())
+            .count(),
+        1
+    );
+    assert_eq!(peers.iter().filter(|p| p["overdue"] == true).count(), 1);
+
     // The printed recovery key opens the file in plain SQLCipher.
     let key = made["recovery_key"]
         .as_str()

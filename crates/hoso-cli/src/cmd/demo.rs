@@ -83,6 +83,10 @@ pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
             summary.omissions
         );
         println!(
+            "{} provinces enrolled with bundles exchanged (see: hoso sync status)",
+            summary.sync_peers
+        );
+        println!(
             "Recovery key (demo data only): {}",
             recovery.to_grouped().as_str()
         );

@@ -86,6 +86,9 @@ pub struct DemoSummary {
     pub omissions: usize,
     /// Denunciation cases led here whose denouncer the letters clerk recorded.
     pub denouncers: usize,
+    /// Provinces enrolled through the real flow and sent a set-up bundle (all but the last
+    /// answered with a bundle of their own), so the sync dashboard has a history.
+    pub sync_peers: usize,
 }
 
 /// One row of the embedded provinces file.
@@ -150,8 +153,59 @@ pub fn create_demo(
     let clerk = Register::session(reg.into_store(), LETTERS_CLERK)?;
     let (clerk, n) = add_denouncers(clerk, opts.seed)?;
     summary.denouncers = n;
-    let reg = Register::session(clerk.into_store(), DEMO_LOGIN)?;
+    let mut reg = Register::session(clerk.into_store(), DEMO_LOGIN)?;
+    summary.sync_peers = exchange_with_provinces(&mut reg, kdf)?;
     Ok((reg, recovery, summary))
+}
+
+/// Provinces the demo enrols; the last one is certified and sent its set-up bundle but never
+/// answers, so the dashboard shows an overdue peer.
+const DEMO_PEERS: usize = 4;
+
+/// Enrols a few provinces through the real flow (registers in a temporary directory, thrown
+/// away afterwards): enrolment request, certificate, set-up bundle imported with the root
+/// fingerprint, and a bundle back to the central office.
+fn exchange_with_provinces(reg: &mut Register, kdf: &KdfParams) -> Result<usize> {
+    let io = |e: std::io::Error| Error::Storage(e.to_string());
+    let dir = tempfile::tempdir().map_err(io)?;
+    let fingerprint = reg.root_fingerprint()?;
+    let now = chrono::Utc::now();
+    let provinces: Vec<_> = reg
+        .list_offices()?
+        .into_iter()
+        .filter(|o| o.kind == OfficeKind::Province && o.valid_to.is_none())
+        .take(DEMO_PEERS)
+        .collect();
+    for (i, o) in provinces.iter().enumerate() {
+        let (store, _) = Store::create(
+            dir.path().join(format!("{}.hoso-db", o.code)),
+            DEMO_LOGIN,
+            DEMO_PASSPHRASE,
+            kdf,
+        )?;
+        let mut province = Register::initialise(
+            store,
+            InitParams {
+                office_code: o.code.clone(),
+                office_name: o.name.clone(),
+                officer_login: DEMO_LOGIN.into(),
+                officer_name: Text::new("Cán bộ trình diễn"),
+                central: false,
+            },
+        )?;
+        let request = province.enrolment_request()?;
+        reg.certify(&request, now, now + chrono::Duration::days(730))?;
+        let setup = dir.path().join(format!("setup-{}.hoso", o.code));
+        reg.export_bundle_to_file(std::slice::from_ref(&o.code), true, &setup, &mut |_| {})?;
+        if i + 1 == provinces.len() {
+            break;
+        }
+        province.import_bundle(&setup, false, Some(&fingerprint), &mut |_| {})?;
+        let reply = dir.path().join(format!("{}-{CENTRAL_CODE}.hoso", o.code));
+        province.export_bundle_to_file(&[CENTRAL_CODE.into()], false, &reply, &mut |_| {})?;
+        reg.import_bundle(&reply, false, None, &mut |_| {})?;
+    }
+    Ok(provinces.len())
 }
 
 /// The demo office's letters clerk (one of `pools::OFFICERS`).
