@@ -23,5 +23,11 @@ async fn readme_screenshot() -> Result<()> {
     // Give WebKit time to paint the full table before the snapshot.
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     std::fs::write(&out, app.client.screenshot().await?)?;
+    // Optionally the sync tab too (HOSO_SCREENSHOT_SYNC_OUT), for the user guide.
+    if let Ok(sync_out) = std::env::var("HOSO_SCREENSHOT_SYNC_OUT") {
+        app.by_test_id("nav-sync").await?.click().await?;
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        std::fs::write(&sync_out, app.client.screenshot().await?)?;
+    }
     app.quit().await
 }

@@ -85,6 +85,11 @@ async fn province_previews_and_imports_a_bundle_from_the_central_office() -> Res
     app.by_test_id("sync-screen").await?;
     let office = wait_for_text(&app, "sync-peer-office", |t| !t.is_empty()).await?;
     assert_eq!(office, CENTRAL, "the dashboard lists the central office");
+    assert_eq!(
+        text_of(&app, "sync-peer-name").await?,
+        "Ủy ban Kiểm tra TW",
+        "by its name too"
+    );
     let received_before = text_of(&app, "sync-peer-last-received").await?;
 
     let bundle = bundle.to_str().expect("utf-8").to_string();

@@ -30,6 +30,8 @@ pub struct BundleSummary {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PeerStatus {
     pub office: String,
+    /// The office's name as the reference data knows it (None until it arrived).
+    pub office_name: Option<String>,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub period_days: i64,
     pub last_sent: Option<BundleSummary>,
@@ -197,8 +199,15 @@ impl Register {
                         && *arrival > acked.get(unit).copied().unwrap_or(0)
                 })
                 .count() as u64;
+            let office_name: Option<String> = conn
+                .query_row("SELECT name FROM offices WHERE code = ?1", [&p], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(db)?;
             out.push(PeerStatus {
                 office: p,
+                office_name,
                 period_days: period,
                 last_sent,
                 last_received,

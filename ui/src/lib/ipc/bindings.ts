@@ -195,6 +195,8 @@ export type NewSubject = {
 
 export type PeerStatus = {
 	office: string,
+	/**  The office's name as the reference data knows it (None until it arrived). */
+	office_name: string | null,
 	period_days: number,
 	last_sent: BundleSummary | null,
 	last_received: BundleSummary | null,
