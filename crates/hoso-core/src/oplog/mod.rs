@@ -115,7 +115,7 @@ use crate::error::Error;
 pub use canon::to_canonical as canonical_json;
 pub use read::{
     ClockAhead, FieldState, LogEntry, clock_ahead_origins, conflicts, entities_of_kind,
-    entity_exists, field, fields, log_entries, op, set_members,
+    entity_exists, field, fields, log_entries, op, set_members, sets,
 };
 pub(crate) use read::{OP_COLUMNS, op_from_row};
 pub use sync::{

@@ -238,6 +238,30 @@ pub fn set_members(conn: &Connection, entity: &EntityRef, set: &str) -> Result<V
     Ok(out)
 }
 
+/// Every set of a visible entity with its members (sorted as in [`set_members`]), in one query.
+pub fn sets(conn: &Connection, entity: &EntityRef) -> Result<BTreeMap<String, Vec<Value>>> {
+    let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    if !entity_exists(conn, entity)? {
+        return Ok(out);
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT DISTINCT set_name, element FROM oplog_set_elems
+             WHERE kind = ?1 AND id = ?2 AND live = 1 ORDER BY set_name, element",
+        )
+        .map_err(db)?;
+    let rows = stmt
+        .query_map(params![entity.kind, entity.id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })
+        .map_err(db)?;
+    for row in rows {
+        let (set, element) = row.map_err(db)?;
+        out.entry(set).or_default().push(parse_json(&element)?);
+    }
+    Ok(out)
+}
+
 /// Entries of a log of a visible entity, in (hlc, origin, seq) order.
 pub fn log_entries(conn: &Connection, entity: &EntityRef, log: &str) -> Result<Vec<LogEntry>> {
     if !entity_exists(conn, entity)? {

@@ -142,11 +142,28 @@ pub fn read_subject(conn: &Connection, id: &str) -> Result<Option<Subject>> {
 
 /// Reads a case from the merged state (with the fields in conflict).
 pub fn read_case(conn: &Connection, id: &str) -> Result<Option<Case>> {
+    Ok(read_case_and_team(conn, id)?.map(|(case, _)| case))
+}
+
+/// The case and its team, with each of the entity's fields and sets read once (the projection
+/// runs this for every case an import touches).
+fn read_case_and_team(conn: &Connection, id: &str) -> Result<Option<(Case, Vec<String>)>> {
     let e = case_ref(id);
     if !oplog::entity_exists(conn, &e)? {
         return Ok(None);
     }
     let f = Fields::load(conn, &e)?;
+    let mut sets = oplog::sets(conn, &e)?;
+    let mut strings = |set: &str| -> Vec<String> {
+        sets.remove(set)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s),
+                _ => None,
+            })
+            .collect()
+    };
     let (Some(number), Some(kind), Some(title), Some(lead), Some(status), Some(opened)) = (
         f.get::<String>("number"),
         f.get::<CaseKind>("kind"),
@@ -157,7 +174,7 @@ pub fn read_case(conn: &Connection, id: &str) -> Result<Option<Case>> {
     ) else {
         return Ok(None);
     };
-    let mut coordinators: Vec<Coordinator> = strings(conn, &e, "coordinators")?
+    let mut coordinators: Vec<Coordinator> = strings("coordinators")
         .into_iter()
         .map(|office| {
             let reason = f
@@ -167,7 +184,10 @@ pub fn read_case(conn: &Connection, id: &str) -> Result<Option<Case>> {
         })
         .collect();
     coordinators.sort_by(|a, b| a.office.cmp(&b.office));
-    Ok(Some(Case {
+    let subjects = strings("subjects");
+    let categories = strings("categories");
+    let team = strings("team");
+    let case = Case {
         id: id.to_string(),
         number,
         kind,
@@ -176,8 +196,8 @@ pub fn read_case(conn: &Connection, id: &str) -> Result<Option<Case>> {
         origin: f.get("origin").unwrap_or(CaseOrigin::AdHoc),
         lead,
         coordinators,
-        subjects: strings(conn, &e, "subjects")?,
-        categories: strings(conn, &e, "categories")?,
+        subjects,
+        categories,
         status,
         resume_status: f.get("resume_status"),
         opened,
@@ -185,7 +205,8 @@ pub fn read_case(conn: &Connection, id: &str) -> Result<Option<Case>> {
         extensions: f.get("extensions").unwrap_or(0),
         closed: f.get("closed"),
         conflicts: f.conflicts(CONFLICT_FIELDS),
-    }))
+    };
+    Ok(Some((case, team)))
 }
 
 /// Officers on the case's team (their `Assigned` grants apply to it).
@@ -346,7 +367,7 @@ fn project_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
     exec(tx, "DELETE FROM case_subjects WHERE case_id = ?1", [id])?;
     exec(tx, "DELETE FROM case_team WHERE case_id = ?1", [id])?;
     exec(tx, "DELETE FROM case_signs WHERE case_id = ?1", [id])?;
-    let Some(c) = read_case(tx, id)? else {
+    let Some((c, team)) = read_case_and_team(tx, id)? else {
         exec(tx, "DELETE FROM cases WHERE id = ?1", [id])?;
         return Ok(());
     };
@@ -410,7 +431,7 @@ fn project_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
             )?;
         }
     }
-    for login in case_team(tx, id)? {
+    for login in team {
         exec(
             tx,
             "INSERT INTO case_team(case_id, login) VALUES (?1, ?2)",
