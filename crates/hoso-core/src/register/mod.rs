@@ -115,7 +115,8 @@ pub(crate) fn new_id() -> String {
     uuid::Uuid::now_v7().simple().to_string()
 }
 
-fn local_office(conn: &Connection) -> Result<Option<String>> {
+/// The office this register belongs to (None before `initialise`).
+pub(crate) fn local_office(conn: &Connection) -> Result<Option<String>> {
     conn.query_row(
         "SELECT office FROM register_identity WHERE id = 0",
         [],

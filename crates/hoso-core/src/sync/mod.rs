@@ -16,7 +16,6 @@ mod import;
 pub mod scope;
 mod status;
 
-use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 
 pub use export::{BUNDLE_LIFETIME_DAYS, ExportReport};
@@ -24,6 +23,8 @@ pub use file::write_new_file;
 pub use import::{ImportOutcome, ImportReport};
 pub use scope::{PeerScope, peer_scope};
 pub use status::{DEFAULT_PERIOD_DAYS, PeerStatus};
+
+pub(crate) use crate::trust::now_text;
 
 /// Progress of a long export or import, for the UI.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -34,8 +35,4 @@ pub struct Progress {
     pub segments: u64,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub operations: u64,
-}
-
-pub(crate) fn now_text() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
 }

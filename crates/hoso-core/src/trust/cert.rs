@@ -256,7 +256,7 @@ impl SignedCertificate {
     }
 }
 
-fn revoked(r: &Revocation) -> Error {
+pub(crate) fn revoked(r: &Revocation) -> Error {
     Error::TrustRevoked {
         office: r.office.clone(),
         revoked_at: time_text(&r.revoked_at),

@@ -7,7 +7,7 @@
 //!   central office only (holds the root), `office.admin`, audited as `office.certify`.
 
 use chrono::{DateTime, Utc};
-use hoso_crypto::{CryptoError, PublicKey};
+use hoso_crypto::{CryptoError, PublicKey, SigningKey};
 use serde::{Deserialize, Serialize};
 
 use super::cert::{TRUST_FORMAT, canonical, from_json, truncate_secs};
@@ -74,30 +74,46 @@ impl SignedEnrolment {
     }
 }
 
+/// A request for `signing`'s certificate, signed with it to prove the office holds it.
+/// `comment` ends the signature's trusted comment.
+pub(crate) fn signed_request(
+    office: &str,
+    name: &str,
+    signing: &SigningKey,
+    age_recipient: &str,
+    comment: &str,
+) -> Result<SignedEnrolment> {
+    let request = EnrolmentRequest {
+        format: TRUST_FORMAT,
+        office: office.to_string(),
+        name: name.to_string(),
+        signing_key: signing.public_key().to_base64(),
+        age_recipient: age_recipient.to_string(),
+        created_at: truncate_secs(Utc::now()),
+    };
+    let body = canonical(&request)?;
+    let signature = signing
+        .sign(
+            body.as_bytes(),
+            &format!("hoso enrolment request office={office}{comment}"),
+        )
+        .map_err(|e| Error::Storage(e.to_string()))?;
+    Ok(SignedEnrolment { request, signature })
+}
+
 impl Register {
     /// This office's enrolment request, to carry to the central office.
     pub fn enrolment_request(&self) -> Result<SignedEnrolment> {
         let keys = OfficeKeys::load(self.store().conn())?;
         let code = self.session_info().office.clone();
         let office = self.office(&code)?;
-        let public = keys.public();
-        let request = EnrolmentRequest {
-            format: TRUST_FORMAT,
-            office: code.clone(),
-            name: office.name.as_str().to_string(),
-            signing_key: public.signing_key,
-            age_recipient: public.age_recipient,
-            created_at: truncate_secs(Utc::now()),
-        };
-        let body = canonical(&request)?;
-        let signature = keys
-            .signing
-            .sign(
-                body.as_bytes(),
-                &format!("hoso enrolment request office={code}"),
-            )
-            .map_err(|e| Error::Storage(e.to_string()))?;
-        Ok(SignedEnrolment { request, signature })
+        signed_request(
+            &code,
+            office.name.as_str(),
+            &keys.signing,
+            &keys.age.recipient(),
+            "",
+        )
     }
 
     /// Certifies an office from its verified request (central office only). Audited.

@@ -87,7 +87,8 @@ fn crypto(e: CryptoError) -> Error {
     Error::Storage(format!("key material: {e}"))
 }
 
-fn now_text() -> String {
+/// Now, as stored times are written (RFC 3339, UTC, seconds).
+pub(crate) fn now_text() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 

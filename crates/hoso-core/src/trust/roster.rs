@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, Utc};
 use hoso_crypto::{PublicKey, SigningKey};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::cert::{Revocation, Roster, SignedCertificate, SignedRoster, truncate_secs};
-use super::{Certificate, OfficeKeys, trusted_root};
+use super::cert::{Revocation, Roster, SignedCertificate, SignedRoster, revoked, truncate_secs};
+use super::{Certificate, OfficeKeys, OfficePublicKeys, trusted_root};
 use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::register::Register;
@@ -20,15 +20,9 @@ pub fn stored_roster(conn: &Connection) -> Result<Option<(PublicKey, Roster)>> {
     let Some(root) = trusted_root(conn)? else {
         return Ok(None);
     };
-    let text: Option<String> = conn
-        .query_row("SELECT roster FROM trust_roster WHERE id = 0", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    let Some(text) = text else {
+    let Some(signed) = stored_signed_roster(conn)? else {
         return Ok(None);
     };
-    let signed = SignedRoster::from_json(&text)?;
     let roster = signed.verify(&root)?.clone();
     Ok(Some((root, roster)))
 }
@@ -90,20 +84,30 @@ pub(crate) fn issue_initial(
     let Some(root) = &keys.root else {
         return Ok(());
     };
-    let now = Utc::now();
-    let cert = Certificate::new(
-        office,
-        name,
-        &keys.public(),
-        now,
-        now + Duration::days(CENTRAL_SELF_VALIDITY_DAYS),
-    )?
-    .sign(root)?;
+    let cert = central_certificate(root, office, name, &keys.public())?;
     reissue(conn, root, |certs, _| {
         certs.push(cert);
         Ok(())
     })?;
     Ok(())
+}
+
+/// The root's certificate for the central office's own keys (at `init`, and on rotation).
+pub(crate) fn central_certificate(
+    root: &SigningKey,
+    office: &str,
+    name: &str,
+    keys: &OfficePublicKeys,
+) -> Result<SignedCertificate> {
+    let now = Utc::now();
+    Certificate::new(
+        office,
+        name,
+        keys,
+        now,
+        now + Duration::days(CENTRAL_SELF_VALIDITY_DAYS),
+    )?
+    .sign(root)
 }
 
 /// How long an office's previous key stays valid after its new key is certified: the office
@@ -153,11 +157,7 @@ pub fn certificate_for(
     key_id: hoso_crypto::KeyId,
 ) -> Result<(Certificate, PublicKey)> {
     if let Some(r) = roster.revocation(office) {
-        return Err(Error::TrustRevoked {
-            office: r.office.clone(),
-            revoked_at: super::time_text(&r.revoked_at),
-            reason: r.reason.clone(),
-        });
+        return Err(revoked(r));
     }
     for sc in &roster.certificates {
         let c = &sc.certificate;
@@ -181,11 +181,7 @@ pub fn current_certificate(
     now: DateTime<Utc>,
 ) -> Result<Certificate> {
     if let Some(r) = roster.revocation(office) {
-        return Err(Error::TrustRevoked {
-            office: r.office.clone(),
-            revoked_at: super::time_text(&r.revoked_at),
-            reason: r.reason.clone(),
-        });
+        return Err(revoked(r));
     }
     let mut found = None;
     for sc in &roster.certificates {

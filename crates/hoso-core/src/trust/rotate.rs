@@ -10,23 +10,17 @@
 //! The roster ends the old certificate where the new one starts, so bundles signed before the
 //! rotation stay valid. Audited as `key.rotate`.
 
-use chrono::{Duration, Utc};
 use hoso_crypto::SigningKey;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::cert::{TRUST_FORMAT, canonical, truncate_secs};
-use super::roster::{add_certificate, stored_roster};
-use super::{
-    Certificate, EnrolmentRequest, OfficeKeys, OfficePublicKeys, SignedEnrolment, crypto, now_text,
-};
+use super::enrol::signed_request;
+use super::roster::{add_certificate, central_certificate, stored_roster};
+use super::{OfficeKeys, OfficePublicKeys, SignedEnrolment, crypto, now_text};
 use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::register::Register;
-
-/// Validity of the central office's own certificate after a rotation (as at `init --central`).
-const CENTRAL_SELF_VALIDITY_DAYS: i64 = 3650;
 
 /// What `rotate_signing_key` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -39,10 +33,6 @@ pub enum KeyRotation {
         key_id: String,
         request: SignedEnrolment,
     },
-}
-
-fn crypto_sign(e: hoso_crypto::CryptoError) -> Error {
-    Error::Storage(e.to_string())
 }
 
 impl Register {
@@ -65,15 +55,7 @@ impl Register {
         let old_key_id = keys.signing.public_key().key_id().to_string();
         let tx = self.store_mut().conn_mut().transaction()?;
         let outcome = if let Some(root) = &keys.root {
-            let now = Utc::now();
-            let cert = Certificate::new(
-                &code,
-                &name,
-                &public,
-                now,
-                now + Duration::days(CENTRAL_SELF_VALIDITY_DAYS),
-            )?
-            .sign(root)?;
+            let cert = central_certificate(root, &code, &name, &public)?;
             add_certificate(&tx, root, cert)?;
             replace_signing_key(&tx, &new.to_secret_string(), &public.signing_key)?;
             KeyRotation::Active {
@@ -92,24 +74,10 @@ impl Register {
                     now_text()
                 ],
             )?;
-            let request = EnrolmentRequest {
-                format: TRUST_FORMAT,
-                office: code.clone(),
-                name,
-                signing_key: public.signing_key.clone(),
-                age_recipient: public.age_recipient.clone(),
-                created_at: truncate_secs(Utc::now()),
-            };
-            let body = canonical(&request)?;
-            let signature = new
-                .sign(
-                    body.as_bytes(),
-                    &format!("hoso enrolment request office={code} rotation"),
-                )
-                .map_err(crypto_sign)?;
+            let request = signed_request(&code, &name, &new, &public.age_recipient, " rotation")?;
             KeyRotation::Pending {
                 key_id: public.key_id.clone(),
-                request: SignedEnrolment { request, signature },
+                request,
             }
         };
         crate::audit::append(
@@ -175,11 +143,9 @@ pub(crate) fn activate_pending_key(tx: &rusqlite::Transaction) -> Result<bool> {
     let Some((_, roster)) = stored_roster(tx)? else {
         return Ok(false);
     };
-    let me: String = tx.query_row(
-        "SELECT office FROM register_identity WHERE id = 0",
-        [],
-        |r| r.get(0),
-    )?;
+    let Some(me) = crate::register::local_office(tx)? else {
+        return Ok(false);
+    };
     let certified = roster
         .certificates
         .iter()
