@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
-use super::scope::{PeerScope, peer_scope};
+use super::scope::{PeerScope, acked_cutoffs, peer_scope};
 use super::{Progress, now_text};
 use crate::access::Permission;
 use crate::bundle::{ManifestTrust, NewBundle, PayloadWriter, Segment, write_bundle};
@@ -106,18 +106,10 @@ impl Register {
             .map(|r| peer_scope(&tx, r))
             .collect::<Result<_>>()?;
         // What each recipient already holds: per unit, the cut-off it acknowledged.
-        let mut acked: Vec<HashMap<String, i64>> = Vec::new();
-        for r in &recipients {
-            let mut stmt = tx
-                .prepare_cached("SELECT unit, acked_cutoff FROM sync_units WHERE peer = ?1")
-                .map_err(db)?;
-            let rows = stmt
-                .query_map([r], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
-                })
-                .map_err(db)?;
-            acked.push(rows.collect::<rusqlite::Result<_>>().map_err(db)?);
-        }
+        let acked: Vec<HashMap<String, i64>> = recipients
+            .iter()
+            .map(|r| acked_cutoffs(&tx, r))
+            .collect::<Result<_>>()?;
         let revoked: HashSet<&str> = roster
             .revocations
             .iter()

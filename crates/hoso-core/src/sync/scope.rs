@@ -3,7 +3,7 @@
 //! province the reference data and the cases where it leads, coordinates or has jurisdiction;
 //! a denouncer's identity only to the lead office of that case).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -35,16 +35,33 @@ impl PeerScope {
     }
 }
 
-/// The scope of `peer` computed on this register.
-pub fn peer_scope(conn: &Connection, peer: &str) -> Result<PeerScope> {
-    let offices = crate::register::offices::with_predecessors(conn, peer)?;
+/// Whether this register knows `office` as the central office.
+pub(crate) fn is_central(conn: &Connection, office: &str) -> Result<bool> {
     let kind: Option<String> = conn
-        .query_row("SELECT kind FROM offices WHERE code = ?1", [peer], |r| {
+        .query_row("SELECT kind FROM offices WHERE code = ?1", [office], |r| {
             r.get(0)
         })
         .optional()
         .map_err(db)?;
-    let everything = kind.as_deref() == Some("central");
+    Ok(kind.as_deref() == Some("central"))
+}
+
+/// What `peer` has acknowledged holding: per scope unit, the arrival cut-off (units absent:
+/// nothing yet).
+pub(crate) fn acked_cutoffs(conn: &Connection, peer: &str) -> Result<HashMap<String, i64>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT unit, acked_cutoff FROM sync_units WHERE peer = ?1")
+        .map_err(db)?;
+    let rows = stmt
+        .query_map([peer], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(db)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(db)
+}
+
+/// The scope of `peer` computed on this register.
+pub fn peer_scope(conn: &Connection, peer: &str) -> Result<PeerScope> {
+    let offices = crate::register::offices::with_predecessors(conn, peer)?;
+    let everything = is_central(conn, peer)?;
     let list = |sql: &str| -> Result<Vec<String>> {
         let mut out = Vec::new();
         let mut stmt = conn.prepare_cached(sql).map_err(db)?;

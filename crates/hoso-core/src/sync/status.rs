@@ -1,13 +1,13 @@
 //! `Register::sync_status`: per peer, the last bundle sent and received, what waits to be sent,
 //! and whether the exchange is overdue.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::scope::peer_scope;
+use super::scope::{acked_cutoffs, is_central, peer_scope};
 use crate::error::Result;
 use crate::oplog::db;
 use crate::register::Register;
@@ -90,15 +90,7 @@ impl Register {
     pub fn sync_status(&self) -> Result<Vec<PeerStatus>> {
         let conn = self.store().conn();
         let me = &self.session_info().office;
-        let central_here: bool = conn
-            .query_row(
-                "SELECT kind = 'central' FROM offices WHERE code = ?1",
-                [me],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(db)?
-            .unwrap_or(false);
+        let central_here = is_central(conn, me)?;
         let mut peers: BTreeSet<String> = BTreeSet::new();
         {
             let mut stmt = conn.prepare("SELECT office FROM sync_peers").map_err(db)?;
@@ -112,16 +104,7 @@ impl Register {
                 if roster.revocation(office).is_some() || office == me {
                     continue;
                 }
-                let is_central: bool = conn
-                    .query_row(
-                        "SELECT kind = 'central' FROM offices WHERE code = ?1",
-                        [office],
-                        |r| r.get(0),
-                    )
-                    .optional()
-                    .map_err(db)?
-                    .unwrap_or(false);
-                if central_here || is_central {
+                if central_here || is_central(conn, office)? {
                     peers.insert(office.clone());
                 }
             }
@@ -181,15 +164,7 @@ impl Register {
             };
             let overdue = stale(&last_sent) || stale(&last_received);
             let scope = peer_scope(conn, &p)?;
-            let acked: HashMap<String, i64> = {
-                let mut stmt = conn
-                    .prepare_cached("SELECT unit, acked_cutoff FROM sync_units WHERE peer = ?1")
-                    .map_err(db)?;
-                let rows = stmt
-                    .query_map(params![p], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .map_err(db)?;
-                rows.collect::<rusqlite::Result<_>>().map_err(db)?
-            };
+            let acked = acked_cutoffs(conn, &p)?;
             let waiting = ops
                 .iter()
                 .filter(|(origin, via, unit, arrival)| {
