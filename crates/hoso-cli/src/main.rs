@@ -139,7 +139,11 @@ fn main() -> ExitCode {
     match dispatch(&mut ctx, cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // The machine code of a core error, for scripts and for reporting a problem.
+            match e.chain().find_map(|c| c.downcast_ref::<hoso_core::Error>()) {
+                Some(core) => eprintln!("error: {e:#} (code: {})", core.code()),
+                None => eprintln!("error: {e:#}"),
+            }
             ExitCode::from(exit_code(&e))
         }
     }

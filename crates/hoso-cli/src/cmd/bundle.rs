@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use chrono::{DateTime, Local};
 use clap::Subcommand;
 use hoso_core::sync::{ExportReport, ImportOutcome, ImportReport};
@@ -66,7 +66,7 @@ pub fn run(ctx: &mut Ctx, cmd: BundleCmd) -> Result<()> {
             }
         }
         BundleCmd::Verify { file } => {
-            let report = reg.verify_bundle(&file).map_err(coded)?;
+            let report = reg.verify_bundle(&file)?;
             if json {
                 print_json(&report)
             } else {
@@ -79,9 +79,7 @@ pub fn run(ctx: &mut Ctx, cmd: BundleCmd) -> Result<()> {
             dry_run,
             trust_root,
         } => {
-            let report = reg
-                .import_bundle(&file, dry_run, trust_root.as_deref(), &mut |_| {})
-                .map_err(coded)?;
+            let report = reg.import_bundle(&file, dry_run, trust_root.as_deref(), &mut |_| {})?;
             if json {
                 print_json(&report)
             } else {
@@ -92,11 +90,6 @@ pub fn run(ctx: &mut Ctx, cmd: BundleCmd) -> Result<()> {
     }
 }
 
-/// A core error as the CLI prints it: the officer's message and the machine code.
-pub fn coded(e: hoso_core::Error) -> anyhow::Error {
-    anyhow!("{e} (code: {})", e.code())
-}
-
 /// Exports a bundle for `to` into the new file `out` (temporary file, fsync, rename).
 pub fn export_to_file(
     reg: &mut Register,
@@ -104,8 +97,7 @@ pub fn export_to_file(
     full: bool,
     out: &Path,
 ) -> Result<ExportReport> {
-    reg.export_bundle_to_file(to, full, out, &mut |_| {})
-        .map_err(coded)
+    Ok(reg.export_bundle_to_file(to, full, out, &mut |_| {})?)
 }
 
 /// `dd/mm/yyyy hh:mm` in local time (RFC 3339 text as the core stores it).

@@ -7,7 +7,6 @@ use hoso_core::trust::rotate::KeyRotation;
 
 use crate::ctx::Ctx;
 
-use super::bundle::coded;
 use super::util::{Register, code, opt_date, print_json};
 
 #[derive(Subcommand, Debug)]
@@ -102,7 +101,7 @@ fn exec(reg: &mut Register, json: bool, cmd: OfficeCmd) -> anyhow::Result<()> {
             valid_until,
         } => super::key::certify(reg, json, &request, &out, valid_until.as_deref()),
         OfficeCmd::Revoke { code: c, reason } => {
-            let roster = reg.revoke_office(&c, &reason).map_err(coded)?;
+            let roster = reg.revoke_office(&c, &reason)?;
             let r = roster
                 .revocations
                 .iter()
@@ -163,7 +162,7 @@ fn rotate_key(reg: &mut Register, json: bool, out: Option<&std::path::Path>) -> 
             "give --enroll-out FILE: the new key's enrolment request goes to the central office; nothing was changed"
         );
     }
-    match reg.rotate_signing_key().map_err(coded)? {
+    match reg.rotate_signing_key()? {
         KeyRotation::Active { key_id, .. } => {
             if json {
                 print_json(&serde_json::json!({ "result": "active", "key_id": key_id }))

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use clap::Subcommand;
 
-use super::bundle::{coded, local_time};
+use super::bundle::local_time;
 use super::util::print_json;
 use crate::ctx::Ctx;
 
@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
     let reg = ctx.register()?;
     match cmd {
         SyncCmd::Period { office, days } => {
-            reg.set_sync_period(&office, days).map_err(coded)?;
+            reg.set_sync_period(&office, days)?;
             if json {
                 print_json(&serde_json::json!({ "office": office, "period_days": days }))
             } else {
@@ -35,12 +35,12 @@ pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
             }
         }
         SyncCmd::Status => {
-            let peers = reg.sync_status().map_err(coded)?;
+            let peers = reg.sync_status()?;
             if json {
                 return print_json(&peers);
             }
             if peers.is_empty() {
-                if reg.key_info().map_err(coded)?.holds_root {
+                if reg.key_info()?.holds_root {
                     println!(
                         "No office certified yet (hoso office certify REQUEST --out SETUP.hoso)."
                     );
