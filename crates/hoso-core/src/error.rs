@@ -121,6 +121,16 @@ pub enum Error {
     /// A certificate, roster or enrolment file that cannot be read.
     #[error("{what} is damaged or is not a HoSo trust file: {reason}")]
     TrustMalformed { what: String, reason: String },
+    // --- Authority (DESIGN "Authority"): signed is not the same as allowed.
+    /// An operation its origin office has no authority for: a local write is refused; an
+    /// imported bundle holding one that no history could allow is refused whole.
+    #[error("office {origin} is not allowed to write {field} of {entity}: {reason}")]
+    OpNotAuthorised {
+        origin: String,
+        entity: String,
+        field: String,
+        reason: String,
+    },
 }
 
 impl Error {
@@ -162,6 +172,7 @@ impl Error {
             Error::TrustRevoked { .. } => ErrorCode::TrustRevoked,
             Error::TrustBadSignature { .. } => ErrorCode::TrustBadSignature,
             Error::TrustMalformed { .. } => ErrorCode::TrustMalformed,
+            Error::OpNotAuthorised { .. } => ErrorCode::OpNotAuthorised,
         }
     }
 
@@ -218,6 +229,7 @@ pub enum ErrorCode {
     TrustRevoked,
     TrustBadSignature,
     TrustMalformed,
+    OpNotAuthorised,
 }
 
 impl ErrorCode {
@@ -252,6 +264,7 @@ impl ErrorCode {
         ErrorCode::TrustRevoked,
         ErrorCode::TrustBadSignature,
         ErrorCode::TrustMalformed,
+        ErrorCode::OpNotAuthorised,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -286,6 +299,7 @@ impl ErrorCode {
             ErrorCode::TrustRevoked => "trust-revoked",
             ErrorCode::TrustBadSignature => "trust-bad-signature",
             ErrorCode::TrustMalformed => "trust-malformed",
+            ErrorCode::OpNotAuthorised => "op-not-authorised",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod authority;
 pub mod bundle;
 pub mod demo;
 pub mod error;

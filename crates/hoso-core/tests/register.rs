@@ -35,14 +35,54 @@ fn setup() -> (Fixture, Register) {
         },
     )
     .unwrap();
-    reg.add_office(office("QB", "Quảng Bình", None, vec![]))
+    // The office list is the central office's: HN receives it as from its set-up bundle.
+    let mut tw = central_register(dir.path());
+    tw.add_office(office("HN", "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội", None, vec![]))
+        .unwrap();
+    tw.add_office(office("QB", "Quảng Bình", None, vec![]))
         .unwrap();
     let mut qtr = office("QTR", "Quảng Trị", Some(d("2025-07-01")), vec!["QB".into()]);
     qtr.kind = OfficeKind::Province;
-    reg.add_office(qtr).unwrap();
-    reg.add_office(office("DNG", "Đà Nẵng", None, vec![]))
+    tw.add_office(qtr).unwrap();
+    tw.add_office(office("DNG", "Đà Nẵng", None, vec![]))
         .unwrap();
+    set_up_from(&tw, &mut reg);
     (Fixture { _dir: dir, path }, reg)
+}
+
+/// The central office TW (its register in `dir`).
+fn central_register(dir: &std::path::Path) -> Register {
+    let (store, _) = Store::create(
+        dir.join("TW.hoso"),
+        "admin",
+        "mật khẩu",
+        &FAST_KDF_FOR_TESTS,
+    )
+    .unwrap();
+    Register::initialise(
+        store,
+        InitParams {
+            office_code: "TW".into(),
+            office_name: "Ủy ban Kiểm tra Trung ương".into(),
+            officer_login: "admin".into(),
+            officer_name: "Quản trị".into(),
+            central: true,
+        },
+    )
+    .unwrap()
+}
+
+/// What the set-up bundle does for `reg`: trust the central office's root and roster, and hold
+/// what it wrote (the office list).
+fn set_up_from(tw: &Register, reg: &mut Register) {
+    use hoso_core::trust::{self, roster};
+    let root = trust::trusted_root(tw.store().conn()).unwrap().unwrap();
+    let signed = roster::stored_signed_roster(tw.store().conn())
+        .unwrap()
+        .unwrap();
+    trust::set_trusted_root(reg.store().conn(), &root).unwrap();
+    roster::adopt_roster(reg.store().conn(), &root, &signed).unwrap();
+    sync(tw, reg);
 }
 
 fn office(code: &str, name: &str, from: Option<NaiveDate>, preds: Vec<String>) -> NewOffice {
@@ -136,7 +176,8 @@ fn offices_sort_in_vietnamese_order_and_represent_the_merger() {
             "Đà Nẵng",
             "Quảng Bình",
             "Quảng Trị",
-            "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội"
+            "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội",
+            "Ủy ban Kiểm tra Trung ương"
         ]
     );
     let qb = reg.office("qb").unwrap();
@@ -707,7 +748,7 @@ fn permissions_are_checked_in_the_core() {
         .unwrap();
     assert_eq!(
         insp.case_detail(&c.id).unwrap().team,
-        vec!["kiemtra".to_string()]
+        vec!["HN/kiemtra".to_string()]
     );
     drop(insp);
     let mut other = open("khac");
@@ -957,6 +998,15 @@ fn projections_are_a_pure_function_of_the_operations() {
         &FAST_KDF_FOR_TESTS,
     )
     .unwrap();
+    {
+        // It trusts the same central office (authority over the office list comes from it).
+        use hoso_core::trust::{self, roster};
+        let conn = reg.store().conn();
+        let root = trust::trusted_root(conn).unwrap().unwrap();
+        let signed = roster::stored_signed_roster(conn).unwrap().unwrap();
+        trust::set_trusted_root(other.conn(), &root).unwrap();
+        roster::adopt_roster(other.conn(), &root, &signed).unwrap();
+    }
     oplog::apply_remote(other.conn_mut(), ops, &DomainProjector).unwrap();
     assert_eq!(oplog::digest(other.conn()).unwrap(), digest);
     let other_cases: Vec<String> = other
@@ -1200,7 +1250,7 @@ fn links_can_be_added_and_removed() {
     let d = reg.case_detail(&c.id).unwrap();
     assert_eq!(d.case.subjects, vec![s.clone()]);
     assert_eq!(d.case.coordinators[0].reason.as_str(), "Địa bàn liên quan");
-    assert_eq!(d.team, vec!["hai.insp".to_string()]);
+    assert_eq!(d.team, vec!["HN/hai.insp".to_string()], "team members are office/login");
     // The new subject is searchable through the case at once.
     let hits = reg
         .list_cases(&CaseFilter {
@@ -1361,10 +1411,13 @@ fn office_register(dir: &std::path::Path, code: &str, name: &str) -> Register {
 #[test]
 fn concurrent_status_changes_become_a_visible_conflict_that_a_new_transition_resolves() {
     let dir = tempfile::tempdir().unwrap();
+    // The two offices with authority over the case: its lead (HN) and the central office (TW).
     let mut hn = office_register(dir.path(), "HN", "Hà Nội");
-    let mut dng = office_register(dir.path(), "DNG", "Đà Nẵng");
+    let mut dng = central_register(dir.path());
+    dng.add_office(office("HN", "Hà Nội", None, vec![])).unwrap();
+    dng.add_office(office("DNG", "Đà Nẵng", None, vec![])).unwrap();
+    set_up_from(&dng, &mut hn);
     sync(&hn, &mut dng);
-    sync(&dng, &mut hn);
     let c = hn
         .add_case(NewCase {
             coordinators: vec![("DNG".into(), "Phối hợp xác minh".into())],
@@ -1388,7 +1441,7 @@ fn concurrent_status_changes_become_a_visible_conflict_that_a_new_transition_res
             ..Default::default()
         })
         .unwrap();
-    assert_eq!(rows.len(), 1, "the coordinating office finds the case");
+    assert_eq!(rows.len(), 1, "the central office finds the case by its coordinator");
 
     // Offline, each office moves the case differently.
     hn.transition(&c.id, CaseStatus::Classified, None, Some(d("2026-02-03")))
@@ -1454,7 +1507,7 @@ fn concurrent_status_changes_become_a_visible_conflict_that_a_new_transition_res
         ))
         .unwrap()
         .number,
-        "DNG-2026-0001"
+        "TW-2026-0001"
     );
 }
 

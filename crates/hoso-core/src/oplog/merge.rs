@@ -60,7 +60,7 @@ fn check_same(conn: &Connection, op: &Op, change: &str) -> Result<()> {
     }
 }
 
-fn merge(conn: &Connection, op: &Op) -> Result<()> {
+pub(crate) fn merge(conn: &Connection, op: &Op) -> Result<()> {
     let (kind, id) = (&op.entity.kind, &op.entity.id);
     match &op.change {
         Change::Create => {

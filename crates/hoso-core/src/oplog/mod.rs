@@ -101,6 +101,7 @@
 //! (only log entries written after it sort before it until real time catches up).
 
 mod canon;
+pub mod effect;
 mod merge;
 mod read;
 mod sync;
@@ -125,6 +126,7 @@ pub use sync::{
 pub use txn::Txn;
 pub use types::{
     Change, EntityRef, HLC_MAX_MS, Hlc, MAX_CLOCK_AHEAD_MS, Observed, Op, OpId, ScopeUnit,
+    change_target,
 };
 
 /// The op-log tables, part of the store's single initial migration.
@@ -134,8 +136,27 @@ pub const SCHEMA: &str = include_str!("../store/schema/oplog.sql");
 /// state: called for every entity an operation touched, after merge, inside the same SQL
 /// transaction. Read the entity with [`entity_exists`], [`fields`], [`set_members`],
 /// [`log_entries`]; an entity that is not visible must be removed from the query tables.
+///
+/// It is also where the domain's authority rules meet the engine (DESIGN "Authority"): every op,
+/// local or imported, passes [`admit`](Projector::admit) before it is stored, and after new ops
+/// are merged [`settle`](Projector::settle) decides, per scope unit, which ops have no effect.
 pub trait Projector {
     fn project(&self, tx: &rusqlite::Transaction<'_>, entity: &EntityRef) -> crate::Result<()>;
+
+    /// Refuses an op that no history could authorise: the whole write or import fails.
+    fn admit(&self, _tx: &rusqlite::Transaction<'_>, _op: &Op) -> crate::Result<()> {
+        Ok(())
+    }
+
+    /// Called once new ops of `units` are merged, before projection: records the ops without
+    /// effect (see [`effect::settle_unit`]) and returns the entities whose merged state changed.
+    fn settle(
+        &self,
+        _tx: &rusqlite::Transaction<'_>,
+        _units: &std::collections::BTreeSet<ScopeUnit>,
+    ) -> crate::Result<Vec<EntityRef>> {
+        Ok(Vec::new())
+    }
 }
 
 /// A projector that does nothing (tests, tools that only need the op log).

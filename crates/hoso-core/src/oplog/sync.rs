@@ -1,6 +1,6 @@
 //! What sync needs: applying remote ops, version vectors, streaming ops out, the digest.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
@@ -73,8 +73,10 @@ where
     let mut max_seen = Hlc::default();
     let mut ahead: BTreeMap<String, Hlc> = BTreeMap::new();
 
+    let mut units: BTreeSet<ScopeUnit> = BTreeSet::new();
     for op in ops {
         op.validate()?;
+        projector.admit(tx, &op)?;
         if !before.contains_key(&op.entity) {
             // Checked before merging this op so creation shows up as "created".
             let visible = entity_exists(tx, &op.entity)?;
@@ -88,6 +90,9 @@ where
             continue;
         }
         report.new_ops += 1;
+        if !units.contains(&op.scope) {
+            units.insert(op.scope.clone());
+        }
         if op.hlc.ms > now_ms.saturating_add(MAX_CLOCK_AHEAD_MS) {
             let e = ahead.entry(op.id.origin.clone()).or_default();
             *e = (*e).max(op.hlc);
@@ -96,6 +101,14 @@ where
         }
     }
 
+    // Authority: which of the units' ops take effect (may rebuild their merged state).
+    // Entities rebuilt without a new op of their own (a denouncer whose case changed lead) are
+    // projected again but not counted.
+    let rebuilt: BTreeSet<EntityRef> = projector
+        .settle(tx, &units)?
+        .into_iter()
+        .filter(|e| !before.contains_key(e))
+        .collect();
     if report.new_ops > 0 {
         let clock = load_clock(tx)?.observe(max_seen, now_ms).clock;
         store_clock(tx, clock)?;
@@ -147,7 +160,7 @@ where
         }
     }
     drop(conflicted);
-    for entity in touched.keys() {
+    for entity in touched.keys().chain(&rebuilt) {
         projector.project(tx, entity)?;
     }
     Ok(report)

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::canon::to_canonical;
 use super::merge::{apply_op, load_clock, store_clock};
 use super::read::{entity_exists, live_tags, survivor_ids};
-use super::types::{Change, EntityRef, Hlc, Op, OpId, ScopeUnit};
+use super::types::{Change, EntityRef, Hlc, Op, OpId, ScopeUnit, change_target};
 use super::{Projector, db, now_ms};
 use crate::error::{Error, Result};
 
@@ -243,7 +243,24 @@ impl<'c> Txn<'c> {
                 .execute(params![self.origin, self.next_seq as i64])
                 .map_err(db)?;
         }
-        for entity in &self.touched {
+        for op in &self.ops {
+            projector.admit(&self.tx, op)?;
+        }
+        let units: BTreeSet<ScopeUnit> = self.ops.iter().map(|o| o.scope.clone()).collect();
+        let mut touched = self.touched.clone();
+        touched.extend(projector.settle(&self.tx, &units)?);
+        // A local write its own office had no authority for is refused, not stored inert.
+        for op in &self.ops {
+            if let Some(reason) = super::effect::has_no_effect(&self.tx, &op.id)? {
+                return Err(Error::OpNotAuthorised {
+                    origin: op.id.origin.clone(),
+                    entity: op.entity.to_string(),
+                    field: change_target(&op.change),
+                    reason,
+                });
+            }
+        }
+        for entity in &touched {
             projector.project(&self.tx, entity)?;
         }
         self.tx.commit().map_err(db)?;

@@ -279,6 +279,17 @@ impl Op {
     }
 }
 
+/// What a change writes, for messages: the field, set or log name (`create`, `delete` else).
+pub fn change_target(change: &Change) -> String {
+    match change {
+        Change::Create => "create".into(),
+        Change::Delete => "delete".into(),
+        Change::Put { field, .. } => field.clone(),
+        Change::Add { set, .. } | Change::Remove { set, .. } => set.clone(),
+        Change::Append { log, .. } => log.clone(),
+    }
+}
+
 fn check_ids(ids: &[OpId]) -> Result<()> {
     for id in ids {
         if id.origin.is_empty() || id.seq == 0 || id.seq > i64::MAX as u64 {

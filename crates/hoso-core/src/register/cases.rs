@@ -301,7 +301,7 @@ impl Register {
                 txn.add(&sc, &e, "subjects", sid.as_str())?;
             }
             for login in &team {
-                txn.add(&sc, &e, "team", login.as_str())?;
+                txn.add(&sc, &e, "team", format!("{}/{login}", s.office))?;
             }
             txn.append(
                 &sc,

@@ -74,7 +74,7 @@ impl Register {
                             key: login,
                         });
                     }
-                    txn.add(&sc, &e, "team", login.as_str())?;
+                    txn.add(&sc, &e, "team", format!("{}/{login}", s.office))?;
                     ("team", login)
                 }
             };
@@ -98,8 +98,17 @@ impl Register {
             CaseLink::Team(l) => ("team", l.trim().to_string()),
         };
         let id = case.id.clone();
+        let team_member = matches!(link, CaseLink::Team(_));
         self.write(|txn, s| {
-            let removed = txn.remove(&scope(&id), &case_ref(&id), set, value.as_str())?;
+            // A team member is `office/login` (a bare login: written before they were qualified).
+            let mut removed = None;
+            if team_member && !value.contains('/') {
+                let qualified = format!("{}/{value}", s.office);
+                removed = txn.remove(&scope(&id), &case_ref(&id), set, qualified.as_str())?;
+            }
+            if removed.is_none() {
+                removed = txn.remove(&scope(&id), &case_ref(&id), set, value.as_str())?;
+            }
             if removed.is_none() {
                 return Err(Error::NotFound {
                     entity: "case link",

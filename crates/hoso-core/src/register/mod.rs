@@ -155,29 +155,28 @@ impl Register {
             let mut txn = Txn::begin(store.conn_mut(), &code, &login)?;
             txn.tx()
                 .execute(
-                    "INSERT INTO register_identity(id, office) VALUES (0, ?1)",
-                    [&code],
+                    "INSERT INTO register_identity(id, office, office_name) VALUES (0, ?1, ?2)",
+                    [&code, p.office_name.as_str()],
                 )
                 .map_err(db)?;
             keys.insert(txn.tx())?;
             crate::trust::roster::issue_initial(txn.tx(), &keys, &code, p.office_name.as_str())?;
-            let kind = if p.central {
-                crate::model::OfficeKind::Central
-            } else {
-                crate::model::OfficeKind::Province
-            };
-            offices::write_office(
-                &mut txn,
-                &NewOffice {
-                    code: code.clone(),
-                    name: p.office_name.clone(),
-                    kind,
-                    parent: None,
-                    predecessors: vec![],
-                    valid_from: None,
-                    valid_to: None,
-                },
-            )?;
+            // The office list is the central office's to write: a province reads its own
+            // office from `register_identity` until the set-up bundle brings the list.
+            if p.central {
+                offices::write_office(
+                    &mut txn,
+                    &NewOffice {
+                        code: code.clone(),
+                        name: p.office_name.clone(),
+                        kind: crate::model::OfficeKind::Central,
+                        parent: None,
+                        predecessors: vec![],
+                        valid_from: None,
+                        valid_to: None,
+                    },
+                )?;
+            }
             offices::write_officer(
                 &mut txn,
                 &code,
@@ -315,7 +314,7 @@ impl Register {
     /// The facts the conditional grants depend on for one case.
     pub(crate) fn case_access(&self, case: &crate::model::Case, team: &[String]) -> CaseAccess {
         CaseAccess {
-            assigned: team.contains(&self.session.login),
+            assigned: team.contains(&format!("{}/{}", self.session.office, self.session.login)),
             local_office_leads: case.lead == self.session.office,
         }
     }

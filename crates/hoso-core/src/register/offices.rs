@@ -214,6 +214,11 @@ impl Register {
                 out.push(o);
             }
         }
+        if !out.iter().any(|o| o.code == self.session.office)
+            && let Some(own) = read_office(self.conn(), &self.session.office)?
+        {
+            out.push(own);
+        }
         Ok(out)
     }
 

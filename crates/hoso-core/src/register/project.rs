@@ -81,7 +81,7 @@ pub(crate) fn case_ref(id: &str) -> EntityRef {
 pub fn read_office(conn: &Connection, code: &str) -> Result<Option<Office>> {
     let e = office_ref(code);
     if !oplog::entity_exists(conn, &e)? {
-        return Ok(None);
+        return own_office_before_setup(conn, code);
     }
     let f = Fields::load(conn, &e)?;
     let (Some(name), Some(kind)) = (f.text("name"), f.get::<OfficeKind>("kind")) else {
@@ -97,6 +97,23 @@ pub fn read_office(conn: &Connection, code: &str) -> Result<Option<Office>> {
         predecessors,
         valid_from: f.get("valid_from"),
         valid_to: f.get("valid_to"),
+    }))
+}
+
+/// A province's own office until the central office's list names it (see `initialise`).
+fn own_office_before_setup(conn: &Connection, code: &str) -> Result<Option<Office>> {
+    let name: Option<Option<String>> = conn
+        .prepare_cached("SELECT office_name FROM register_identity WHERE id = 0 AND office = ?1")?
+        .query_row([code], |r| r.get(0))
+        .optional()?;
+    Ok(name.flatten().map(|name| Office {
+        code: code.to_string(),
+        name: Text::new(name),
+        kind: OfficeKind::Province,
+        parent: None,
+        predecessors: Vec::new(),
+        valid_from: None,
+        valid_to: None,
     }))
 }
 
@@ -186,7 +203,7 @@ fn read_case_and_team(conn: &Connection, id: &str) -> Result<Option<(Case, Vec<S
     coordinators.sort_by(|a, b| a.office.cmp(&b.office));
     let subjects = strings("subjects");
     let categories = strings("categories");
-    let team = strings("team");
+    let team = case_team(conn, id)?;
     let case = Case {
         id: id.to_string(),
         number,
@@ -209,9 +226,32 @@ fn read_case_and_team(conn: &Connection, id: &str) -> Result<Option<(Case, Vec<S
     Ok(Some((case, team)))
 }
 
-/// Officers on the case's team (their `Assigned` grants apply to it).
+/// Officers on the case's team as `office/login` (their `Assigned` grants apply to it; logins
+/// repeat across offices). A bare login, written before members were qualified, belongs to the
+/// office that added it.
 pub fn case_team(conn: &Connection, id: &str) -> Result<Vec<String>> {
-    strings(conn, &case_ref(id), "team")
+    let mut stmt = conn.prepare_cached(
+        "SELECT element, min(origin) FROM oplog_set_elems
+         WHERE kind = ?1 AND id = ?2 AND set_name = 'team' AND live = 1 GROUP BY element",
+    )?;
+    let rows = stmt.query_map(params![KIND_CASE, id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut team = Vec::new();
+    for row in rows {
+        let (element, origin) = row?;
+        let Ok(Value::String(member)) = serde_json::from_str::<Value>(&element) else {
+            continue;
+        };
+        team.push(if member.contains('/') {
+            member
+        } else {
+            format!("{origin}/{member}")
+        });
+    }
+    team.sort();
+    team.dedup();
+    Ok(team)
 }
 
 /// Entries of one of a case's append-only logs, decoded (entries that do not decode are skipped).
@@ -259,6 +299,18 @@ impl Projector for DomainProjector {
             KIND_PLAN_ITEM => super::plans::project_plan_item(tx, &entity.id),
             _ => Ok(()),
         }
+    }
+
+    fn admit(&self, tx: &Transaction<'_>, op: &oplog::Op) -> Result<()> {
+        crate::authority::admit(tx, op)
+    }
+
+    fn settle(
+        &self,
+        tx: &Transaction<'_>,
+        units: &std::collections::BTreeSet<oplog::ScopeUnit>,
+    ) -> Result<Vec<EntityRef>> {
+        crate::authority::settle(tx, units)
     }
 }
 

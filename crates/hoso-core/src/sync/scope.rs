@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::error::Result;
 use crate::oplog::db;
@@ -35,15 +35,10 @@ impl PeerScope {
     }
 }
 
-/// Whether this register knows `office` as the central office.
+/// Whether `office` is the central office, as the root-signed roster says (never the synced
+/// office list: a province cannot make itself central by editing an office's kind).
 pub(crate) fn is_central(conn: &Connection, office: &str) -> Result<bool> {
-    let kind: Option<String> = conn
-        .query_row("SELECT kind FROM offices WHERE code = ?1", [office], |r| {
-            r.get(0)
-        })
-        .optional()
-        .map_err(db)?;
-    Ok(kind.as_deref() == Some("central"))
+    Ok(crate::trust::roster::central_office(conn)?.as_deref() == Some(office))
 }
 
 /// What `peer` has acknowledged holding: per scope unit, the arrival cut-off (units absent:

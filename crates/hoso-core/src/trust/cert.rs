@@ -73,6 +73,11 @@ pub struct Roster {
     pub issued_at: DateTime<Utc>,
     pub certificates: Vec<SignedCertificate>,
     pub revocations: Vec<Revocation>,
+    /// The central office's code: the one origin whose authority covers reference data, the
+    /// office list and the rules (DESIGN "Authority"). Rosters issued before this field: the
+    /// first certificate's office (see [`Roster::central_office`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub central: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -277,7 +282,17 @@ impl Roster {
             issued_at: truncate_secs(Utc::now()),
             certificates,
             revocations,
+            central: None,
         }
+    }
+
+    /// The central office named by this root-signed roster.
+    pub fn central_office(&self) -> Option<&str> {
+        self.central.as_deref().or_else(|| {
+            self.certificates
+                .first()
+                .map(|c| c.certificate.office.as_str())
+        })
     }
 
     pub fn sign(mut self, root: &SigningKey) -> Result<SignedRoster> {

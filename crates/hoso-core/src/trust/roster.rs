@@ -50,11 +50,22 @@ pub fn adopt_roster(conn: &Connection, root: &PublicKey, signed: &SignedRoster) 
         return Ok(false);
     }
     conn.execute(
-        "INSERT INTO trust_roster(id, serial, roster) VALUES (0, ?1, ?2)
-         ON CONFLICT(id) DO UPDATE SET serial = excluded.serial, roster = excluded.roster",
-        params![serial as i64, signed.to_json()],
+        "INSERT INTO trust_roster(id, serial, roster, central) VALUES (0, ?1, ?2, ?3)
+         ON CONFLICT(id) DO UPDATE SET serial = excluded.serial, roster = excluded.roster,
+           central = excluded.central",
+        params![serial as i64, signed.to_json(), signed.roster.central_office()],
     )?;
     Ok(true)
+}
+
+/// The central office's code as the adopted root-signed roster names it (`None` before the
+/// set-up bundle). Authority reads this, never the synced office list.
+pub fn central_office(conn: &Connection) -> Result<Option<String>> {
+    let central: Option<Option<String>> = conn
+        .prepare_cached("SELECT central FROM trust_roster WHERE id = 0")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(central.flatten())
 }
 
 /// Central office: signs and stores the next roster built from the current one by `change`.
@@ -69,7 +80,10 @@ fn reissue(
         None => (1, Vec::new(), Vec::new()),
     };
     change(&mut certs, &mut revs)?;
-    let signed = Roster::new(serial, certs, revs).sign(root)?;
+    let mut roster = Roster::new(serial, certs, revs);
+    // Only the central office holds the root: the office issuing the roster is the central one.
+    roster.central = crate::register::local_office(conn)?;
+    let signed = roster.sign(root)?;
     adopt_roster(conn, &root_pk, &signed)?;
     Ok(signed)
 }
