@@ -39,10 +39,10 @@ enum Step {
         at: usize,
         coordinator: Option<usize>,
     },
-    /// An office holding the case edits its summary.
+    /// An office holding the case edits its summary (refused unless it leads or is central).
     Edit { at: usize, case: usize },
-    /// The lead office and another office holding the case (the centre or a coordinator,
-    /// brought up to date first) retitle it without a sync in between.
+    /// The lead office and the central office (brought up to date first) retitle it without a
+    /// sync in between.
     Concurrent { with: usize, case: usize },
     /// The lead office adds a province as coordinator: the case enters its scope.
     Coordinate { case: usize, office: usize },
@@ -215,6 +215,16 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
                 return;
             }
             let v = m.value("Tóm tắt", at);
+            let lead = lead_of(w, &id);
+            if at != lead && at != CENTRAL {
+                // A coordinating office has no authority over the case's fields: refused in
+                // its own register, nothing written.
+                let digest = w.digest(at);
+                let e = w.reg(at).set_case_field(&id, "summary", &v).unwrap_err();
+                assert_eq!(e.code(), "op-not-authorised", "summary at {at}: {e}");
+                assert_eq!(w.digest(at), digest);
+                return;
+            }
             w.reg(at)
                 .set_case_field(&id, "summary", &v)
                 .unwrap_or_else(|e| panic!("summary at {at}: {e:?}"));
@@ -228,9 +238,8 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
                 return;
             }
             let lead = lead_of(w, &id);
-            let known = w.reg(lead).case(&id).unwrap();
+            // The offices with authority over the case's fields: the lead and the centre.
             let others: Vec<String> = std::iter::once(CENTRAL.to_string())
-                .chain(known.coordinators.iter().map(|c| c.office.clone()))
                 .filter(|o| o != lead)
                 .collect();
             let Some(b) = others.get(with % others.len().max(1)).cloned() else {

@@ -15,13 +15,15 @@ struct Reg {
 }
 
 impl Reg {
-    /// A new register for office HN, officer "lan" (administrator).
+    /// A new register for office HN, officer "lan" (administrator). It is set up as the central
+    /// office: only the central office writes the office list these scripts edit.
     fn new() -> Reg {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("register.hoso-db");
         let reg = Reg { _dir: dir, path };
         reg.ok(&[
             "init",
+            "--central",
             "--office",
             "HN",
             "--office-name",
@@ -104,6 +106,41 @@ fn out(o: &Output) -> String {
 }
 fn err(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Issue 9, reproduction 1: a province's administrator cannot rewrite the office list (here:
+/// create a "central" office that closes another province).
+#[test]
+fn a_province_cannot_edit_the_office_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = Reg {
+        path: dir.path().join("province.hoso-db"),
+        _dir: dir,
+    };
+    reg.ok(&[
+        "init",
+        "--office",
+        "HP",
+        "--office-name",
+        "Ủy ban Kiểm tra Đảng ủy Công an Hải Phòng",
+        "--officer-name",
+        "Nguyễn Thị Lan",
+    ]);
+    reg.fails(
+        "lan",
+        &[
+            "office",
+            "add",
+            "XX",
+            "--name",
+            "Giả mạo",
+            "--kind",
+            "central",
+        ],
+        "op-not-authorised",
+    );
+    // Its own office is still known by name before the central office's list arrives.
+    assert!(reg.ok(&["office", "list"]).contains("Hải Phòng"));
 }
 
 #[test]

@@ -89,7 +89,10 @@ pub fn admit_with(central: Option<&str>, op: &Op) -> Result<()> {
             return Err(refused(op, "a case belongs to its own unit"));
         }
         KIND_DENOUNCER if !in_unit("denouncer:") => {
-            return Err(refused(op, "a denouncer belongs to its case's denouncer unit"));
+            return Err(refused(
+                op,
+                "a denouncer belongs to its case's denouncer unit",
+            ));
         }
         KIND_PLAN if !in_unit("plan:") => {
             return Err(refused(op, "a plan belongs to its own unit"));
@@ -284,8 +287,7 @@ fn unit_verdicts(
             if owner.as_deref() != Some(origin) && central != Some(origin) {
                 denied.insert(
                     op.id.clone(),
-                    "only the office that owns the plan or the central office edits it"
-                        .to_string(),
+                    "only the office that owns the plan or the central office edits it".to_string(),
                 );
             }
         }
@@ -305,7 +307,10 @@ pub fn settle(tx: &Transaction<'_>, units: &BTreeSet<ScopeUnit>) -> Result<Vec<E
     let mut todo: BTreeSet<ScopeUnit> = BTreeSet::new();
     for u in units {
         let s = u.as_str();
-        if let Some(id) = s.strip_prefix("case:").or_else(|| s.strip_prefix("denouncer:")) {
+        if let Some(id) = s
+            .strip_prefix("case:")
+            .or_else(|| s.strip_prefix("denouncer:"))
+        {
             todo.insert(ScopeUnit::new(format!("case:{id}")));
             todo.insert(ScopeUnit::new(format!("denouncer:{id}")));
         } else if s.starts_with("plan:") {
@@ -336,7 +341,14 @@ mod tests {
     use crate::oplog::{Hlc, OpId};
     use serde_json::json;
 
-    fn op(origin: &str, seq: u64, ms: u64, scope: &str, entity: (&str, &str), change: Change) -> Op {
+    fn op(
+        origin: &str,
+        seq: u64,
+        ms: u64,
+        scope: &str,
+        entity: (&str, &str),
+        change: Change,
+    ) -> Op {
         Op {
             id: OpId::new(origin, seq),
             hlc: Hlc::new(ms, 0),
@@ -357,29 +369,84 @@ mod tests {
 
     #[test]
     fn reference_data_only_from_the_central_office() {
-        let o = op("HN", 1, 1, "ref", ("office", "HN"), put("kind", json!("central")));
+        let o = op(
+            "HN",
+            1,
+            1,
+            "ref",
+            ("office", "HN"),
+            put("kind", json!("central")),
+        );
         let e = admit_with(Some("TW"), &o).unwrap_err();
         assert_eq!(e.code(), "op-not-authorised");
-        assert!(admit_with(None, &o).is_err(), "no roster: nobody writes reference data");
-        let o = op("TW", 1, 1, "ref", ("office", "HN"), put("kind", json!("central")));
+        assert!(
+            admit_with(None, &o).is_err(),
+            "no roster: nobody writes reference data"
+        );
+        let o = op(
+            "TW",
+            1,
+            1,
+            "ref",
+            ("office", "HN"),
+            put("kind", json!("central")),
+        );
         admit_with(Some("TW"), &o).unwrap();
     }
 
     #[test]
     fn officers_only_from_their_own_office() {
-        let o = op("QB", 1, 1, "ref", ("officer", "HN/canbo"), put("role", json!("administrator")));
+        let o = op(
+            "QB",
+            1,
+            1,
+            "ref",
+            ("officer", "HN/canbo"),
+            put("role", json!("administrator")),
+        );
         assert!(admit_with(Some("TW"), &o).is_err());
-        let o = op("TW", 1, 1, "ref", ("officer", "HN/canbo"), put("role", json!("viewer")));
-        assert!(admit_with(Some("TW"), &o).is_err(), "not even the central office");
-        let o = op("HN", 1, 1, "ref", ("officer", "HN/canbo"), put("role", json!("viewer")));
+        let o = op(
+            "TW",
+            1,
+            1,
+            "ref",
+            ("officer", "HN/canbo"),
+            put("role", json!("viewer")),
+        );
+        assert!(
+            admit_with(Some("TW"), &o).is_err(),
+            "not even the central office"
+        );
+        let o = op(
+            "HN",
+            1,
+            1,
+            "ref",
+            ("officer", "HN/canbo"),
+            put("role", json!("viewer")),
+        );
         admit_with(Some("TW"), &o).unwrap();
     }
 
     #[test]
     fn an_entity_outside_its_unit_is_refused() {
-        let o = op("HN", 1, 1, "case:A", ("office", "HN"), put("kind", json!("central")));
+        let o = op(
+            "HN",
+            1,
+            1,
+            "case:A",
+            ("office", "HN"),
+            put("kind", json!("central")),
+        );
         assert!(admit_with(Some("TW"), &o).is_err());
-        let o = op("HN", 1, 1, "case:B", ("case", "A"), put("title", json!("x")));
+        let o = op(
+            "HN",
+            1,
+            1,
+            "case:B",
+            ("case", "A"),
+            put("title", json!("x")),
+        );
         assert!(admit_with(Some("TW"), &o).is_err());
         let o = op("HN", 1, 1, "case:A", ("mystery", "A"), Change::Create);
         assert!(admit_with(Some("TW"), &o).is_err());
@@ -473,7 +540,10 @@ mod tests {
         ));
         h.push(finding(2, 40));
         let d = unit_verdicts(&ScopeUnit::new("case:A"), &h, None, Some("TW"));
-        assert_eq!(d.keys().cloned().collect::<Vec<_>>(), vec![OpId::new("QB", 2)]);
+        assert_eq!(
+            d.keys().cloned().collect::<Vec<_>>(),
+            vec![OpId::new("QB", 2)]
+        );
     }
 
     #[test]
@@ -497,7 +567,10 @@ mod tests {
         h.push(team("QB", 2, "HN/canbo"));
         h.push(team("HN", 6, "HN/canbo"));
         let d = unit_verdicts(&ScopeUnit::new("case:A"), &h, None, Some("TW"));
-        assert_eq!(d.keys().cloned().collect::<Vec<_>>(), vec![OpId::new("QB", 2)]);
+        assert_eq!(
+            d.keys().cloned().collect::<Vec<_>>(),
+            vec![OpId::new("QB", 2)]
+        );
     }
 
     #[test]
@@ -506,9 +579,21 @@ mod tests {
         let mut h = case_history();
         h.push(op("TW", 1, 30, "case:A", c, put("lead", json!("QB"))));
         let den = |origin: &str, seq, ms| {
-            op(origin, seq, ms, "denouncer:A", ("denouncer", "A"), put("name", json!("N")))
+            op(
+                origin,
+                seq,
+                ms,
+                "denouncer:A",
+                ("denouncer", "A"),
+                put("name", json!("N")),
+            )
         };
-        let dh = vec![den("HN", 10, 20), den("QB", 5, 25), den("HN", 11, 40), den("QB", 6, 45)];
+        let dh = vec![
+            den("HN", 10, 20),
+            den("QB", 5, 25),
+            den("HN", 11, 40),
+            den("QB", 6, 45),
+        ];
         let d = unit_verdicts(&ScopeUnit::new("denouncer:A"), &dh, Some(&h), Some("TW"));
         assert_eq!(
             d.keys().cloned().collect::<Vec<_>>(),
@@ -532,6 +617,9 @@ mod tests {
         let a = unit_verdicts(&ScopeUnit::new("case:A"), &sorted(h), None, Some("TW"));
         let b = unit_verdicts(&ScopeUnit::new("case:A"), &sorted(rev), None, Some("TW"));
         assert_eq!(a, b);
-        assert_eq!(a.keys().cloned().collect::<Vec<_>>(), vec![OpId::new("QB", 1)]);
+        assert_eq!(
+            a.keys().cloned().collect::<Vec<_>>(),
+            vec![OpId::new("QB", 1)]
+        );
     }
 }

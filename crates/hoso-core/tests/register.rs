@@ -37,8 +37,13 @@ fn setup() -> (Fixture, Register) {
     .unwrap();
     // The office list is the central office's: HN receives it as from its set-up bundle.
     let mut tw = central_register(dir.path());
-    tw.add_office(office("HN", "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội", None, vec![]))
-        .unwrap();
+    tw.add_office(office(
+        "HN",
+        "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội",
+        None,
+        vec![],
+    ))
+    .unwrap();
     tw.add_office(office("QB", "Quảng Bình", None, vec![]))
         .unwrap();
     let mut qtr = office("QTR", "Quảng Trị", Some(d("2025-07-01")), vec!["QB".into()]);
@@ -1250,7 +1255,11 @@ fn links_can_be_added_and_removed() {
     let d = reg.case_detail(&c.id).unwrap();
     assert_eq!(d.case.subjects, vec![s.clone()]);
     assert_eq!(d.case.coordinators[0].reason.as_str(), "Địa bàn liên quan");
-    assert_eq!(d.team, vec!["HN/hai.insp".to_string()], "team members are office/login");
+    assert_eq!(
+        d.team,
+        vec!["HN/hai.insp".to_string()],
+        "team members are office/login"
+    );
     // The new subject is searchable through the case at once.
     let hits = reg
         .list_cases(&CaseFilter {
@@ -1414,8 +1423,10 @@ fn concurrent_status_changes_become_a_visible_conflict_that_a_new_transition_res
     // The two offices with authority over the case: its lead (HN) and the central office (TW).
     let mut hn = office_register(dir.path(), "HN", "Hà Nội");
     let mut dng = central_register(dir.path());
-    dng.add_office(office("HN", "Hà Nội", None, vec![])).unwrap();
-    dng.add_office(office("DNG", "Đà Nẵng", None, vec![])).unwrap();
+    dng.add_office(office("HN", "Hà Nội", None, vec![]))
+        .unwrap();
+    dng.add_office(office("DNG", "Đà Nẵng", None, vec![]))
+        .unwrap();
     set_up_from(&dng, &mut hn);
     sync(&hn, &mut dng);
     let c = hn
@@ -1441,7 +1452,11 @@ fn concurrent_status_changes_become_a_visible_conflict_that_a_new_transition_res
             ..Default::default()
         })
         .unwrap();
-    assert_eq!(rows.len(), 1, "the central office finds the case by its coordinator");
+    assert_eq!(
+        rows.len(),
+        1,
+        "the central office finds the case by its coordinator"
+    );
 
     // Offline, each office moves the case differently.
     hn.transition(&c.id, CaseStatus::Classified, None, Some(d("2026-02-03")))

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use rusqlite::{Connection, params};
 
+use super::db;
 use super::merge::merge;
 use super::read::{OP_COLUMNS, op_from_row};
 use super::types::{EntityRef, Op, OpId, ScopeUnit};
-use super::db;
 use crate::error::Result;
 
 /// An op stored without effect, and why.
@@ -26,9 +26,7 @@ pub struct WithoutEffect {
 pub fn unit_history(conn: &Connection, scope: &ScopeUnit) -> Result<Vec<Op>> {
     let sql = format!("SELECT {OP_COLUMNS} FROM ops WHERE scope = ?1 ORDER BY hlc, origin, seq");
     let mut stmt = conn.prepare_cached(&sql).map_err(db)?;
-    let rows = stmt
-        .query_map([scope.as_str()], op_from_row)
-        .map_err(db)?;
+    let rows = stmt.query_map([scope.as_str()], op_from_row).map_err(db)?;
     let mut out = Vec::new();
     for r in rows {
         out.push(r.map_err(db)??);

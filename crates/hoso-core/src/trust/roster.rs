@@ -53,7 +53,11 @@ pub fn adopt_roster(conn: &Connection, root: &PublicKey, signed: &SignedRoster) 
         "INSERT INTO trust_roster(id, serial, roster, central) VALUES (0, ?1, ?2, ?3)
          ON CONFLICT(id) DO UPDATE SET serial = excluded.serial, roster = excluded.roster,
            central = excluded.central",
-        params![serial as i64, signed.to_json(), signed.roster.central_office()],
+        params![
+            serial as i64,
+            signed.to_json(),
+            signed.roster.central_office()
+        ],
     )?;
     Ok(true)
 }

@@ -77,7 +77,9 @@ fn keys_are_not_part_of_the_digest() {
     let (from_tw, from_hn) = (all_ops(&tw), all_ops(&hn));
     // HN knows TW as the central office once it trusts TW's root and roster (the set-up bundle).
     let root = trusted_root(tw.store().conn()).unwrap().unwrap();
-    let roster = roster::stored_signed_roster(tw.store().conn()).unwrap().unwrap();
+    let roster = roster::stored_signed_roster(tw.store().conn())
+        .unwrap()
+        .unwrap();
     set_trusted_root(hn.store().conn(), &root).unwrap();
     roster::adopt_roster(hn.store().conn(), &root, &roster).unwrap();
     oplog::apply_remote(tw.store_mut().conn_mut(), from_hn, &DomainProjector).unwrap();

@@ -1,0 +1,271 @@
+//! Signed is not the same as allowed: an insider at one office, holding that office's valid key
+//! and its register, writes operations outside its authority (bypassing its own register's
+//! rules) and sends them in an ordinary bundle. Each is refused whole or kept without effect at
+//! every other office, and nothing legitimate is lost (issue 9, reproductions 1, 3 and 4).
+
+use hoso_core::access::Role;
+use hoso_core::model::{CaseKind, OfficeKind};
+use hoso_core::oplog::{self, EntityRef, NoProjection, ScopeUnit, Txn};
+use hoso_core::register::{CaseLink, NewCase, NewOffice, Register};
+use hoso_core::store::FAST_KDF_FOR_TESTS;
+use hoso_core::text::Text;
+use hoso_tests::offices::{CENTRAL, World};
+
+/// Writes ops as office `at` straight into its op log, as an insider with the register's
+/// recovery key could: no permission check, no authority check, no projection.
+fn forge(w: &mut World, at: &str, f: impl FnOnce(&mut Txn<'_>)) {
+    let conn = w.reg(at).store_mut().conn_mut();
+    let mut txn = Txn::begin(conn, at, "admin").unwrap();
+    f(&mut txn);
+    txn.commit(&NoProjection).unwrap();
+}
+
+fn refused_import(w: &mut World, from: &str, to: &str) -> String {
+    let bundle = w.export(from, &[to], false);
+    let before = w.untouched_state(to);
+    let e = w.import(to, &bundle).unwrap_err();
+    assert_eq!(e.code(), "op-not-authorised", "{e}");
+    assert_eq!(
+        w.untouched_state(to),
+        before,
+        "a refused bundle changed {to}"
+    );
+    e.to_string()
+}
+
+fn denunciation(w: &mut World, at: &str, coordinators: &[&str]) -> String {
+    w.reg(at)
+        .add_case(NewCase {
+            kind: CaseKind::Denunciation,
+            title: "Tố cáo cán bộ Phòng Cảnh sát kinh tế".into(),
+            lead: at.into(),
+            coordinators: coordinators
+                .iter()
+                .map(|c| (c.to_string(), Text::from("cùng địa bàn")))
+                .collect(),
+            subjects: vec![],
+            origin: None,
+            opened: None,
+            summary: Text::default(),
+            team: vec![],
+        })
+        .unwrap()
+        .id
+}
+
+/// Continues `code`'s session as its officer `login` (who exists), with a key slot of their own.
+fn switch_officer(w: &mut World, code: &str, login: &str) {
+    let idx = w.offices.iter().position(|o| o.code == code).unwrap();
+    let office = w.offices.remove(idx);
+    let store = office.register.into_store();
+    store
+        .add_key_slot(login, "mật khẩu", &FAST_KDF_FOR_TESTS)
+        .unwrap();
+    let register = Register::session(store, login).unwrap();
+    w.offices.insert(
+        idx,
+        hoso_tests::offices::Office {
+            code: code.into(),
+            register,
+        },
+    );
+}
+
+const DENOUNCER_OPS: &str = "SELECT count(*) FROM ops WHERE scope LIKE 'denouncer:%'";
+
+#[test]
+fn a_province_cannot_make_itself_central_or_edit_the_office_list() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    let hp_case = w.open_case("HP", "Kiểm tra Đảng ủy Công an xã", &[]);
+    w.carry("HP", CENTRAL);
+
+    // Through its own register: refused, nothing written.
+    let digest = w.digest("HN");
+    let e = w
+        .reg("HN")
+        .add_office(NewOffice {
+            code: "XX".into(),
+            name: "Giả mạo".into(),
+            kind: OfficeKind::Central,
+            parent: None,
+            predecessors: vec!["HP".into()],
+            valid_from: None,
+            valid_to: None,
+        })
+        .unwrap_err();
+    assert_eq!(e.code(), "op-not-authorised", "{e}");
+    assert_eq!(w.digest("HN"), digest);
+
+    // Forged with HN's own key: one op setting HN's kind to central.
+    forge(&mut w, "HN", |t| {
+        t.put(
+            &ScopeUnit::new("ref"),
+            &EntityRef::new("office", "HN"),
+            "kind",
+            "central",
+        )
+        .unwrap();
+    });
+    let msg = refused_import(&mut w, "HN", CENTRAL);
+    assert!(msg.contains("HN") && msg.contains("office:HN"), "{msg}");
+    // The central office's next routine bundle to HN carries nothing of HP's.
+    let bundle = w.export(CENTRAL, &["HN"], false);
+    w.import("HN", &bundle).unwrap();
+    assert!(
+        w.reg("HN").case(&hp_case.id).is_err(),
+        "HP's case reached HN"
+    );
+}
+
+#[test]
+fn an_office_cannot_change_another_offices_officers() {
+    let mut w = World::new(&["HN", "HP"]);
+    // HN creates an administrator of HP's (HP's officers are HP's alone to manage).
+    let officer = EntityRef::new("officer", "HP/ke.gian");
+    forge(&mut w, "HN", |t| {
+        let r = ScopeUnit::new("ref");
+        t.create(&r, &officer).unwrap();
+        t.put(&r, &officer, "role", "administrator").unwrap();
+    });
+    let msg = refused_import(&mut w, "HN", CENTRAL);
+    assert!(msg.contains("officer:HP/ke.gian"), "{msg}");
+}
+
+#[test]
+fn a_coordinators_officer_is_not_the_lead_offices_officer_of_the_same_login() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    w.reg("HN")
+        .add_officer("canbo", &Text::from("Đỗ Văn Bộ"), Role::Inspector)
+        .unwrap();
+    w.sign_in_as("HN", "lanhdao", Role::CommitteeLeader);
+    let case = denunciation(&mut w, "HN", &["HP"]);
+    w.reg("HN")
+        .set_denouncer(&case, "Phạm Văn Đức".into(), None, None)
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HP");
+    // HP puts its own "canbo" on the case's team.
+    w.reg("HP")
+        .add_officer("canbo", &Text::from("Lê Văn Cán"), Role::Inspector)
+        .unwrap();
+    w.reg("HP")
+        .link(&case, CaseLink::Team("canbo".into()))
+        .unwrap();
+    assert_eq!(
+        w.reg("HP").case_detail(&case).unwrap().team,
+        vec!["HP/canbo".to_string()]
+    );
+    w.carry("HP", CENTRAL);
+    w.carry(CENTRAL, "HN");
+    // HN's own "canbo" is not on the team: no denouncer for them.
+    switch_officer(&mut w, "HN", "canbo");
+    let e = w.reg("HN").denouncer(&case).unwrap_err();
+    assert_eq!(e.code(), "permission-denied", "{e}");
+}
+
+#[test]
+fn a_coordinator_cannot_take_over_the_lead() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    w.sign_in_as("HN", "lanhdao", Role::CommitteeLeader);
+    let case = denunciation(&mut w, "HN", &["HP"]);
+    w.reg("HN")
+        .set_denouncer(&case, "Phạm Văn Đức".into(), None, None)
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HP");
+
+    // Through HP's own register: refused.
+    let digest = w.digest("HP");
+    let e = w
+        .reg("HP")
+        .set_case_field(&case, "title", "Vụ việc của HP")
+        .unwrap_err();
+    assert_eq!(e.code(), "op-not-authorised", "{e}");
+    assert_eq!(w.digest("HP"), digest);
+
+    // Forged with HP's key: unlink itself, set itself lead, re-add the old lead.
+    let (sc, e) = (
+        ScopeUnit::new(format!("case:{case}")),
+        EntityRef::new("case", &case),
+    );
+    forge(&mut w, "HP", |t| {
+        t.remove(&sc, &e, "coordinators", "HP").unwrap().unwrap();
+        t.put(&sc, &e, "lead", "HP").unwrap();
+        t.add(&sc, &e, "coordinators", "HN").unwrap();
+    });
+    let report = {
+        let bundle = w.export("HP", &[CENTRAL], false);
+        w.import(CENTRAL, &bundle).unwrap()
+    };
+    assert!(report.new_operations >= 3);
+    w.carry(CENTRAL, "HN");
+    for at in [CENTRAL, "HN"] {
+        let c = w.reg(at).case(&case).unwrap();
+        assert_eq!(c.lead, "HN", "at {at}");
+        assert_eq!(c.coordinators.len(), 1, "at {at}");
+        assert_eq!(c.coordinators[0].office, "HP", "at {at}");
+        let inert = oplog::effect::without_effect(w.reg(at).store().conn()).unwrap();
+        assert_eq!(inert.len(), 3, "listed for the officers at {at}: {inert:?}");
+        assert!(inert.iter().all(|i| i.op.origin == "HP"));
+    }
+    // The real lead still reads the denouncer, and never sends it to the usurper.
+    let d = w.reg("HN").denouncer(&case).unwrap().expect("at the lead");
+    assert_eq!(d.name.as_str(), "Phạm Văn Đức");
+    w.carry("HN", "HP");
+    assert_eq!(w.count("HP", DENOUNCER_OPS), 0);
+    assert_eq!(w.count(CENTRAL, DENOUNCER_OPS), 0);
+    // The central office and the lead office agree on the case.
+    assert_eq!(w.scope_digest("HN", CENTRAL), w.scope_digest("HN", "HN"));
+}
+
+#[test]
+fn a_removed_coordinators_later_work_has_no_effect_whatever_the_arrival_order() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    let case = w.open_case("HN", "Kiểm tra dấu hiệu vi phạm", &["HP"]).id;
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HP");
+    // HN removes HP; HP, not knowing yet, records a finding afterwards (in clock order).
+    w.reg("HN")
+        .unlink(&case, CaseLink::Coordinator("HP".into(), Text::default()))
+        .unwrap();
+    let (sc, e) = (
+        ScopeUnit::new(format!("case:{case}")),
+        EntityRef::new("case", &case),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    forge(&mut w, "HP", |t| {
+        t.append(
+            &sc,
+            &e,
+            "timeline",
+            serde_json::json!({"note": "sau khi bị rút"}),
+        )
+        .unwrap();
+    });
+    // The central office hears from HP first, then from HN: the late note loses its effect.
+    let hp_notes = |w: &World| {
+        oplog::log_entries(w.office(CENTRAL).register.store().conn(), &e, "timeline")
+            .unwrap()
+            .iter()
+            .filter(|l| l.op.origin == "HP")
+            .count()
+    };
+    w.carry("HP", CENTRAL);
+    assert_eq!(
+        hp_notes(&w),
+        1,
+        "a coordinator's note counts while it coordinates"
+    );
+    w.carry("HN", CENTRAL);
+    assert_eq!(hp_notes(&w), 0, "written after its removal: no effect");
+    let inert = oplog::effect::without_effect(w.reg(CENTRAL).store().conn()).unwrap();
+    assert_eq!(inert.len(), 1);
+    assert_eq!(inert[0].op.origin, "HP");
+}
