@@ -269,3 +269,95 @@ fn a_removed_coordinators_later_work_has_no_effect_whatever_the_arrival_order() 
     assert_eq!(inert.len(), 1);
     assert_eq!(inert[0].op.origin, "HP");
 }
+
+/// Issue 9, reproduction 5: an office removed from a case receives the change that removed it,
+/// and nothing after it.
+#[test]
+fn a_removed_coordinator_learns_of_its_removal_and_of_nothing_after() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    let case = w.open_case("HN", "Kiểm tra dấu hiệu vi phạm", &["HP"]).id;
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HP");
+    assert_eq!(w.reg("HP").case(&case).unwrap().coordinators.len(), 1);
+
+    w.reg("HN")
+        .unlink(&case, CaseLink::Coordinator("HP".into(), Text::default()))
+        .unwrap();
+    w.reg("HN")
+        .set_case_field(&case, "title", "Tiêu đề sau khi HP thôi phối hợp")
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HP");
+    let at_hp = w.reg("HP").case(&case).unwrap();
+    assert!(
+        at_hp.coordinators.is_empty(),
+        "HP learnt that it was removed"
+    );
+    assert_eq!(at_hp.lead, "HN", "and who leads the case");
+    assert_eq!(
+        at_hp.title.as_str(),
+        "Kiểm tra dấu hiệu vi phạm",
+        "nothing written after its removal reached it"
+    );
+    // HP can no longer work on the case.
+    let e = w
+        .reg("HP")
+        .link(&case, CaseLink::Team("admin".into()))
+        .unwrap_err();
+    assert_eq!(e.code(), "op-not-authorised", "{e}");
+    // Later exchanges still bring it nothing more of the case.
+    w.reg("HN")
+        .set_case_field(&case, "summary", "Tóm tắt mới")
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HP");
+    assert_eq!(
+        w.reg("HP").case(&case).unwrap().title.as_str(),
+        "Kiểm tra dấu hiệu vi phạm"
+    );
+}
+
+/// Issue 9, reproduction 5: a lead transferred by the central office reaches the former lead,
+/// which then hands the denouncer to the new lead in its next bundle to it.
+#[test]
+fn a_lead_transferred_by_the_central_office_flows_to_the_former_lead_and_the_denouncer_follows() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    w.sign_in_as("HN", "lanhdao", Role::CommitteeLeader);
+    let case = denunciation(&mut w, "HN", &[]);
+    w.reg("HN")
+        .set_denouncer(&case, "Phạm Văn Đức".into(), None, None)
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    w.reg(CENTRAL).set_case_field(&case, "lead", "HP").unwrap();
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    assert_eq!(
+        w.reg("HN").case(&case).unwrap().lead,
+        "HP",
+        "the former lead knows"
+    );
+    assert_eq!(w.reg("HP").case(&case).unwrap().lead, "HP");
+    // The former lead can no longer edit the case.
+    let e = w
+        .reg("HN")
+        .set_case_field(&case, "summary", "Sửa sau khi chuyển")
+        .unwrap_err();
+    assert_eq!(e.code(), "op-not-authorised", "{e}");
+    assert_eq!(w.count("HP", DENOUNCER_OPS), 0);
+    w.carry("HN", "HP");
+    assert!(
+        w.count("HP", DENOUNCER_OPS) > 0,
+        "the denouncer went to the new lead"
+    );
+    w.sign_in_as("HP", "lanhdao", Role::CommitteeLeader);
+    let d = w
+        .reg("HP")
+        .denouncer(&case)
+        .unwrap()
+        .expect("at the new lead");
+    assert_eq!(d.name.as_str(), "Phạm Văn Đức");
+}

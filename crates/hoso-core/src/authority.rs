@@ -178,7 +178,7 @@ impl CaseAuthority {
         let coordinates = start.is_coordinator(origin);
         let verdict = match &op.change {
             Change::Create | Change::Delete | Change::Put { .. } => {
-                (!governs).then(|| "only the lead office or the central office edits the case")
+                (!governs).then_some("only the lead office or the central office edits the case")
             }
             Change::Add { set, element } | Change::Remove { set, element, .. }
                 if set == "team" =>
@@ -192,14 +192,14 @@ impl CaseAuthority {
                     None
                 }
             }
-            Change::Add { .. } | Change::Remove { .. } => (!governs).then(|| {
-                "only the lead office or the central office changes the case's offices and subjects"
-            }),
+            Change::Add { .. } | Change::Remove { .. } => (!governs).then_some(
+                "only the lead office or the central office changes the case's offices and subjects",
+            ),
             Change::Append { log, .. } => {
                 let contributes = COORDINATOR_LOGS.contains(&log.as_str()) && coordinates;
-                (!(governs || contributes)).then(|| {
-                    "only the lead office or the central office records this; coordinating offices add timeline entries, findings and documents"
-                })
+                (!(governs || contributes)).then_some(
+                    "only the lead office or the central office records this; coordinating offices add timeline entries, findings and documents",
+                )
             }
         };
         if verdict.is_some() {
@@ -293,6 +293,70 @@ fn unit_verdicts(
         }
     }
     denied
+}
+
+/// Where a case left the scope of an office: the transaction (by its last op's clock, origin
+/// and txn) that stopped `offices` leading or coordinating it. `None` while the case is in their
+/// scope, or if it never was, or for units that are not cases. That office still receives the
+/// case's history up to and including this transaction (so it learns that it was removed), and
+/// nothing after it (DESIGN "Authority": scope is need-to-know).
+pub fn scope_exit(
+    conn: &rusqlite::Connection,
+    unit: &ScopeUnit,
+    offices: &[String],
+) -> Result<Option<ScopeExit>> {
+    if !unit.as_str().starts_with("case:") {
+        return Ok(None);
+    }
+    let central = central_office(conn)?;
+    let history = oplog::effect::unit_history(conn, unit)?;
+    let mut auth = CaseAuthority::default();
+    let (mut inside, mut exit) = (false, None);
+    for op in &history {
+        auth.decide(op, central.as_deref());
+        let now = offices
+            .iter()
+            .any(|o| auth.lead.as_deref() == Some(o.as_str()) || auth.is_coordinator(o));
+        if inside && !now {
+            exit = Some(ScopeExit {
+                hlc: op.hlc,
+                origin: op.id.origin.clone(),
+                txn: op.txn,
+            });
+        }
+        if now {
+            exit = None;
+        }
+        inside = now;
+    }
+    Ok(exit)
+}
+
+/// See [`scope_exit`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeExit {
+    pub hlc: oplog::Hlc,
+    pub origin: String,
+    pub txn: u64,
+}
+
+impl ScopeExit {
+    /// Whether `op` is part of the history the departed office still receives.
+    pub fn covers(&self, op: &Op) -> bool {
+        op.hlc <= self.hlc || (op.id.origin == self.origin && op.txn == self.txn)
+    }
+}
+
+/// Whether `op` may take a case out of an office's scope (the writer cuts its segments after
+/// such a transaction, so that a relay can send a departed office exactly that far).
+pub fn changes_case_offices(op: &Op) -> bool {
+    op.entity.kind == KIND_CASE
+        && match &op.change {
+            Change::Put { field, .. } => field == "lead",
+            Change::Remove { set, .. } => set == "coordinators",
+            Change::Delete => true,
+            _ => false,
+        }
 }
 
 fn merge_key(op: &Op) -> (oplog::Hlc, &str, u64) {

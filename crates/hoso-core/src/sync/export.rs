@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::scope::{PeerScope, acked_cutoffs, peer_scope};
 use super::{Progress, now_text};
 use crate::access::Permission;
+use crate::authority::{ScopeExit, scope_exit};
 use crate::bundle::{ManifestTrust, NewBundle, PayloadWriter, Segment, write_bundle};
 use crate::error::{Error, Result};
 use crate::oplog::{self, Change, OP_COLUMNS, Op, ScopeUnit, db, op_from_row};
@@ -110,6 +111,13 @@ impl Register {
             .iter()
             .map(|r| acked_cutoffs(&tx, r))
             .collect::<Result<_>>()?;
+        // Cases that left a recipient's scope since it was last sent them: how far their
+        // history still goes to it (up to the change that removed it).
+        let exits: Vec<HashMap<String, ScopeExit>> = recipients
+            .iter()
+            .zip(&scopes)
+            .map(|(r, scope)| scope_exits(&tx, r, scope))
+            .collect::<Result<_>>()?;
         let revoked: HashSet<&str> = roster
             .revocations
             .iter()
@@ -145,8 +153,21 @@ impl Register {
                 .prepare_cached("SELECT content FROM document_blobs WHERE blake3 = ?1")
                 .map_err(db)?;
             let mut flush = |g: Group, payload: &mut PayloadWriter| -> Result<()> {
-                let shared = scopes.iter().all(|s| s.contains(&g.scope));
-                if !shared || revoked.contains(g.origin.as_str()) {
+                // In every recipient's scope, or (for one that left it) up to its exit.
+                let mut limit: Option<&ScopeExit> = None;
+                for (scope, exit) in scopes.iter().zip(&exits) {
+                    if scope.contains(&g.scope) {
+                        continue;
+                    }
+                    let Some(e) = exit.get(&g.scope) else {
+                        return Ok(());
+                    };
+                    if limit.is_none_or(|l| e.hlc < l.hlc) {
+                        limit = Some(e);
+                    }
+                }
+                let within = |op: &Op| limit.is_none_or(|l| l.covers(op));
+                if revoked.contains(g.origin.as_str()) {
                     return Ok(());
                 }
                 covered.insert(g.scope.clone());
@@ -166,7 +187,9 @@ impl Register {
                 // New to the recipient: stored after its acknowledged cut-off, and not brought
                 // here by the (only) recipient itself.
                 let new_for_peer = |s: &Stored| {
-                    s.arrival > threshold && (only_recipient.is_none() || s.via != only_recipient)
+                    s.arrival > threshold
+                        && (only_recipient.is_none() || s.via != only_recipient)
+                        && within(&s.op)
                 };
                 if !g.ops.iter().any(new_for_peer) {
                     return Ok(());
@@ -181,17 +204,25 @@ impl Register {
                     let first = g
                         .ops
                         .iter()
-                        .filter(|s| s.arrival > threshold)
+                        .filter(|s| new_for_peer(s))
                         .map(|s| s.op.txn)
                         .min()
                         .expect("some op is new");
                     let mut chunk: Vec<Op> = Vec::new();
-                    for op in g.ops.into_iter().map(|s| s.op).filter(|op| op.txn >= first) {
+                    // A transaction that may take the case out of an office's scope ends its
+                    // segment, so a relay can send that office exactly up to it.
+                    let mut ends_segment = false;
+                    let ops = g.ops.into_iter().map(|s| s.op);
+                    for op in ops.filter(|op| op.txn >= first && within(op)) {
                         let boundary = chunk.last().is_some_and(|l: &Op| l.txn != op.txn);
-                        if boundary && chunk.len() >= MAX_OWN_SEGMENT_OPS {
+                        if boundary && (ends_segment || chunk.len() >= MAX_OWN_SEGMENT_OPS) {
                             chunks.push(std::mem::take(&mut chunk));
                             signatures.push(None);
                         }
+                        if boundary {
+                            ends_segment = false;
+                        }
+                        ends_segment |= crate::authority::changes_case_offices(&op);
                         chunk.push(op);
                     }
                     chunks.push(chunk);
@@ -218,7 +249,11 @@ impl Register {
                             .filter(|s| s.op.txn >= first && s.op.txn <= last)
                             .collect();
                         relayed += part.len();
-                        if part.iter().any(|s| new_for_peer(s)) {
+                        // Whole segments only, as signed: one reaching past a recipient's exit
+                        // from the case stays behind.
+                        if part.iter().any(|s| new_for_peer(s))
+                            && part.iter().all(|s| within(&s.op))
+                        {
                             let ops: Vec<Op> = part.into_iter().map(|s| s.op.clone()).collect();
                             let rebuilt = Segment {
                                 origin: g.origin.clone(),
@@ -399,6 +434,38 @@ impl Register {
             attachments: report_attachments,
         })
     }
+}
+
+/// Units `peer` held (this register sent them, or it wrote to them) that are no longer in its
+/// scope, with where they left it (cases only: see `authority::scope_exit`).
+fn scope_exits(
+    conn: &rusqlite::Connection,
+    peer: &str,
+    scope: &PeerScope,
+) -> Result<HashMap<String, ScopeExit>> {
+    let offices = crate::register::offices::with_predecessors(conn, peer)?;
+    let mut held: HashSet<String> = acked_cutoffs(conn, peer)?.into_keys().collect();
+    let mut written = conn
+        .prepare_cached("SELECT DISTINCT scope FROM ops WHERE origin = ?1 AND scope LIKE 'case:%'")
+        .map_err(db)?;
+    for o in &offices {
+        for unit in written
+            .query_map([o], |r| r.get::<_, String>(0))
+            .map_err(db)?
+        {
+            held.insert(unit.map_err(db)?);
+        }
+    }
+    let mut out = HashMap::new();
+    for unit in held {
+        if scope.contains(&unit) {
+            continue;
+        }
+        if let Some(exit) = scope_exit(conn, &ScopeUnit::new(unit.clone()), &offices)? {
+            out.insert(unit, exit);
+        }
+    }
+    Ok(out)
 }
 
 /// The attachment a "documents" entry of a case names.
