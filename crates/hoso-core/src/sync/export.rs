@@ -16,7 +16,9 @@ use crate::error::{Error, Result};
 use crate::oplog::{self, Change, OP_COLUMNS, Op, ScopeUnit, db, op_from_row};
 use crate::register::Register;
 use crate::trust::OfficeKeys;
-use crate::trust::roster::{current_certificate, stored_roster, stored_signed_roster};
+use crate::trust::roster::{
+    check_segment, current_certificate, stored_roster, stored_signed_roster,
+};
 
 /// How long a bundle may be imported after it was written.
 pub const BUNDLE_LIFETIME_DAYS: i64 = 60;
@@ -110,11 +112,6 @@ impl Register {
             .iter()
             .map(|r| acked_cutoffs(&tx, r))
             .collect::<Result<_>>()?;
-        let revoked: HashSet<&str> = roster
-            .revocations
-            .iter()
-            .map(|r| r.office.as_str())
-            .collect();
         let cutoff: i64 = tx
             .query_row("SELECT n FROM oplog_arrival", [], |r| r.get(0))
             .map_err(db)?;
@@ -146,7 +143,7 @@ impl Register {
                 .map_err(db)?;
             let mut flush = |g: Group, payload: &mut PayloadWriter| -> Result<()> {
                 let shared = scopes.iter().all(|s| s.contains(&g.scope));
-                if !shared || revoked.contains(g.origin.as_str()) {
+                if !shared {
                     return Ok(());
                 }
                 covered.insert(g.scope.clone());
@@ -220,6 +217,11 @@ impl Register {
                         relayed += part.len();
                         if part.iter().any(|s| new_for_peer(s)) {
                             let ops: Vec<Op> = part.into_iter().map(|s| s.op.clone()).collect();
+                            // Signed by a key revoked before the time its changes claim (or
+                            // not certified): never relayed, as no importer accepts it.
+                            if check_segment(&roster, &g.origin, &sig, &ops).is_err() {
+                                continue;
+                            }
                             let rebuilt = Segment {
                                 origin: g.origin.clone(),
                                 scope: scope.clone(),
