@@ -4,4 +4,5 @@
 mod adversarial;
 mod flow;
 mod golden;
+mod revocation;
 mod scenarios;
