@@ -29,9 +29,10 @@ use crate::oplog::canonical_json;
 /// Format version of certificates and enrolment requests (and of the rosters of HoSo before
 /// key revocations, which are still read).
 pub const TRUST_FORMAT: u32 = 1;
-/// Format version of the rosters this HoSo issues: 2, where every revocation names the key it
-/// revokes. Format-1 rosters (revocations naming only an office) are still read: such a
-/// revocation covers every key certified to the office up to its time.
+/// Format version of the rosters with revocations this HoSo issues: 2, where every revocation
+/// names the key it revokes. A roster without revocations is issued as format 1 (the same
+/// content, which every HoSo reads). Format-1 rosters with revocations naming only an office
+/// are still read: such a revocation covers every key certified to the office up to its time.
 pub const ROSTER_FORMAT: u32 = 2;
 /// Certificate and roster files are small; refuse anything larger before parsing.
 pub const MAX_TRUST_FILE: usize = 4 * 1024 * 1024;
@@ -307,7 +308,11 @@ impl Roster {
         revocations: Vec<Revocation>,
     ) -> Roster {
         Roster {
-            format: ROSTER_FORMAT,
+            format: if revocations.is_empty() {
+                TRUST_FORMAT
+            } else {
+                ROSTER_FORMAT
+            },
             root_key_id: String::new(),
             serial,
             issued_at: truncate_secs(Utc::now()),

@@ -252,6 +252,21 @@ impl Register {
         if let Some(rev) = roster.revocation_of_key(&r.signing_key) {
             return Err(revoked(rev));
         }
+        if let Some(other) = roster
+            .certificates
+            .iter()
+            .map(|sc| &sc.certificate)
+            .find(|c| c.signing_key == r.signing_key && c.office != office)
+        {
+            return Err(Error::invalid(
+                "signing key",
+                format!(
+                    "key {} is certified to office {}: each office signs with its own key",
+                    new_key.key_id(),
+                    other.office
+                ),
+            ));
+        }
         let now = Utc::now();
         // The office's keys that are valid now (not revoked, within their dates).
         let current: Vec<&Certificate> = roster

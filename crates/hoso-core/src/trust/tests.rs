@@ -540,6 +540,19 @@ fn a_revoked_key_is_never_certified_again_and_a_new_key_is_added_alone() {
         assert_eq!(e.code(), "trust-revoked", "{e}");
         assert!(e.to_string().contains("máy tính bị mất"), "{e}");
     }
+    // Nor can another office's key be certified to HN.
+    let tw_keys = tw.office_keys().unwrap();
+    let borrowed = enrol::signed_request(
+        "HN",
+        "Ủy ban Kiểm tra HN",
+        &tw_keys.signing,
+        &tw_keys.age.recipient(),
+        "",
+    )
+    .unwrap();
+    let e = tw.certify(&borrowed, now, until).unwrap_err();
+    assert_eq!(e.code(), "invalid", "{e}");
+    assert!(e.to_string().contains("certified to office TW"), "{e}");
     // HN's new register: certified without --replace-key (HN holds no valid key), and only its
     // key becomes valid.
     std::fs::create_dir(dir.path().join("new")).unwrap();
