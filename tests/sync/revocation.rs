@@ -182,6 +182,11 @@ fn a_revoked_keys_earlier_changes_are_relayed_and_its_later_ones_are_not() {
     let forged = w.export("HN", &["HP"], false);
     let r = w.import("HP", &forged).unwrap();
     assert_eq!(r.cases_new, 1, "HP does not know of the revocation yet");
+    // HP's bundle written before it learnt of the revocation relays the forged change: the
+    // central office refuses it whole.
+    let early = w.export("HP", &[CENTRAL], false);
+    let msg = refused(&mut w, CENTRAL, &early, "trust-revoked");
+    assert!(msg.contains("bị đánh cắp"), "{msg}");
     // HP learns it, then writes its own change and sends everything to the central office.
     w.carry(CENTRAL, "HP");
     w.open_case("HP", "Vụ việc của HP", &[]);

@@ -519,6 +519,24 @@ fn a_new_key_for_a_certified_office_needs_its_countersignature_and_replace_key()
     // Certifying the same key again (a renewal) needs no confirmation.
     tw.certify(&request, now, until + Duration::days(1))
         .unwrap();
+
+    // One key can be revoked alone (the old one, here): the new one stays current.
+    let old_id = PublicKey::from_base64(&old_key)
+        .unwrap()
+        .key_id()
+        .to_string();
+    let (roster, added) = tw.revoke_keys("HN", Some(&old_id), "khóa cũ").unwrap();
+    assert_eq!(added.len(), 1);
+    assert_eq!(added[0].signing_key.as_deref(), Some(old_key.as_str()));
+    let current = roster::current_certificate(&roster, "HN", Utc::now()).unwrap();
+    assert_eq!(current.signing_key, new_key.to_base64());
+    assert!(roster.revocation("HN").is_none());
+    assert_eq!(
+        tw.revoke_keys("HN", Some(&old_id), "lại")
+            .unwrap_err()
+            .code(),
+        "not-found"
+    );
 }
 
 #[test]
