@@ -5,4 +5,5 @@ mod adversarial;
 mod authority;
 mod flow;
 mod golden;
+mod revocation;
 mod scenarios;

@@ -288,6 +288,115 @@ fn enrolment_export_verify_import_status_and_revocation() {
     assert_eq!(tw.digest(), after);
     let audit = tw.json(&["audit", "list", "--action", "office.revoke"]);
     assert_eq!(audit.as_array().unwrap().len(), 1);
+
+    // The revoked key never comes back: its request is refused, with or without --replace-key.
+    let again = bundle("HN.again.hoso");
+    let req = s(&bundle("HN.enrol.json")).to_string();
+    for extra in [&[][..], &["--replace-key"][..]] {
+        let mut args = vec!["office", "certify", &req, "--out", s(&again)];
+        args.extend_from_slice(extra);
+        let err = tw.fails(&args);
+        assert!(err.contains("trust-revoked"), "{err}");
+    }
+    assert!(!again.exists());
+    // HN's new register is certified (no --replace-key: HN holds no valid key); the stolen
+    // register's bundle stays refused.
+    let new_req = bundle("HN.new.json");
+    let new_hn = Reg::init("HN", &["--enroll-out", s(&new_req)]);
+    let new_setup = bundle("HN.new.hoso");
+    tw.ok(&["office", "certify", s(&new_req), "--out", s(&new_setup)]);
+    let err = tw.fails(&["bundle", "import", s(&b2)]);
+    assert!(err.contains("trust-revoked"), "{err}");
+    let r = new_hn.json(&["bundle", "import", s(&new_setup), "--trust-root", &fp]);
+    assert_eq!(r["outcome"], "imported");
+    let err = hn.fails(&["bundle", "import", s(&new_setup)]);
+    assert!(!err.is_empty());
+}
+
+/// The enrolment request in `path`, as the central office reads it.
+fn request(path: &Path) -> hoso_core::trust::SignedEnrolment {
+    hoso_core::trust::SignedEnrolment::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn certify_refuses_the_central_code_and_rekeys_only_a_countersigned_request_with_replace_key() {
+    let (tw, hn, stick, _fp) = enrol();
+    let path = |name: &str| stick.path().join(name);
+    let certify = |req: &Path, out: &str, replace: bool| {
+        let out = path(out);
+        let mut args = vec!["office", "certify", s(req), "--out", s(&out)];
+        if replace {
+            args.push("--replace-key");
+        }
+        tw.run(&args)
+    };
+    let stderr = |o: &Output| String::from_utf8_lossy(&o.stderr).to_string();
+
+    // `key show` prints the fingerprint of the office's own key, to read back by phone.
+    let k = hn.json(&["key", "show"]);
+    let fp = k["key_fingerprint"].as_str().unwrap().to_string();
+    assert_eq!(fp.len(), 29, "{fp}");
+    assert!(hn.ok(&["key", "show"]).contains(&fp));
+
+    // A request carrying the central office's own code is refused.
+    let tw_req = path("TW.enrol.json");
+    let _impostor = Reg::init("TW", &["--enroll-out", s(&tw_req)]);
+    for replace in [false, true] {
+        let o = certify(&tw_req, "TW.setup.hoso", replace);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("central office"), "{}", stderr(&o));
+    }
+
+    // HN rotates: without --replace-key, the request is refused and the new key's fingerprint
+    // shown to confirm by phone.
+    let req = path("HN.rotate.json");
+    hn.ok(&["office", "rotate-key", "--enroll-out", s(&req)]);
+    let new_fp = hoso_core::trust::fingerprint(&request(&req).key().unwrap());
+    let o = certify(&req, "HN.rotated.hoso", false);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--replace-key") && stderr(&o).contains(&new_fp),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!path("HN.rotated.hoso").exists());
+
+    // Without HN's countersignature (stripped, or a request from another register with HN's
+    // code), even --replace-key is refused.
+    let mut stripped = request(&req);
+    stripped.countersignature = None;
+    let stripped_path = path("HN.stripped.json");
+    std::fs::write(&stripped_path, stripped.to_json()).unwrap();
+    let other_req = path("HN.other.json");
+    let _other = Reg::init("HN", &["--enroll-out", s(&other_req)]);
+    for r in [&stripped_path, &other_req] {
+        let o = certify(r, "HN.bad.hoso", true);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("trust-bad-signature") && stderr(&o).contains("countersigned"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert!(!path("HN.bad.hoso").exists());
+    let certified = tw.json(&["audit", "list", "--action", "office.certify"]);
+    assert_eq!(
+        certified.as_array().unwrap().len(),
+        1,
+        "only HN's enrolment"
+    );
+
+    // With --replace-key: certified, the fingerprint printed, and HN signs with the new key.
+    let out = certify(&req, "HN.rotated.hoso", true);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&new_fp), "{text}");
+    let imp = hn.json(&["bundle", "import", s(&path("HN.rotated.hoso"))]);
+    assert_eq!(imp["roster_updated"], true);
+    assert_eq!(
+        hn.json(&["key", "show"])["key_fingerprint"],
+        new_fp.as_str()
+    );
 }
 
 #[test]
@@ -314,7 +423,14 @@ fn a_province_rotates_its_signing_key_through_the_central_office() {
     );
 
     let setup = stick.path().join("HN.rotated.hoso");
-    tw.ok(&["office", "certify", s(&req), "--out", s(&setup)]);
+    tw.ok(&[
+        "office",
+        "certify",
+        s(&req),
+        "--out",
+        s(&setup),
+        "--replace-key",
+    ]);
     let imp = hn.json(&["bundle", "import", s(&setup)]);
     assert_eq!(imp["roster_updated"], true);
     assert_eq!(hn.json(&["key", "show"])["key_id"], r["key_id"]);

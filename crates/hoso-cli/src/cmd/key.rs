@@ -42,6 +42,7 @@ pub fn run(ctx: &mut Ctx, cmd: KeyCmd) -> Result<()> {
                     "Signing key:     {}  (minisign key id {})",
                     k.signing_key, k.key_id
                 );
+                println!("Key fingerprint: {}", k.key_fingerprint);
                 println!("Age recipient:   {}", k.age_recipient);
                 match &k.root_fingerprint {
                     Some(f) => println!("Root fingerprint: {f}"),
@@ -128,6 +129,7 @@ pub fn certify(
     request: &Path,
     out: &Path,
     valid_until: Option<&str>,
+    replace_key: bool,
 ) -> Result<()> {
     refuse_existing(out)?;
     let text = read_small(request)?;
@@ -144,8 +146,10 @@ pub fn certify(
             .and_utc(),
         None => now + Duration::days(DEFAULT_VALIDITY_DAYS),
     };
-    let cert = reg.certify(&req, now, until)?;
+    let cert = reg.certify_with(&req, now, until, replace_key)?;
     let c = &cert.certificate;
+    let key = req.key()?;
+    let key_fingerprint = hoso_core::trust::fingerprint(&key);
     let bundle = super::bundle::export_to_file(reg, std::slice::from_ref(&c.office), true, out)
         .map_err(|e| {
             e.context(format!(
@@ -159,6 +163,9 @@ pub fn certify(
             "result": "certified",
             "office": c.office,
             "signing_key": c.signing_key,
+            "key_id": key.key_id().to_string(),
+            "key_fingerprint": key_fingerprint,
+            "countersigned": req.countersignature.is_some(),
             "age_recipient": c.age_recipient,
             "valid_from": c.valid_from,
             "valid_until": c.valid_until,
@@ -173,6 +180,19 @@ pub fn certify(
             c.office,
             c.name,
             c.valid_until.date_naive().format("%d/%m/%Y")
+        );
+        println!(
+            "Key {} of office {}, fingerprint: {key_fingerprint}",
+            key.key_id(),
+            c.office
+        );
+        println!(
+            "    (confirm it by phone: the office reads it from `hoso key show`{})",
+            if req.countersignature.is_some() {
+                "; countersigned by its previous key"
+            } else {
+                ""
+            }
         );
         println!(
             "Set-up bundle {} written to {} ({} operations)",

@@ -36,7 +36,8 @@ pub enum OfficeCmd {
     /// List offices in Vietnamese alphabetical order
     List,
     /// Central office: certify an office from its enrolment request (`hoso init --enroll-out`
-    /// or `hoso office rotate-key`), write its set-up bundle and print the root fingerprint
+    /// or `hoso office rotate-key`), write its set-up bundle and print the root fingerprint and
+    /// the office's key fingerprint (confirm it with the office by phone)
     Certify {
         /// The enrolment request file
         request: std::path::PathBuf,
@@ -46,12 +47,21 @@ pub enum OfficeCmd {
         /// Last day of validity, YYYY-MM-DD [default: two years from now]
         #[arg(long, value_name = "DATE")]
         valid_until: Option<String>,
+        /// Replace the key of an office that already holds a valid one (a rotation request
+        /// countersigned by that key), once its fingerprint was confirmed with the office
+        #[arg(long)]
+        replace_key: bool,
     },
-    /// Central office: revoke an office (its bundles and changes are refused from now on)
+    /// Central office: revoke an office's keys (all of them not revoked yet, or one with
+    /// --key). Bundles they sign, and changes they sign dated after now, are refused from now
+    /// on; a revoked key never becomes valid again, certifying the office again adds a new key
     Revoke {
         code: String,
         #[arg(long, default_value = "")]
         reason: String,
+        /// Revoke only this key (its key id, as `hoso key show` prints it)
+        #[arg(long, value_name = "KEY_ID")]
+        key: Option<String>,
     },
     /// Replace this office's signing key. A province writes an enrolment request for the new
     /// key (--enroll-out) to certify at the central office and keeps signing with the old key
@@ -99,24 +109,41 @@ fn exec(reg: &mut Register, json: bool, cmd: OfficeCmd) -> anyhow::Result<()> {
             request,
             out,
             valid_until,
-        } => super::key::certify(reg, json, &request, &out, valid_until.as_deref()),
-        OfficeCmd::Revoke { code: c, reason } => {
-            let roster = reg.revoke_office(&c, &reason)?;
-            let r = roster
-                .revocations
-                .iter()
-                .find(|r| r.office.eq_ignore_ascii_case(c.trim()));
+            replace_key,
+        } => super::key::certify(
+            reg,
+            json,
+            &request,
+            &out,
+            valid_until.as_deref(),
+            replace_key,
+        ),
+        OfficeCmd::Revoke {
+            code: c,
+            reason,
+            key,
+        } => {
+            let (roster, revoked) = reg.revoke_keys(&c, key.as_deref(), &reason)?;
+            let key_ids: Vec<String> = revoked.iter().filter_map(|r| r.key_id()).collect();
             if json {
                 print_json(&serde_json::json!({
                     "result": "revoked",
-                    "revocation": r,
+                    "revocations": revoked,
+                    "key_ids": key_ids,
                     "roster_serial": roster.serial,
                 }))
             } else {
                 println!(
-                    "Revoked office {}; the new roster (serial {}) travels with the next bundles.",
-                    r.map(|r| r.office.as_str()).unwrap_or(c.as_str()),
+                    "Revoked key {} of office {}; the new roster (serial {}) travels with the next bundles.",
+                    key_ids.join(", "),
+                    revoked
+                        .first()
+                        .map(|r| r.office.as_str())
+                        .unwrap_or(c.as_str()),
                     roster.serial
+                );
+                println!(
+                    "Changes these keys signed until now keep flowing; a new key for the office is certified with `hoso office certify`."
                 );
                 Ok(())
             }

@@ -17,7 +17,9 @@ use crate::error::{Error, Result};
 use crate::oplog::{self, Change, OP_COLUMNS, Op, ScopeUnit, db, op_from_row};
 use crate::register::Register;
 use crate::trust::OfficeKeys;
-use crate::trust::roster::{current_certificate, stored_roster, stored_signed_roster};
+use crate::trust::roster::{
+    check_segment, current_certificate, stored_roster, stored_signed_roster,
+};
 
 /// How long a bundle may be imported after it was written.
 pub const BUNDLE_LIFETIME_DAYS: i64 = 60;
@@ -118,11 +120,6 @@ impl Register {
             .zip(&scopes)
             .map(|(r, scope)| scope_exits(&tx, r, scope))
             .collect::<Result<_>>()?;
-        let revoked: HashSet<&str> = roster
-            .revocations
-            .iter()
-            .map(|r| r.office.as_str())
-            .collect();
         let cutoff: i64 = tx
             .query_row("SELECT n FROM oplog_arrival", [], |r| r.get(0))
             .map_err(db)?;
@@ -167,9 +164,6 @@ impl Register {
                     }
                 }
                 let within = |op: &Op| limit.is_none_or(|l| l.covers(op));
-                if revoked.contains(g.origin.as_str()) {
-                    return Ok(());
-                }
                 covered.insert(g.scope.clone());
                 // A peer holds its own changes; never send them back to it.
                 if only_recipient.as_deref() == Some(g.origin.as_str()) {
@@ -255,6 +249,11 @@ impl Register {
                             && part.iter().all(|s| within(&s.op))
                         {
                             let ops: Vec<Op> = part.into_iter().map(|s| s.op.clone()).collect();
+                            // Signed by a key revoked before the time its changes claim (or
+                            // not certified): never relayed, as no importer accepts it.
+                            if check_segment(&roster, &g.origin, &sig, &ops).is_err() {
+                                continue;
+                            }
                             let rebuilt = Segment {
                                 origin: g.origin.clone(),
                                 scope: scope.clone(),

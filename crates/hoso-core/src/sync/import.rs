@@ -20,7 +20,9 @@ use crate::bundle::{Limits, ManifestTrust, PayloadItem, UnverifiedBundle};
 use crate::error::{Error, Result};
 use crate::oplog::{self, Op, db, now_ms};
 use crate::register::{DomainProjector, Register};
-use crate::trust::roster::{adopt_roster, certificate_for, stored_roster};
+use crate::trust::roster::{
+    adopt_roster, certificate_for, check_segment, segment_key, stored_roster,
+};
 use crate::trust::{OfficeKeys, fingerprint, fingerprint_matches, set_trusted_root, trusted_root};
 
 /// Clock difference tolerated between offices when checking a bundle's creation time.
@@ -288,10 +290,10 @@ impl Register {
         let failure: RefCell<Option<Error>> = RefCell::new(None);
         let counts = RefCell::new((Progress::default(), 0u64, 0u64)); // progress, nfc, blobs
         {
+            // A revoked key still verifies what it signed; `check_segment` then refuses the
+            // changes that claim a time after its revocation.
             let key_of = |origin: &str, key_id| {
-                certificate_for(&roster, origin, key_id)
-                    .map(|(_, pk)| pk)
-                    .map_err(|e| e.to_string())
+                segment_key(&roster, origin, key_id).map_err(|e| e.to_string())
             };
             let mut pending: VecDeque<Op> = VecDeque::new();
             let mut covered_stmt = tx
@@ -326,6 +328,7 @@ impl Register {
                     match reader.next_item(&key_of)? {
                         None => return Ok(None),
                         Some(PayloadItem::Segment(s)) => {
+                            check_segment(&roster, &s.origin, &s.minisig, &s.segment.ops)?;
                             let seg = s.segment;
                             // Kept to relay it, unless a stored segment already covers it.
                             let (first, last) = seg.txn_range();

@@ -9,10 +9,14 @@
 //!   Result<SignedRoster>`; `SignedRoster::verify(&root_pk) -> Result<&Roster>` (the roster's
 //!   signature and every certificate's); `Roster::signer(office, key_id, at) ->
 //!   Result<(&Certificate, PublicKey)>` on a verified roster.
+//! - Revocations name a **key**, not an office: a revoked key never becomes valid again,
+//!   whatever is certified later (`Revocation::covers`, `Roster::key_revocation`). What the key
+//!   signed before `revoked_at` (operations whose clocks say so) stays valid
+//!   (`Roster::segment_signer`); a bundle signed by a revoked key is refused whatever its date.
 //! - `to_json()` / `from_json()` on the signed forms (files and bundle members).
 //!
 //! Check order, each with its own error: unknown root (`trust-unknown-signer`), altered content
-//! (`trust-bad-signature`), revoked office (`trust-revoked`), outside validity (`trust-expired`).
+//! (`trust-bad-signature`), revoked key (`trust-revoked`), outside validity (`trust-expired`).
 
 use chrono::{DateTime, Utc};
 use hoso_crypto::{CryptoError, KeyId, PublicKey, SigningKey};
@@ -22,8 +26,14 @@ use super::{OfficePublicKeys, time_text};
 use crate::error::{Error, Result};
 use crate::oplog::canonical_json;
 
-/// Format version of certificates and rosters.
+/// Format version of certificates and enrolment requests (and of the rosters of HoSo before
+/// key revocations, which are still read).
 pub const TRUST_FORMAT: u32 = 1;
+/// Format version of the rosters with revocations this HoSo issues: 2, where every revocation
+/// names the key it revokes. A roster without revocations is issued as format 1 (the same
+/// content, which every HoSo reads). Format-1 rosters with revocations naming only an office
+/// are still read: such a revocation covers every key certified to the office up to its time.
+pub const ROSTER_FORMAT: u32 = 2;
 /// Certificate and roster files are small; refuse anything larger before parsing.
 pub const MAX_TRUST_FILE: usize = 4 * 1024 * 1024;
 
@@ -53,14 +63,38 @@ pub struct SignedCertificate {
     pub signature: String,
 }
 
-/// An office the central office no longer trusts (all its certificates, whatever their dates:
-/// a revoked key may have been stolen, so its signatures cannot be dated).
+/// A signing key the central office no longer trusts, for good: no later certificate makes it
+/// valid again. A bundle it signs is refused whatever its date (a stolen key can write any
+/// date); the operations it signed that claim a time before `revoked_at` keep flowing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Revocation {
+    /// The office the key was certified to.
     pub office: String,
+    /// The revoked signing key (minisign public key line). Absent only in format-1 rosters,
+    /// whose revocations named the office: every key certified to it until `revoked_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<String>,
     pub revoked_at: DateTime<Utc>,
     pub reason: String,
+}
+
+impl Revocation {
+    /// Whether this revocation revokes the key `cert` certifies.
+    pub fn covers(&self, cert: &Certificate) -> bool {
+        match &self.signing_key {
+            Some(key) => *key == cert.signing_key,
+            None => self.office == cert.office && cert.issued_at <= self.revoked_at,
+        }
+    }
+
+    /// The revoked key's id, for messages (the office alone for a format-1 revocation).
+    pub fn key_id(&self) -> Option<String> {
+        let key = self.signing_key.as_deref()?;
+        PublicKey::from_base64(key)
+            .ok()
+            .map(|pk| pk.key_id().to_string())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,7 +279,7 @@ impl SignedCertificate {
         revocations: &[Revocation],
     ) -> Result<&Certificate> {
         let c = self.verify(root)?;
-        if let Some(r) = revocations.iter().find(|r| r.office == c.office) {
+        if let Some(r) = revocations.iter().find(|r| r.covers(c)) {
             return Err(revoked(r));
         }
         c.check_valid_at(at)?;
@@ -263,7 +297,10 @@ impl SignedCertificate {
 
 pub(crate) fn revoked(r: &Revocation) -> Error {
     Error::TrustRevoked {
-        office: r.office.clone(),
+        office: match r.key_id() {
+            Some(id) => format!("{} (signing key {id})", r.office),
+            None => r.office.clone(),
+        },
         revoked_at: time_text(&r.revoked_at),
         reason: r.reason.clone(),
     }
@@ -276,7 +313,11 @@ impl Roster {
         revocations: Vec<Revocation>,
     ) -> Roster {
         Roster {
-            format: TRUST_FORMAT,
+            format: if revocations.is_empty() {
+                TRUST_FORMAT
+            } else {
+                ROSTER_FORMAT
+            },
             root_key_id: String::new(),
             serial,
             issued_at: truncate_secs(Utc::now()),
@@ -311,21 +352,48 @@ impl Roster {
         })
     }
 
-    pub fn revocation(&self, office: &str) -> Option<&Revocation> {
-        self.revocations.iter().find(|r| r.office == office)
+    /// The revocation of the key `cert` certifies, if it was revoked.
+    pub fn key_revocation(&self, cert: &Certificate) -> Option<&Revocation> {
+        self.revocations.iter().find(|r| r.covers(cert))
     }
 
-    /// The certificate and key `office` signs with under key id `key_id` at `at`. Only on a
-    /// roster returned by [`SignedRoster::verify`].
+    /// The revocation of the signing key `signing_key` (public key line), if it was ever revoked.
+    pub fn revocation_of_key(&self, signing_key: &str) -> Option<&Revocation> {
+        self.revocations.iter().find(|r| {
+            r.signing_key.as_deref() == Some(signing_key)
+                || (r.signing_key.is_none()
+                    && self.certificates.iter().any(|c| {
+                        c.certificate.signing_key == signing_key && r.covers(&c.certificate)
+                    }))
+        })
+    }
+
+    /// The revocation that left `office` without any key: `Some` when the office has
+    /// certificates and every one of them is revoked (the latest such revocation). An office
+    /// certified again with a new key after a revocation has `None`.
+    pub fn revocation(&self, office: &str) -> Option<&Revocation> {
+        let mut last: Option<&Revocation> = None;
+        for sc in self
+            .certificates
+            .iter()
+            .filter(|c| c.certificate.office == office)
+        {
+            let r = self.key_revocation(&sc.certificate)?;
+            if last.is_none_or(|l| r.revoked_at > l.revoked_at) {
+                last = Some(r);
+            }
+        }
+        last
+    }
+
+    /// The certificate and key `office` signs with under key id `key_id` at `at` (a revoked
+    /// key is refused whatever `at` is). Only on a roster returned by [`SignedRoster::verify`].
     pub fn signer(
         &self,
         office: &str,
         key_id: KeyId,
         at: DateTime<Utc>,
     ) -> Result<(&Certificate, PublicKey)> {
-        if let Some(r) = self.revocation(office) {
-            return Err(revoked(r));
-        }
         let mut outside = None;
         for sc in &self.certificates {
             let c = &sc.certificate;
@@ -336,15 +404,81 @@ impl Roster {
             if pk.key_id() != key_id {
                 continue;
             }
+            if let Some(r) = self.key_revocation(c) {
+                return Err(revoked(r));
+            }
             match c.check_valid_at(at) {
                 Ok(()) => return Ok((c, pk)),
                 Err(e) => outside = Some(e),
             }
         }
-        Err(outside.unwrap_or_else(|| Error::TrustUnknownSigner {
-            who: format!("office {office} (key {key_id})"),
-            reason: "the roster has no certificate for this key".into(),
-        }))
+        Err(outside.unwrap_or_else(|| unknown_key(office, key_id)))
+    }
+
+    /// The key that signed a segment of `office`'s operations, checked at the time those
+    /// operations claim (`claimed`: the latest of their clocks): certified to `office`, not
+    /// revoked at or before `claimed`, and `claimed` before the end of its certificate. The
+    /// start of the certificate is not checked: an office writes operations before it is first
+    /// certified (its register's set-up) and signs its segments when it exports them, possibly
+    /// with a newer key than the one it held when it wrote them.
+    pub fn segment_signer(
+        &self,
+        office: &str,
+        key_id: KeyId,
+        claimed: DateTime<Utc>,
+    ) -> Result<PublicKey> {
+        let mut refusal = None;
+        for sc in &self.certificates {
+            let c = &sc.certificate;
+            if c.office != office {
+                continue;
+            }
+            let pk = c.public_key()?;
+            if pk.key_id() != key_id {
+                continue;
+            }
+            if let Some(r) = self.key_revocation(c)
+                && claimed >= r.revoked_at
+            {
+                return Err(revoked_for(r, claimed));
+            }
+            if claimed < c.valid_until {
+                return Ok(pk);
+            }
+            refusal = Some(Error::TrustExpired {
+                office: c.office.clone(),
+                at: time_text(&claimed),
+                valid_from: time_text(&c.valid_from),
+                valid_until: time_text(&c.valid_until),
+            });
+        }
+        Err(refusal.unwrap_or_else(|| unknown_key(office, key_id)))
+    }
+}
+
+fn unknown_key(office: &str, key_id: KeyId) -> Error {
+    Error::TrustUnknownSigner {
+        who: format!("office {office} (key {key_id})"),
+        reason: "the roster has no certificate for this key".into(),
+    }
+}
+
+/// A revoked key's operations that claim a time after the revocation.
+fn revoked_for(r: &Revocation, claimed: DateTime<Utc>) -> Error {
+    match revoked(r) {
+        Error::TrustRevoked {
+            office,
+            revoked_at,
+            reason,
+        } => Error::TrustRevoked {
+            office,
+            revoked_at,
+            reason: format!(
+                "{reason} (changes it signed dated {} come after the revocation)",
+                time_text(&claimed)
+            ),
+        },
+        other => other,
     }
 }
 
@@ -353,14 +487,23 @@ impl SignedRoster {
     pub fn verify(&self, root: &PublicKey) -> Result<&Roster> {
         let r = &self.roster;
         let what = format!("the roster (serial {})", r.serial);
-        if r.format != TRUST_FORMAT {
+        if r.format != TRUST_FORMAT && r.format != ROSTER_FORMAT {
             return Err(Error::TrustMalformed {
                 what,
-                reason: format!("format {} (this HoSo reads {TRUST_FORMAT})", r.format),
+                reason: format!(
+                    "format {} (this HoSo reads {TRUST_FORMAT} and {ROSTER_FORMAT})",
+                    r.format
+                ),
             });
         }
         let body = canonical(r)?;
         verify_signed(root, &r.root_key_id, &body, &self.signature, &what)?;
+        if r.format >= ROSTER_FORMAT && r.revocations.iter().any(|v| v.signing_key.is_none()) {
+            return Err(Error::TrustMalformed {
+                what,
+                reason: "a revocation does not name the key it revokes".into(),
+            });
+        }
         for c in &r.certificates {
             c.verify(root)?;
         }

@@ -4,14 +4,22 @@
 //! - `Register::enrolment_request() -> Result<SignedEnrolment>` (this office's keys);
 //!   `SignedEnrolment::verify() -> Result<&EnrolmentRequest>`, `to_json()` / `from_json()`.
 //! - `Register::certify(&SignedEnrolment, valid_from, valid_until) -> Result<SignedCertificate>`:
-//!   central office only (holds the root), `office.admin`, audited as `office.certify`.
+//!   central office only (holds the root), `office.admin`, audited as `office.certify`;
+//!   `Register::certify_with(.., replace_key)` also re-keys an office that holds a valid key.
+//! - A rotation request (`hoso office rotate-key`) is also countersigned by the office's current
+//!   key (`SignedEnrolment::countersignature`). Certifying a new key for an office that still
+//!   holds a valid key needs both: the countersignature by one of its valid keys, and the
+//!   officer's explicit `replace_key` (after confirming the new key's fingerprint by phone).
+//!   Never for the central office's own code (its keys rotate on its own register), never for
+//!   a revoked key.
 
 use chrono::{DateTime, Utc};
 use hoso_crypto::{CryptoError, PublicKey, SigningKey};
 use serde::{Deserialize, Serialize};
 
-use super::cert::{TRUST_FORMAT, canonical, from_json, truncate_secs};
-use super::{Certificate, OfficeKeys, OfficePublicKeys, SignedCertificate};
+use super::cert::{TRUST_FORMAT, canonical, from_json, revoked, truncate_secs};
+use super::roster::{only_central, stored_roster};
+use super::{Certificate, OfficeKeys, OfficePublicKeys, SignedCertificate, fingerprint};
 use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::register::Register;
@@ -33,7 +41,15 @@ pub struct SignedEnrolment {
     pub request: EnrolmentRequest,
     /// `.minisig` by the requesting office's own signing key over the request's canonical JSON
     pub signature: String,
+    /// Rotation requests: `.minisig` by the office's current (certified) signing key over
+    /// [`COUNTERSIGN_PREFIX`] followed by the request's canonical JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub countersignature: Option<String>,
 }
+
+/// What the current key signs before the request's canonical JSON, so that a countersignature
+/// can never be taken from, or pass for, any other signature the key makes.
+pub const COUNTERSIGN_PREFIX: &str = "hoso-rotation-countersignature-v1\n";
 
 impl SignedEnrolment {
     /// Checks the self-signature: the request was made by whoever holds `signing_key`, and was
@@ -63,6 +79,73 @@ impl SignedEnrolment {
                 },
             })?;
         Ok(r)
+    }
+
+    /// The same request, countersigned by `current` (the office's certified key).
+    pub fn countersigned(mut self, current: &SigningKey) -> Result<SignedEnrolment> {
+        let body = countersigned_body(&self.request)?;
+        let comment = format!(
+            "hoso rotation countersignature office={} new-key={}",
+            self.request.office,
+            self.key()?.key_id()
+        );
+        self.countersignature = Some(
+            current
+                .sign(body.as_bytes(), &comment)
+                .map_err(|e| Error::Storage(e.to_string()))?,
+        );
+        Ok(self)
+    }
+
+    /// The key the request asks to certify.
+    pub fn key(&self) -> Result<PublicKey> {
+        PublicKey::from_base64(&self.request.signing_key).map_err(|e| Error::TrustMalformed {
+            what: format!("the enrolment request of office {}", self.request.office),
+            reason: e.to_string(),
+        })
+    }
+
+    /// The key id of the countersigning key, if countersigned (unverified).
+    pub fn countersigner(&self) -> Result<Option<hoso_crypto::KeyId>> {
+        self.countersignature
+            .as_deref()
+            .map(|sig| {
+                hoso_crypto::sign::Minisig::parse(sig)
+                    .map(|m| m.key_id())
+                    .map_err(|e| Error::TrustMalformed {
+                        what: format!(
+                            "the countersignature of the request of office {}",
+                            self.request.office
+                        ),
+                        reason: e.to_string(),
+                    })
+            })
+            .transpose()
+    }
+
+    /// Checks the countersignature with `current`.
+    pub fn verify_countersignature(&self, current: &PublicKey) -> Result<()> {
+        let what = format!(
+            "the countersignature of the request of office {}",
+            self.request.office
+        );
+        let sig = self
+            .countersignature
+            .as_deref()
+            .ok_or_else(|| Error::TrustBadSignature { what: what.clone() })?;
+        let body = countersigned_body(&self.request)?;
+        current
+            .verify(body.as_bytes(), sig)
+            .map(|_| ())
+            .map_err(|e| match e {
+                CryptoError::BadSignature | CryptoError::SignatureKeyMismatch { .. } => {
+                    Error::TrustBadSignature { what: what.clone() }
+                }
+                other => Error::TrustMalformed {
+                    what: what.clone(),
+                    reason: other.to_string(),
+                },
+            })
     }
 
     pub fn to_json(&self) -> String {
@@ -98,7 +181,15 @@ pub(crate) fn signed_request(
             &format!("hoso enrolment request office={office}{comment}"),
         )
         .map_err(|e| Error::Storage(e.to_string()))?;
-    Ok(SignedEnrolment { request, signature })
+    Ok(SignedEnrolment {
+        request,
+        signature,
+        countersignature: None,
+    })
+}
+
+fn countersigned_body(request: &EnrolmentRequest) -> Result<String> {
+    Ok(format!("{COUNTERSIGN_PREFIX}{}", canonical(request)?))
 }
 
 impl Register {
@@ -116,23 +207,127 @@ impl Register {
         )
     }
 
-    /// Certifies an office from its verified request (central office only). Audited.
+    /// Certifies an office from its verified request (central office only), refusing to
+    /// replace the key of an office that holds a valid one. Audited.
     pub fn certify(
         &mut self,
         request: &SignedEnrolment,
         valid_from: DateTime<Utc>,
         valid_until: DateTime<Utc>,
     ) -> Result<SignedCertificate> {
+        self.certify_with(request, valid_from, valid_until, false)
+    }
+
+    /// [`Self::certify`]; with `replace_key` (the officer confirmed the new key's fingerprint
+    /// with the office), also a new key for an office that holds a valid one — only from a
+    /// request countersigned by one of its valid keys. The office's other keys end
+    /// [`super::roster::ROTATION_GRACE_DAYS`] later. Never the central office's own code, never
+    /// a revoked key.
+    pub fn certify_with(
+        &mut self,
+        request: &SignedEnrolment,
+        valid_from: DateTime<Utc>,
+        valid_until: DateTime<Utc>,
+        replace_key: bool,
+    ) -> Result<SignedCertificate> {
         self.require(Permission::OfficeAdmin)?;
         let r = request.verify()?;
         let keys = OfficeKeys::load(self.store().conn())?;
-        let root = keys.root.as_ref().ok_or_else(|| {
-            Error::invalid(
-                "register",
-                "only the central office's register holds the root key that certifies offices",
-            )
-        })?;
+        let root = keys.root.as_ref().ok_or_else(only_central)?;
         let office = crate::model::normalise_office_code(&r.office)?;
+        if office == self.session_info().office {
+            return Err(Error::invalid(
+                "office",
+                format!(
+                    "{office} is this central office: its keys are certified on this register \
+                     (`hoso office rotate-key`), never from a request"
+                ),
+            ));
+        }
+        let new_key = request.key()?;
+        let new_fp = fingerprint(&new_key);
+        let roster = stored_roster(self.store().conn())?
+            .map(|(_, r)| r)
+            .ok_or(Error::TrustRootMissing)?;
+        if let Some(rev) = roster.revocation_of_key(&r.signing_key) {
+            return Err(revoked(rev));
+        }
+        if let Some(other) = roster
+            .certificates
+            .iter()
+            .map(|sc| &sc.certificate)
+            .find(|c| c.signing_key == r.signing_key && c.office != office)
+        {
+            return Err(Error::invalid(
+                "signing key",
+                format!(
+                    "key {} is certified to office {}: each office signs with its own key",
+                    new_key.key_id(),
+                    other.office
+                ),
+            ));
+        }
+        let now = Utc::now();
+        // The office's keys that are valid now (not revoked, within their dates).
+        let current: Vec<&Certificate> = roster
+            .certificates
+            .iter()
+            .map(|sc| &sc.certificate)
+            .filter(|c| {
+                c.office == office
+                    && roster.key_revocation(c).is_none()
+                    && c.check_valid_at(now).is_ok()
+            })
+            .collect();
+        let renewal = current.iter().any(|c| c.signing_key == r.signing_key);
+        let mut countersigned_by = None;
+        if let Some(id) = request.countersigner()? {
+            // Whoever countersigns must hold one of the office's valid keys.
+            let signer = current
+                .iter()
+                .map(|c| c.public_key())
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .find(|pk| pk.key_id() == id)
+                .ok_or_else(|| Error::TrustUnknownSigner {
+                    who: format!("the countersignature of the request of office {office}"),
+                    reason: format!(
+                        "key {id} is not a valid key of office {office} (unknown, revoked or \
+                         expired)"
+                    ),
+                })?;
+            request.verify_countersignature(&signer)?;
+            countersigned_by = Some(id.to_string());
+        }
+        if !current.is_empty() && !renewal {
+            let held: Vec<String> = current
+                .iter()
+                .map(|c| c.public_key().map(|pk| pk.key_id().to_string()))
+                .collect::<Result<_>>()?;
+            if countersigned_by.is_none() {
+                return Err(Error::TrustBadSignature {
+                    what: format!(
+                        "the request for a new key of office {office}: the office holds valid \
+                         key {}, so a new key must come as a rotation request countersigned by \
+                         it (`hoso office rotate-key`); if that key is lost or stolen, revoke it \
+                         first (`hoso office revoke {office}`)",
+                        held.join(", ")
+                    ),
+                });
+            }
+            if !replace_key {
+                return Err(Error::invalid(
+                    "replace-key",
+                    format!(
+                        "office {office} already holds valid key {}; certifying key {} \
+                         (fingerprint {new_fp}) replaces it: confirm this fingerprint with the \
+                         office by phone, then certify again with --replace-key",
+                        held.join(", "),
+                        new_key.key_id()
+                    ),
+                ));
+            }
+        }
         let public = OfficePublicKeys {
             key_id: String::new(),
             signing_key: r.signing_key.clone(),
@@ -151,9 +346,13 @@ impl Register {
                 format!("office:{office}"),
                 serde_json::json!({
                     "signing_key": r.signing_key,
+                    "key_id": new_key.key_id().to_string(),
+                    "key_fingerprint": new_fp,
                     "age_recipient": r.age_recipient,
                     "valid_from": super::time_text(&cert.certificate.valid_from),
                     "valid_until": super::time_text(&cert.certificate.valid_until),
+                    "replaced_key": !current.is_empty() && !renewal,
+                    "countersigned_by": countersigned_by,
                     "roster_serial": roster.roster.serial,
                 }),
             ),

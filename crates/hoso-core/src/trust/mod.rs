@@ -9,7 +9,8 @@
 //!   OfficePublicKeys { signing_key, key_id, age_recipient }`.
 //! - The trusted root: `trusted_root(conn) -> Result<Option<PublicKey>>`, `set_trusted_root(conn,
 //!   &PublicKey)` (the bundle import of enrolment calls it once the fingerprint matched).
-//! - `fingerprint(&PublicKey) -> String` (25 digits in five groups, read aloud over the phone),
+//! - `fingerprint(&PublicKey) -> String` (25 digits in five groups, read aloud over the phone:
+//!   the root's at set-up, an office's signing key's at certification),
 //!   `fingerprint_matches(&PublicKey, typed) -> bool` (ignores spaces and dashes).
 //! - Certificates and roster: see [`cert`] (`Certificate`, `SignedCertificate`, `Revocation`,
 //!   `Roster`, `SignedRoster`).
@@ -75,6 +76,9 @@ pub struct KeyInfo {
     pub office: String,
     pub signing_key: String,
     pub key_id: String,
+    /// The signing key's read-aloud fingerprint (what the central office reads back before it
+    /// certifies the key).
+    pub key_fingerprint: String,
     pub age_recipient: String,
     /// The trusted root's public key line and fingerprint, once known.
     pub root_key: Option<String>,
@@ -278,15 +282,14 @@ impl Register {
         };
         let signing_key = load_public(conn, "signing")?.ok_or_else(missing)?;
         let age_recipient = load_public(conn, "age")?.ok_or_else(missing)?;
-        let key_id = PublicKey::from_base64(&signing_key)
-            .map_err(crypto)?
-            .key_id()
-            .to_string();
+        let pk = PublicKey::from_base64(&signing_key).map_err(crypto)?;
+        let key_id = pk.key_id().to_string();
         let root = trusted_root(conn)?;
         Ok(KeyInfo {
             office: self.session_info().office.clone(),
             signing_key,
             key_id,
+            key_fingerprint: fingerprint(&pk),
             age_recipient,
             root_key: root.as_ref().map(PublicKey::to_base64),
             root_fingerprint: root.as_ref().map(fingerprint),

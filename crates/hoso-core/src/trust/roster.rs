@@ -1,8 +1,15 @@
 //! The roster as this register holds it: stored after verification, replaced only by a newer
 //! serial signed by the same root, and (on the central office) re-issued on every certificate
 //! or revocation.
+//!
+//! Revocations name keys (`Register::revoke_office` revokes every key of an office not yet
+//! revoked, `Register::revoke_keys` one key or all); they are never removed, so a revoked key
+//! stays revoked whatever is certified later. Bundles are encrypted to each recipient's newest
+//! valid certificate ([`current_certificate`]); the keys of segments are checked at the time
+//! their operations claim ([`check_segment`]).
 
 use chrono::{DateTime, Duration, Utc};
+use hoso_crypto::sign::Minisig;
 use hoso_crypto::{PublicKey, SigningKey};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -80,7 +87,10 @@ fn reissue(
 ) -> Result<SignedRoster> {
     let root_pk = root.public_key();
     let (serial, mut certs, mut revs) = match stored_roster(conn)? {
-        Some((_, r)) => (r.serial + 1, r.certificates, r.revocations),
+        Some((_, r)) => {
+            let revs = key_revocations(&r);
+            (r.serial + 1, r.certificates, revs)
+        }
         None => (1, Vec::new(), Vec::new()),
     };
     change(&mut certs, &mut revs)?;
@@ -90,6 +100,31 @@ fn reissue(
     let signed = roster.sign(root)?;
     adopt_roster(conn, &root_pk, &signed)?;
     Ok(signed)
+}
+
+/// The roster's revocations, each naming its key (as format 2 requires): a format-1 revocation
+/// of an office becomes one revocation per key it covered.
+fn key_revocations(roster: &Roster) -> Vec<Revocation> {
+    let mut out: Vec<Revocation> = Vec::new();
+    for r in &roster.revocations {
+        if r.signing_key.is_some() {
+            out.push(r.clone());
+            continue;
+        }
+        for sc in &roster.certificates {
+            let c = &sc.certificate;
+            let named = out
+                .iter()
+                .any(|o| o.signing_key.as_deref() == Some(c.signing_key.as_str()));
+            if r.covers(c) && !named {
+                out.push(Revocation {
+                    signing_key: Some(c.signing_key.clone()),
+                    ..r.clone()
+                });
+            }
+        }
+    }
+    out
 }
 
 /// At `init --central`: the root certifies the central office's own key.
@@ -135,6 +170,7 @@ pub const ROTATION_GRACE_DAYS: i64 = 30;
 
 /// Adds `cert` to the roster; an earlier certificate of the same office with another key ends
 /// [`ROTATION_GRACE_DAYS`] after the new one starts (a rotation: what it signed stays valid).
+/// Revocations stay: a revoked key is refused here, and its certificates are kept as they are.
 pub(crate) fn add_certificate(
     conn: &Connection,
     root: &SigningKey,
@@ -142,12 +178,14 @@ pub(crate) fn add_certificate(
 ) -> Result<SignedRoster> {
     reissue(conn, root, |certs, revs| {
         let new = &cert.certificate;
-        revs.retain(|r| r.office != new.office);
+        if let Some(r) = revs.iter().find(|r| r.covers(new)) {
+            return Err(revoked(r));
+        }
         let starts = new.valid_from;
         let mut kept = Vec::new();
         for old in certs.drain(..) {
             let c = &old.certificate;
-            if c.office != new.office {
+            if c.office != new.office || revs.iter().any(|r| r.covers(c)) {
                 kept.push(old);
             } else if c.signing_key != new.signing_key {
                 let mut ended = c.clone();
@@ -168,21 +206,46 @@ pub(crate) fn add_certificate(
 }
 
 /// The certificate under which `office` signs with `key_id`, ignoring dates (checked by the
-/// caller against the bundle's time); revoked offices are refused.
+/// caller against the bundle's time); a revoked key is refused, whatever the bundle's date.
 pub fn certificate_for(
     roster: &Roster,
     office: &str,
     key_id: hoso_crypto::KeyId,
 ) -> Result<(Certificate, PublicKey)> {
-    if let Some(r) = roster.revocation(office) {
-        return Err(revoked(r));
-    }
+    let mut found = None;
     for sc in &roster.certificates {
         let c = &sc.certificate;
         if c.office == office {
             let pk = c.public_key()?;
             if pk.key_id() == key_id {
-                return Ok((c.clone(), pk));
+                if let Some(r) = roster.key_revocation(c) {
+                    return Err(revoked(r));
+                }
+                // The same key certified again: the latest certificate counts.
+                if found
+                    .as_ref()
+                    .is_none_or(|(f, _): &(Certificate, PublicKey)| c.issued_at >= f.issued_at)
+                {
+                    found = Some((c.clone(), pk));
+                }
+            }
+        }
+    }
+    found.ok_or_else(|| Error::TrustUnknownSigner {
+        who: format!("office {office} (key {key_id})"),
+        reason: "the roster has no certificate for this key".into(),
+    })
+}
+
+/// The key `office` held under `key_id`, revoked or not: what a segment's signature is checked
+/// with before its operations are read; [`check_segment`] then decides from their time.
+pub fn segment_key(roster: &Roster, office: &str, key_id: hoso_crypto::KeyId) -> Result<PublicKey> {
+    for sc in &roster.certificates {
+        let c = &sc.certificate;
+        if c.office == office {
+            let pk = c.public_key()?;
+            if pk.key_id() == key_id {
+                return Ok(pk);
             }
         }
     }
@@ -192,29 +255,86 @@ pub fn certificate_for(
     })
 }
 
-/// The certificate `office` currently encrypts to (valid now, not revoked).
+/// The time a segment's operations claim: the latest of their clocks.
+fn claimed_time(ops: &[crate::oplog::Op]) -> DateTime<Utc> {
+    let ms = ops.iter().map(|op| op.hlc.ms).max().unwrap_or(0);
+    DateTime::from_timestamp_millis(i64::try_from(ms).unwrap_or(i64::MAX))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// Whether the key that signed `minisig` over `origin`'s `ops` was valid when they claim to
+/// have been written: certified to `origin`, not revoked by then, its certificate not ended
+/// (see [`Roster::segment_signer`]). Operations a revoked key signed before its revocation
+/// keep flowing; later ones are refused.
+pub fn check_segment(
+    roster: &Roster,
+    origin: &str,
+    minisig: &str,
+    ops: &[crate::oplog::Op],
+) -> Result<()> {
+    let key_id = Minisig::parse(minisig)
+        .map_err(|e| Error::SegmentSignature {
+            origin: origin.to_string(),
+            reason: e.to_string(),
+        })?
+        .key_id();
+    roster
+        .segment_signer(origin, key_id, claimed_time(ops))
+        .map(|_| ())
+}
+
+/// The certificate `office` currently encrypts to: of its certificates valid now and whose key
+/// is not revoked, the newest (latest start, then latest issue).
 pub fn current_certificate(
     roster: &Roster,
     office: &str,
     now: DateTime<Utc>,
 ) -> Result<Certificate> {
-    if let Some(r) = roster.revocation(office) {
-        return Err(revoked(r));
-    }
-    let mut found = None;
+    let mut newest: Option<&Certificate> = None;
+    let mut refusal = None;
     for sc in &roster.certificates {
         let c = &sc.certificate;
-        if c.office == office {
-            match c.check_valid_at(now) {
-                Ok(()) => return Ok(c.clone()),
-                Err(e) => found = Some(e),
+        if c.office != office {
+            continue;
+        }
+        if let Some(r) = roster.key_revocation(c) {
+            refusal = Some(revoked(r));
+            continue;
+        }
+        match c.check_valid_at(now) {
+            Ok(()) => {
+                if newest.is_none_or(|n| (c.valid_from, c.issued_at) >= (n.valid_from, n.issued_at))
+                {
+                    newest = Some(c);
+                }
+            }
+            Err(e) => {
+                if refusal.is_none() {
+                    refusal = Some(e);
+                }
             }
         }
     }
-    Err(found.unwrap_or_else(|| Error::TrustUnknownSigner {
+    if let Some(c) = newest {
+        return Ok(c.clone());
+    }
+    Err(refusal.unwrap_or_else(|| Error::TrustUnknownSigner {
         who: format!("office {office}"),
         reason: "the central office has not certified it (no certificate in the roster)".into(),
     }))
+}
+
+/// Central office: the certificates of `office` whose keys are not revoked yet.
+fn unrevoked<'a>(
+    certs: &'a [SignedCertificate],
+    revs: &[Revocation],
+    office: &str,
+) -> Vec<&'a Certificate> {
+    certs
+        .iter()
+        .map(|sc| &sc.certificate)
+        .filter(|c| c.office == office && !revs.iter().any(|r| r.covers(c)))
+        .collect()
 }
 
 impl Register {
@@ -223,9 +343,24 @@ impl Register {
         Ok(stored_roster(self.store().conn())?.map(|(_, r)| r))
     }
 
-    /// Central office: revokes every certificate of `office` (it can no longer sign bundles or
-    /// changes anyone accepts). Audited; the new roster travels with the next bundles.
+    /// Central office: revokes every key of `office` not revoked yet (bundles they sign and
+    /// changes they sign after now are refused; what they signed before keeps flowing). A
+    /// revoked key never becomes valid again: certifying the office again adds only the new
+    /// key. Audited; the new roster travels with the next bundles.
     pub fn revoke_office(&mut self, office: &str, reason: &str) -> Result<Roster> {
+        self.revoke_keys(office, None, reason)
+            .map(|(roster, _)| roster)
+    }
+
+    /// Central office: revokes `key` of `office` (its key id, 16 hex digits, or its public key
+    /// line), or with `None` every key of `office` not revoked yet. Returns the new roster and
+    /// the revocations added.
+    pub fn revoke_keys(
+        &mut self,
+        office: &str,
+        key: Option<&str>,
+        reason: &str,
+    ) -> Result<(Roster, Vec<Revocation>)> {
         self.require(Permission::OfficeAdmin)?;
         let office = crate::model::normalise_office_code(office)?;
         if office == self.session_info().office {
@@ -252,26 +387,61 @@ impl Register {
             });
         }
         let reason = reason.trim().to_string();
-        let signed = reissue(&tx, root, |_, revs| {
-            revs.retain(|r| r.office != office);
-            revs.push(Revocation {
-                office: office.clone(),
-                revoked_at: truncate_secs(Utc::now()),
-                reason: reason.clone(),
-            });
+        // Rounded up to the next second: what the key signed until now stays valid.
+        let revoked_at = truncate_secs(Utc::now()) + Duration::seconds(1);
+        let mut added: Vec<Revocation> = Vec::new();
+        let signed = reissue(&tx, root, |certs, revs| {
+            let mut targets: Vec<String> = Vec::new();
+            for c in unrevoked(certs, revs, &office) {
+                let matches = match key {
+                    None => true,
+                    Some(k) => {
+                        let k = k.trim();
+                        c.signing_key == k
+                            || c.public_key()?.key_id().to_string().eq_ignore_ascii_case(k)
+                    }
+                };
+                if matches && !targets.contains(&c.signing_key) {
+                    targets.push(c.signing_key.clone());
+                }
+            }
+            if targets.is_empty() {
+                return Err(Error::NotFound {
+                    entity: "unrevoked key",
+                    key: match key {
+                        Some(k) => format!("{office}: {}", k.trim()),
+                        None => format!("{office}: every key of this office is already revoked"),
+                    },
+                });
+            }
+            for k in targets {
+                let r = Revocation {
+                    office: office.clone(),
+                    signing_key: Some(k),
+                    revoked_at,
+                    reason: reason.clone(),
+                };
+                revs.push(r.clone());
+                added.push(r);
+            }
             Ok(())
         })?;
+        let key_ids: Vec<String> = added.iter().filter_map(Revocation::key_id).collect();
         crate::audit::append(
             &tx,
             &crate::audit::NewEntry::new(
                 &login,
                 "office.revoke",
                 format!("office:{office}"),
-                serde_json::json!({ "reason": reason, "roster_serial": signed.roster.serial }),
+                serde_json::json!({
+                    "reason": reason,
+                    "key_ids": key_ids,
+                    "roster_serial": signed.roster.serial,
+                }),
             ),
         )?;
         tx.commit()?;
-        Ok(signed.roster)
+        Ok((signed.roster, added))
     }
 }
 

@@ -1,7 +1,8 @@
 //! Rotation of an office's signing key (`hoso office rotate-key`).
 //!
 //! - Province: `Register::rotate_signing_key()` generates a new key, keeps it in the LOCAL table
-//!   `office_keys_pending` and returns an enrolment request for it (signed by the new key). The
+//!   `office_keys_pending` and returns an enrolment request for it (signed by the new key and
+//!   countersigned by the current one, both checked by `certify`). The
 //!   office goes on signing with its current key until a bundle brings a roster certifying the
 //!   new one: the import then calls [`activate_pending_key`] in its transaction and the new key
 //!   becomes the signing key.
@@ -74,7 +75,10 @@ impl Register {
                     now_text()
                 ],
             )?;
-            let request = signed_request(&code, &name, &new, &public.age_recipient, " rotation")?;
+            // Signed by the new key (it holds it) and countersigned by the current one (the
+            // office that holds the certified key asks for the change).
+            let request = signed_request(&code, &name, &new, &public.age_recipient, " rotation")?
+                .countersigned(&keys.signing)?;
             KeyRotation::Pending {
                 key_id: public.key_id.clone(),
                 request,
@@ -146,11 +150,12 @@ pub(crate) fn activate_pending_key(tx: &rusqlite::Transaction) -> Result<bool> {
     let Some(me) = crate::register::local_office(tx)? else {
         return Ok(false);
     };
-    let certified = roster
-        .certificates
-        .iter()
-        .any(|c| c.certificate.office == me && c.certificate.signing_key == public);
-    if !certified || roster.revocation(&me).is_some() {
+    let certified = roster.certificates.iter().any(|c| {
+        c.certificate.office == me
+            && c.certificate.signing_key == public
+            && roster.key_revocation(&c.certificate).is_none()
+    });
+    if !certified {
         return Ok(false);
     }
     let secret: Zeroizing<String> = Zeroizing::new(tx.query_row(
@@ -284,7 +289,9 @@ mod tests {
         assert_eq!(hn.key_info().unwrap().key_id, old_key);
         assert_eq!(request.verify().unwrap().office, "HN");
 
-        certify(&mut tw, &request);
+        let now = Utc::now();
+        tw.certify_with(&request, now, now + Duration::days(730), true)
+            .unwrap();
         let roster_bundle = export(&mut tw, "HN", false, d.join("roster.hoso"));
         let r = import(&mut hn, &roster_bundle).unwrap();
         assert!(r.roster_updated);

@@ -212,6 +212,7 @@ fn certificate_verifies_and_each_failure_has_its_own_error() {
     // Revoked.
     let rev = Revocation {
         office: "HN".into(),
+        signing_key: Some(s.office.signing.public_key().to_base64()),
         revoked_at: now,
         reason: "key lost".into(),
     };
@@ -249,6 +250,7 @@ fn roster_is_signed_by_the_root_and_names_each_signer() {
     let parsed = SignedRoster::from_json(&roster.to_json()).unwrap();
     let r = parsed.verify(&root).unwrap();
     let hn_key = s.office.signing.public_key();
+    let hn_key_line = || hn_key.to_base64();
     let (c, pk) = r.signer("HN", hn_key.key_id(), now).unwrap();
     assert_eq!((c.office.as_str(), &pk), ("HN", &hn_key));
     // DN's only certificate has run out; QTR has none; HN's key id is not DN's.
@@ -269,6 +271,7 @@ fn roster_is_signed_by_the_root_and_names_each_signer() {
     // A revocation slipped into a signed roster breaks its signature; a re-signed one works.
     let rev = Revocation {
         office: "HN".into(),
+        signing_key: Some(hn_key_line()),
         revoked_at: now,
         reason: "compromised".into(),
     };
@@ -390,4 +393,321 @@ fn enrolment_request_is_certified_by_the_central_office_only() {
         leader.certify(&req, now, until).unwrap_err().code(),
         "permission-denied"
     );
+}
+
+/// A central office TW and a province HN whose first key TW certified.
+fn certified_pair(dir: &Path) -> (Register, Register) {
+    let mut tw = init(dir, "TW", true);
+    let hn = init(dir, "HN", false);
+    let now = Utc::now();
+    tw.certify(
+        &hn.enrolment_request().unwrap(),
+        now,
+        now + Duration::days(730),
+    )
+    .unwrap();
+    (tw, hn)
+}
+
+fn roster_serial(r: &Register) -> u64 {
+    r.roster().unwrap().unwrap().serial
+}
+
+#[test]
+fn certify_refuses_the_central_offices_own_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tw = init(dir.path(), "TW", true);
+    let before = (
+        crate::audit::head(tw.store().conn()).unwrap().0,
+        roster_serial(&tw),
+    );
+    let now = Utc::now();
+    let until = now + Duration::days(730);
+    // Its own request, and one a province forged with the central office's code.
+    let own = tw.enrolment_request().unwrap();
+    let forger = OfficeKeys::generate(false).unwrap();
+    let forged = enrol::signed_request(
+        "TW",
+        "Ủy ban Kiểm tra Trung ương",
+        &forger.signing,
+        &forger.age.recipient(),
+        "",
+    )
+    .unwrap();
+    for req in [&own, &forged] {
+        for replace in [false, true] {
+            let e = tw.certify_with(req, now, until, replace).unwrap_err();
+            assert_eq!(e.code(), "invalid", "{e}");
+            assert!(e.to_string().contains("central office"), "{e}");
+        }
+    }
+    assert_eq!(
+        (
+            crate::audit::head(tw.store().conn()).unwrap().0,
+            roster_serial(&tw)
+        ),
+        before
+    );
+    // The central office's key is unchanged in its roster.
+    let roster = tw.roster().unwrap().unwrap();
+    let current = roster::current_certificate(&roster, "TW", now).unwrap();
+    assert_eq!(current.signing_key, tw.key_info().unwrap().signing_key);
+}
+
+#[test]
+fn a_new_key_for_a_certified_office_needs_its_countersignature_and_replace_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut tw, mut hn) = certified_pair(dir.path());
+    let old_key = hn.key_info().unwrap().signing_key;
+    let now = Utc::now();
+    let until = now + Duration::days(730);
+    let rotate::KeyRotation::Pending { request, .. } = hn.rotate_signing_key().unwrap() else {
+        panic!("a province's rotation waits for the central office");
+    };
+    assert!(request.countersignature.is_some());
+    let new_key = request.key().unwrap();
+    let before = (
+        crate::audit::head(tw.store().conn()).unwrap().0,
+        roster_serial(&tw),
+    );
+
+    // No countersignature (stripped, or a request from another register with HN's code):
+    // refused even with --replace-key.
+    let mut stripped = request.clone();
+    stripped.countersignature = None;
+    std::fs::create_dir(dir.path().join("x")).unwrap();
+    let impostor = init(&dir.path().join("x"), "HN", false);
+    let impostor_req = impostor.enrolment_request().unwrap();
+    for req in [&stripped, &impostor_req] {
+        let e = tw.certify_with(req, now, until, true).unwrap_err();
+        assert_eq!(e.code(), "trust-bad-signature", "{e}");
+        assert!(e.to_string().contains("countersigned"), "{e}");
+    }
+    // Countersigned by a key HN does not hold; HN's countersignature moved onto another request.
+    let stranger = SigningKey::generate().unwrap();
+    let by_stranger = stripped.clone().countersigned(&stranger).unwrap();
+    let e = tw.certify_with(&by_stranger, now, until, true).unwrap_err();
+    assert_eq!(e.code(), "trust-unknown-signer", "{e}");
+    let other_new = SigningKey::generate().unwrap();
+    let mut moved = enrol::signed_request(
+        "HN",
+        "Ủy ban Kiểm tra HN",
+        &other_new,
+        &hn.key_info().unwrap().age_recipient,
+        " rotation",
+    )
+    .unwrap();
+    moved.countersignature = request.countersignature.clone();
+    let e = tw.certify_with(&moved, now, until, true).unwrap_err();
+    assert_eq!(e.code(), "trust-bad-signature", "{e}");
+
+    // Countersigned properly, but without --replace-key: refused, naming the new key's
+    // fingerprint to confirm by phone.
+    let e = tw.certify(&request, now, until).unwrap_err();
+    assert_eq!(e.code(), "invalid", "{e}");
+    assert!(e.to_string().contains("--replace-key"), "{e}");
+    assert!(e.to_string().contains(&fingerprint(&new_key)), "{e}");
+    assert_eq!(
+        (
+            crate::audit::head(tw.store().conn()).unwrap().0,
+            roster_serial(&tw)
+        ),
+        before,
+        "refusals change nothing"
+    );
+
+    // With it: certified; bundles now go to the newest certificate.
+    let cert = tw.certify_with(&request, now, until, true).unwrap();
+    assert_eq!(cert.certificate.signing_key, new_key.to_base64());
+    let roster = tw.roster().unwrap().unwrap();
+    let current = roster::current_certificate(&roster, "HN", Utc::now()).unwrap();
+    assert_eq!(current.signing_key, new_key.to_base64());
+    assert_ne!(current.signing_key, old_key);
+    // Certifying the same key again (a renewal) needs no confirmation.
+    tw.certify(&request, now, until + Duration::days(1))
+        .unwrap();
+
+    // One key can be revoked alone (the old one, here): the new one stays current.
+    let old_id = PublicKey::from_base64(&old_key)
+        .unwrap()
+        .key_id()
+        .to_string();
+    let (roster, added) = tw.revoke_keys("HN", Some(&old_id), "khóa cũ").unwrap();
+    assert_eq!(added.len(), 1);
+    assert_eq!(added[0].signing_key.as_deref(), Some(old_key.as_str()));
+    let current = roster::current_certificate(&roster, "HN", Utc::now()).unwrap();
+    assert_eq!(current.signing_key, new_key.to_base64());
+    assert!(roster.revocation("HN").is_none());
+    assert_eq!(
+        tw.revoke_keys("HN", Some(&old_id), "lại")
+            .unwrap_err()
+            .code(),
+        "not-found"
+    );
+}
+
+#[test]
+fn a_revoked_key_is_never_certified_again_and_a_new_key_is_added_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut tw, hn) = certified_pair(dir.path());
+    let stolen = hn.enrolment_request().unwrap();
+    let stolen_key = stolen.key().unwrap();
+    tw.revoke_office("HN", "máy tính bị mất").unwrap();
+    // Revoking again: nothing left to revoke.
+    assert_eq!(
+        tw.revoke_office("HN", "lần nữa").unwrap_err().code(),
+        "not-found"
+    );
+    let now = Utc::now();
+    let until = now + Duration::days(730);
+    for replace in [false, true] {
+        let e = tw.certify_with(&stolen, now, until, replace).unwrap_err();
+        assert_eq!(e.code(), "trust-revoked", "{e}");
+        assert!(e.to_string().contains("máy tính bị mất"), "{e}");
+    }
+    // Nor can another office's key be certified to HN.
+    let tw_keys = tw.office_keys().unwrap();
+    let borrowed = enrol::signed_request(
+        "HN",
+        "Ủy ban Kiểm tra HN",
+        &tw_keys.signing,
+        &tw_keys.age.recipient(),
+        "",
+    )
+    .unwrap();
+    let e = tw.certify(&borrowed, now, until).unwrap_err();
+    assert_eq!(e.code(), "invalid", "{e}");
+    assert!(e.to_string().contains("certified to office TW"), "{e}");
+    // HN's new register: certified without --replace-key (HN holds no valid key), and only its
+    // key becomes valid.
+    std::fs::create_dir(dir.path().join("new")).unwrap();
+    let fresh = init(&dir.path().join("new"), "HN", false);
+    let fresh_req = fresh.enrolment_request().unwrap();
+    tw.certify(&fresh_req, now, until).unwrap();
+    let roster = tw.roster().unwrap().unwrap();
+    assert!(
+        roster.revocation("HN").is_none(),
+        "HN holds a valid key again"
+    );
+    assert_eq!(
+        roster
+            .signer("HN", stolen_key.key_id(), Utc::now())
+            .unwrap_err()
+            .code(),
+        "trust-revoked"
+    );
+    let fresh_key = fresh_req.key().unwrap();
+    assert!(roster.signer("HN", fresh_key.key_id(), Utc::now()).is_ok());
+    assert_eq!(
+        roster::certificate_for(&roster, "HN", stolen_key.key_id())
+            .unwrap_err()
+            .code(),
+        "trust-revoked"
+    );
+    let current = roster::current_certificate(&roster, "HN", Utc::now()).unwrap();
+    assert_eq!(current.signing_key, fresh_key.to_base64());
+    assert_eq!(
+        current.age_recipient,
+        fresh.key_info().unwrap().age_recipient
+    );
+    // The stolen register may not countersign a rotation to a key of its own either.
+    let thief_new = SigningKey::generate().unwrap();
+    let stolen_keys = hn.office_keys().unwrap();
+    let rotation = enrol::signed_request(
+        "HN",
+        "Ủy ban Kiểm tra HN",
+        &thief_new,
+        &stolen_keys.age.recipient(),
+        " rotation",
+    )
+    .unwrap()
+    .countersigned(&stolen_keys.signing)
+    .unwrap();
+    let e = tw.certify_with(&rotation, now, until, true).unwrap_err();
+    assert_eq!(e.code(), "trust-unknown-signer", "{e}");
+}
+
+#[test]
+fn a_revoked_key_stays_revoked_in_any_roster_and_only_its_later_changes_are_refused() {
+    let s = setup();
+    let root = s.root.public_key();
+    let now = Utc::now();
+    let key = s.office.signing.public_key();
+    let revoked_at = now - Duration::days(10);
+    let rev = Revocation {
+        office: "HN".into(),
+        signing_key: Some(key.to_base64()),
+        revoked_at,
+        reason: "bị đánh cắp".into(),
+    };
+    // A certificate of the revoked key issued after the revocation changes nothing.
+    let again = Certificate::new(
+        "HN",
+        "Hà Nội",
+        &s.office.public(),
+        now - Duration::days(1),
+        now + Duration::days(365),
+    )
+    .unwrap()
+    .sign(&s.root)
+    .unwrap();
+    let signed = Roster::new(7, vec![s.cert.clone(), again], vec![rev])
+        .sign(&s.root)
+        .unwrap();
+    let r = signed.verify(&root).unwrap();
+    assert_eq!(r.format, cert::ROSTER_FORMAT);
+    assert_eq!(
+        r.signer("HN", key.key_id(), now).unwrap_err().code(),
+        "trust-revoked"
+    );
+    // Changes the key signed that claim a time before the revocation still verify; later ones
+    // do not; a time after the certificate ended neither.
+    assert!(
+        r.segment_signer("HN", key.key_id(), revoked_at - Duration::seconds(1))
+            .is_ok()
+    );
+    let e = r
+        .segment_signer("HN", key.key_id(), revoked_at)
+        .unwrap_err();
+    assert_eq!(e.code(), "trust-revoked");
+    assert!(e.to_string().contains("bị đánh cắp"), "{e}");
+    let s2 = setup();
+    let alone = Roster::new(1, vec![s2.cert.clone()], vec![])
+        .sign(&s2.root)
+        .unwrap();
+    let k2 = s2.office.signing.public_key();
+    let r2 = alone.verify(&s2.root.public_key()).unwrap();
+    assert!(r2.segment_signer("HN", k2.key_id(), now).is_ok());
+    assert_eq!(
+        r2.segment_signer("HN", k2.key_id(), now + Duration::days(400))
+            .unwrap_err()
+            .code(),
+        "trust-expired"
+    );
+
+    // Format 1: a revocation named an office (every key certified to it by then) and is still
+    // read; a format-2 roster must name the key.
+    let mut legacy = Roster::new(
+        8,
+        vec![s.cert.clone()],
+        vec![Revocation {
+            office: "HN".into(),
+            signing_key: None,
+            revoked_at: now,
+            reason: "cũ".into(),
+        }],
+    );
+    legacy.format = cert::TRUST_FORMAT;
+    let legacy = legacy.sign(&s.root).unwrap();
+    assert!(legacy.to_json().contains("\"revocations\""));
+    assert!(!legacy.to_json().contains("signing_key\": null"));
+    let r = legacy.verify(&root).unwrap();
+    assert_eq!(
+        r.signer("HN", key.key_id(), now).unwrap_err().code(),
+        "trust-revoked"
+    );
+    let mut keyless = legacy.roster.clone();
+    keyless.format = cert::ROSTER_FORMAT;
+    let keyless = keyless.sign(&s.root).unwrap();
+    assert_eq!(keyless.verify(&root).unwrap_err().code(), "trust-malformed");
 }
