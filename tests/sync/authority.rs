@@ -203,6 +203,20 @@ fn a_coordinator_cannot_take_over_the_lead() {
         w.import(CENTRAL, &bundle).unwrap()
     };
     assert!(report.new_operations >= 3);
+    assert_eq!(report.without_effect, 3, "{report:?}");
+    let listed = w.reg(CENTRAL).changes_without_effect().unwrap();
+    let fields: Vec<&str> = listed.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["coordinators", "lead", "coordinators"],
+        "{listed:?}"
+    );
+    assert!(
+        listed
+            .iter()
+            .all(|c| c.origin == "HP" && c.author == "admin")
+    );
+    assert!(listed[1].reason.contains("lead office"), "{listed:?}");
     w.carry(CENTRAL, "HN");
     for at in [CENTRAL, "HN"] {
         let c = w.reg(at).case(&case).unwrap();

@@ -187,6 +187,12 @@ fn print_import(r: &ImportReport, verify: bool) {
             r.text_normalised
         );
     }
+    if r.without_effect > 0 {
+        println!(
+            "  {} changes kept without effect: their office had no authority for them (hoso sync without-effect)",
+            r.without_effect
+        );
+    }
     if r.roster_updated {
         println!("The roster of certified offices was updated.");
     }
