@@ -375,3 +375,94 @@ fn a_lead_transferred_by_the_central_office_flows_to_the_former_lead_and_the_den
         .expect("at the new lead");
     assert_eq!(d.name.as_str(), "Phạm Văn Đức");
 }
+
+/// Issue 9: two discipline decisions on one subject of one case, recorded concurrently by the
+/// lead office and the central office, are a conflict an officer resolves; a later decision
+/// made with the first in view replaces it.
+#[test]
+fn concurrent_decisions_on_one_subject_are_a_conflict_an_officer_resolves() {
+    use hoso_core::model::{CaseStatus, DisciplineForm, MembershipStatus, SubjectKind};
+    use hoso_core::register::{AddSubject, NewDecision, NewSubject};
+    let mut w = World::new(&["HN"]);
+    w.carry(CENTRAL, "HN");
+    w.sign_in_as("HN", "lanhdao", Role::CommitteeLeader);
+    let AddSubject::Added { id: subject } = w
+        .reg("HN")
+        .add_subject(
+            NewSubject {
+                kind: SubjectKind::Member,
+                name: "Trần Văn Đông".into(),
+                birth_year: Some(1970),
+                unit: Some("Phòng PC03".into()),
+                post: Some("Phó Trưởng phòng".into()),
+                membership: Some(MembershipStatus::Full),
+                authority: None,
+            },
+            false,
+        )
+        .unwrap()
+    else {
+        panic!("a new subject")
+    };
+    let case = w
+        .reg("HN")
+        .add_case(NewCase {
+            kind: CaseKind::InspectionOnSigns,
+            title: "Kiểm tra dấu hiệu vi phạm".into(),
+            lead: "HN".into(),
+            coordinators: vec![],
+            subjects: vec![subject.clone()],
+            origin: None,
+            opened: None,
+            summary: Text::default(),
+            team: vec![],
+        })
+        .unwrap()
+        .id;
+    for s in [
+        CaseStatus::Classified,
+        CaseStatus::Preparing,
+        CaseStatus::Decided,
+        CaseStatus::Announced,
+        CaseStatus::Verifying,
+        CaseStatus::ReportDrafted,
+        CaseStatus::CommitteeReview,
+    ] {
+        w.reg("HN").transition(&case, s, None, None).unwrap();
+    }
+    w.carry("HN", CENTRAL);
+    let decision = |form| NewDecision {
+        subject: subject.clone(),
+        form,
+        date: chrono::Local::now().date_naive(),
+        violation_date: None,
+        note: Text::default(),
+    };
+    // Offline, each records its decision on the same member.
+    w.reg("HN")
+        .decide(&case, decision(DisciplineForm::Reprimand))
+        .unwrap();
+    w.reg(CENTRAL)
+        .decide(&case, decision(DisciplineForm::Warning))
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HN");
+    let conflict = format!("decision:{subject}");
+    for at in ["HN", CENTRAL] {
+        let c = w.reg(at).case(&case).unwrap();
+        assert_eq!(c.conflicts, vec![conflict.clone()], "at {at}");
+        assert_eq!(w.reg(at).case_detail(&case).unwrap().decisions.len(), 2);
+    }
+    assert_eq!(w.digest("HN"), w.digest(CENTRAL));
+    // The lead office records the decision that stands: it replaces both, everywhere.
+    w.reg("HN")
+        .decide(&case, decision(DisciplineForm::Warning))
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    for at in ["HN", CENTRAL] {
+        assert!(
+            w.reg(at).case(&case).unwrap().conflicts.is_empty(),
+            "at {at}"
+        );
+    }
+}

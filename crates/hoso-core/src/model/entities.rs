@@ -174,6 +174,11 @@ pub struct DisciplineDecision {
     pub date: NaiveDate,
     pub violation_date: Option<NaiveDate>,
     pub note: Text,
+    /// The decisions on the same subject in this case that were in force when this one was
+    /// recorded (their op ids): it replaces them. Two decisions neither of which replaces the
+    /// other are a conflict.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<crate::oplog::OpId>,
 }
 
 /// An appeal against a discipline decision, and its outcome once resolved.

@@ -5,7 +5,9 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::offices::require_office_on;
-use super::project::{case_log, case_ref, case_team, db, read_case, read_officer, read_subject};
+use super::project::{
+    case_log, case_ref, case_team, db, decisions_in_force, read_case, read_officer, read_subject,
+};
 use super::{Register, audit, new_id, today};
 use crate::access::{self, Permission, Role};
 use crate::error::{Error, Result};
@@ -664,12 +666,20 @@ impl Register {
             d.violation_date,
             d.date,
         )?;
+        // It replaces every decision on this subject in force here (resolving a conflict).
+        let mut in_force: Vec<_> = decisions_in_force(self.conn(), &case.id)?
+            .into_iter()
+            .filter(|(_, d)| d.subject == sid)
+            .map(|(op, _)| op)
+            .collect();
+        in_force.sort();
         let decision = DisciplineDecision {
             subject: sid,
             form: d.form,
             date: d.date,
             violation_date: d.violation_date,
             note: Text::new(d.note.as_str().trim()),
+            replaces: in_force,
         };
         let id = case.id.clone();
         self.write(|txn, s| {
