@@ -24,6 +24,8 @@ export const commands = {
 	addSubject: (input: NewSubject, force: boolean) => typedError<AddSubject, IpcError>(__TAURI_INVOKE("add_subject", { input, force })),
 	/**  Per peer office: the last bundle sent and received, operations waiting, overdue or not. */
 	syncStatus: () => typedError<PeerStatus[], IpcError>(__TAURI_INVOKE("sync_status")),
+	/**  Changes from other offices kept without effect: their office had no authority for them. */
+	changesWithoutEffect: () => typedError<ChangeWithoutEffect[], IpcError>(__TAURI_INVOKE("changes_without_effect")),
 	/**
 	 *  The fingerprint of the central office's root key this register trusts (none before the
 	 *  set-up bundle): what officers compare when they read it out by phone.
@@ -106,6 +108,23 @@ export type CaseRow = {
 export type CaseStatus = "received" | "classified" | "preparing" | "decided" | "announced" | "verifying" | "report-drafted" | "committee-review" | "concluded" | "disciplined" | "proposed-upward" | "notified" | "follow-up" | "archived" | "extended" | "deferred" | "transferred" | "withdrawn";
 
 /**
+ *  A change another office made that its authority did not allow: kept in the log, without
+ *  effect, shown to officers (it may be an insider at that office, or a case's history that
+ *  has not fully arrived yet: a later bundle can make it count).
+ */
+export type ChangeWithoutEffect = {
+	/**  The office that wrote it and its officer. */
+	origin: string,
+	author: string,
+	/**  `kind:id` of the record, and the field, set or log it wrote. */
+	entity: string,
+	field: string,
+	/**  When its office says it was written (RFC 3339, UTC). */
+	written_at: string,
+	reason: string,
+};
+
+/**
  *  Every error code, closed: front-ends map each to a message in the user's language (a UI test
  *  checks that both catalogues have one for every code).
  */
@@ -163,6 +182,12 @@ export type ImportReport = {
 	roster_updated: boolean,
 	/**  This import confirmed the root key (the set-up bundle). */
 	trust_root_set: boolean,
+	/**
+	 *  Changes this import left in the log without effect: their office had no authority for
+	 *  them (net of earlier ones that its changes made count). See
+	 *  `Register::changes_without_effect`.
+	 */
+	without_effect: number,
 };
 
 export type IpcError = {
