@@ -1668,3 +1668,72 @@ fn documents_are_stored_encrypted_and_content_addressed() {
         assert!(!wal.windows(needle.len()).any(|w| w == needle));
     }
 }
+
+/// Issue 10: an omission is a subject whose denunciation or signs of violation no inspection
+/// has taken up; what an inspection found itself is no omission, and work that ended before the
+/// signs were recorded does not cover them.
+#[test]
+fn omissions_are_signs_no_inspection_has_taken_up() {
+    let (_f, mut reg) = setup();
+    let a = member(&mut reg, "Lê Văn An", "Công an tỉnh", None, false);
+    let b = member(&mut reg, "Trịnh Thị Bích", "Công an tỉnh", None, false);
+    let violation = |s: &str| Finding {
+        subject: s.into(),
+        category: None,
+        violated: true,
+        violation_date: None,
+        text: "Có dấu hiệu vi phạm".into(),
+    };
+    // An inspection finds a violation of A: the inspection handles it, no omission.
+    let insp = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra khi có dấu hiệu vi phạm",
+            "HN",
+            "2026-02-01",
+            vec![a.clone()],
+        ))
+        .unwrap();
+    reg.record_finding(&insp.id, violation(&a)).unwrap();
+    assert!(reg.omissions().unwrap().is_empty());
+
+    // A supervision finds signs of B today; an inspection planned for the spring (over
+    // before the signs were recorded) does not take them up.
+    let p = reg
+        .add_plan(NewPlan {
+            office: None,
+            year: 2026,
+            title: "Kế hoạch 2026".into(),
+        })
+        .unwrap();
+    let item = |start: &str, end: &str| NewPlanItem {
+        subject: b.clone(),
+        kind: CaseKind::InspectionOnSigns,
+        start: d(start),
+        end: d(end),
+        lead: None,
+        coordinators: vec![],
+        note: Text::default(),
+    };
+    reg.add_plan_item(&p, item("2026-03-01", "2026-03-31")).unwrap();
+    let sup = reg
+        .add_case(new_case(
+            CaseKind::ThematicSupervision,
+            "Giám sát chuyên đề",
+            "HN",
+            "2026-02-01",
+            vec![b.clone()],
+        ))
+        .unwrap();
+    reg.record_finding(&sup.id, violation(&b)).unwrap();
+    let om = reg.omissions().unwrap();
+    assert_eq!(om.len(), 1, "{om:#?}");
+    assert_eq!(om[0].subject, b);
+    assert_eq!(
+        om[0].reasons,
+        [format!("signs of violation found in {}", sup.number)]
+    );
+    // An inspection planned until the end of the year takes them up.
+    reg.add_plan_item(&p, item("2026-12-01", "2026-12-31")).unwrap();
+    assert!(reg.omissions().unwrap().is_empty());
+}

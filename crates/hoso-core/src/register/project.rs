@@ -64,6 +64,13 @@ pub fn decision_conflicts(conn: &Connection, case_id: &str) -> Result<Vec<String
         .collect())
 }
 
+/// The local calendar date of a clock reading (when an officer recorded something).
+pub(crate) fn local_date(hlc: oplog::Hlc) -> NaiveDate {
+    chrono::DateTime::from_timestamp_millis(hlc.ms as i64)
+        .map(|t| t.with_timezone(&chrono::Local).date_naive())
+        .unwrap_or_default()
+}
+
 /// Merged fields of one entity with typed getters (missing or unparsable = None).
 pub(crate) struct Fields(pub BTreeMap<String, FieldState>);
 
@@ -514,13 +521,22 @@ fn project_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
             params![c.id, s],
         )?;
     }
-    for f in case_log::<Finding>(tx, id, "findings")? {
-        if f.violated {
-            exec(
-                tx,
-                "INSERT OR IGNORE INTO case_signs(case_id, subject_id) VALUES (?1, ?2)",
-                params![c.id, f.subject],
-            )?;
+    // Signs of violation a supervision found: they wait for an inspection (omissions). What an
+    // inspection, a denunciation, a discipline case or an appeal finds is handled by that case.
+    if c.kind.is_supervision() {
+        for e in oplog::log_entries(tx, &case_ref(id), "findings")? {
+            let Ok(f) = serde_json::from_value::<Finding>(e.entry) else {
+                continue;
+            };
+            if f.violated {
+                exec(
+                    tx,
+                    "INSERT INTO case_signs(case_id, subject_id, found_on) VALUES (?1, ?2, ?3)
+                     ON CONFLICT(case_id, subject_id) DO UPDATE SET
+                       found_on = min(coalesce(found_on, excluded.found_on), excluded.found_on)",
+                    params![c.id, f.subject, local_date(e.hlc).to_string()],
+                )?;
+            }
         }
     }
     for login in team {
