@@ -753,6 +753,25 @@ fn permissions_are_enforced_for_the_cli() {
 #[test]
 fn plans_overlaps_and_omissions() {
     let r = Reg::new();
+    // Overlaps are current and future work: the plans are for next year.
+    let next = chrono::Datelike::year(&chrono::Local::now().date_naive()) + 1;
+    let y0 = next.to_string();
+    let date = |s: &str| {
+        s.replace("2027-", &format!("{}-", next + 1))
+            .replace("2026-", &format!("{next}-"))
+    };
+    let (d1, d2, d3, d4) = (
+        date("2026-03-01"),
+        date("2026-04-30"),
+        date("2026-04-15"),
+        date("2026-06-30"),
+    );
+    let (d5, d6, d7, d8) = (
+        date("2027-01-01"),
+        date("2027-02-01"),
+        date("2026-01-01"),
+        date("2026-02-01"),
+    );
     r.ok(&[
         "office",
         "add",
@@ -782,7 +801,7 @@ fn plans_overlaps_and_omissions() {
             "plan",
             "add",
             "--year",
-            "2026",
+            &y0,
             "--title",
             "Chương trình kiểm tra năm 2026",
         ])
@@ -793,7 +812,7 @@ fn plans_overlaps_and_omissions() {
             "plan",
             "add",
             "--year",
-            "2026",
+            &y0,
             "--title",
             "Kế hoạch của Đà Nẵng",
             "--office",
@@ -810,9 +829,9 @@ fn plans_overlaps_and_omissions() {
         "--kind",
         "finance-inspection",
         "--start",
-        "2026-03-01",
+        &d1,
         "--end",
-        "2026-04-30",
+        &d2,
         "--coordinator",
         "DNG",
     ]);
@@ -825,9 +844,9 @@ fn plans_overlaps_and_omissions() {
         "--kind",
         "finance-inspection",
         "--start",
-        "2026-04-15",
+        &d3,
         "--end",
-        "2026-06-30",
+        &d4,
     ]);
     r.fails(
         "lan",
@@ -840,9 +859,9 @@ fn plans_overlaps_and_omissions() {
             "--kind",
             "finance-inspection",
             "--start",
-            "2027-01-01",
+            &d5,
             "--end",
-            "2027-02-01",
+            &d6,
         ],
         "outside the plan's year",
     );
@@ -857,9 +876,9 @@ fn plans_overlaps_and_omissions() {
             "--kind",
             "audit",
             "--start",
-            "2026-01-01",
+            &d7,
             "--end",
-            "2026-02-01",
+            &d8,
         ],
         "case kind",
     );

@@ -1039,6 +1039,12 @@ fn projections_are_a_pure_function_of_the_operations() {
 #[test]
 fn overlaps_and_omissions() {
     let (_f, mut reg) = setup();
+    // Overlaps are current and future work: the plans are for next year.
+    let next = chrono::Datelike::year(&chrono::Local::now().date_naive()) + 1;
+    let at = |s: &str| {
+        d(&s.replace("2027-", &format!("{}-", next + 1))
+            .replace("2026-", &format!("{next}-")))
+    };
     let x = member(&mut reg, "Bùi Văn Khoa", "Công an tỉnh", None, false);
     let y = member(&mut reg, "Đặng Thị Lụa", "Công an tỉnh", None, false);
     let z = member(&mut reg, "Mai Văn Minh", "Công an tỉnh", None, false);
@@ -1046,22 +1052,22 @@ fn overlaps_and_omissions() {
     let p1 = reg
         .add_plan(NewPlan {
             office: None,
-            year: 2026,
+            year: next,
             title: "Kế hoạch HN 2026".into(),
         })
         .unwrap();
     let p2 = reg
         .add_plan(NewPlan {
             office: Some("DNG".into()),
-            year: 2026,
+            year: next,
             title: "Kế hoạch ĐN 2026".into(),
         })
         .unwrap();
     let item = |s: &str, kind, start, end, lead: Option<&str>| NewPlanItem {
         subject: s.into(),
         kind,
-        start: d(start),
-        end: d(end),
+        start: at(start),
+        end: at(end),
         lead: lead.map(String::from),
         coordinators: vec![],
         note: Text::default(),
@@ -1135,7 +1141,7 @@ fn overlaps_and_omissions() {
     assert_eq!(ov.len(), 2, "{ov:#?}");
     let for_x = ov.iter().find(|o| o.subject == x).unwrap();
     assert_eq!(for_x.offices, ["DNG", "HN"]);
-    assert_eq!(for_x.kind, CaseKind::FinanceInspection);
+    assert_eq!(for_x.kinds, [CaseKind::FinanceInspection]);
     assert_eq!(for_x.works.len(), 2);
     let for_y = ov.iter().find(|o| o.subject == y).unwrap();
     assert_eq!(for_y.works.len(), 3);
@@ -1697,25 +1703,29 @@ fn omissions_are_signs_no_inspection_has_taken_up() {
     reg.record_finding(&insp.id, violation(&a)).unwrap();
     assert!(reg.omissions().unwrap().is_empty());
 
-    // A supervision finds signs of B today; an inspection planned for the spring (over
-    // before the signs were recorded) does not take them up.
-    let p = reg
-        .add_plan(NewPlan {
+    // A supervision finds signs of B today; an inspection planned last spring (over before
+    // the signs were recorded) does not take them up.
+    let this_year = chrono::Datelike::year(&chrono::Local::now().date_naive());
+    let plan = |reg: &mut Register, year: i32| {
+        reg.add_plan(NewPlan {
             office: None,
-            year: 2026,
-            title: "Kế hoạch 2026".into(),
+            year,
+            title: format!("Kế hoạch {year}").as_str().into(),
         })
-        .unwrap();
-    let item = |start: &str, end: &str| NewPlanItem {
+        .unwrap()
+    };
+    let (last, next) = (plan(&mut reg, this_year - 1), plan(&mut reg, this_year + 1));
+    let item = |year: i32, from: &str, to: &str| NewPlanItem {
         subject: b.clone(),
         kind: CaseKind::InspectionOnSigns,
-        start: d(start),
-        end: d(end),
+        start: d(&format!("{year}-{from}")),
+        end: d(&format!("{year}-{to}")),
         lead: None,
         coordinators: vec![],
         note: Text::default(),
     };
-    reg.add_plan_item(&p, item("2026-03-01", "2026-03-31")).unwrap();
+    reg.add_plan_item(&last, item(this_year - 1, "03-01", "03-31"))
+        .unwrap();
     let sup = reg
         .add_case(new_case(
             CaseKind::ThematicSupervision,
@@ -1734,6 +1744,67 @@ fn omissions_are_signs_no_inspection_has_taken_up() {
         [format!("signs of violation found in {}", sup.number)]
     );
     // An inspection planned until the end of the year takes them up.
-    reg.add_plan_item(&p, item("2026-12-01", "2026-12-31")).unwrap();
+    reg.add_plan_item(&next, item(this_year + 1, "01-05", "02-28"))
+        .unwrap();
     assert!(reg.omissions().unwrap().is_empty());
+}
+
+/// Issue 10: overlap is decided by the rules' matrix of kinds, on current and future work only,
+/// with an office and the offices merged into it counted as one.
+#[test]
+fn overlaps_follow_the_kinds_matrix_current_work_and_merged_offices() {
+    let (_f, mut reg) = setup();
+    let x = member(&mut reg, "Phan Văn Xuân", "Công an tỉnh", None, false);
+    let y = member(&mut reg, "Vũ Thị Yến", "Công an tỉnh", None, false);
+    let this_year = chrono::Datelike::year(&chrono::Local::now().date_naive());
+    let (last, next) = (this_year - 1, this_year + 1);
+    let mut plan = |office: &str, year: i32| {
+        reg.add_plan(NewPlan {
+            office: Some(office.into()),
+            year,
+            title: format!("Kế hoạch {office} {year}").as_str().into(),
+        })
+        .unwrap()
+    };
+    let (hn_next, dng_next, qtr_next) = (plan("HN", next), plan("DNG", next), plan("QTR", next));
+    let (hn_last, dng_last) = (plan("HN", last), plan("DNG", last));
+    let item = |s: &str, kind, year: i32| NewPlanItem {
+        subject: s.into(),
+        kind,
+        start: d(&format!("{year}-03-01")),
+        end: d(&format!("{year}-05-31")),
+        lead: None,
+        coordinators: vec![],
+        note: Text::default(),
+    };
+    // X: HN inspects on signs while DNG runs a thematic supervision, the same months next year.
+    reg.add_plan_item(&hn_next, item(&x, CaseKind::InspectionOnSigns, next))
+        .unwrap();
+    reg.add_plan_item(&dng_next, item(&x, CaseKind::ThematicSupervision, next))
+        .unwrap();
+    // Y: the same kind at HN and DNG last year (history, not overlap); an open case of Quảng
+    // Bình, merged into Quảng Trị, and Quảng Trị's plan of the same kind (one office).
+    reg.add_plan_item(&hn_last, item(&y, CaseKind::FinanceInspection, last))
+        .unwrap();
+    reg.add_plan_item(&dng_last, item(&y, CaseKind::FinanceInspection, last))
+        .unwrap();
+    reg.add_case(new_case(
+        CaseKind::FinanceInspection,
+        "Kiểm tra tài chính (trước sáp nhập)",
+        "QB",
+        "2024-03-01",
+        vec![y.clone()],
+    ))
+    .unwrap();
+    reg.add_plan_item(&qtr_next, item(&y, CaseKind::FinanceInspection, next))
+        .unwrap();
+
+    let ov = reg.overlaps().unwrap();
+    assert_eq!(ov.len(), 1, "{ov:#?}");
+    assert_eq!(ov[0].subject, x);
+    assert_eq!(
+        ov[0].kinds,
+        [CaseKind::InspectionOnSigns, CaseKind::ThematicSupervision]
+    );
+    assert_eq!(ov[0].offices, ["DNG", "HN"]);
 }
