@@ -12,8 +12,10 @@
 //! end:       0x00                               then end of stream
 //! ```
 //!
-//! The segment JSON is canonical (sorted keys, no spaces), so an office that relays a segment
-//! can rebuild the exact signed bytes from the ops it stored.
+//! The segment JSON is canonical (sorted keys, no spaces, strings escaped only where JSON
+//! requires, numbers only integers), so an office that relays a segment can rebuild the exact
+//! signed bytes from the ops it stored. The reader refuses a segment whose bytes are not
+//! canonical or that holds a number that is not an integer ([`Segment::check_canonical`]).
 
 use std::io::{self, Read, Write};
 
@@ -69,6 +71,37 @@ impl Segment {
                 ));
             }
             previous = Some(op.id.seq);
+        }
+        Ok(())
+    }
+
+    /// The decoded segment is exactly what its origin signed: every number is an integer, and
+    /// re-serialising it gives `signed` byte for byte (so any office can rebuild these bytes
+    /// from its stored ops to relay them, and every office stores the same ops). A bundle
+    /// holding a segment that fails this is refused whole.
+    pub fn check_canonical(&self, signed: &[u8]) -> Result<()> {
+        for op in &self.ops {
+            if let Some(n) = op.change.non_integer() {
+                return Err(malformed(&format!(
+                    "operation {} of office {} (on {}) carries the number {n}, which is not a \
+                     whole number: bundles carry only whole numbers and text",
+                    op.id, self.origin, op.entity
+                )));
+            }
+        }
+        if self.to_signed_bytes() != signed {
+            return Err(malformed(&format!(
+                "a segment of office {} on {} (operations {} to {}) is not in canonical form: \
+                 its signed bytes are not what re-encoding its operations gives",
+                self.origin,
+                self.scope,
+                self.ops
+                    .first()
+                    .map_or_else(String::new, |o| o.id.to_string()),
+                self.ops
+                    .last()
+                    .map_or_else(String::new, |o| o.id.to_string()),
+            )));
         }
         Ok(())
     }
@@ -316,6 +349,7 @@ impl<R: Read> SegmentReader<R> {
             )));
         }
         segment.check().map_err(|r| malformed(&r))?;
+        segment.check_canonical(&json)?;
         Ok(Some(PayloadItem::Segment(VerifiedSegment {
             origin,
             json,

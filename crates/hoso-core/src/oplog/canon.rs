@@ -13,6 +13,16 @@ pub fn to_canonical(v: &Value) -> String {
     into_string(out)
 }
 
+/// The first number in `v` (at any depth) that is not an integer in the i64/u64 range.
+pub fn non_integer(v: &Value) -> Option<&serde_json::Number> {
+    match v {
+        Value::Number(n) if !(n.is_i64() || n.is_u64()) => Some(n),
+        Value::Array(items) => items.iter().find_map(non_integer),
+        Value::Object(map) => map.values().find_map(non_integer),
+        _ => None,
+    }
+}
+
 fn into_string(out: Vec<u8>) -> String {
     String::from_utf8(out).expect("JSON output is UTF-8")
 }

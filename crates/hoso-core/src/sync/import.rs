@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::Progress;
 use super::export::BUNDLE_LIFETIME_DAYS;
+use super::status::ClockWarning;
 use crate::access::Permission;
 use crate::bundle::{Limits, ManifestTrust, PayloadItem, UnverifiedBundle};
 use crate::error::{Error, Result};
@@ -79,6 +80,9 @@ pub struct ImportReport {
     pub roster_updated: bool,
     /// This import confirmed the root key (the set-up bundle).
     pub trust_root_set: bool,
+    /// Offices whose new changes are dated more than the tolerance (one day) beyond this
+    /// workstation's clock, with the furthest time: accepted, but their clock is wrong.
+    pub clock_ahead: Vec<ClockWarning>,
 }
 
 impl Register {
@@ -231,6 +235,7 @@ impl Register {
             text_normalised: 0,
             roster_updated: false,
             trust_root_set: false,
+            clock_ahead: Vec::new(),
         };
         let seen: Option<String> = conn
             .query_row(
@@ -389,6 +394,12 @@ impl Register {
                 .iter()
                 .map(|(e, f)| format!("{}:{}/{f}", e.kind, e.id))
                 .collect();
+            let flagged = oplog::clock_ahead_origins(&tx)?;
+            report.clock_ahead = flagged
+                .iter()
+                .filter(|f| applied.clock_ahead.contains(&f.origin))
+                .map(|f| ClockWarning::new(&f.origin, f.hlc))
+                .collect();
         }
         let (_, nfc, blobs) = counts.into_inner();
         report.text_normalised = nfc;
@@ -457,6 +468,7 @@ impl Register {
                     "conflicts": report.conflicts.len(),
                     "roster_updated": report.roster_updated,
                     "trust_root_set": report.trust_root_set,
+                    "clock_ahead": report.clock_ahead,
                 }),
             ),
         )?;
