@@ -2,6 +2,7 @@
 //! central office, replays, and convergence over random schedules.
 
 mod adversarial;
+mod canon;
 mod flow;
 mod golden;
 mod scenarios;
