@@ -170,6 +170,9 @@ impl Register {
                 .map_err(db)?
                 .flatten();
             let by = via.unwrap_or_else(|| flag.origin.clone());
+            if &by == me {
+                continue;
+            }
             peers.insert(by.clone());
             clock_ahead.push((by, ClockWarning::new(&flag.origin, flag.hlc)));
         }
