@@ -119,8 +119,22 @@ impl Segment {
 
     /// The signed bytes: canonical JSON (what a relay rebuilds from stored ops).
     pub fn to_signed_bytes(&self) -> Vec<u8> {
-        let value = serde_json::to_value(self).expect("segment serialises");
-        crate::oplog::canonical_json(&value).into_bytes()
+        // `{"ops":[…],"origin":…,"scope":…}`: keys in bytewise order, each op written by the
+        // op log's canonical writer (a test checks this equals the generic canonical JSON).
+        let mut out = Vec::with_capacity(64 + 320 * self.ops.len());
+        out.extend_from_slice(b"{\"ops\":[");
+        for (i, op) in self.ops.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            crate::oplog::write_canonical_op(op, &mut out);
+        }
+        out.extend_from_slice(b"],\"origin\":");
+        serde_json::to_writer(&mut out, &self.origin).expect("writing to a Vec cannot fail");
+        out.extend_from_slice(b",\"scope\":");
+        serde_json::to_writer(&mut out, self.scope.as_str()).expect("writing to a Vec cannot fail");
+        out.push(b'}');
+        out
     }
 
     /// Signs the segment as its origin (`key` must be the origin's current key).

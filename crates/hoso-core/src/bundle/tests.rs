@@ -666,6 +666,9 @@ fn a_signed_segment_in_non_canonical_form_is_refused() {
     let w = world();
     let seg = segment("HN", 1, "c1", "Đảng ủy");
     let canonical = seg.to_signed_bytes();
+    // The fast writer gives the generic canonical JSON.
+    let generic = crate::oplog::canonical_json(&serde_json::to_value(&seg).unwrap());
+    assert_eq!(String::from_utf8(canonical.clone()).unwrap(), generic);
     assert_eq!(read_signed(&w, &canonical).unwrap().json, canonical);
     let text = String::from_utf8(canonical.clone()).unwrap();
     let variants: Vec<Vec<u8>> = vec![

@@ -119,7 +119,7 @@ mod tests;
 
 use crate::error::Error;
 
-pub use canon::to_canonical as canonical_json;
+pub use canon::{to_canonical as canonical_json, write_op as write_canonical_op};
 pub use read::{
     ClockAhead, FieldState, LogEntry, clock_ahead_origins, conflicts, entities_of_kind,
     entity_exists, field, fields, log_entries, op, set_members, sets,
