@@ -395,7 +395,7 @@ fn a_clock_far_ahead_is_printed_by_import_and_sync_status_and_a_unit_left_out_by
     let b = stick.path().join("HN-1.hoso");
     let out = hn.ok(&["bundle", "export", "--to", "TW", "--out", s(&b)]);
     assert!(
-        out.contains("Left out (1 units could not be exported")
+        out.contains("Left out of this bundle (could not be exported: 1;")
             && out.contains(&format!("changes of HN on case:{second}:"))
             && out.contains("holds the number 0.1"),
         "{out}"

@@ -127,7 +127,7 @@ fn print_export(r: &ExportReport, out: &Path) {
     println!("Import it before {}", local_time(&r.expires));
     if !r.skipped.is_empty() {
         println!(
-            "Left out ({} units could not be exported; the rest of the bundle is complete):",
+            "Left out of this bundle (could not be exported: {}; everything else is in it):",
             r.skipped.len()
         );
         for s in &r.skipped {
