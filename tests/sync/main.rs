@@ -3,6 +3,7 @@
 
 mod adversarial;
 mod authority;
+mod canon;
 mod flow;
 mod golden;
 mod revocation;

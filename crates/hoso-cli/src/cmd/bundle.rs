@@ -125,6 +125,33 @@ fn print_export(r: &ExportReport, out: &Path) {
         r.operations, r.segments, r.attachments
     );
     println!("Import it before {}", local_time(&r.expires));
+    if !r.skipped.is_empty() {
+        println!(
+            "Left out of this bundle (could not be exported: {}; everything else is in it):",
+            r.skipped.len()
+        );
+        for s in &r.skipped {
+            println!("  changes of {} on {}: {}", s.office, s.unit, s.reason);
+        }
+    }
+}
+
+/// The warning for offices whose changes are dated far beyond this workstation's clock.
+/// `via`: the peer that brought them, when it is not the office itself.
+pub fn print_clock_ahead(warnings: &[hoso_core::sync::ClockWarning], via: Option<&str>) {
+    for w in warnings {
+        let brought = match via {
+            Some(v) if v != w.office => format!(" (brought by {v})"),
+            _ => String::new(),
+        };
+        println!(
+            "Clock ahead: changes of {}{brought} are dated up to {}, beyond this workstation's \
+             clock; until then they win every concurrent edit. Ask {} to check its clock.",
+            w.office,
+            local_time(&w.furthest),
+            w.office
+        );
+    }
 }
 
 fn outcome_words(o: &ImportOutcome) -> &'static str {
@@ -193,6 +220,7 @@ fn print_import(r: &ImportReport, verify: bool) {
             r.without_effect
         );
     }
+    print_clock_ahead(&r.clock_ahead, None);
     if r.roster_updated {
         println!("The roster of certified offices was updated.");
     }

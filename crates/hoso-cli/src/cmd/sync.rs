@@ -5,7 +5,7 @@
 use anyhow::Result;
 use clap::Subcommand;
 
-use super::bundle::local_time;
+use super::bundle::{local_time, print_clock_ahead};
 use super::util::print_json;
 use crate::ctx::Ctx;
 
@@ -81,7 +81,7 @@ pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
                 "{:<7} {:<30} {:<30} {:>8}  STATUS",
                 "OFFICE", "LAST SENT", "LAST RECEIVED", "WAITING"
             );
-            for p in peers {
+            for p in &peers {
                 // (time, sequence, operations) of a bundle, as `dd/mm/yyyy #seq (n ops)`.
                 let summary = |s: Option<(&str, u64, u64)>| match s {
                     Some((at, seq, ops)) => format!(
@@ -110,6 +110,9 @@ pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
                         "ok".to_string()
                     }
                 );
+            }
+            for p in &peers {
+                print_clock_ahead(&p.clock_ahead, Some(&p.office));
             }
             if inert > 0 {
                 println!(

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::Progress;
 use super::export::BUNDLE_LIFETIME_DAYS;
+use super::status::ClockWarning;
 use crate::access::Permission;
 use crate::bundle::{Limits, ManifestTrust, PayloadItem, UnverifiedBundle};
 use crate::error::{Error, Result};
@@ -86,6 +87,9 @@ pub struct ImportReport {
     /// `Register::changes_without_effect`.
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub without_effect: u64,
+    /// Offices whose new changes are dated more than the tolerance (one day) beyond this
+    /// workstation's clock, with the furthest time: accepted, but their clock is wrong.
+    pub clock_ahead: Vec<ClockWarning>,
 }
 
 impl Register {
@@ -239,6 +243,7 @@ impl Register {
             roster_updated: false,
             trust_root_set: false,
             without_effect: 0,
+            clock_ahead: Vec::new(),
         };
         let seen: Option<String> = conn
             .query_row(
@@ -405,6 +410,12 @@ impl Register {
                 .iter()
                 .map(|(e, f)| format!("{}:{}/{f}", e.kind, e.id))
                 .collect();
+            let flagged = oplog::clock_ahead_origins(&tx)?;
+            report.clock_ahead = flagged
+                .iter()
+                .filter(|f| applied.clock_ahead.contains(&f.origin))
+                .map(|f| ClockWarning::new(&f.origin, f.hlc))
+                .collect();
         }
         let (_, nfc, blobs) = counts.into_inner();
         report.text_normalised = nfc;
@@ -475,6 +486,7 @@ impl Register {
                     "roster_updated": report.roster_updated,
                     "trust_root_set": report.trust_root_set,
                     "without_effect": report.without_effect,
+                    "clock_ahead": report.clock_ahead,
                 }),
             ),
         )?;

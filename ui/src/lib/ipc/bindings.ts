@@ -125,6 +125,20 @@ export type ChangeWithoutEffect = {
 };
 
 /**
+ *  An office whose changes are dated beyond this workstation's clock plus the tolerance
+ *  ([`oplog::MAX_CLOCK_AHEAD_MS`], one day): its clock is (or was) wrong. The changes were
+ *  accepted (refusing them would make offices diverge), but until real time reaches `furthest`
+ *  they win every concurrent edit and sort last in timelines; someone should check that
+ *  office's clock.
+ */
+export type ClockWarning = {
+	/**  The office that wrote the changes. */
+	office: string,
+	/**  The furthest time its changes carry (RFC 3339, UTC). */
+	furthest: string,
+};
+
+/**
  *  Every error code, closed: front-ends map each to a message in the user's language (a UI test
  *  checks that both catalogues have one for every code).
  */
@@ -142,6 +156,11 @@ export type ExportReport = {
 	operations: number,
 	segments: number,
 	attachments: number,
+	/**
+	 *  Changes of one office on one unit that could not be exported and were left out (the
+	 *  rest of the bundle is complete; the unit is sent again once it can be).
+	 */
+	skipped: SkippedUnit[],
 };
 
 /**  What an import did (or, for a dry run or `verify`, would do). */
@@ -188,6 +207,11 @@ export type ImportReport = {
 	 *  `Register::changes_without_effect`.
 	 */
 	without_effect: number,
+	/**
+	 *  Offices whose new changes are dated more than the tolerance (one day) beyond this
+	 *  workstation's clock, with the furthest time: accepted, but their clock is wrong.
+	 */
+	clock_ahead: ClockWarning[],
 };
 
 export type IpcError = {
@@ -229,6 +253,11 @@ export type PeerStatus = {
 	waiting_operations: number,
 	/**  No bundle sent to it, or none received from it, within the period. */
 	overdue: boolean,
+	/**
+	 *  Offices (this peer or others it relayed) whose changes it brought are dated far ahead
+	 *  of this workstation's clock, still in the future: their clock is wrong.
+	 */
+	clock_ahead: ClockWarning[],
 };
 
 /**  Progress of a long export or import, for the UI. */
@@ -254,6 +283,17 @@ export type SignedIn = {
 	role: Role,
 	office_code: string,
 	office_name: Text,
+};
+
+/**
+ *  The changes of `office` on `unit` left out of a bundle, and why (a stored change that no
+ *  longer matches what its origin signed, or that holds a number that is not an integer: an
+ *  older register may hold such a change). Never fatal to the other units.
+ */
+export type SkippedUnit = {
+	office: string,
+	unit: string,
+	reason: string,
 };
 
 /**  A Party member or Party organisation that cases are about. */
