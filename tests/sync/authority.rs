@@ -431,19 +431,20 @@ fn concurrent_decisions_on_one_subject_are_a_conflict_an_officer_resolves() {
         w.reg("HN").transition(&case, s, None, None).unwrap();
     }
     w.carry("HN", CENTRAL);
-    let decision = |form| NewDecision {
+    let decision = |form, change_reason: Option<&str>| NewDecision {
         subject: subject.clone(),
         form,
         date: chrono::Local::now().date_naive(),
         violation_date: None,
         note: Text::default(),
+        change_reason: change_reason.map(Text::from),
     };
     // Offline, each records its decision on the same member.
     w.reg("HN")
-        .decide(&case, decision(DisciplineForm::Reprimand))
+        .decide(&case, decision(DisciplineForm::Reprimand, None))
         .unwrap();
     w.reg(CENTRAL)
-        .decide(&case, decision(DisciplineForm::Warning))
+        .decide(&case, decision(DisciplineForm::Warning, None))
         .unwrap();
     w.carry("HN", CENTRAL);
     w.carry(CENTRAL, "HN");
@@ -454,9 +455,21 @@ fn concurrent_decisions_on_one_subject_are_a_conflict_an_officer_resolves() {
         assert_eq!(w.reg(at).case_detail(&case).unwrap().decisions.len(), 2);
     }
     assert_eq!(w.digest("HN"), w.digest(CENTRAL));
-    // The lead office records the decision that stands: it replaces both, everywhere.
+    // The lead office records the decision that stands, with the reason: it replaces both,
+    // everywhere.
+    let e = w
+        .reg("HN")
+        .decide(&case, decision(DisciplineForm::Warning, None))
+        .unwrap_err();
+    assert!(e.to_string().contains("reason"), "{e}");
     w.reg("HN")
-        .decide(&case, decision(DisciplineForm::Warning))
+        .decide(
+            &case,
+            decision(
+                DisciplineForm::Warning,
+                Some("Thống nhất với UBKT Trung ương"),
+            ),
+        )
         .unwrap();
     w.carry("HN", CENTRAL);
     for at in ["HN", CENTRAL] {

@@ -580,6 +580,7 @@ fn discipline_is_validated_against_the_subject_and_the_limitation_period() {
         date: d("2026-05-01"),
         violation_date: violation.map(d),
         note: Text::default(),
+        change_reason: None,
     };
     // Not before the committee has reviewed.
     let e = unchanged(&mut reg, |r| {
@@ -771,6 +772,7 @@ fn permissions_are_checked_in_the_core() {
                 date: d("2026-02-01"),
                 violation_date: None,
                 note: Text::default(),
+                change_reason: None,
             },
         )
     });
@@ -1807,4 +1809,144 @@ fn overlaps_follow_the_kinds_matrix_current_work_and_merged_offices() {
         [CaseKind::InspectionOnSigns, CaseKind::ThematicSupervision]
     );
     assert_eq!(ov[0].offices, ["DNG", "HN"]);
+}
+
+/// A case led by HN in committee review, on `subjects`.
+fn case_in_review(reg: &mut Register, subjects: Vec<String>) -> String {
+    let c = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra dấu hiệu vi phạm",
+            "HN",
+            "2026-01-05",
+            subjects,
+        ))
+        .unwrap();
+    for s in [
+        CaseStatus::Classified,
+        CaseStatus::Preparing,
+        CaseStatus::Decided,
+        CaseStatus::Announced,
+        CaseStatus::Verifying,
+        CaseStatus::ReportDrafted,
+        CaseStatus::CommitteeReview,
+    ] {
+        reg.transition(&c.id, s, None, Some(d("2026-04-01")))
+            .unwrap();
+    }
+    c.id
+}
+
+/// Issue 10: one decision in force per subject and case; a later one replaces it only as a
+/// recorded change with its reason.
+#[test]
+fn a_later_decision_replaces_the_one_in_force_only_with_a_reason() {
+    let (_f, mut reg) = setup();
+    let m = member(&mut reg, "Hà Văn Sơn", "Phòng PC02", None, false);
+    let c = case_in_review(&mut reg, vec![m.clone()]);
+    let decision = |form, reason: Option<&str>| NewDecision {
+        subject: m.clone(),
+        form,
+        date: d("2026-05-01"),
+        violation_date: Some(d("2025-06-01")),
+        note: Text::default(),
+        change_reason: reason.map(Text::from),
+    };
+    reg.decide(&c, decision(DisciplineForm::Reprimand, None))
+        .unwrap();
+    let e = unchanged(&mut reg, |r| {
+        r.decide(&c, decision(DisciplineForm::Expulsion, None))
+    });
+    assert!(e.to_string().contains("reason"), "{e}");
+    let later = reg
+        .decide(
+            &c,
+            decision(
+                DisciplineForm::Expulsion,
+                Some("Phát hiện thêm vi phạm nghiêm trọng"),
+            ),
+        )
+        .unwrap();
+    assert_eq!(
+        later.change_reason.as_ref().map(|r| r.as_str()),
+        Some("Phát hiện thêm vi phạm nghiêm trọng")
+    );
+    let detail = reg.case_detail(&c).unwrap();
+    assert_eq!(detail.decisions.len(), 2, "the history is kept");
+    assert!(detail.case.conflicts.is_empty());
+    assert_eq!(
+        detail.penalties,
+        [PenaltyInForce {
+            subject: m.clone(),
+            decided: DisciplineForm::Expulsion,
+            in_force: Some(DisciplineForm::Expulsion),
+        }]
+    );
+}
+
+/// Issue 10: an appeal that increases or reduces follows the severity order from the penalty
+/// in force, and the penalty in force after each appeal is computed.
+#[test]
+fn appeals_follow_the_severity_order_and_leave_the_penalty_in_force() {
+    let (_f, mut reg) = setup();
+    let m = member(&mut reg, "Đinh Văn Tuấn", "Phòng PC02", None, false);
+    let c = case_in_review(&mut reg, vec![m.clone()]);
+    reg.decide(
+        &c,
+        NewDecision {
+            subject: m.clone(),
+            form: DisciplineForm::Warning,
+            date: d("2026-05-01"),
+            violation_date: Some(d("2025-06-01")),
+            note: Text::default(),
+            change_reason: None,
+        },
+    )
+    .unwrap();
+    let appeal = |outcome, new_form| Appeal {
+        subject: m.clone(),
+        filed: d("2026-05-10"),
+        decision_received: d("2026-05-05"),
+        outcome,
+        new_form,
+    };
+    // "Reduce" to a heavier form is refused, naming both forms.
+    let e = unchanged(&mut reg, |r| {
+        r.record_appeal(
+            &c,
+            appeal(Some(AppealOutcome::Reduce), Some(DisciplineForm::Expulsion)),
+        )
+    });
+    let msg = e.to_string();
+    assert!(msg.contains("lighter") && msg.contains("warning"), "{msg}");
+    let e = unchanged(&mut reg, |r| {
+        r.record_appeal(
+            &c,
+            appeal(
+                Some(AppealOutcome::Increase),
+                Some(DisciplineForm::Reprimand),
+            ),
+        )
+    });
+    assert!(e.to_string().contains("heavier"), "{e}");
+    // Reduced to a reprimand: the reprimand is in force.
+    reg.record_appeal(
+        &c,
+        appeal(Some(AppealOutcome::Reduce), Some(DisciplineForm::Reprimand)),
+    )
+    .unwrap();
+    let in_force = |reg: &Register| reg.case_detail(&c).unwrap().penalties[0].in_force;
+    assert_eq!(in_force(&reg), Some(DisciplineForm::Reprimand));
+    // A further "reduce" must be lighter than the reprimand now in force: none is.
+    let e = unchanged(&mut reg, |r| {
+        r.record_appeal(
+            &c,
+            appeal(Some(AppealOutcome::Reduce), Some(DisciplineForm::Reprimand)),
+        )
+    });
+    assert!(e.to_string().contains("lighter"), "{e}");
+    // Annulled: nothing in force.
+    reg.record_appeal(&c, appeal(Some(AppealOutcome::Annul), None))
+        .unwrap();
+    assert_eq!(in_force(&reg), None);
 }

@@ -100,6 +100,9 @@ pub enum CaseCmd {
         violation_date: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        /// Why this decision replaces the one in force on the subject (required then)
+        #[arg(long)]
+        change_reason: Option<String>,
     },
     /// Add a subject, a coordinating office (CODE or CODE:reason) or a team member to a case
     Link {
@@ -360,6 +363,16 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
             for dec in &d.decisions {
                 println!("decision:    {} {} {}", dec.date, dec.subject, dec.form);
             }
+            for p in &d.penalties {
+                if p.in_force != Some(p.decided) {
+                    let now = p.in_force.map(|f| f.to_string());
+                    println!(
+                        "in force:    {} {} (after appeal)",
+                        p.subject,
+                        now.as_deref().unwrap_or("annulled")
+                    );
+                }
+            }
             for t in &d.timeline {
                 let moved = match (t.from, t.to) {
                     (Some(f), Some(to)) => format!("{f} → {to}"),
@@ -416,6 +429,7 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
             date: d,
             violation_date,
             note,
+            change_reason,
         } => {
             let dec = reg.decide(
                 &case,
@@ -425,6 +439,7 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                     date: date("date", &d)?,
                     violation_date: opt_date("violation-date", violation_date.as_deref())?,
                     note: note.map(Text::new).unwrap_or_default(),
+                    change_reason: change_reason.map(Text::new),
                 },
             )?;
             if json {

@@ -934,6 +934,7 @@ fn add_case(
                         "Quyết định thi hành kỷ luật {}",
                         form.label_vi().to_lowercase()
                     )),
+                    change_reason: None,
                 },
             )?;
             summary.decisions += 1;

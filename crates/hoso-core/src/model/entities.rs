@@ -179,6 +179,21 @@ pub struct DisciplineDecision {
     /// other are a conflict.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub replaces: Vec<crate::oplog::OpId>,
+    /// Why this decision replaces one in force (a later decision is a recorded change, never a
+    /// silent one; GLOSSARY "Severity order").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_reason: Option<Text>,
+}
+
+/// The discipline a subject of a case carries now: the decision in force, as appeals left it
+/// (upheld, increased or reduced to another form, annulled).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PenaltyInForce {
+    pub subject: String,
+    /// The decision's form.
+    pub decided: DisciplineForm,
+    /// After the appeals resolved so far (None: annulled).
+    pub in_force: Option<DisciplineForm>,
 }
 
 /// An appeal against a discipline decision, and its outcome once resolved.

@@ -49,6 +49,9 @@ pub struct NewDecision {
     /// When the violation was committed: the limitation period runs from it.
     pub violation_date: Option<NaiveDate>,
     pub note: Text,
+    /// Required when the subject already has a decision in force in this case: the decision
+    /// then replaces it, as a recorded change.
+    pub change_reason: Option<Text>,
 }
 
 /// Everything `case show` prints.
@@ -64,6 +67,8 @@ pub struct CaseDetail {
     pub decisions: Vec<DisciplineDecision>,
     pub findings: Vec<Finding>,
     pub appeals: Vec<Appeal>,
+    /// Per subject with a decision in force: its form and what appeals left of it.
+    pub penalties: Vec<PenaltyInForce>,
     pub documents: Vec<DocumentMeta>,
 }
 
@@ -206,6 +211,7 @@ impl Register {
             decisions: case_log(conn, &case.id, "decisions")?,
             findings: case_log(conn, &case.id, "findings")?,
             appeals: case_log(conn, &case.id, "appeals")?,
+            penalties: penalties_in_force(conn, &case.id)?,
             documents: case_log(conn, &case.id, "documents")?,
             subject_details,
             overdue,
@@ -539,13 +545,20 @@ impl Register {
         };
         self.require_on(perm, &case)?;
         let sid = a.subject.trim().to_string();
-        let decisions: Vec<DisciplineDecision> = case_log(self.conn(), &case.id, "decisions")?;
-        let Some(decision) = decisions.iter().rev().find(|d| d.subject == sid) else {
+        let Some(penalty) = penalties_in_force(self.conn(), &case.id)?
+            .into_iter()
+            .find(|p| p.subject == sid)
+        else {
             return Err(Error::invalid(
                 "subject",
                 format!("{sid} has no discipline decision in case {}", case.number),
             ));
         };
+        let decision = decisions_in_force(self.conn(), &case.id)?
+            .into_iter()
+            .map(|(_, d)| d)
+            .find(|d| d.subject == sid)
+            .expect("a penalty comes from a decision in force");
         if a.decision_received < decision.date {
             return Err(Error::invalid(
                 "decision received",
@@ -566,7 +579,28 @@ impl Register {
             ));
         }
         match (a.outcome, a.new_form) {
-            (Some(AppealOutcome::Increase | AppealOutcome::Reduce), Some(form)) => {
+            (Some(outcome @ (AppealOutcome::Increase | AppealOutcome::Reduce)), Some(form)) => {
+                // Increase and reduce follow the severity order from the penalty in force.
+                let Some(current) = penalty.in_force else {
+                    return Err(Error::invalid(
+                        "appeal outcome",
+                        "the penalty was annulled: there is nothing to increase or reduce",
+                    ));
+                };
+                let heavier = form.severity() > current.severity();
+                let lighter = form.severity() < current.severity();
+                if outcome == AppealOutcome::Increase && !heavier {
+                    return Err(Error::invalid(
+                        "new form",
+                        format!("an increased penalty must be heavier than {current}, not {form}"),
+                    ));
+                }
+                if outcome == AppealOutcome::Reduce && !lighter {
+                    return Err(Error::invalid(
+                        "new form",
+                        format!("a reduced penalty must be lighter than {current}, not {form}"),
+                    ));
+                }
                 let subject = read_subject(self.conn(), &sid)?.ok_or_else(|| Error::NotFound {
                     entity: "subject",
                     key: sid.clone(),
@@ -670,15 +704,38 @@ impl Register {
         let mut in_force: Vec<_> = decisions_in_force(self.conn(), &case.id)?
             .into_iter()
             .filter(|(_, d)| d.subject == sid)
-            .map(|(op, _)| op)
             .collect();
-        in_force.sort();
+        in_force.sort_by(|a, b| a.0.cmp(&b.0));
+        // One decision in force per subject and case: a later one replaces it only as a
+        // recorded change with its reason.
+        let change_reason = d
+            .change_reason
+            .as_ref()
+            .map(|r| Text::new(r.as_str().trim()))
+            .filter(|r| !r.is_empty());
+        if let Some((_, current)) = in_force.first()
+            && change_reason.is_none()
+        {
+            return Err(Error::invalid(
+                "change reason",
+                format!(
+                    "{} already has a decision in force in this case ({} of {}): a new one replaces it only with the reason for the change",
+                    subject.name, current.form, current.date
+                ),
+            ));
+        }
+        let in_force: Vec<_> = in_force.into_iter().map(|(op, _)| op).collect();
         let decision = DisciplineDecision {
             subject: sid,
             form: d.form,
             date: d.date,
             violation_date: d.violation_date,
             note: Text::new(d.note.as_str().trim()),
+            change_reason: if in_force.is_empty() {
+                None
+            } else {
+                change_reason
+            },
             replaces: in_force,
         };
         let id = case.id.clone();
@@ -717,6 +774,41 @@ impl Register {
         })?;
         Ok(decision)
     }
+}
+
+/// Per subject with a decision in force (one per subject once conflicts are resolved; with a
+/// conflict, the first by op id): the penalty its appeals left, in the order they were
+/// recorded — upheld keeps it, increased or reduced replaces it by the new form, annulled ends
+/// it. Only appeals against that decision count (received on or after its date).
+pub(crate) fn penalties_in_force(
+    conn: &rusqlite::Connection,
+    case_id: &str,
+) -> Result<Vec<PenaltyInForce>> {
+    let appeals: Vec<Appeal> = case_log(conn, case_id, "appeals")?;
+    let mut out: Vec<PenaltyInForce> = Vec::new();
+    for (_, d) in decisions_in_force(conn, case_id)? {
+        if out.iter().any(|p| p.subject == d.subject) {
+            continue;
+        }
+        let mut in_force = Some(d.form);
+        for a in appeals
+            .iter()
+            .filter(|a| a.subject == d.subject && a.decision_received >= d.date)
+        {
+            in_force = match (a.outcome, a.new_form) {
+                (Some(AppealOutcome::Annul), _) => None,
+                (Some(AppealOutcome::Increase | AppealOutcome::Reduce), Some(f)) => Some(f),
+                _ => in_force,
+            };
+        }
+        out.push(PenaltyInForce {
+            subject: d.subject,
+            decided: d.form,
+            in_force,
+        });
+    }
+    out.sort_by(|a, b| a.subject.cmp(&b.subject));
+    Ok(out)
 }
 
 fn self_is_central(conn: &rusqlite::Connection, office: &str) -> Result<bool> {
