@@ -435,9 +435,10 @@ fn concurrent_decisions_on_one_subject_are_a_conflict_an_officer_resolves() {
         subject: subject.clone(),
         form,
         date: chrono::Local::now().date_naive(),
-        violation_date: None,
+        violation_date: Some(chrono::Local::now().date_naive() - chrono::Days::new(30)),
         note: Text::default(),
         change_reason: change_reason.map(Text::from),
+        violation_areas: vec![],
     };
     // Offline, each records its decision on the same member.
     w.reg("HN")

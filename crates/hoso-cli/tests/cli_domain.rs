@@ -544,6 +544,23 @@ fn cases_workflow_search_and_decisions() {
         ],
         "limitation",
     );
+    // Without the violation's date the limitation check is not skipped: refused. A 2019
+    // security violation has no limitation period: in time.
+    r.fails(
+        "lan",
+        &[
+            "case",
+            "decide",
+            &id,
+            "--form",
+            "warning",
+            "--subject",
+            &prob,
+            "--date",
+            "2026-04-02",
+        ],
+        "when the violation was committed",
+    );
     r.ok(&[
         "case",
         "decide",
@@ -554,6 +571,10 @@ fn cases_workflow_search_and_decisions() {
         &prob,
         "--date",
         "2026-04-02",
+        "--violation-date",
+        "2019-01-01",
+        "--area",
+        "defence-security",
     ]);
     r.ok(&[
         "case",
@@ -565,6 +586,8 @@ fn cases_workflow_search_and_decisions() {
         &full,
         "--date",
         "2026-04-02",
+        "--violation-date",
+        "2025-01-01",
     ]);
     r.ok(&[
         "case",

@@ -581,6 +581,7 @@ fn discipline_is_validated_against_the_subject_and_the_limitation_period() {
         violation_date: violation.map(d),
         note: Text::default(),
         change_reason: None,
+        violation_areas: vec![],
     };
     // Not before the committee has reviewed.
     let e = unchanged(&mut reg, |r| {
@@ -626,8 +627,30 @@ fn discipline_is_validated_against_the_subject_and_the_limitation_period() {
         decision(&chief, DisciplineForm::RemovalFromPost, Some("2020-01-01")),
     )
     .unwrap();
-    reg.decide(&c.id, decision(&prob, DisciplineForm::Warning, None))
-        .unwrap();
+    // Without the violation's date a form with a limitation period is refused, never skipped.
+    let e = unchanged(&mut reg, |r| {
+        r.decide(&c.id, decision(&prob, DisciplineForm::Warning, None))
+    });
+    assert!(
+        e.to_string().contains("when the violation was committed"),
+        "{e}"
+    );
+    // A violation in an area with no limitation (security): a 2009 one is not time-barred.
+    let e = unchanged(&mut reg, |r| {
+        r.decide(
+            &c.id,
+            decision(&prob, DisciplineForm::Warning, Some("2009-03-01")),
+        )
+    });
+    assert!(e.to_string().contains("limitation"), "{e}");
+    reg.decide(
+        &c.id,
+        NewDecision {
+            violation_areas: vec![hoso_core::rules::ViolationArea::DefenceSecurity],
+            ..decision(&prob, DisciplineForm::Warning, Some("2009-03-01"))
+        },
+    )
+    .unwrap();
     reg.decide(&c.id, decision(&org, DisciplineForm::Dissolution, None))
         .unwrap();
     let detail = reg.case_detail(&c.id).unwrap();
@@ -773,6 +796,7 @@ fn permissions_are_checked_in_the_core() {
                 violation_date: None,
                 note: Text::default(),
                 change_reason: None,
+                violation_areas: vec![],
             },
         )
     });
@@ -1175,6 +1199,7 @@ fn overlaps_and_omissions() {
             violated: true,
             violation_date: None,
             text: "Có dấu hiệu vi phạm".into(),
+            violation_areas: vec![],
         },
     )
     .unwrap();
@@ -1691,6 +1716,7 @@ fn omissions_are_signs_no_inspection_has_taken_up() {
         violated: true,
         violation_date: None,
         text: "Có dấu hiệu vi phạm".into(),
+        violation_areas: vec![],
     };
     // An inspection finds a violation of A: the inspection handles it, no omission.
     let insp = reg
@@ -1851,6 +1877,7 @@ fn a_later_decision_replaces_the_one_in_force_only_with_a_reason() {
         violation_date: Some(d("2025-06-01")),
         note: Text::default(),
         change_reason: reason.map(Text::from),
+        violation_areas: vec![],
     };
     reg.decide(&c, decision(DisciplineForm::Reprimand, None))
         .unwrap();
@@ -1900,6 +1927,7 @@ fn appeals_follow_the_severity_order_and_leave_the_penalty_in_force() {
             violation_date: Some(d("2025-06-01")),
             note: Text::default(),
             change_reason: None,
+            violation_areas: vec![],
         },
     )
     .unwrap();
@@ -1949,4 +1977,39 @@ fn appeals_follow_the_severity_order_and_leave_the_penalty_in_force() {
     reg.record_appeal(&c, appeal(Some(AppealOutcome::Annul), None))
         .unwrap();
     assert_eq!(in_force(&reg), None);
+}
+
+/// Issue 10: a new violation found in the case, committed while the limitation period of the
+/// first one ran, restarts it.
+#[test]
+fn a_new_violation_restarts_the_limitation_period() {
+    let (_f, mut reg) = setup();
+    let m = member(&mut reg, "Lương Văn Phúc", "Phòng PC02", None, false);
+    let c = case_in_review(&mut reg, vec![m.clone()]);
+    let reprimand = || NewDecision {
+        subject: m.clone(),
+        form: DisciplineForm::Reprimand,
+        date: d("2026-05-01"),
+        violation_date: Some(d("2020-01-01")),
+        note: Text::default(),
+        change_reason: None,
+        violation_areas: vec![],
+    };
+    // Five years from 2020-01-01 ran out in 2025.
+    let e = unchanged(&mut reg, |r| r.decide(&c, reprimand()));
+    assert!(e.to_string().contains("ran out"), "{e}");
+    // A further violation in 2023 restarts the period: the reprimand is in time.
+    reg.record_finding(
+        &c,
+        Finding {
+            subject: m.clone(),
+            category: None,
+            violated: true,
+            violation_date: Some(d("2023-06-01")),
+            text: "Tái phạm".into(),
+            violation_areas: vec![],
+        },
+    )
+    .unwrap();
+    reg.decide(&c, reprimand()).unwrap();
 }

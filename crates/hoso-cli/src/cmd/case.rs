@@ -103,6 +103,10 @@ pub enum CaseCmd {
         /// Why this decision replaces the one in force on the subject (required then)
         #[arg(long)]
         change_reason: Option<String>,
+        /// Area of the violation with no limitation period (repeatable): internal-politics,
+        /// defence-security, foreign-affairs, illegal-diplomas
+        #[arg(long = "area")]
+        areas: Vec<String>,
     },
     /// Add a subject, a coordinating office (CODE or CODE:reason) or a team member to a case
     Link {
@@ -179,7 +183,25 @@ pub enum CaseCmd {
         violated: bool,
         #[arg(long)]
         text: String,
+        /// Area of the violation with no limitation period (repeatable): internal-politics,
+        /// defence-security, foreign-affairs, illegal-diplomas
+        #[arg(long = "area")]
+        areas: Vec<String>,
     },
+}
+
+/// `--area` values as the rules name them.
+fn violation_areas(areas: &[String]) -> anyhow::Result<Vec<hoso_core::rules::ViolationArea>> {
+    areas
+        .iter()
+        .map(|a| {
+            serde_json::from_value(serde_json::Value::String(a.trim().to_string())).map_err(|_| {
+                anyhow::anyhow!(
+                    "invalid area: unknown value '{a}'; allowed: internal-politics, defence-security, foreign-affairs, illegal-diplomas"
+                )
+            })
+        })
+        .collect()
 }
 
 /// `CODE` or `CODE:reason`.
@@ -430,6 +452,7 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
             violation_date,
             note,
             change_reason,
+            areas,
         } => {
             let dec = reg.decide(
                 &case,
@@ -440,6 +463,7 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                     violation_date: opt_date("violation-date", violation_date.as_deref())?,
                     note: note.map(Text::new).unwrap_or_default(),
                     change_reason: change_reason.map(Text::new),
+                    violation_areas: violation_areas(&areas)?,
                 },
             )?;
             if json {
@@ -566,6 +590,7 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
             subject,
             violated,
             text,
+            areas,
         } => {
             let f = reg.record_finding(
                 &case,
@@ -575,6 +600,7 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                     violated,
                     violation_date: None,
                     text: text.into(),
+                    violation_areas: violation_areas(&areas)?,
                 },
             )?;
             if json {

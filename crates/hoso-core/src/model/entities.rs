@@ -164,6 +164,10 @@ pub struct Finding {
     pub violated: bool,
     pub violation_date: Option<NaiveDate>,
     pub text: Text,
+    /// Areas of the violation that carry no limitation period (internal politics, security,
+    /// foreign affairs, illegal diplomas).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violation_areas: Vec<crate::rules::ViolationArea>,
 }
 
 /// A discipline decision on one subject.
@@ -174,6 +178,9 @@ pub struct DisciplineDecision {
     pub date: NaiveDate,
     pub violation_date: Option<NaiveDate>,
     pub note: Text,
+    /// Areas of the violation that carry no limitation period.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violation_areas: Vec<crate::rules::ViolationArea>,
     /// The decisions on the same subject in this case that were in force when this one was
     /// recorded (their op ids): it replaces them. Two decisions neither of which replaces the
     /// other are a conflict.

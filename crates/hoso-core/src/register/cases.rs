@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::model::workflow::{self, check_transition, resume_after};
 use crate::model::*;
 use crate::oplog::ScopeUnit;
+use crate::rules::ViolationFacts;
 use crate::text::Text;
 
 /// A case to open.
@@ -52,6 +53,8 @@ pub struct NewDecision {
     /// Required when the subject already has a decision in force in this case: the decision
     /// then replaces it, as a recorded change.
     pub change_reason: Option<Text>,
+    /// Areas of the violation with no limitation period (then no violation date is needed).
+    pub violation_areas: Vec<crate::rules::ViolationArea>,
 }
 
 /// Everything `case show` prints.
@@ -605,11 +608,17 @@ impl Register {
                     entity: "subject",
                     key: sid.clone(),
                 })?;
+                // The limitation period of the original violation.
+                let facts = ViolationFacts {
+                    committed: decision.violation_date,
+                    later_violations: Vec::new(),
+                    areas: decision.violation_areas.clone(),
+                };
                 super::rules_bridge::validate_discipline(
                     self.conn(),
                     &subject,
                     form,
-                    None,
+                    &facts,
                     today(),
                 )?;
             }
@@ -693,13 +702,19 @@ impl Register {
                 format!("{v} is after the decision ({})", d.date),
             ));
         }
-        super::rules_bridge::validate_discipline(
-            self.conn(),
-            &subject,
-            d.form,
-            d.violation_date,
-            d.date,
-        )?;
+        // A later violation of the same subject found in this case restarts the period.
+        let later_violations = case_log::<Finding>(self.conn(), &case.id, "findings")?
+            .into_iter()
+            .filter(|f| f.subject == sid && f.violated)
+            .filter_map(|f| f.violation_date)
+            .filter(|v| d.violation_date.is_some_and(|c| *v > c) && *v <= d.date)
+            .collect();
+        let facts = ViolationFacts {
+            committed: d.violation_date,
+            later_violations,
+            areas: d.violation_areas.clone(),
+        };
+        super::rules_bridge::validate_discipline(self.conn(), &subject, d.form, &facts, d.date)?;
         // It replaces every decision on this subject in force here (resolving a conflict).
         let mut in_force: Vec<_> = decisions_in_force(self.conn(), &case.id)?
             .into_iter()
@@ -731,6 +746,7 @@ impl Register {
             date: d.date,
             violation_date: d.violation_date,
             note: Text::new(d.note.as_str().trim()),
+            violation_areas: d.violation_areas.clone(),
             change_reason: if in_force.is_empty() {
                 None
             } else {
