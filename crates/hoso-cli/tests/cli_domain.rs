@@ -907,6 +907,13 @@ fn plans_overlaps_and_omissions() {
     );
     let plans = r.json(&["plan", "list"]);
     assert_eq!(plans.as_array().unwrap().len(), 2);
+    // Items name their subject; `plan show` prints one plan.
+    assert!(r.ok(&["plan", "list"]).contains("Đảng ủy Phòng PC01"));
+    let shown = r.ok(&["plan", "show", &p2]);
+    assert!(
+        shown.contains("Kế hoạch của Đà Nẵng") && shown.contains("Đảng ủy Phòng PC01"),
+        "{shown}"
+    );
 
     let ov = r.json(&["overlaps"]);
     assert_eq!(ov.as_array().unwrap().len(), 1);

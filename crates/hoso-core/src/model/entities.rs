@@ -249,6 +249,8 @@ pub struct Plan {
 pub struct PlanItem {
     pub id: String,
     pub subject: String,
+    /// The subject's name as this register knows it (empty until its record arrives).
+    pub subject_name: Text,
     pub kind: CaseKind,
     pub start: NaiveDate,
     pub end: NaiveDate,

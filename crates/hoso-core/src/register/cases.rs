@@ -662,7 +662,7 @@ impl Register {
         if !case.kind.may_discipline() {
             return Err(Error::invalid(
                 "case kind",
-                format!("a {} case does not impose discipline", case.kind),
+                format!("{} cases do not impose discipline", case.kind),
             ));
         }
         if !may_decide_in(case.status) {

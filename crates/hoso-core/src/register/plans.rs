@@ -244,9 +244,13 @@ impl Register {
                     .map_err(db)?
             };
             coordinators.sort();
+            let subject_name = read_subject(conn, &subject)?
+                .map(|s| s.name)
+                .unwrap_or_default();
             items.push(PlanItem {
                 id: iid,
                 subject,
+                subject_name,
                 kind: kind.parse()?,
                 start: date(&start)?,
                 end: date(&end)?,
