@@ -310,6 +310,8 @@ fn a_removed_coordinator_learns_of_its_removal_and_of_nothing_after() {
         "HP learnt that it was removed"
     );
     assert_eq!(at_hp.lead, "HN", "and who leads the case");
+    assert!(w.reg("HP").case_detail(&case).unwrap().handed_over);
+    assert!(!w.reg("HN").case_detail(&case).unwrap().handed_over);
     assert_eq!(
         at_hp.title.as_str(),
         "Kiểm tra dấu hiệu vi phạm",
@@ -362,11 +364,23 @@ fn a_lead_transferred_by_the_central_office_flows_to_the_former_lead_and_the_den
         .unwrap_err();
     assert_eq!(e.code(), "op-not-authorised", "{e}");
     assert_eq!(w.count("HP", DENOUNCER_OPS), 0);
+    // Until it does, HN's sync status says it must hand the denouncer to HP.
+    let to_hp = |w: &mut World| {
+        w.reg("HN")
+            .sync_status()
+            .unwrap()
+            .into_iter()
+            .find(|p| p.office == "HP")
+            .map(|p| p.denouncers_to_hand_over)
+    };
+    assert_eq!(to_hp(&mut w), Some(1));
     w.carry("HN", "HP");
     assert!(
         w.count("HP", DENOUNCER_OPS) > 0,
         "the denouncer went to the new lead"
     );
+    w.carry("HP", "HN"); // HP acknowledges it
+    assert_eq!(to_hp(&mut w), Some(0));
     w.sign_in_as("HP", "lanhdao", Role::CommitteeLeader);
     let d = w
         .reg("HP")

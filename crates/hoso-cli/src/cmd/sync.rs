@@ -113,6 +113,12 @@ pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
             }
             for p in &peers {
                 print_clock_ahead(&p.clock_ahead, Some(&p.office));
+                if p.denouncers_to_hand_over > 0 {
+                    println!(
+                        "{} now leads {} case(s) whose denouncer only this office holds: export a bundle to {} to hand it over.",
+                        p.office, p.denouncers_to_hand_over, p.office
+                    );
+                }
             }
             if inert > 0 {
                 println!(

@@ -72,6 +72,9 @@ pub struct CaseDetail {
     pub appeals: Vec<Appeal>,
     /// Per subject with a decision in force: its form and what appeals left of it.
     pub penalties: Vec<PenaltyInForce>,
+    /// This office neither leads nor coordinates the case (any more) and is not the central
+    /// office: the case is shown as handed over, read-only, with who leads it now.
+    pub handed_over: bool,
     pub documents: Vec<DocumentMeta>,
 }
 
@@ -215,6 +218,12 @@ impl Register {
             findings: case_log(conn, &case.id, "findings")?,
             appeals: case_log(conn, &case.id, "appeals")?,
             penalties: penalties_in_force(conn, &case.id)?,
+            handed_over: {
+                let me = &self.session_info().office;
+                crate::trust::roster::central_office(conn)?.as_deref() != Some(me.as_str())
+                    && case.lead != *me
+                    && !case.coordinators.iter().any(|c| c.office == *me)
+            },
             documents: case_log(conn, &case.id, "documents")?,
             subject_details,
             overdue,

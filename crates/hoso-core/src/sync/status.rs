@@ -39,6 +39,10 @@ pub struct PeerStatus {
     /// Operations in the peer's scope it has not acknowledged (the next export's size).
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub waiting_operations: u64,
+    /// Cases whose denouncer this office holds and must hand to this peer, their lead now
+    /// (after a lead transfer), in its next bundle to it: until then the new lead cannot see it.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub denouncers_to_hand_over: u64,
     /// No bundle sent to it, or none received from it, within the period.
     pub overdue: bool,
     /// Offices (this peer or others it relayed) whose changes it brought are dated far ahead
@@ -124,6 +128,21 @@ impl Register {
         {
             let mut stmt = conn.prepare("SELECT office FROM sync_peers").map_err(db)?;
             for r in stmt.query_map([], |r| r.get::<_, String>(0)).map_err(db)? {
+                peers.insert(r.map_err(db)?);
+            }
+        }
+        // Offices that now lead a case whose denouncer this office holds: it must hand it over.
+        {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT DISTINCT c.lead FROM cases c WHERE c.lead <> ?1
+                     AND EXISTS (SELECT 1 FROM ops o WHERE o.scope = 'denouncer:' || c.id)",
+                )
+                .map_err(db)?;
+            for r in stmt
+                .query_map([me], |r| r.get::<_, String>(0))
+                .map_err(db)?
+            {
                 peers.insert(r.map_err(db)?);
             }
         }
@@ -217,7 +236,7 @@ impl Register {
             let overdue = stale(&last_sent) || stale(&last_received);
             let scope = peer_scope(conn, &p)?;
             let acked = acked_cutoffs(conn, &p)?;
-            let waiting = ops
+            let waiting_ops: Vec<&str> = ops
                 .iter()
                 .filter(|(origin, via, unit, arrival)| {
                     origin != &p
@@ -225,7 +244,14 @@ impl Register {
                         && scope.contains(unit)
                         && *arrival > acked.get(unit).copied().unwrap_or(0)
                 })
-                .count() as u64;
+                .map(|(_, _, unit, _)| unit.as_str())
+                .collect();
+            let waiting = waiting_ops.len() as u64;
+            let denouncers_to_hand_over = waiting_ops
+                .iter()
+                .filter(|u| u.starts_with("denouncer:"))
+                .collect::<BTreeSet<_>>()
+                .len() as u64;
             let office_name: Option<String> = conn
                 .query_row("SELECT name FROM offices WHERE code = ?1", [&p], |r| {
                     r.get(0)
@@ -244,6 +270,7 @@ impl Register {
                 last_sent,
                 last_received,
                 waiting_operations: waiting,
+                denouncers_to_hand_over,
                 overdue,
                 clock_ahead: flags,
             });

@@ -108,6 +108,7 @@ describe("clock warnings", () => {
     last_sent: null,
     last_received: null,
     waiting_operations: 0,
+    denouncers_to_hand_over: 0,
     overdue: false,
     clock_ahead,
   });

@@ -251,6 +251,11 @@ export type PeerStatus = {
 	last_received: BundleSummary | null,
 	/**  Operations in the peer's scope it has not acknowledged (the next export's size). */
 	waiting_operations: number,
+	/**
+	 *  Cases whose denouncer this office holds and must hand to this peer, their lead now
+	 *  (after a lead transfer), in its next bundle to it: until then the new lead cannot see it.
+	 */
+	denouncers_to_hand_over: number,
 	/**  No bundle sent to it, or none received from it, within the period. */
 	overdue: boolean,
 	/**
