@@ -494,3 +494,117 @@ fn concurrent_decisions_on_one_subject_are_a_conflict_an_officer_resolves() {
         );
     }
 }
+
+/// Issue 10: the central office sees an overlap between its own plan and a province's; its
+/// notice brings the overlap, with the other office named, to the province, which cannot see
+/// the central office's plan; the province settles it and it clears at both. An office the
+/// record does not name cannot settle it.
+#[test]
+fn an_overlap_notice_reaches_the_province_and_its_settlement_clears_it_everywhere() {
+    use hoso_core::model::{CaseKind, SubjectKind};
+    use hoso_core::register::{
+        AddSubject, NewPlan, NewPlanItem, NewSubject, Settlement, SettlementOutcome,
+    };
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    let next = chrono::Datelike::year(&chrono::Local::now().date_naive()) + 1;
+    let day =
+        |md: &str| chrono::NaiveDate::parse_from_str(&format!("{next}-{md}"), "%Y-%m-%d").unwrap();
+    let AddSubject::Added { id: subject } = w
+        .reg("HN")
+        .add_subject(
+            NewSubject {
+                kind: SubjectKind::Organisation,
+                name: "Đảng ủy Phòng Cảnh sát giao thông".into(),
+                birth_year: None,
+                unit: Some("Công an thành phố Hà Nội".into()),
+                post: None,
+                membership: None,
+                authority: None,
+            },
+            false,
+        )
+        .unwrap()
+    else {
+        panic!("a new subject")
+    };
+    let item = |kind| NewPlanItem {
+        subject: subject.clone(),
+        kind,
+        start: day("03-01"),
+        end: day("05-31"),
+        lead: None,
+        coordinators: vec![],
+        note: Text::default(),
+    };
+    let plan = |w: &mut World, at: &str| {
+        w.reg(at)
+            .add_plan(NewPlan {
+                office: None,
+                year: next,
+                title: "Chương trình kiểm tra, giám sát".into(),
+            })
+            .unwrap()
+    };
+    let hn_plan = plan(&mut w, "HN");
+    w.reg("HN")
+        .add_plan_item(&hn_plan, item(CaseKind::InspectionOnSigns))
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    let tw_plan = plan(&mut w, CENTRAL);
+    w.reg(CENTRAL)
+        .add_plan_item(&tw_plan, item(CaseKind::ThematicSupervision))
+        .unwrap();
+
+    assert_eq!(w.reg(CENTRAL).overlaps().unwrap().len(), 1);
+    assert!(
+        w.reg("HN").overlaps().unwrap().is_empty(),
+        "HN cannot see TW's plan"
+    );
+    assert_eq!(w.reg(CENTRAL).notify_overlaps().unwrap(), 1);
+    assert_eq!(
+        w.reg(CENTRAL).notify_overlaps().unwrap(),
+        0,
+        "one notice per overlap"
+    );
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    let at_hn = w.reg("HN").overlaps().unwrap();
+    assert_eq!(at_hn.len(), 1, "{at_hn:#?}");
+    assert_eq!(
+        at_hn[0].offices,
+        ["HN", CENTRAL],
+        "the other office is named"
+    );
+    assert!(
+        w.reg("HP").overlaps().unwrap().is_empty(),
+        "HP is not involved"
+    );
+
+    // HP, not named, cannot settle it (it does not even hold it).
+    let settle = |outcome, lead: Option<&str>| Settlement {
+        outcome,
+        lead: lead.map(String::from),
+        reason: "Thống nhất: Trung ương chủ trì, Hà Nội phối hợp".into(),
+    };
+    assert!(
+        w.reg("HP")
+            .settle_overlap(&subject, settle(SettlementOutcome::Kept, None))
+            .is_err()
+    );
+    w.reg("HN")
+        .settle_overlap(&subject, settle(SettlementOutcome::OneLead, Some(CENTRAL)))
+        .unwrap();
+    assert!(w.reg("HN").overlaps().unwrap().is_empty());
+    w.carry("HN", CENTRAL);
+    assert!(
+        w.reg(CENTRAL).overlaps().unwrap().is_empty(),
+        "settled at HN, cleared at the central office"
+    );
+    assert_eq!(
+        w.scope_digest("HN", CENTRAL),
+        w.scope_digest("HN", "HN"),
+        "both hold the same record"
+    );
+}

@@ -78,8 +78,11 @@ enum Command {
     /// Annual programmes and their items
     #[command(subcommand)]
     Plan(cmd::plan::PlanCmd),
-    /// Offices with planned or open work of the same kind on the same subject at the same time
-    Overlaps,
+    /// Offices with overlapping work on the same subject at the same time: list, notify, settle
+    Overlaps {
+        #[command(subcommand)]
+        cmd: Option<cmd::overlap::OverlapCmd>,
+    },
     /// Subjects with an open denunciation or signs of violation and no inspection planned or open
     Omissions,
     /// Print the canonical hash of the shared domain state
@@ -111,7 +114,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<()> {
         Command::Subject(c) => cmd::subject::run(ctx, c),
         Command::Case(c) => cmd::case::run(ctx, c),
         Command::Plan(c) => cmd::plan::run(ctx, c),
-        Command::Overlaps => cmd::overlap::overlaps(ctx),
+        Command::Overlaps { cmd } => cmd::overlap::overlaps(ctx, cmd),
         Command::Omissions => cmd::overlap::omissions(ctx),
         Command::Digest => cmd::overlap::digest(ctx),
         Command::Key(c) => cmd::key::run(ctx, c),

@@ -27,6 +27,8 @@
 //! - the denouncer (its identity and its documents) is written by the lead office only.
 //!
 //! A plan (`plan:<id>` with its items): the office that created it and the central office.
+//! An overlap record (`overlap:<id>`): the offices it named when created, and the central
+//! office.
 //! Subjects are shared records of people and organisations: any certified office.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,6 +40,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::oplog::{self, Change, EntityRef, Op, OpId, ScopeUnit, change_target};
 use crate::register::Register;
+use crate::register::overlap_records::KIND_OVERLAP;
 use crate::register::project::{
     KIND_CASE, KIND_DENOUNCER, KIND_OFFICE, KIND_OFFICER, KIND_PLAN, KIND_PLAN_ITEM, KIND_SUBJECT,
 };
@@ -102,7 +105,10 @@ pub fn admit_with(central: Option<&str>, op: &Op) -> Result<()> {
         KIND_PLAN_ITEM if !scope.starts_with("plan:") => {
             return Err(refused(op, "a plan item belongs to its plan's unit"));
         }
-        KIND_SUBJECT | KIND_CASE | KIND_DENOUNCER | KIND_PLAN | KIND_PLAN_ITEM => {}
+        KIND_OVERLAP if !in_unit("overlap:") => {
+            return Err(refused(op, "an overlap record belongs to its own unit"));
+        }
+        KIND_SUBJECT | KIND_CASE | KIND_DENOUNCER | KIND_PLAN | KIND_PLAN_ITEM | KIND_OVERLAP => {}
         other => {
             return Err(refused(op, format!("unknown kind of record \"{other}\"")));
         }
@@ -279,6 +285,39 @@ fn unit_verdicts(
                 );
             }
         }
+    } else if unit.starts_with("overlap:") {
+        // The offices the record named when it was created, and the central office.
+        let create = history
+            .iter()
+            .find(|o| matches!(o.change, Change::Create))
+            .map(|o| (o.id.origin.as_str(), o.txn));
+        let named: Vec<String> = create
+            .and_then(|(origin, txn)| {
+                history.iter().find_map(|o| match &o.change {
+                    Change::Put { field, value, .. }
+                        if field == "offices" && o.id.origin == origin && o.txn == txn =>
+                    {
+                        serde_json::from_value(value.clone()).ok()
+                    }
+                    _ => None,
+                })
+            })
+            .unwrap_or_default();
+        let creator_allowed = create.is_some_and(|(origin, _)| {
+            central == Some(origin) || named.iter().any(|n| n == origin)
+        });
+        for op in history {
+            let origin = op.id.origin.as_str();
+            let allowed =
+                creator_allowed && (central == Some(origin) || named.iter().any(|n| n == origin));
+            if !allowed {
+                denied.insert(
+                    op.id.clone(),
+                    "only the offices an overlap names and the central office record it"
+                        .to_string(),
+                );
+            }
+        }
     } else if unit.starts_with("plan:") {
         let owner = history
             .iter()
@@ -379,7 +418,7 @@ pub fn settle(tx: &Transaction<'_>, units: &BTreeSet<ScopeUnit>) -> Result<Vec<E
         {
             todo.insert(ScopeUnit::new(format!("case:{id}")));
             todo.insert(ScopeUnit::new(format!("denouncer:{id}")));
-        } else if s.starts_with("plan:") {
+        } else if s.starts_with("plan:") || s.starts_with("overlap:") {
             todo.insert(u.clone());
         }
     }

@@ -46,7 +46,7 @@ pub struct NewPlanItem {
 pub type PlanView = Plan;
 
 /// One piece of work in an overlap: a plan item or an open case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Work {
     /// `plan-item` or `case`.
     pub source: String,
@@ -68,6 +68,8 @@ pub struct Overlap {
     pub kinds: Vec<CaseKind>,
     pub offices: Vec<String>,
     pub works: Vec<Work>,
+    /// The overlap record (notice) that names it, if one was written (`notify_overlaps`).
+    pub record: Option<String>,
 }
 
 /// A subject that needs an inspection nobody has planned or opened.
@@ -430,10 +432,12 @@ impl Register {
                     kinds,
                     offices,
                     works,
+                    record: None,
                 });
             }
         }
-        Ok(out)
+        // With the notices this office received and the settlements recorded anywhere.
+        super::overlap_records::merge_with_records(conn, out)
     }
 
     /// Subjects left uncovered (bỏ lọt): an open denunciation, or signs of violation a

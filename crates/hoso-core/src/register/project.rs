@@ -344,6 +344,9 @@ impl Projector for DomainProjector {
             KIND_DENOUNCER => project_denouncer(tx, &entity.id),
             KIND_PLAN => super::plans::project_plan(tx, &entity.id),
             KIND_PLAN_ITEM => super::plans::project_plan_item(tx, &entity.id),
+            super::overlap_records::KIND_OVERLAP => {
+                super::overlap_records::project_overlap(tx, &entity.id)
+            }
             _ => Ok(()),
         }
     }
@@ -624,6 +627,7 @@ pub(crate) fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
         "plans",
         "plan_items",
         "plan_item_offices",
+        "overlap_records",
     ] {
         exec(tx, &format!("DELETE FROM {table}"), [])?;
     }
@@ -636,6 +640,7 @@ pub(crate) fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
         KIND_DENOUNCER,
         KIND_PLAN,
         KIND_PLAN_ITEM,
+        super::overlap_records::KIND_OVERLAP,
     ] {
         for id in oplog::entities_of_kind(tx, kind)? {
             DomainProjector.project(tx, &EntityRef::new(kind, id))?;

@@ -105,6 +105,13 @@ pub fn peer_scope(conn: &Connection, peer: &str) -> Result<PeerScope> {
         }
         units.extend(cases.into_iter().map(|c| format!("case:{c}")));
         units.extend(plans.into_iter().map(|p| format!("plan:{p}")));
+        // Overlap records naming the office, with their subjects.
+        for o in &offices {
+            for (id, subject) in crate::register::overlap_records::records_naming(conn, o)? {
+                units.insert(format!("overlap:{id}"));
+                units.insert(format!("subject:{subject}"));
+            }
+        }
     }
     Ok(PeerScope {
         everything,
