@@ -5,5 +5,6 @@ mod adversarial;
 mod authority;
 mod flow;
 mod golden;
+mod offices;
 mod revocation;
 mod scenarios;

@@ -11,6 +11,8 @@
 //! - Offices: `add_office(NewOffice) -> Result<Office>` (predecessors + `valid_from` close the
 //!   predecessors: the 2025 merger), `office(code)`, `list_offices() -> Vec<Office>` (Vietnamese
 //!   order), `successor(code) -> Option<String>` (the office in force today that absorbed it).
+//!   A central office is initialised with the 2025 office list (`office_list`: 34 units and the
+//!   former provinces merged into them); `add_office_list()` adds entries of it that are missing.
 //! - Officers: `add_officer(login, name, Role) -> Result<Officer>`, `list_officers()`.
 //! - Subjects: `add_subject(NewSubject, force) -> Result<AddSubject>` (`AddSubject::Added(id)` or
 //!   `AddSubject::PossibleDuplicates(Vec<Subject>)`, nothing written), `subject(id)`,
@@ -37,6 +39,7 @@
 mod cases;
 mod documents;
 mod links;
+pub mod office_list;
 pub(crate) mod offices;
 pub mod plans;
 pub mod project;
@@ -176,6 +179,9 @@ impl Register {
                         valid_to: None,
                     },
                 )?;
+                // The office list of the 2025 reform, as data (`office_list`): a province can
+                // name any office as soon as its set-up bundle brings the list.
+                office_list::write_office_list(&mut txn, &code)?;
             }
             offices::write_officer(
                 &mut txn,
