@@ -3,6 +3,7 @@
 
 mod adversarial;
 mod authority;
+mod confidential;
 mod flow;
 mod golden;
 mod offices;

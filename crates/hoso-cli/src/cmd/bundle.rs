@@ -124,6 +124,13 @@ fn print_export(r: &ExportReport, out: &Path) {
         "Operations: {} in {} segments; attachments: {}",
         r.operations, r.segments, r.attachments
     );
+    for k in &r.skipped {
+        println!(
+            "Left out: {} of office {} on {}, {} bytes, over the importer's limit of {} bytes \
+             (offered again by the next export)",
+            k.what, k.origin, k.unit, k.size, k.limit
+        );
+    }
     println!("Import it before {}", local_time(&r.expires));
 }
 

@@ -29,7 +29,11 @@
 //!   (denouncer.read, every read audited).
 //! - Documents: `attach_document(case, name, media_type, bytes) -> DocumentMeta` (BLAKE3
 //!   content address, size limit `set_attachment_limit`, default 50 MB), `documents(case)`,
-//!   `document_content(case, blake3) -> Option<Vec<u8>>`.
+//!   `document_content(case, blake3) -> Option<Vec<u8>>` (every read audited).
+//! - Denouncer documents (the letter's scan, in the denouncer's unit: lead office only):
+//!   `attach_denouncer_document(case, name, media_type, bytes)` (denouncer.write),
+//!   `denouncer_documents(case)`, `denouncer_document_content(case, blake3)` (denouncer.read,
+//!   every read audited).
 //! - Plans: `add_plan(NewPlan)`, `add_plan_item(plan, NewPlanItem)`, `list_plans()`,
 //!   `overlaps()`, `omissions()` (module `plans`).
 //! - Rules (reference data `rules/current`, module `rules_store`): `rules() -> RulesConfig`,
@@ -59,6 +63,7 @@ use crate::text::Text;
 
 pub use cases::{CaseCreated, CaseDetail, NewCase, NewDecision};
 pub use documents::DEFAULT_ATTACHMENT_LIMIT;
+pub(crate) use documents::attachment_of;
 pub use links::CaseLink;
 pub use offices::NewOffice;
 pub use plans::{NewPlan, NewPlanItem, Omission, Overlap, PlanView};
@@ -102,6 +107,8 @@ pub struct Register {
     store: Store,
     session: Session,
     attachment_limit: u64,
+    /// The caps a bundle is read with, and that an export keeps under (`bundle::Limits`).
+    bundle_limits: crate::bundle::Limits,
 }
 
 /// The scope unit of reference data (offices, officers).
@@ -208,6 +215,7 @@ impl Register {
             store,
             session,
             attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
+            bundle_limits: crate::bundle::Limits::default(),
         })
     }
 
@@ -247,11 +255,22 @@ impl Register {
                 role,
             },
             attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
+            bundle_limits: crate::bundle::Limits::default(),
         })
     }
 
     pub fn session_info(&self) -> &Session {
         &self.session
+    }
+
+    /// The caps bundles are read with and exports keep under (default: `Limits::default()`,
+    /// what every HoSo reads with; tests set smaller ones).
+    pub fn bundle_limits(&self) -> &crate::bundle::Limits {
+        &self.bundle_limits
+    }
+
+    pub fn set_bundle_limits(&mut self, limits: crate::bundle::Limits) {
+        self.bundle_limits = limits;
     }
 
     /// The signed-in officer and office by name, for a header or a printed page.

@@ -14,7 +14,7 @@ use crate::access::Permission;
 use crate::authority::{ScopeExit, scope_exit};
 use crate::bundle::{ManifestTrust, NewBundle, PayloadWriter, Segment, write_bundle};
 use crate::error::{Error, Result};
-use crate::oplog::{self, Change, OP_COLUMNS, Op, ScopeUnit, db, op_from_row};
+use crate::oplog::{self, OP_COLUMNS, Op, ScopeUnit, db, op_from_row};
 use crate::register::Register;
 use crate::trust::OfficeKeys;
 use crate::trust::roster::{
@@ -42,6 +42,27 @@ pub struct ExportReport {
     pub segments: u64,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub attachments: u64,
+    /// What was left out because it is over the importer's caps (`bundle::Limits`): reported,
+    /// never written; the rest of the bundle goes. Its unit is not marked sent, so it is
+    /// offered again by the next export.
+    pub skipped: Vec<ExportSkipped>,
+}
+
+/// A segment or an attachment the export left out (see [`ExportReport::skipped`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExportSkipped {
+    /// The scope unit (`case:<id>`, `denouncer:<id>`, `ref`...).
+    pub unit: String,
+    /// The office that wrote the changes.
+    pub origin: String,
+    /// `segment` or `attachment`.
+    pub what: String,
+    /// Its size in bytes, and the importer's cap.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub size: u64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub limit: u64,
 }
 
 /// Every op of one origin on one scope unit, in sequence order.
@@ -76,6 +97,7 @@ impl Register {
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<ExportReport> {
         self.require(Permission::BundleExport)?;
+        let limits = self.bundle_limits().clone();
         let me = self.session_info().office.clone();
         let login = self.session_info().login.clone();
         let mut recipients: Vec<String> = Vec::new();
@@ -138,6 +160,9 @@ impl Register {
         let mut sent_blobs: HashSet<String> = HashSet::new();
         let mut done = Progress::default();
         let mut report_attachments = 0u64;
+        // Over the importer's caps: left out and reported; their units are not marked sent.
+        let mut skipped: Vec<ExportSkipped> = Vec::new();
+        let mut incomplete: HashSet<String> = HashSet::new();
         let only_recipient = (recipients.len() == 1).then(|| recipients[0].clone());
         {
             let mut sig_stmt = tx
@@ -284,14 +309,30 @@ impl Register {
                         scope: scope.clone(),
                         ops,
                     };
-                    match sig {
-                        None => payload.push(&keys.signing, &segment)?,
-                        Some(sig) => {
-                            payload.push_signed(&g.origin, &segment.to_signed_bytes(), &sig)?
+                    let (json, sig) = match sig {
+                        None => {
+                            segment.check().map_err(|r| Error::invalid("segment", r))?;
+                            segment.sign(&keys.signing)?
                         }
+                        Some(sig) => (segment.to_signed_bytes(), sig),
+                    };
+                    let mut skip = |what: &str, size: usize, limit: u64| {
+                        skipped.push(ExportSkipped {
+                            unit: g.scope.clone(),
+                            origin: g.origin.clone(),
+                            what: what.into(),
+                            size: size as u64,
+                            limit,
+                        });
+                        incomplete.insert(g.scope.clone());
+                    };
+                    if json.len() as u64 > u64::from(limits.max_segment) {
+                        skip("segment", json.len(), limits.max_segment.into());
+                        continue;
                     }
+                    payload.push_signed(&g.origin, &json, &sig)?;
                     for hash in blobs {
-                        if !sent_blobs.insert(hash.clone()) {
+                        if sent_blobs.contains(&hash) {
                             continue;
                         }
                         let content: Option<Vec<u8>> = blob_stmt
@@ -299,6 +340,11 @@ impl Register {
                             .optional()
                             .map_err(db)?;
                         if let Some(c) = content {
+                            if c.len() as u64 > u64::from(limits.max_segment) {
+                                skip("attachment", c.len(), limits.max_segment.into());
+                                continue;
+                            }
+                            sent_blobs.insert(hash);
                             payload.push_attachment(&c)?;
                             report_attachments += 1;
                         }
@@ -339,6 +385,7 @@ impl Register {
                 flush(g, &mut payload)?;
             }
         }
+        covered.retain(|u| !incomplete.contains(u));
         let sealed = payload.finish()?;
         let acknowledged = {
             let mut stmt = tx
@@ -416,6 +463,7 @@ impl Register {
                 serde_json::json!({
                     "recipients": recipients, "sequence": sequence, "full": full,
                     "operations": done.operations, "attachments": report_attachments,
+                    "skipped": skipped.len(),
                 }),
             ),
         )?;
@@ -431,6 +479,7 @@ impl Register {
             operations: done.operations,
             segments: done.segments,
             attachments: report_attachments,
+            skipped,
         })
     }
 }
@@ -467,12 +516,8 @@ fn scope_exits(
     Ok(out)
 }
 
-/// The attachment a "documents" entry of a case names.
+/// The attachment a "documents" entry names: a case's, or a denouncer's (whose segments go
+/// only where the denouncer's unit goes, so its attachments do too).
 fn document_hash(op: &Op) -> Option<String> {
-    match &op.change {
-        Change::Append { log, entry } if op.entity.kind == "case" && log == "documents" => {
-            entry.get("blake3")?.as_str().map(str::to_string)
-        }
-        _ => None,
-    }
+    crate::register::attachment_of(op)
 }

@@ -18,7 +18,7 @@ mod status;
 
 use serde::Serialize;
 
-pub use export::{BUNDLE_LIFETIME_DAYS, ExportReport};
+pub use export::{BUNDLE_LIFETIME_DAYS, ExportReport, ExportSkipped};
 pub use file::write_new_file;
 pub use import::{ImportOutcome, ImportReport};
 pub use scope::{PeerScope, peer_scope};
