@@ -6,6 +6,7 @@ mod authority;
 mod confidential;
 mod flow;
 mod golden;
+mod limits;
 mod offices;
 mod revocation;
 mod scenarios;

@@ -59,9 +59,9 @@ pub struct ExportSkipped {
     /// `segment` or `attachment`.
     pub what: String,
     /// Its size in bytes, and the importer's cap.
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub size: u64,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub limit: u64,
 }
 

@@ -123,6 +123,25 @@ export type ExportReport = {
 	operations: number,
 	segments: number,
 	attachments: number,
+	/**
+	 *  What was left out because it is over the importer's caps (`bundle::Limits`): reported,
+	 *  never written; the rest of the bundle goes. Its unit is not marked sent, so it is
+	 *  offered again by the next export.
+	 */
+	skipped: ExportSkipped[],
+};
+
+/**  A segment or an attachment the export left out (see [`ExportReport::skipped`]). */
+export type ExportSkipped = {
+	/**  The scope unit (`case:<id>`, `denouncer:<id>`, `ref`...). */
+	unit: string,
+	/**  The office that wrote the changes. */
+	origin: string,
+	/**  `segment` or `attachment`. */
+	what: string,
+	/**  Its size in bytes, and the importer's cap. */
+	size: number,
+	limit: number,
 };
 
 /**  What an import did (or, for a dry run or `verify`, would do). */
