@@ -1022,3 +1022,90 @@ fn attachments_round_trip_and_respect_the_size_limit() {
         "reading /nonexistent/file",
     );
 }
+
+/// Issue 9 ("Confidential documents"): the letter's scan is attached to the denouncer, not to
+/// the case: the letters clerk of the lead office writes and reads it, the administrator cannot,
+/// the case's documents do not list it, and every read is audited.
+#[test]
+fn the_letters_scan_is_a_denouncer_document() {
+    let r = Reg::new();
+    let id = r.json(&[
+        "case",
+        "add",
+        "--kind",
+        "denunciation",
+        "--title",
+        "Tố cáo",
+        "--lead",
+        "HN",
+    ])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = r.run_as(
+        "lan",
+        &[
+            "officer",
+            "add",
+            "thu",
+            "--name",
+            "Văn thư",
+            "--role",
+            "letters-clerk",
+        ],
+        &[("HOSO_NEW_PASSPHRASE", PASS)],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("đơn tố cáo.pdf");
+    std::fs::write(&scan, "%PDF bản chụp đơn").unwrap();
+    let scan = scan.to_str().unwrap();
+    r.fails(
+        "lan",
+        &["case", "denouncer-attach", &id, scan],
+        "denouncer.write",
+    );
+    let o = r.run_as(
+        "thu",
+        &["--json", "case", "denouncer-attach", &id, scan],
+        &[],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let meta: Value = serde_json::from_str(&out(&o)).unwrap();
+    let hash = meta["blake3"].as_str().unwrap().to_string();
+    assert!(!r.ok(&["--json", "case", "show", &id]).contains(&hash));
+
+    let o = r.run_as("thu", &["case", "denouncer-documents", &id], &[]);
+    assert!(out(&o).contains("đơn tố cáo.pdf"), "{}", err(&o));
+    let back = dir.path().join("back.pdf");
+    let o = r.run_as(
+        "thu",
+        &[
+            "case",
+            "denouncer-document",
+            &id,
+            &hash,
+            "--out",
+            back.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(std::fs::read_to_string(&back).unwrap(), "%PDF bản chụp đơn");
+    r.fails(
+        "lan",
+        &["case", "denouncer-documents", &id],
+        "denouncer.read",
+    );
+    let reads = r.json(&["audit", "list", "--action", "denouncer.document."]);
+    let actions: Vec<&str> = reads
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["denouncer.document.list", "denouncer.document.read"]
+    );
+}
