@@ -169,3 +169,36 @@ fn an_export_over_the_importers_caps_skips_and_reports_and_sends_the_rest() {
         "{units:?}"
     );
 }
+
+#[test]
+fn an_export_keeps_the_whole_stream_under_the_importers_cap() {
+    let mut w = World::new(&["HN"]);
+    let caps = Limits {
+        max_decompressed: 80_000,
+        ..Limits::default()
+    };
+    w.reg("HN").set_bundle_limits(caps.clone());
+    w.reg(CENTRAL).set_bundle_limits(caps);
+    let mut cases = Vec::new();
+    for i in 0..4u8 {
+        let c = w.open_case("HN", &format!("Kiểm tra số {i}"), &[]);
+        w.reg("HN")
+            .attach_document(&c.id, &"Bản chụp.tif".into(), "image/tiff", &[i; 30_000])
+            .unwrap();
+        cases.push(c);
+    }
+    let (bundle, report) = w.export_report("HN", &[CENTRAL], false);
+    assert!(
+        !report.skipped.is_empty(),
+        "four 30 kB files do not fit in 80 kB"
+    );
+    assert!(
+        report.skipped.iter().all(|k| k.limit == 80_000),
+        "{:?}",
+        report.skipped
+    );
+    assert!(report.attachments >= 1);
+    // Under the same caps, the importer reads it (over them it would refuse it whole).
+    w.import(CENTRAL, &bundle).unwrap();
+    assert!(w.reg(CENTRAL).case(&cases[0].id).is_ok());
+}

@@ -163,6 +163,14 @@ impl Register {
         // Over the importer's caps: left out and reported; their units are not marked sent.
         let mut skipped: Vec<ExportSkipped> = Vec::new();
         let mut incomplete: HashSet<String> = HashSet::new();
+        // The whole stream stays under the importer's caps too: the decompressed stream, and
+        // the file (compression and encryption add a little; a margin covers them).
+        let budget = limits.max_decompressed.min(
+            limits
+                .max_file
+                .saturating_sub(limits.max_file / 64 + (1 << 20)),
+        );
+        let mut written: u64 = 9; // the stream's magic and end marker
         let only_recipient = (recipients.len() == 1).then(|| recipients[0].clone());
         {
             let mut sig_stmt = tx
@@ -330,6 +338,12 @@ impl Register {
                         skip("segment", json.len(), limits.max_segment.into());
                         continue;
                     }
+                    let framed = (json.len() + sig.len() + g.origin.len() + 8) as u64;
+                    if written + framed > budget {
+                        skip("segment", json.len(), budget);
+                        continue;
+                    }
+                    written += framed;
                     payload.push_signed(&g.origin, &json, &sig)?;
                     for hash in blobs {
                         if sent_blobs.contains(&hash) {
@@ -344,6 +358,11 @@ impl Register {
                                 skip("attachment", c.len(), limits.max_segment.into());
                                 continue;
                             }
+                            if written + c.len() as u64 + 37 > budget {
+                                skip("attachment", c.len(), budget);
+                                continue;
+                            }
+                            written += c.len() as u64 + 37;
                             sent_blobs.insert(hash);
                             payload.push_attachment(&c)?;
                             report_attachments += 1;
