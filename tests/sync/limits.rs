@@ -76,7 +76,7 @@ fn a_bundle_carrying_an_unreferenced_attachment_is_refused_whole() {
 
     let before = w.untouched_state(CENTRAL);
     let e = w.import(CENTRAL, &forged).unwrap_err();
-    assert_eq!(e.code(), "bundle-malformed", "{e}");
+    assert_eq!(e.code(), "bundle-unnamed-attachment", "{e}");
     assert!(e.to_string().contains("no signed change"), "{e}");
     assert_eq!(w.untouched_state(CENTRAL), before, "nothing of it applied");
     assert_eq!(

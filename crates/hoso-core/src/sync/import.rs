@@ -388,10 +388,8 @@ impl Register {
             // whole bundle (the transaction rolls back: nothing of it is stored).
             let (named, carried) = attachments.take();
             if let Some(stray) = carried.iter().find(|h| !named.contains(*h)) {
-                return Err(Error::BundleMalformed {
-                    reason: format!(
-                        "it carries an attachment ({stray}) that no signed change in it names"
-                    ),
+                return Err(Error::BundleUnnamedAttachment {
+                    blake3: stray.clone(),
                 });
             }
             let count =
