@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "list_subjects",
     "add_subject",
     "sync_status",
+    "changes_without_effect",
     "root_fingerprint",
     "preview_bundle",
     "import_bundle",

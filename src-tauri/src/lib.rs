@@ -20,6 +20,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::subjects::list_subjects,
             commands::subjects::add_subject,
             commands::sync::sync_status,
+            commands::sync::changes_without_effect,
             commands::sync::root_fingerprint,
             commands::sync::preview_bundle,
             commands::sync::import_bundle,

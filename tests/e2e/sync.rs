@@ -287,3 +287,76 @@ async fn province_sets_up_trust_with_the_fingerprint_read_out_by_the_central_off
     );
     Ok(())
 }
+
+/// An edit the central office made with its workstation clock in 2031 reaches a province: the
+/// import preview and result warn (in Vietnamese) that the central office's clock runs ahead,
+/// and the dashboard flags it on the central office's row, with the date.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clock_far_ahead_is_shown_in_the_preview_the_result_and_on_the_dashboard() -> Result<()> {
+    use hoso_core::oplog::{EntityRef, ScopeUnit, Txn};
+    let mut world = World::new(&["HN"]);
+    let case = world.open_case(CENTRAL, TITLE, &["HN"]);
+    {
+        // 2031-06-15T12:00:00Z: the same day in any time zone.
+        let conn = world.reg(CENTRAL).store_mut().conn_mut();
+        let mut t = Txn::begin_at(conn, CENTRAL, "admin", 1_939_291_200_000)?;
+        t.put(
+            &ScopeUnit::new(format!("case:{}", case.id)),
+            &EntityRef::new("case", case.id.as_str()),
+            "summary",
+            "sửa khi đồng hồ sai",
+        )?;
+        t.commit(&hoso_core::register::DomainProjector)?;
+    }
+    let bundle = world.export(CENTRAL, &["HN"], false);
+    let register = world.dir.path().join("HN.hoso-db");
+    world.offices.clear();
+
+    let home = tempfile::tempdir()?;
+    let app = App::launch(
+        &["--register", register.to_str().expect("utf-8")],
+        home.path(),
+    )
+    .await?;
+    app.by_test_id("unlock-login")
+        .await?
+        .send_keys("admin")
+        .await?;
+    app.by_test_id("unlock-passphrase")
+        .await?
+        .send_keys("mật khẩu")
+        .await?;
+    app.by_test_id("unlock-submit").await?.click().await?;
+    app.by_test_id("cases-screen").await?;
+    app.by_test_id("nav-sync").await?.click().await?;
+    app.by_test_id("sync-screen").await?;
+    wait_for_text(&app, "sync-peer-office", |t| !t.is_empty()).await?;
+    assert_eq!(
+        text_of(&app, "sync-clock-ahead").await?,
+        "",
+        "no warning yet"
+    );
+
+    preview(&app, bundle.to_str().expect("utf-8")).await?;
+    let warning = wait_for_text(&app, "sync-preview-clock-ahead", |t| !t.is_empty()).await?;
+    assert_eq!(
+        warning,
+        "Đồng hồ của TW chạy trước: các thay đổi của cơ quan này ghi thời điểm đến 15/06/2031. \
+         Các thay đổi vẫn được nhập; đề nghị TW kiểm tra lại ngày giờ trên máy tính."
+    );
+    app.by_test_id("sync-import-confirm").await?.click().await?;
+    let result = wait_for_text(&app, "sync-result-clock-ahead", |t| !t.is_empty()).await?;
+    assert_eq!(result, warning);
+    let flagged = wait_for_text(&app, "sync-clock-ahead", |t| !t.is_empty()).await?;
+    assert!(
+        flagged.starts_with("Các thay đổi của TW ghi thời điểm đến 15/06/2031")
+            && flagged.contains("Đề nghị TW kiểm tra lại ngày giờ"),
+        "{flagged}"
+    );
+    assert_eq!(
+        text_of(&app, "sync-peer-clock-ahead").await?,
+        "Đồng hồ lệch"
+    );
+    app.quit().await?;
+    Ok(())
+}

@@ -203,6 +203,20 @@ fn a_coordinator_cannot_take_over_the_lead() {
         w.import(CENTRAL, &bundle).unwrap()
     };
     assert!(report.new_operations >= 3);
+    assert_eq!(report.without_effect, 3, "{report:?}");
+    let listed = w.reg(CENTRAL).changes_without_effect().unwrap();
+    let fields: Vec<&str> = listed.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        ["coordinators", "lead", "coordinators"],
+        "{listed:?}"
+    );
+    assert!(
+        listed
+            .iter()
+            .all(|c| c.origin == "HP" && c.author == "admin")
+    );
+    assert!(listed[1].reason.contains("lead office"), "{listed:?}");
     w.carry(CENTRAL, "HN");
     for at in [CENTRAL, "HN"] {
         let c = w.reg(at).case(&case).unwrap();
@@ -360,4 +374,109 @@ fn a_lead_transferred_by_the_central_office_flows_to_the_former_lead_and_the_den
         .unwrap()
         .expect("at the new lead");
     assert_eq!(d.name.as_str(), "Phạm Văn Đức");
+}
+
+/// Issue 9: two discipline decisions on one subject of one case, recorded concurrently by the
+/// lead office and the central office, are a conflict an officer resolves; a later decision
+/// made with the first in view replaces it.
+#[test]
+fn concurrent_decisions_on_one_subject_are_a_conflict_an_officer_resolves() {
+    use hoso_core::model::{CaseStatus, DisciplineForm, MembershipStatus, SubjectKind};
+    use hoso_core::register::{AddSubject, NewDecision, NewSubject};
+    let mut w = World::new(&["HN"]);
+    w.carry(CENTRAL, "HN");
+    w.sign_in_as("HN", "lanhdao", Role::CommitteeLeader);
+    let AddSubject::Added { id: subject } = w
+        .reg("HN")
+        .add_subject(
+            NewSubject {
+                kind: SubjectKind::Member,
+                name: "Trần Văn Đông".into(),
+                birth_year: Some(1970),
+                unit: Some("Phòng PC03".into()),
+                post: Some("Phó Trưởng phòng".into()),
+                membership: Some(MembershipStatus::Full),
+                authority: None,
+            },
+            false,
+        )
+        .unwrap()
+    else {
+        panic!("a new subject")
+    };
+    let case = w
+        .reg("HN")
+        .add_case(NewCase {
+            kind: CaseKind::InspectionOnSigns,
+            title: "Kiểm tra dấu hiệu vi phạm".into(),
+            lead: "HN".into(),
+            coordinators: vec![],
+            subjects: vec![subject.clone()],
+            origin: None,
+            opened: None,
+            summary: Text::default(),
+            team: vec![],
+        })
+        .unwrap()
+        .id;
+    for s in [
+        CaseStatus::Classified,
+        CaseStatus::Preparing,
+        CaseStatus::Decided,
+        CaseStatus::Announced,
+        CaseStatus::Verifying,
+        CaseStatus::ReportDrafted,
+        CaseStatus::CommitteeReview,
+    ] {
+        w.reg("HN").transition(&case, s, None, None).unwrap();
+    }
+    w.carry("HN", CENTRAL);
+    let decision = |form, change_reason: Option<&str>| NewDecision {
+        subject: subject.clone(),
+        form,
+        date: chrono::Local::now().date_naive(),
+        violation_date: Some(chrono::Local::now().date_naive() - chrono::Days::new(30)),
+        note: Text::default(),
+        change_reason: change_reason.map(Text::from),
+        violation_areas: vec![],
+    };
+    // Offline, each records its decision on the same member.
+    w.reg("HN")
+        .decide(&case, decision(DisciplineForm::Reprimand, None))
+        .unwrap();
+    w.reg(CENTRAL)
+        .decide(&case, decision(DisciplineForm::Warning, None))
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HN");
+    let conflict = format!("decision:{subject}");
+    for at in ["HN", CENTRAL] {
+        let c = w.reg(at).case(&case).unwrap();
+        assert_eq!(c.conflicts, vec![conflict.clone()], "at {at}");
+        assert_eq!(w.reg(at).case_detail(&case).unwrap().decisions.len(), 2);
+    }
+    assert_eq!(w.digest("HN"), w.digest(CENTRAL));
+    // The lead office records the decision that stands, with the reason: it replaces both,
+    // everywhere.
+    let e = w
+        .reg("HN")
+        .decide(&case, decision(DisciplineForm::Warning, None))
+        .unwrap_err();
+    assert!(e.to_string().contains("reason"), "{e}");
+    w.reg("HN")
+        .decide(
+            &case,
+            decision(
+                DisciplineForm::Warning,
+                Some("Thống nhất với UBKT Trung ương"),
+            ),
+        )
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    for at in ["HN", CENTRAL] {
+        assert!(
+            w.reg(at).case(&case).unwrap().conflicts.is_empty(),
+            "at {at}"
+        );
+    }
 }

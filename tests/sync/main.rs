@@ -3,6 +3,7 @@
 
 mod adversarial;
 mod authority;
+mod canon;
 mod confidential;
 mod flow;
 mod golden;

@@ -2,14 +2,16 @@
 //! same field at two offices between syncs), coordinators added; bundles carried in random
 //! orders, duplicated, lost and imported out of order. Whatever happened, a few ordered rounds
 //! of carrying make every province agree with the central office about its scope, and no write
-//! is lost.
+//! is lost. Insiders also write what their office has no authority for (a province retitling a
+//! case it does not lead, bypassing its own register's rules): such writes never take effect at
+//! any other office, whatever the order they arrive in.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 use hoso_core::access::Role;
 use hoso_core::model::CaseKind;
-use hoso_core::oplog::{self, EntityRef, FieldState};
+use hoso_core::oplog::{self, EntityRef, FieldState, NoProjection, ScopeUnit, Txn};
 use hoso_core::register::NewCase;
 use hoso_core::sync::ImportOutcome;
 use hoso_core::{Error, Text};
@@ -50,6 +52,9 @@ enum Step {
     Export { province: usize, up: bool },
     /// One bundle on the way (picked at random) is delivered.
     Deliver { pick: usize, how: Delivery },
+    /// An insider at a province that holds a case but does not lead it retitles it, writing
+    /// straight into its op log (no permission or authority check).
+    Forge { at: usize, case: usize },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -67,6 +72,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0..32usize, 1..4usize).prop_map(|(case, office)| Step::Coordinate { case, office }),
         5 => (0..3usize, any::<bool>()).prop_map(|(province, up)| Step::Export { province, up }),
         5 => (0..64usize, delivery).prop_map(|(pick, how)| Step::Deliver { pick, how }),
+        2 => (0..3usize, 0..32usize).prop_map(|(at, case)| Step::Forge { at, case }),
     ]
 }
 
@@ -88,6 +94,8 @@ struct Model {
     /// can have replaced it, so it must survive everywhere.
     last_write: HashMap<(String, String), String>,
     in_flight: Vec<Flight>,
+    /// Forged retitles: (case, forging office, title).
+    forged: Vec<(String, String, String)>,
     /// Per (recipient, sender): the sequences imported.
     imported: HashMap<(String, String), BTreeSet<u64>>,
     values: u64,
@@ -284,16 +292,84 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
             });
         }
         Step::Deliver { pick, how } => deliver(w, m, pick, how),
+        Step::Forge { at, case } => {
+            let Some(id) = m.cases.get(case % m.cases.len().max(1)).cloned() else {
+                return;
+            };
+            let lead = lead_of(w, &id);
+            let at = PROVINCES[at];
+            if at == lead {
+                return;
+            }
+            // The insider's office coordinates the case and holds it (brought up to date).
+            let known = w.reg(lead).case(&id).unwrap();
+            if !known.coordinators.iter().any(|c| c.office == at) {
+                w.add_coordinator(lead, &id, at);
+            }
+            if lead != CENTRAL {
+                carry_recorded(w, m, lead, CENTRAL);
+            }
+            carry_recorded(w, m, CENTRAL, at);
+            assert!(holds(w, at, &id), "{id} did not reach {at}");
+            let v = m.value("Tiêu đề giả mạo", at);
+            let conn = w.reg(at).store_mut().conn_mut();
+            let mut txn = Txn::begin(conn, at, "admin").unwrap();
+            txn.put(
+                &ScopeUnit::new(format!("case:{id}")),
+                &EntityRef::new("case", &id),
+                "title",
+                v.as_str(),
+            )
+            .unwrap();
+            txn.commit(&NoProjection).unwrap();
+            m.forged.push((id, at.to_string(), v));
+        }
     }
+}
+
+/// `office`'s scope as the central office sees it, digested on `on`'s register, without the
+/// cases `office` forged on (an insider's own register holds what it wrote).
+fn honest_scope_digest(w: &World, m: &Model, office: &str, on: &str) -> String {
+    let scope = hoso_core::sync::peer_scope(w.office(CENTRAL).register.store().conn(), office)
+        .expect("scope");
+    let forged: BTreeSet<String> = m
+        .forged
+        .iter()
+        .filter(|(_, by, _)| by == office)
+        .map(|(id, _, _)| format!("case:{id}"))
+        .collect();
+    oplog::digest_filtered(w.office(on).register.store().conn(), &|_, unit| {
+        !unit.starts_with("denouncer:") && scope.contains(unit) && !forged.contains(unit)
+    })
+    .expect("digest")
 }
 
 fn check(w: &mut World, m: &Model) {
     for p in PROVINCES {
         assert_eq!(
-            w.scope_digest(p, p),
-            w.scope_digest(p, CENTRAL),
+            honest_scope_digest(w, m, p, p),
+            honest_scope_digest(w, m, p, CENTRAL),
             "{p} and the central office disagree about {p}'s scope"
         );
+    }
+    // A forged retitle is kept in the log but takes effect nowhere but at its forger, and the
+    // officers see it listed.
+    for (id, by, v) in &m.forged {
+        for o in OFFICES.iter().filter(|o| **o != by.as_str()) {
+            if !holds(w, o, id) {
+                continue;
+            }
+            let title = field(w, o, id, "title").expect("title");
+            assert!(
+                !surviving(&title).contains(v),
+                "{by}'s forged title took effect at {o}"
+            );
+        }
+        let listed = oplog::effect::without_effect(w.office(CENTRAL).register.store().conn())
+            .unwrap()
+            .iter()
+            .any(|x| x.op.origin == *by && x.scope.as_str() == format!("case:{id}"));
+        assert!(listed, "{by}'s forged title on {id} is not listed at TW");
     }
     // Every change an office made reached the central office (its denouncers aside).
     for o in PROVINCES {
@@ -314,7 +390,8 @@ fn check(w: &mut World, m: &Model) {
             "{id}/{name}: {v:?} lost at TW: {tw:?}"
         );
         for o in PROVINCES {
-            if holds(w, o, id) {
+            let forger = m.forged.iter().any(|(f, by, _)| f == id && by == o);
+            if holds(w, o, id) && !forger {
                 let here = field(w, o, id, name).expect("field");
                 assert_eq!(surviving(&here), surviving(&tw), "{id}/{name} at {o}");
             }
@@ -347,7 +424,11 @@ fn world() -> World {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+    // PROPTEST_CASES sets the number of schedules (`make test-long` runs many more).
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(16),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_schedules_converge_without_losing_writes(

@@ -121,7 +121,26 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<()> {
     }
 }
 
+/// Output piped into a reader that stopped early (`hoso case list | head`): the rest is simply
+/// not wanted, so the command ends quietly with success instead of panicking on the closed pipe.
+fn end_quietly_when_the_reader_goes_away() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    end_quietly_when_the_reader_goes_away();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

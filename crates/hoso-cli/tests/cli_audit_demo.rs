@@ -273,6 +273,27 @@ fn demo_builds_a_register_that_opens_with_demo_demo() {
     .unwrap();
     assert!(!found.as_array().unwrap().is_empty());
 
+    // Piped into a reader that stops early (`| head`): the listing ends quietly, exit 0.
+    for args in [&["case", "list"][..], &["audit", "list"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hoso"))
+            .env("HOSO_TEST_FAST_KDF", "1")
+            .env("HOSO_PASSPHRASE", "demo")
+            .arg("--register")
+            .arg(&path)
+            .arg("--officer")
+            .arg("demo")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the reader is gone before the first line is written
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", err(&o));
+        assert!(err(&o).is_empty(), "{args:?}: {}", err(&o));
+    }
+
     // The sync dashboard has a history: four enrolled provinces, three answered, one overdue.
     assert_eq!(made["summary"]["sync_peers"], 4);
     let peers: Value = serde_json::from_str(&ok(hoso(

@@ -529,6 +529,23 @@ fn cases_workflow_search_and_decisions() {
         ],
         "limitation",
     );
+    // Without the violation's date the limitation check is not skipped: refused. A 2019
+    // security violation has no limitation period: in time.
+    r.fails(
+        "lan",
+        &[
+            "case",
+            "decide",
+            &id,
+            "--form",
+            "warning",
+            "--subject",
+            &prob,
+            "--date",
+            "2026-04-02",
+        ],
+        "when the violation was committed",
+    );
     r.ok(&[
         "case",
         "decide",
@@ -539,6 +556,10 @@ fn cases_workflow_search_and_decisions() {
         &prob,
         "--date",
         "2026-04-02",
+        "--violation-date",
+        "2019-01-01",
+        "--area",
+        "defence-security",
     ]);
     r.ok(&[
         "case",
@@ -550,6 +571,8 @@ fn cases_workflow_search_and_decisions() {
         &full,
         "--date",
         "2026-04-02",
+        "--violation-date",
+        "2025-01-01",
     ]);
     r.ok(&[
         "case",
@@ -738,6 +761,25 @@ fn permissions_are_enforced_for_the_cli() {
 #[test]
 fn plans_overlaps_and_omissions() {
     let r = Reg::new();
+    // Overlaps are current and future work: the plans are for next year.
+    let next = chrono::Datelike::year(&chrono::Local::now().date_naive()) + 1;
+    let y0 = next.to_string();
+    let date = |s: &str| {
+        s.replace("2027-", &format!("{}-", next + 1))
+            .replace("2026-", &format!("{next}-"))
+    };
+    let (d1, d2, d3, d4) = (
+        date("2026-03-01"),
+        date("2026-04-30"),
+        date("2026-04-15"),
+        date("2026-06-30"),
+    );
+    let (d5, d6, d7, d8) = (
+        date("2027-01-01"),
+        date("2027-02-01"),
+        date("2026-01-01"),
+        date("2026-02-01"),
+    );
     // DNG (Đà Nẵng) is on the office list a central office starts with.
     let x = r
         .ok(&[
@@ -759,7 +801,7 @@ fn plans_overlaps_and_omissions() {
             "plan",
             "add",
             "--year",
-            "2026",
+            &y0,
             "--title",
             "Chương trình kiểm tra năm 2026",
         ])
@@ -770,7 +812,7 @@ fn plans_overlaps_and_omissions() {
             "plan",
             "add",
             "--year",
-            "2026",
+            &y0,
             "--title",
             "Kế hoạch của Đà Nẵng",
             "--office",
@@ -787,9 +829,9 @@ fn plans_overlaps_and_omissions() {
         "--kind",
         "finance-inspection",
         "--start",
-        "2026-03-01",
+        &d1,
         "--end",
-        "2026-04-30",
+        &d2,
         "--coordinator",
         "DNG",
     ]);
@@ -802,9 +844,9 @@ fn plans_overlaps_and_omissions() {
         "--kind",
         "finance-inspection",
         "--start",
-        "2026-04-15",
+        &d3,
         "--end",
-        "2026-06-30",
+        &d4,
     ]);
     r.fails(
         "lan",
@@ -817,9 +859,9 @@ fn plans_overlaps_and_omissions() {
             "--kind",
             "finance-inspection",
             "--start",
-            "2027-01-01",
+            &d5,
             "--end",
-            "2027-02-01",
+            &d6,
         ],
         "outside the plan's year",
     );
@@ -834,14 +876,21 @@ fn plans_overlaps_and_omissions() {
             "--kind",
             "audit",
             "--start",
-            "2026-01-01",
+            &d7,
             "--end",
-            "2026-02-01",
+            &d8,
         ],
         "case kind",
     );
     let plans = r.json(&["plan", "list"]);
     assert_eq!(plans.as_array().unwrap().len(), 2);
+    // Items name their subject; `plan show` prints one plan.
+    assert!(r.ok(&["plan", "list"]).contains("Đảng ủy Phòng PC01"));
+    let shown = r.ok(&["plan", "show", &p2]);
+    assert!(
+        shown.contains("Kế hoạch của Đà Nẵng") && shown.contains("Đảng ủy Phòng PC01"),
+        "{shown}"
+    );
 
     let ov = r.json(&["overlaps"]);
     assert_eq!(ov.as_array().unwrap().len(), 1);

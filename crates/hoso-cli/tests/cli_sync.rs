@@ -514,3 +514,102 @@ fn after_set_up_a_province_names_any_office_as_coordinator() {
         "--closed-office",
     ]);
 }
+
+/// Opens `reg`'s register file directly (as the officer the CLI runs as), for what the CLI
+/// cannot do: a workstation clock set wrong, or a change an older version let in.
+fn open_store(reg: &Reg) -> hoso_core::store::Store {
+    hoso_core::store::Store::open(&reg.path, "lan", PASS).unwrap()
+}
+
+#[test]
+fn a_clock_far_ahead_is_printed_by_import_and_sync_status_and_a_unit_left_out_by_export() {
+    let (tw, hn, stick, _fp) = enrol();
+    hn.add_case(
+        "HN",
+        "Kiểm tra dấu hiệu vi phạm tại Đảng ủy phường Hoàn Kiếm",
+    );
+    hn.add_case("HN", "Giám sát chuyên đề");
+    let list = hn.json(&["case", "list"]);
+    let id = |title: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["title"] == title)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (first, second) = (
+        id("Kiểm tra dấu hiệu vi phạm tại Đảng ủy phường Hoàn Kiếm"),
+        id("Giám sát chuyên đề"),
+    );
+    {
+        let mut store = open_store(&hn);
+        // One edit made while HN's workstation clock read 2031-01-01.
+        let mut t =
+            hoso_core::oplog::Txn::begin_at(store.conn_mut(), "HN", "lan", 1_924_992_000_000)
+                .unwrap();
+        t.put(
+            &hoso_core::oplog::ScopeUnit::new(format!("case:{first}")),
+            &hoso_core::oplog::EntityRef::new("case", first.as_str()),
+            "summary",
+            "sửa khi đồng hồ sai",
+        )
+        .unwrap();
+        t.commit(&hoso_core::register::DomainProjector).unwrap();
+        // And a float that an older version let into the other case.
+        let n = store
+            .conn()
+            .execute(
+                "UPDATE ops SET change = replace(change, '\"value\":\"Giám sát chuyên đề\"',
+                                                 '\"value\":0.1')
+                 WHERE origin = 'HN' AND scope = ?1",
+                [format!("case:{second}")],
+            )
+            .unwrap();
+        assert!(n > 0);
+    }
+    let b = stick.path().join("HN-1.hoso");
+    let out = hn.ok(&["bundle", "export", "--to", "TW", "--out", s(&b)]);
+    assert!(
+        out.contains("Left out of this bundle (could not be exported: 1;")
+            && out.contains(&format!("changes of HN on case:{second}:"))
+            && out.contains("holds the number 0.1"),
+        "{out}"
+    );
+
+    let text = tw.ok(&["bundle", "import", s(&b), "--dry-run"]);
+    assert!(
+        text.contains("Clock ahead: changes of HN are dated up to ")
+            && text.contains("/2031")
+            && text.contains("Ask HN to check its clock"),
+        "{text}"
+    );
+    let r = tw.json(&["bundle", "import", s(&b)]);
+    assert_eq!(r["outcome"], "imported");
+    assert_eq!(r["cases_new"], 1);
+    assert_eq!(r["clock_ahead"][0]["office"], "HN");
+    assert!(
+        r["clock_ahead"][0]["furthest"]
+            .as_str()
+            .unwrap()
+            .starts_with("2031-01-01T00:00:00"),
+        "{r}"
+    );
+    let table = tw.ok(&["sync", "status"]);
+    assert!(
+        table.contains("Clock ahead: changes of HN are dated up to ") && table.contains("/2031"),
+        "{table}"
+    );
+    let st = tw.json(&["sync", "status"]);
+    let at_tw = st
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["office"] == "HN")
+        .unwrap();
+    assert_eq!(at_tw["clock_ahead"][0]["office"], "HN", "{st}");
+    // Nothing far ahead at HN itself.
+    assert!(!hn.ok(&["sync", "status"]).contains("Clock ahead"));
+}

@@ -32,10 +32,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::Transaction;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::oplog::{self, Change, EntityRef, Op, OpId, ScopeUnit, change_target};
+use crate::register::Register;
 use crate::register::project::{
     KIND_CASE, KIND_DENOUNCER, KIND_OFFICE, KIND_OFFICER, KIND_PLAN, KIND_PLAN_ITEM, KIND_SUBJECT,
 };
@@ -397,6 +399,48 @@ pub fn settle(tx: &Transaction<'_>, units: &BTreeSet<ScopeUnit>) -> Result<Vec<E
         }
     }
     Ok(rebuilt)
+}
+
+/// A change another office made that its authority did not allow: kept in the log, without
+/// effect, shown to officers (it may be an insider at that office, or a case's history that
+/// has not fully arrived yet: a later bundle can make it count).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ChangeWithoutEffect {
+    /// The office that wrote it and its officer.
+    pub origin: String,
+    pub author: String,
+    /// `kind:id` of the record, and the field, set or log it wrote.
+    pub entity: String,
+    pub field: String,
+    /// When its office says it was written (RFC 3339, UTC).
+    pub written_at: String,
+    pub reason: String,
+}
+
+impl Register {
+    /// Every change kept without effect, oldest first.
+    pub fn changes_without_effect(&self) -> Result<Vec<ChangeWithoutEffect>> {
+        let conn = self.store().conn();
+        let mut out = Vec::new();
+        for w in oplog::effect::without_effect(conn)? {
+            let Some(op) = oplog::op(conn, &w.op)? else {
+                continue;
+            };
+            let written_at = chrono::DateTime::from_timestamp_millis(op.hlc.ms as i64)
+                .map(|t| crate::trust::time_text(&t))
+                .unwrap_or_default();
+            out.push(ChangeWithoutEffect {
+                origin: op.id.origin.clone(),
+                author: op.author.clone(),
+                entity: op.entity.to_string(),
+                field: change_target(&op.change),
+                written_at,
+                reason: w.reason,
+            });
+        }
+        Ok(out)
+    }
 }
 
 #[cfg(test)]

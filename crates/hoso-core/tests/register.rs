@@ -572,6 +572,8 @@ fn discipline_is_validated_against_the_subject_and_the_limitation_period() {
         date: d("2026-05-01"),
         violation_date: violation.map(d),
         note: Text::default(),
+        change_reason: None,
+        violation_areas: vec![],
     };
     // Not before the committee has reviewed.
     let e = unchanged(&mut reg, |r| {
@@ -617,8 +619,30 @@ fn discipline_is_validated_against_the_subject_and_the_limitation_period() {
         decision(&chief, DisciplineForm::RemovalFromPost, Some("2020-01-01")),
     )
     .unwrap();
-    reg.decide(&c.id, decision(&prob, DisciplineForm::Warning, None))
-        .unwrap();
+    // Without the violation's date a form with a limitation period is refused, never skipped.
+    let e = unchanged(&mut reg, |r| {
+        r.decide(&c.id, decision(&prob, DisciplineForm::Warning, None))
+    });
+    assert!(
+        e.to_string().contains("when the violation was committed"),
+        "{e}"
+    );
+    // A violation in an area with no limitation (security): a 2009 one is not time-barred.
+    let e = unchanged(&mut reg, |r| {
+        r.decide(
+            &c.id,
+            decision(&prob, DisciplineForm::Warning, Some("2009-03-01")),
+        )
+    });
+    assert!(e.to_string().contains("limitation"), "{e}");
+    reg.decide(
+        &c.id,
+        NewDecision {
+            violation_areas: vec![hoso_core::rules::ViolationArea::DefenceSecurity],
+            ..decision(&prob, DisciplineForm::Warning, Some("2009-03-01"))
+        },
+    )
+    .unwrap();
     reg.decide(&c.id, decision(&org, DisciplineForm::Dissolution, None))
         .unwrap();
     let detail = reg.case_detail(&c.id).unwrap();
@@ -763,6 +787,8 @@ fn permissions_are_checked_in_the_core() {
                 date: d("2026-02-01"),
                 violation_date: None,
                 note: Text::default(),
+                change_reason: None,
+                violation_areas: vec![],
             },
         )
     });
@@ -1031,6 +1057,12 @@ fn projections_are_a_pure_function_of_the_operations() {
 #[test]
 fn overlaps_and_omissions() {
     let (_f, mut reg) = setup();
+    // Overlaps are current and future work: the plans are for next year.
+    let next = chrono::Datelike::year(&chrono::Local::now().date_naive()) + 1;
+    let at = |s: &str| {
+        d(&s.replace("2027-", &format!("{}-", next + 1))
+            .replace("2026-", &format!("{next}-")))
+    };
     let x = member(&mut reg, "Bùi Văn Khoa", "Công an tỉnh", None, false);
     let y = member(&mut reg, "Đặng Thị Lụa", "Công an tỉnh", None, false);
     let z = member(&mut reg, "Mai Văn Minh", "Công an tỉnh", None, false);
@@ -1038,22 +1070,22 @@ fn overlaps_and_omissions() {
     let p1 = reg
         .add_plan(NewPlan {
             office: None,
-            year: 2026,
+            year: next,
             title: "Kế hoạch HN 2026".into(),
         })
         .unwrap();
     let p2 = reg
         .add_plan(NewPlan {
             office: Some("DNG".into()),
-            year: 2026,
+            year: next,
             title: "Kế hoạch ĐN 2026".into(),
         })
         .unwrap();
     let item = |s: &str, kind, start, end, lead: Option<&str>| NewPlanItem {
         subject: s.into(),
         kind,
-        start: d(start),
-        end: d(end),
+        start: at(start),
+        end: at(end),
         lead: lead.map(String::from),
         coordinators: vec![],
         note: Text::default(),
@@ -1127,7 +1159,7 @@ fn overlaps_and_omissions() {
     assert_eq!(ov.len(), 2, "{ov:#?}");
     let for_x = ov.iter().find(|o| o.subject == x).unwrap();
     assert_eq!(for_x.offices, ["DNG", "HN"]);
-    assert_eq!(for_x.kind, CaseKind::FinanceInspection);
+    assert_eq!(for_x.kinds, [CaseKind::FinanceInspection]);
     assert_eq!(for_x.works.len(), 2);
     let for_y = ov.iter().find(|o| o.subject == y).unwrap();
     assert_eq!(for_y.works.len(), 3);
@@ -1159,6 +1191,7 @@ fn overlaps_and_omissions() {
             violated: true,
             violation_date: None,
             text: "Có dấu hiệu vi phạm".into(),
+            violation_areas: vec![],
         },
     )
     .unwrap();
@@ -1710,4 +1743,316 @@ fn a_fresh_central_office_lists_the_2025_units_and_their_predecessors() {
     );
     // Nothing is seeded twice.
     assert_eq!(tw.add_office_list().unwrap(), 0);
+}
+
+/// Issue 10: an omission is a subject whose denunciation or signs of violation no inspection
+/// has taken up; what an inspection found itself is no omission, and work that ended before the
+/// signs were recorded does not cover them.
+#[test]
+fn omissions_are_signs_no_inspection_has_taken_up() {
+    let (_f, mut reg) = setup();
+    let a = member(&mut reg, "Lê Văn An", "Công an tỉnh", None, false);
+    let b = member(&mut reg, "Trịnh Thị Bích", "Công an tỉnh", None, false);
+    let violation = |s: &str| Finding {
+        subject: s.into(),
+        category: None,
+        violated: true,
+        violation_date: None,
+        text: "Có dấu hiệu vi phạm".into(),
+        violation_areas: vec![],
+    };
+    // An inspection finds a violation of A: the inspection handles it, no omission.
+    let insp = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra khi có dấu hiệu vi phạm",
+            "HN",
+            "2026-02-01",
+            vec![a.clone()],
+        ))
+        .unwrap();
+    reg.record_finding(&insp.id, violation(&a)).unwrap();
+    assert!(reg.omissions().unwrap().is_empty());
+
+    // A supervision finds signs of B today; an inspection planned last spring (over before
+    // the signs were recorded) does not take them up.
+    let this_year = chrono::Datelike::year(&chrono::Local::now().date_naive());
+    let plan = |reg: &mut Register, year: i32| {
+        reg.add_plan(NewPlan {
+            office: None,
+            year,
+            title: format!("Kế hoạch {year}").as_str().into(),
+        })
+        .unwrap()
+    };
+    let (last, next) = (plan(&mut reg, this_year - 1), plan(&mut reg, this_year + 1));
+    let item = |year: i32, from: &str, to: &str| NewPlanItem {
+        subject: b.clone(),
+        kind: CaseKind::InspectionOnSigns,
+        start: d(&format!("{year}-{from}")),
+        end: d(&format!("{year}-{to}")),
+        lead: None,
+        coordinators: vec![],
+        note: Text::default(),
+    };
+    reg.add_plan_item(&last, item(this_year - 1, "03-01", "03-31"))
+        .unwrap();
+    let sup = reg
+        .add_case(new_case(
+            CaseKind::ThematicSupervision,
+            "Giám sát chuyên đề",
+            "HN",
+            "2026-02-01",
+            vec![b.clone()],
+        ))
+        .unwrap();
+    reg.record_finding(&sup.id, violation(&b)).unwrap();
+    let om = reg.omissions().unwrap();
+    assert_eq!(om.len(), 1, "{om:#?}");
+    assert_eq!(om[0].subject, b);
+    assert_eq!(
+        om[0].reasons,
+        [format!("signs of violation found in {}", sup.number)]
+    );
+    // An inspection planned until the end of the year takes them up.
+    reg.add_plan_item(&next, item(this_year + 1, "01-05", "02-28"))
+        .unwrap();
+    assert!(reg.omissions().unwrap().is_empty());
+}
+
+/// Issue 10: overlap is decided by the rules' matrix of kinds, on current and future work only,
+/// with an office and the offices merged into it counted as one.
+#[test]
+fn overlaps_follow_the_kinds_matrix_current_work_and_merged_offices() {
+    let (_f, mut reg) = setup();
+    let x = member(&mut reg, "Phan Văn Xuân", "Công an tỉnh", None, false);
+    let y = member(&mut reg, "Vũ Thị Yến", "Công an tỉnh", None, false);
+    let this_year = chrono::Datelike::year(&chrono::Local::now().date_naive());
+    let (last, next) = (this_year - 1, this_year + 1);
+    let mut plan = |office: &str, year: i32| {
+        reg.add_plan(NewPlan {
+            office: Some(office.into()),
+            year,
+            title: format!("Kế hoạch {office} {year}").as_str().into(),
+        })
+        .unwrap()
+    };
+    let (hn_next, dng_next, qtr_next) = (plan("HN", next), plan("DNG", next), plan("QTR", next));
+    let (hn_last, dng_last) = (plan("HN", last), plan("DNG", last));
+    let item = |s: &str, kind, year: i32| NewPlanItem {
+        subject: s.into(),
+        kind,
+        start: d(&format!("{year}-03-01")),
+        end: d(&format!("{year}-05-31")),
+        lead: None,
+        coordinators: vec![],
+        note: Text::default(),
+    };
+    // X: HN inspects on signs while DNG runs a thematic supervision, the same months next year.
+    reg.add_plan_item(&hn_next, item(&x, CaseKind::InspectionOnSigns, next))
+        .unwrap();
+    reg.add_plan_item(&dng_next, item(&x, CaseKind::ThematicSupervision, next))
+        .unwrap();
+    // Y: the same kind at HN and DNG last year (history, not overlap); an open case of Quảng
+    // Bình, merged into Quảng Trị, and Quảng Trị's plan of the same kind (one office).
+    reg.add_plan_item(&hn_last, item(&y, CaseKind::FinanceInspection, last))
+        .unwrap();
+    reg.add_plan_item(&dng_last, item(&y, CaseKind::FinanceInspection, last))
+        .unwrap();
+    reg.add_case(new_case(
+        CaseKind::FinanceInspection,
+        "Kiểm tra tài chính (trước sáp nhập)",
+        "QBI",
+        "2024-03-01",
+        vec![y.clone()],
+    ))
+    .unwrap();
+    reg.add_plan_item(&qtr_next, item(&y, CaseKind::FinanceInspection, next))
+        .unwrap();
+
+    let ov = reg.overlaps().unwrap();
+    assert_eq!(ov.len(), 1, "{ov:#?}");
+    assert_eq!(ov[0].subject, x);
+    assert_eq!(
+        ov[0].kinds,
+        [CaseKind::InspectionOnSigns, CaseKind::ThematicSupervision]
+    );
+    assert_eq!(ov[0].offices, ["DNG", "HN"]);
+}
+
+/// A case led by HN in committee review, on `subjects`.
+fn case_in_review(reg: &mut Register, subjects: Vec<String>) -> String {
+    let c = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra dấu hiệu vi phạm",
+            "HN",
+            "2026-01-05",
+            subjects,
+        ))
+        .unwrap();
+    for s in [
+        CaseStatus::Classified,
+        CaseStatus::Preparing,
+        CaseStatus::Decided,
+        CaseStatus::Announced,
+        CaseStatus::Verifying,
+        CaseStatus::ReportDrafted,
+        CaseStatus::CommitteeReview,
+    ] {
+        reg.transition(&c.id, s, None, Some(d("2026-04-01")))
+            .unwrap();
+    }
+    c.id
+}
+
+/// Issue 10: one decision in force per subject and case; a later one replaces it only as a
+/// recorded change with its reason.
+#[test]
+fn a_later_decision_replaces_the_one_in_force_only_with_a_reason() {
+    let (_f, mut reg) = setup();
+    let m = member(&mut reg, "Hà Văn Sơn", "Phòng PC02", None, false);
+    let c = case_in_review(&mut reg, vec![m.clone()]);
+    let decision = |form, reason: Option<&str>| NewDecision {
+        subject: m.clone(),
+        form,
+        date: d("2026-05-01"),
+        violation_date: Some(d("2025-06-01")),
+        note: Text::default(),
+        change_reason: reason.map(Text::from),
+        violation_areas: vec![],
+    };
+    reg.decide(&c, decision(DisciplineForm::Reprimand, None))
+        .unwrap();
+    let e = unchanged(&mut reg, |r| {
+        r.decide(&c, decision(DisciplineForm::Expulsion, None))
+    });
+    assert!(e.to_string().contains("reason"), "{e}");
+    let later = reg
+        .decide(
+            &c,
+            decision(
+                DisciplineForm::Expulsion,
+                Some("Phát hiện thêm vi phạm nghiêm trọng"),
+            ),
+        )
+        .unwrap();
+    assert_eq!(
+        later.change_reason.as_ref().map(|r| r.as_str()),
+        Some("Phát hiện thêm vi phạm nghiêm trọng")
+    );
+    let detail = reg.case_detail(&c).unwrap();
+    assert_eq!(detail.decisions.len(), 2, "the history is kept");
+    assert!(detail.case.conflicts.is_empty());
+    assert_eq!(
+        detail.penalties,
+        [PenaltyInForce {
+            subject: m.clone(),
+            decided: DisciplineForm::Expulsion,
+            in_force: Some(DisciplineForm::Expulsion),
+        }]
+    );
+}
+
+/// Issue 10: an appeal that increases or reduces follows the severity order from the penalty
+/// in force, and the penalty in force after each appeal is computed.
+#[test]
+fn appeals_follow_the_severity_order_and_leave_the_penalty_in_force() {
+    let (_f, mut reg) = setup();
+    let m = member(&mut reg, "Đinh Văn Tuấn", "Phòng PC02", None, false);
+    let c = case_in_review(&mut reg, vec![m.clone()]);
+    reg.decide(
+        &c,
+        NewDecision {
+            subject: m.clone(),
+            form: DisciplineForm::Warning,
+            date: d("2026-05-01"),
+            violation_date: Some(d("2025-06-01")),
+            note: Text::default(),
+            change_reason: None,
+            violation_areas: vec![],
+        },
+    )
+    .unwrap();
+    let appeal = |outcome, new_form| Appeal {
+        subject: m.clone(),
+        filed: d("2026-05-10"),
+        decision_received: d("2026-05-05"),
+        outcome,
+        new_form,
+    };
+    // "Reduce" to a heavier form is refused, naming both forms.
+    let e = unchanged(&mut reg, |r| {
+        r.record_appeal(
+            &c,
+            appeal(Some(AppealOutcome::Reduce), Some(DisciplineForm::Expulsion)),
+        )
+    });
+    let msg = e.to_string();
+    assert!(msg.contains("lighter") && msg.contains("warning"), "{msg}");
+    let e = unchanged(&mut reg, |r| {
+        r.record_appeal(
+            &c,
+            appeal(
+                Some(AppealOutcome::Increase),
+                Some(DisciplineForm::Reprimand),
+            ),
+        )
+    });
+    assert!(e.to_string().contains("heavier"), "{e}");
+    // Reduced to a reprimand: the reprimand is in force.
+    reg.record_appeal(
+        &c,
+        appeal(Some(AppealOutcome::Reduce), Some(DisciplineForm::Reprimand)),
+    )
+    .unwrap();
+    let in_force = |reg: &Register| reg.case_detail(&c).unwrap().penalties[0].in_force;
+    assert_eq!(in_force(&reg), Some(DisciplineForm::Reprimand));
+    // A further "reduce" must be lighter than the reprimand now in force: none is.
+    let e = unchanged(&mut reg, |r| {
+        r.record_appeal(
+            &c,
+            appeal(Some(AppealOutcome::Reduce), Some(DisciplineForm::Reprimand)),
+        )
+    });
+    assert!(e.to_string().contains("lighter"), "{e}");
+    // Annulled: nothing in force.
+    reg.record_appeal(&c, appeal(Some(AppealOutcome::Annul), None))
+        .unwrap();
+    assert_eq!(in_force(&reg), None);
+}
+
+/// Issue 10: a new violation found in the case, committed while the limitation period of the
+/// first one ran, restarts it.
+#[test]
+fn a_new_violation_restarts_the_limitation_period() {
+    let (_f, mut reg) = setup();
+    let m = member(&mut reg, "Lương Văn Phúc", "Phòng PC02", None, false);
+    let c = case_in_review(&mut reg, vec![m.clone()]);
+    let reprimand = || NewDecision {
+        subject: m.clone(),
+        form: DisciplineForm::Reprimand,
+        date: d("2026-05-01"),
+        violation_date: Some(d("2020-01-01")),
+        note: Text::default(),
+        change_reason: None,
+        violation_areas: vec![],
+    };
+    // Five years from 2020-01-01 ran out in 2025.
+    let e = unchanged(&mut reg, |r| r.decide(&c, reprimand()));
+    assert!(e.to_string().contains("ran out"), "{e}");
+    // A further violation in 2023 restarts the period: the reprimand is in time.
+    reg.record_finding(
+        &c,
+        Finding {
+            subject: m.clone(),
+            category: None,
+            violated: true,
+            violation_date: Some(d("2023-06-01")),
+            text: "Tái phạm".into(),
+            violation_areas: vec![],
+        },
+    )
+    .unwrap();
+    reg.decide(&c, reprimand()).unwrap();
 }

@@ -29,6 +29,15 @@ pub async fn sync_status(app: AppHandle) -> IpcResult<Vec<PeerStatus>> {
     on_register(app, |r| Ok(r.sync_status()?)).await
 }
 
+/// Changes from other offices kept without effect: their office had no authority for them.
+#[tauri::command]
+#[specta::specta]
+pub async fn changes_without_effect(
+    app: AppHandle,
+) -> IpcResult<Vec<hoso_core::authority::ChangeWithoutEffect>> {
+    on_register(app, |r| Ok(r.changes_without_effect()?)).await
+}
+
 /// The fingerprint of the central office's root key this register trusts (none before the
 /// set-up bundle): what officers compare when they read it out by phone.
 #[tauri::command]

@@ -124,14 +124,34 @@ fn print_export(r: &ExportReport, out: &Path) {
         "Operations: {} in {} segments; attachments: {}",
         r.operations, r.segments, r.attachments
     );
-    for k in &r.skipped {
+    println!("Import it before {}", local_time(&r.expires));
+    if !r.skipped.is_empty() {
         println!(
-            "Left out: {} of office {} on {}, {} bytes, over the importer's limit of {} bytes \
-             (offered again by the next export)",
-            k.what, k.origin, k.unit, k.size, k.limit
+            "Left out of this bundle (could not be exported: {}; everything else is in it):",
+            r.skipped.len()
+        );
+        for s in &r.skipped {
+            println!("  changes of {} on {}: {}", s.office, s.unit, s.reason);
+        }
+    }
+}
+
+/// The warning for offices whose changes are dated far beyond this workstation's clock.
+/// `via`: the peer that brought them, when it is not the office itself.
+pub fn print_clock_ahead(warnings: &[hoso_core::sync::ClockWarning], via: Option<&str>) {
+    for w in warnings {
+        let brought = match via {
+            Some(v) if v != w.office => format!(" (brought by {v})"),
+            _ => String::new(),
+        };
+        println!(
+            "Clock ahead: changes of {}{brought} are dated up to {}, beyond this workstation's \
+             clock; until then they win every concurrent edit. Ask {} to check its clock.",
+            w.office,
+            local_time(&w.furthest),
+            w.office
         );
     }
-    println!("Import it before {}", local_time(&r.expires));
 }
 
 fn outcome_words(o: &ImportOutcome) -> &'static str {
@@ -194,6 +214,13 @@ fn print_import(r: &ImportReport, verify: bool) {
             r.text_normalised
         );
     }
+    if r.without_effect > 0 {
+        println!(
+            "  {} changes kept without effect: their office had no authority for them (hoso sync without-effect)",
+            r.without_effect
+        );
+    }
+    print_clock_ahead(&r.clock_ahead, None);
     if r.roster_updated {
         println!("The roster of certified offices was updated.");
     }

@@ -101,6 +101,13 @@ pub enum CaseCmd {
         violation_date: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        /// Why this decision replaces the one in force on the subject (required then)
+        #[arg(long)]
+        change_reason: Option<String>,
+        /// Area of the violation with no limitation period (repeatable): internal-politics,
+        /// defence-security, foreign-affairs, illegal-diplomas
+        #[arg(long = "area")]
+        areas: Vec<String>,
     },
     /// Add a subject, a coordinating office (CODE or CODE:reason) or a team member to a case
     Link {
@@ -199,7 +206,25 @@ pub enum CaseCmd {
         violated: bool,
         #[arg(long)]
         text: String,
+        /// Area of the violation with no limitation period (repeatable): internal-politics,
+        /// defence-security, foreign-affairs, illegal-diplomas
+        #[arg(long = "area")]
+        areas: Vec<String>,
     },
+}
+
+/// `--area` values as the rules name them.
+fn violation_areas(areas: &[String]) -> anyhow::Result<Vec<hoso_core::rules::ViolationArea>> {
+    areas
+        .iter()
+        .map(|a| {
+            serde_json::from_value(serde_json::Value::String(a.trim().to_string())).map_err(|_| {
+                anyhow::anyhow!(
+                    "invalid area: unknown value '{a}'; allowed: internal-politics, defence-security, foreign-affairs, illegal-diplomas"
+                )
+            })
+        })
+        .collect()
 }
 
 /// `CODE` or `CODE:reason`.
@@ -383,6 +408,16 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
             for dec in &d.decisions {
                 println!("decision:    {} {} {}", dec.date, dec.subject, dec.form);
             }
+            for p in &d.penalties {
+                if p.in_force != Some(p.decided) {
+                    let now = p.in_force.map(|f| f.to_string());
+                    println!(
+                        "in force:    {} {} (after appeal)",
+                        p.subject,
+                        now.as_deref().unwrap_or("annulled")
+                    );
+                }
+            }
             for t in &d.timeline {
                 let moved = match (t.from, t.to) {
                     (Some(f), Some(to)) => format!("{f} → {to}"),
@@ -439,6 +474,8 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
             date: d,
             violation_date,
             note,
+            change_reason,
+            areas,
         } => {
             let dec = reg.decide(
                 &case,
@@ -448,6 +485,8 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                     date: date("date", &d)?,
                     violation_date: opt_date("violation-date", violation_date.as_deref())?,
                     note: note.map(Text::new).unwrap_or_default(),
+                    change_reason: change_reason.map(Text::new),
+                    violation_areas: violation_areas(&areas)?,
                 },
             )?;
             if json {
@@ -624,6 +663,7 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
             subject,
             violated,
             text,
+            areas,
         } => {
             let f = reg.record_finding(
                 &case,
@@ -633,6 +673,7 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                     violated,
                     violation_date: None,
                     text: text.into(),
+                    violation_areas: violation_areas(&areas)?,
                 },
             )?;
             if json {

@@ -15,11 +15,12 @@ pub fn overlaps(ctx: &mut Ctx) -> anyhow::Result<()> {
         println!("no overlaps");
     }
     for o in list {
+        let kinds: Vec<String> = o.kinds.iter().map(|k| k.to_string()).collect();
         println!(
             "{} ({}) — {}: offices {}",
             o.subject_name,
             o.subject,
-            o.kind,
+            kinds.join(" / "),
             o.offices.join(", ")
         );
         for w in o.works {
@@ -28,8 +29,8 @@ pub fn overlaps(ctx: &mut Ctx) -> anyhow::Result<()> {
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "open".into());
             println!(
-                "    {:<5} {} – {}  {} {}",
-                w.office, w.start, end, w.source, w.reference
+                "    {:<5} {} – {}  {} {} {}",
+                w.office, w.start, end, w.kind, w.source, w.reference
             );
         }
     }

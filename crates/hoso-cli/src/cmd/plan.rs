@@ -44,6 +44,8 @@ pub enum PlanCmd {
     },
     /// List plans with their items
     List,
+    /// One plan with its items
+    Show { plan: String },
 }
 
 pub fn run(ctx: &mut Ctx, cmd: PlanCmd) -> anyhow::Result<()> {
@@ -104,25 +106,42 @@ fn exec(reg: &mut Register, json: bool, cmd: PlanCmd) -> anyhow::Result<()> {
             if json {
                 return print_json(&plans);
             }
-            for p in plans {
-                println!("{}  {} {}  {}", p.id, p.office, p.year, p.title);
-                for it in p.items {
-                    let co = if it.coordinators.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" + {}", it.coordinators.join(", "))
-                    };
-                    println!(
-                        "    {} – {}  {:<24} {}{co}  subject {}",
-                        it.start,
-                        it.end,
-                        it.kind.code(),
-                        it.lead,
-                        it.subject
-                    );
-                }
+            for p in &plans {
+                print_plan(p);
             }
             Ok(())
         }
+        PlanCmd::Show { plan } => {
+            let p = reg.plan(plan.trim())?;
+            if json {
+                return print_json(&p);
+            }
+            print_plan(&p);
+            Ok(())
+        }
+    }
+}
+
+/// A plan and its items: period, kind, lead (+ coordinators) and the subject by name.
+fn print_plan(p: &hoso_core::model::Plan) {
+    println!("{}  {} {}  {}", p.id, p.office, p.year, p.title);
+    for it in &p.items {
+        let co = if it.coordinators.is_empty() {
+            String::new()
+        } else {
+            format!(" + {}", it.coordinators.join(", "))
+        };
+        let subject = if it.subject_name.is_empty() {
+            it.subject.clone()
+        } else {
+            it.subject_name.to_string()
+        };
+        println!(
+            "    {} – {}  {:<24} {}{co}  {subject}",
+            it.start,
+            it.end,
+            it.kind.code(),
+            it.lead,
+        );
     }
 }

@@ -1,10 +1,11 @@
-//! `hoso sync status|period`: per peer, the last bundle sent and received, what waits to be sent, and
-//! which exchanges are overdue.
+//! `hoso sync status|period|without-effect`: per peer, the last bundle sent and received, what
+//! waits to be sent, which exchanges are overdue, and the changes other offices made without the
+//! authority to.
 
 use anyhow::Result;
 use clap::Subcommand;
 
-use super::bundle::local_time;
+use super::bundle::{local_time, print_clock_ahead};
 use super::util::print_json;
 use crate::ctx::Ctx;
 
@@ -19,6 +20,8 @@ pub enum SyncCmd {
         /// Days between exchanges (default 7)
         days: i64,
     },
+    /// Changes from other offices kept without effect (their office had no authority for them)
+    WithoutEffect,
 }
 
 pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
@@ -34,7 +37,30 @@ pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
                 Ok(())
             }
         }
+        SyncCmd::WithoutEffect => {
+            let changes = reg.changes_without_effect()?;
+            if json {
+                return print_json(&changes);
+            }
+            if changes.is_empty() {
+                println!("No change from another office was kept without effect.");
+                return Ok(());
+            }
+            for c in changes {
+                println!(
+                    "{} {}/{} wrote {} of {}: {}",
+                    local_time(&c.written_at),
+                    c.origin,
+                    c.author,
+                    c.field,
+                    c.entity,
+                    c.reason
+                );
+            }
+            Ok(())
+        }
         SyncCmd::Status => {
+            let inert = reg.changes_without_effect()?.len();
             let peers = reg.sync_status()?;
             if json {
                 return print_json(&peers);
@@ -55,7 +81,7 @@ pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
                 "{:<7} {:<30} {:<30} {:>8}  STATUS",
                 "OFFICE", "LAST SENT", "LAST RECEIVED", "WAITING"
             );
-            for p in peers {
+            for p in &peers {
                 // (time, sequence, operations) of a bundle, as `dd/mm/yyyy #seq (n ops)`.
                 let summary = |s: Option<(&str, u64, u64)>| match s {
                     Some((at, seq, ops)) => format!(
@@ -83,6 +109,14 @@ pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
                     } else {
                         "ok".to_string()
                     }
+                );
+            }
+            for p in &peers {
+                print_clock_ahead(&p.clock_ahead, Some(&p.office));
+            }
+            if inert > 0 {
+                println!(
+                    "{inert} changes from other offices were kept without effect: their office had no authority for them (hoso sync without-effect)."
                 );
             }
             Ok(())

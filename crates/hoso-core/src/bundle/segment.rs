@@ -12,8 +12,10 @@
 //! end:       0x00                               then end of stream
 //! ```
 //!
-//! The segment JSON is canonical (sorted keys, no spaces), so an office that relays a segment
-//! can rebuild the exact signed bytes from the ops it stored.
+//! The segment JSON is canonical (sorted keys, no spaces, strings escaped only where JSON
+//! requires, numbers only integers), so an office that relays a segment can rebuild the exact
+//! signed bytes from the ops it stored. The reader refuses a segment whose bytes are not
+//! canonical or that holds a number that is not an integer ([`Segment::check_canonical`]).
 
 use std::io::{self, Read, Write};
 
@@ -73,6 +75,37 @@ impl Segment {
         Ok(())
     }
 
+    /// The decoded segment is exactly what its origin signed: every number is an integer, and
+    /// re-serialising it gives `signed` byte for byte (so any office can rebuild these bytes
+    /// from its stored ops to relay them, and every office stores the same ops). A bundle
+    /// holding a segment that fails this is refused whole.
+    pub fn check_canonical(&self, signed: &[u8]) -> Result<()> {
+        for op in &self.ops {
+            if let Some(n) = op.change.non_integer() {
+                return Err(malformed(&format!(
+                    "operation {} of office {} (on {}) carries the number {n}, which is not a \
+                     whole number: bundles carry only whole numbers and text",
+                    op.id, self.origin, op.entity
+                )));
+            }
+        }
+        if self.to_signed_bytes() != signed {
+            return Err(malformed(&format!(
+                "a segment of office {} on {} (operations {} to {}) is not in canonical form: \
+                 its signed bytes are not what re-encoding its operations gives",
+                self.origin,
+                self.scope,
+                self.ops
+                    .first()
+                    .map_or_else(String::new, |o| o.id.to_string()),
+                self.ops
+                    .last()
+                    .map_or_else(String::new, |o| o.id.to_string()),
+            )));
+        }
+        Ok(())
+    }
+
     /// The transactions the segment covers, first and last (`check` passed).
     pub fn txn_range(&self) -> (u64, u64) {
         let first = self.ops.first().map_or(0, |o| o.txn);
@@ -86,8 +119,22 @@ impl Segment {
 
     /// The signed bytes: canonical JSON (what a relay rebuilds from stored ops).
     pub fn to_signed_bytes(&self) -> Vec<u8> {
-        let value = serde_json::to_value(self).expect("segment serialises");
-        crate::oplog::canonical_json(&value).into_bytes()
+        // `{"ops":[…],"origin":…,"scope":…}`: keys in bytewise order, each op written by the
+        // op log's canonical writer (a test checks this equals the generic canonical JSON).
+        let mut out = Vec::with_capacity(64 + 320 * self.ops.len());
+        out.extend_from_slice(b"{\"ops\":[");
+        for (i, op) in self.ops.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            crate::oplog::write_canonical_op(op, &mut out);
+        }
+        out.extend_from_slice(b"],\"origin\":");
+        serde_json::to_writer(&mut out, &self.origin).expect("writing to a Vec cannot fail");
+        out.extend_from_slice(b",\"scope\":");
+        serde_json::to_writer(&mut out, self.scope.as_str()).expect("writing to a Vec cannot fail");
+        out.push(b'}');
+        out
     }
 
     /// Signs the segment as its origin (`key` must be the origin's current key).
@@ -316,6 +363,7 @@ impl<R: Read> SegmentReader<R> {
             )));
         }
         segment.check().map_err(|r| malformed(&r))?;
+        segment.check_canonical(&json)?;
         Ok(Some(PayloadItem::Segment(VerifiedSegment {
             origin,
             json,

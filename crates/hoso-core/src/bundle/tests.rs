@@ -86,7 +86,7 @@ fn make_bundle(sender: &Office, to: &Office, relayed: &Office, seq: u64) -> (Vec
     p.push(&sender.sign, &segment(sender.code, 3, "c2", "Giám sát"))
         .unwrap();
     let foreign = segment(relayed.code, 1, "c9", "relayed");
-    let json = serde_json::to_vec(&foreign).unwrap();
+    let json = foreign.to_signed_bytes();
     let sig = relayed
         .sign
         .sign(
@@ -615,4 +615,88 @@ fn a_newer_format_says_update_hoso() {
     let (code, msg) = code_of(open_all(rebuild(&mem), &Limits::default(), &w, &w.tw.age));
     assert_eq!(code, "bundle-version", "{msg}");
     assert!(msg.contains("update HoSo"));
+}
+
+/// Reads one segment signed by HN over `json` (HN's valid key: an insider's forgery).
+fn read_signed(w: &World, json: &[u8]) -> Result<VerifiedSegment, Error> {
+    let sig =
+        w.hn.sign
+            .sign(json, "hoso-segment format=1 origin=HN")
+            .unwrap();
+    let mut sw = SegmentWriter::new(Vec::new()).unwrap();
+    sw.push_signed("HN", json, &sig).unwrap();
+    let buf = sw.finish().unwrap();
+    let mut r = SegmentReader::new(&buf[..], 1 << 20).unwrap();
+    r.next_segment(&|o| w.key_of(o))
+        .map(|s| s.expect("a segment"))
+}
+
+#[test]
+fn a_signed_segment_holding_a_float_is_refused_naming_origin_and_op() {
+    let w = world();
+    for float in [
+        "8.519489903165045e-41",
+        "1.5",
+        "-0",
+        "1e3",
+        "18446744073709551616",
+    ] {
+        let mut seg = segment("HN", 1, "c1", "x");
+        let mut json = String::from_utf8(seg.to_signed_bytes()).unwrap();
+        json = json.replace(
+            "\"value\":\"x\"",
+            &format!("\"value\":{{\"ref\":[{float}]}}"),
+        );
+        let (code, msg) = code_of(read_signed(&w, json.as_bytes()));
+        assert_eq!(code, "bundle-malformed", "{float}: {msg}");
+        assert!(msg.contains("operation HN#2 of office HN"), "{msg}");
+        assert!(msg.contains("not a whole number"), "{msg}");
+        // The same segment with an integer is fine.
+        seg.ops[1].change = Change::Put {
+            field: "title".into(),
+            value: json!({"ref": [i64::MIN, u64::MAX]}),
+            replaces: vec![],
+        };
+        read_signed(&w, &seg.to_signed_bytes()).unwrap();
+    }
+}
+
+#[test]
+fn a_signed_segment_in_non_canonical_form_is_refused() {
+    let w = world();
+    let seg = segment("HN", 1, "c1", "Đảng ủy");
+    let canonical = seg.to_signed_bytes();
+    // The fast writer gives the generic canonical JSON.
+    let generic = crate::oplog::canonical_json(&serde_json::to_value(&seg).unwrap());
+    assert_eq!(String::from_utf8(canonical.clone()).unwrap(), generic);
+    assert_eq!(read_signed(&w, &canonical).unwrap().json, canonical);
+    let text = String::from_utf8(canonical.clone()).unwrap();
+    let variants: Vec<Vec<u8>> = vec![
+        // Struct order, not sorted keys.
+        serde_json::to_vec(&seg).unwrap(),
+        // Whitespace.
+        serde_json::to_vec_pretty(&serde_json::to_value(&seg).unwrap()).unwrap(),
+        text.replacen('{', "{ ", 1).into_bytes(),
+        // An escape where none is needed.
+        text.replace("Đảng", "\\u0110\u{1ea3}ng").into_bytes(),
+        // A field left to its default (`replaces`).
+        text.replace(",\"replaces\":[]", "").into_bytes(),
+        // A duplicated key in a value (serde keeps the last one).
+        text.replace("\"value\":\"Đảng ủy\"", "\"value\":{\"a\":1,\"a\":1}")
+            .into_bytes(),
+        // An unknown field.
+        text.replacen("{\"author\"", "{\"a\":1,\"author\"", 1)
+            .into_bytes(),
+    ];
+    for bytes in variants {
+        assert_ne!(bytes, canonical);
+        let (code, msg) = code_of(read_signed(&w, &bytes));
+        assert_eq!(code, "bundle-malformed", "{msg}");
+        assert!(
+            msg.contains(
+                "segment of office HN on case:c1 (operations HN#1 to HN#2) is not in canonical form"
+            ),
+            "{msg}"
+        );
+    }
 }

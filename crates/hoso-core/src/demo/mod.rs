@@ -837,6 +837,7 @@ fn add_case(
                     violated,
                     violation_date: violated.then(|| opened - Days::new(60 + rng.below(500))),
                     text: Text::new(*text),
+                    violation_areas: vec![],
                 },
             )?;
             summary.findings += 1;
@@ -856,6 +857,8 @@ fn add_case(
                         "Quyết định thi hành kỷ luật {}",
                         form.label_vi().to_lowercase()
                     )),
+                    change_reason: None,
+                    violation_areas: vec![],
                 },
             )?;
             summary.decisions += 1;

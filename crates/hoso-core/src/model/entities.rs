@@ -164,6 +164,10 @@ pub struct Finding {
     pub violated: bool,
     pub violation_date: Option<NaiveDate>,
     pub text: Text,
+    /// Areas of the violation that carry no limitation period (internal politics, security,
+    /// foreign affairs, illegal diplomas).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violation_areas: Vec<crate::rules::ViolationArea>,
 }
 
 /// A discipline decision on one subject.
@@ -174,6 +178,29 @@ pub struct DisciplineDecision {
     pub date: NaiveDate,
     pub violation_date: Option<NaiveDate>,
     pub note: Text,
+    /// Areas of the violation that carry no limitation period.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violation_areas: Vec<crate::rules::ViolationArea>,
+    /// The decisions on the same subject in this case that were in force when this one was
+    /// recorded (their op ids): it replaces them. Two decisions neither of which replaces the
+    /// other are a conflict.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaces: Vec<crate::oplog::OpId>,
+    /// Why this decision replaces one in force (a later decision is a recorded change, never a
+    /// silent one; GLOSSARY "Severity order").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_reason: Option<Text>,
+}
+
+/// The discipline a subject of a case carries now: the decision in force, as appeals left it
+/// (upheld, increased or reduced to another form, annulled).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PenaltyInForce {
+    pub subject: String,
+    /// The decision's form.
+    pub decided: DisciplineForm,
+    /// After the appeals resolved so far (None: annulled).
+    pub in_force: Option<DisciplineForm>,
 }
 
 /// An appeal against a discipline decision, and its outcome once resolved.
@@ -222,6 +249,8 @@ pub struct Plan {
 pub struct PlanItem {
     pub id: String,
     pub subject: String,
+    /// The subject's name as this register knows it (empty until its record arrives).
+    pub subject_name: Text,
     pub kind: CaseKind,
     pub start: NaiveDate,
     pub end: NaiveDate,

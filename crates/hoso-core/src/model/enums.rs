@@ -182,6 +182,20 @@ code_enum! {
     }
 }
 
+impl DisciplineForm {
+    /// Rank in the severity order of Quy định 69-QĐ/TW (GLOSSARY "Severity order"): for members
+    /// reprimand < warning < removal from post < expulsion, for organisations reprimand <
+    /// warning < dissolution. The subject decides which order applies, so the two never meet.
+    pub fn severity(self) -> u8 {
+        match self {
+            DisciplineForm::Reprimand => 1,
+            DisciplineForm::Warning => 2,
+            DisciplineForm::RemovalFromPost | DisciplineForm::Dissolution => 3,
+            DisciplineForm::Expulsion => 4,
+        }
+    }
+}
+
 code_enum! {
     /// Outcome of a discipline appeal; "change" is split by direction for the statistics.
     AppealOutcome, "appeal outcome" {

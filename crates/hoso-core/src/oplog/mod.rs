@@ -77,7 +77,9 @@
 //! ```
 //! `change.type` is one of `create`, `put` (`field`, `value`, `replaces`), `add` (`set`,
 //! `element`), `remove` (`set`, `element`, `observed`), `append` (`log`, `entry`), `delete`.
-//! Values, elements and entries are any JSON. `hlc.ms` is Unix milliseconds (at most
+//! Values, elements and entries are any JSON whose numbers are integers (i64/u64 range): a
+//! float, `-0` or an exponent is refused by `Txn` writes and by import ([`Change::non_integer`]),
+//! because it may not survive re-serialising and a relay must rebuild the signed bytes. `hlc.ms` is Unix milliseconds (at most
 //! [`HLC_MAX_MS`]), `hlc.counter` 0..=65535; `txn` is the seq of the transaction's first op.
 //! Unknown fields are ignored on decode. [`Op::canonical_json`] gives the canonical bytes (keys
 //! sorted bytewise, no whitespace); `canonical_json(&Value)` does the same for any value.
@@ -93,7 +95,12 @@
 //! bookkeeping, clocks, key slots, settings or audit.
 //!
 //! # Clock
-//! Local ops get `clock.tick(now)`. Importing moves the clock to max(local, remote) so the next
+//! Local ops get `clock.tick(now)`, never more than [`MAX_CLOCK_AHEAD_MS`] (one day) ahead of
+//! the wall clock, even when the stored clock is further ahead (a workstation clock set to 2031
+//! and then corrected): the next op restarts at now + one day. Such an op orders *before* the
+//! earlier far-ahead ones by (hlc, origin, seq), which is harmless for fields, because a write
+//! names the writes it replaces and so supersedes them whatever their clock; a concurrent
+//! write elsewhere still loses to a far-ahead one, and log entries sort by clock. Importing moves the clock to max(local, remote) so the next
 //! local op orders after everything seen, except a remote time more than
 //! [`MAX_CLOCK_AHEAD_MS`] ahead of our wall clock: that op is accepted (rejecting it would make
 //! offices diverge) but not adopted, and its origin is recorded in `clock_ahead_origins` for the
@@ -113,7 +120,7 @@ mod tests;
 
 use crate::error::Error;
 
-pub use canon::to_canonical as canonical_json;
+pub use canon::{to_canonical as canonical_json, write_op as write_canonical_op};
 pub use read::{
     ClockAhead, FieldState, LogEntry, clock_ahead_origins, conflicts, entities_of_kind,
     entity_exists, field, fields, log_entries, op, set_members, sets,

@@ -580,6 +580,102 @@ fn malformed_remote_ops_are_refused_and_change_nothing() {
     assert!(version_vector(&hp).unwrap().is_empty());
 }
 
+#[test]
+fn a_local_write_of_a_float_is_refused_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hn = register(dir.path(), "hn");
+    create_case(&mut hn, "HN", "c1", "open", 1_000);
+    let before = (all_ops(&hn).len(), digest(&hn).unwrap());
+    let float: Value = serde_json::from_str("8.519489903165045e-41").unwrap();
+    let (s, c) = (scope("c1"), case("c1"));
+    for (what, value) in [
+        ("ref", float.clone()),
+        ("ref", json!({"a": [1, {"b": 1.5}]})),
+        ("ref", json!(-0.0)),
+        ("ref", serde_json::from_str::<Value>("1e3").unwrap()),
+        (
+            "ref",
+            serde_json::from_str::<Value>("18446744073709551616").unwrap(),
+        ),
+    ] {
+        let mut t = Txn::begin_at(&mut hn, "HN", "officer", 2_000).unwrap();
+        let err = t.put(&s, &c, what, value.clone()).unwrap_err();
+        assert_eq!(err.code(), "invalid", "{err}");
+        assert!(err.to_string().contains("field `ref`"), "{err}");
+        assert!(err.to_string().contains("not a whole number"), "{err}");
+        let err = t.add(&s, &c, "coordinators", value.clone()).unwrap_err();
+        assert!(err.to_string().contains("set `coordinators`"), "{err}");
+        let err = t.append(&s, &c, "timeline", json!([value])).unwrap_err();
+        assert!(err.to_string().contains("log `timeline`"), "{err}");
+        t.commit(&NoProjection).unwrap();
+    }
+    assert_eq!((all_ops(&hn).len(), digest(&hn).unwrap()), before);
+    // Integers across the whole i64/u64 range are fine.
+    put(
+        &mut hn,
+        "HN",
+        "c1",
+        "n",
+        json!([i64::MIN, u64::MAX, 0, -1]),
+        3_000,
+    );
+}
+
+#[test]
+fn the_local_clock_never_stamps_a_new_op_beyond_a_day_ahead() {
+    let day = MAX_CLOCK_AHEAD_MS;
+    assert_eq!(day, 86_400_000);
+    let now = 1_767_225_600_000; // 2026-01-01
+    let in_2031 = 1_924_992_000_000; // 2031-01-01
+    // The stored clock was dragged to 2031: the next tick restarts at now + one day.
+    assert_eq!(Hlc::new(in_2031, 7).tick(now), Hlc::new(now + day, 0));
+    assert_eq!(Hlc::new(now + day, 3).tick(now), Hlc::new(now + day, 4));
+    assert_eq!(
+        Hlc::new(now + day, u16::MAX).tick(now),
+        Hlc::new(now + day, u16::MAX)
+    );
+    assert_eq!(Hlc::new(now - 5, 0).tick(now), Hlc::new(now, 0));
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut hn = register(dir.path(), "hn");
+    let mut hp = register(dir.path(), "hp");
+    create_case(&mut hn, "HN", "c1", "open", now);
+    // One edit made while the workstation clock read 2031, then the clock was put right.
+    let wrong = put(&mut hn, "HN", "c1", "status", json!("closed"), in_2031);
+    let mut t = Txn::begin_at(&mut hn, "HN", "officer", now + 60_000).unwrap();
+    let right = t.put(&scope("c1"), &case("c1"), "status", "open").unwrap();
+    t.append(&scope("c1"), &case("c1"), "timeline", json!("after"))
+        .unwrap();
+    let ops = t.commit(&NoProjection).unwrap();
+    for op in &ops {
+        assert!(
+            op.hlc.ms <= now + 60_000 + day,
+            "{} stamped {}",
+            op.id,
+            op.hlc
+        );
+    }
+    assert!(ops[0].hlc < ops[1].hlc);
+    // The write names the far-ahead one it replaces, so it wins although its clock is lower,
+    // here and at any office it reaches.
+    sync(&hn, &mut hp);
+    for r in [&hn, &hp] {
+        let s = status(r, "c1").unwrap();
+        assert_eq!(
+            (s.op.clone(), s.value.clone()),
+            (right.clone(), json!("open"))
+        );
+        assert!(!s.is_conflict());
+        assert!(s.hlc < op(r, &wrong).unwrap().unwrap().hlc);
+    }
+    // The stored clock came back too: a day later it follows the wall clock again.
+    let next = put(&mut hn, "HN", "c1", "status", json!("x"), now + 2 * day);
+    assert_eq!(
+        op(&hn, &next).unwrap().unwrap().hlc,
+        Hlc::new(now + 2 * day, 0)
+    );
+}
+
 /// 100k realistic ops from one office: cases created, edited (each put replacing the last),
 /// coordinators added, timeline entries appended.
 fn bench_ops(n: usize) -> Vec<Op> {

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use serde_json::Value;
 
 use super::canon::to_canonical;
-use super::merge::{apply_op, load_clock, store_clock};
+use super::merge::{apply_op, load_clock};
 use super::read::{entity_exists, live_tags, survivor_ids};
 use super::types::{Change, EntityRef, Hlc, Op, OpId, ScopeUnit, change_target};
 use super::{Projector, db, now_ms};
@@ -233,7 +233,7 @@ impl<'c> Txn<'c> {
     /// Saves the clock, projects every touched entity and commits. Returns the ops written.
     pub fn commit(self, projector: &dyn Projector) -> Result<Vec<Op>> {
         if !self.ops.is_empty() {
-            store_clock(&self.tx, self.clock)?;
+            set_clock(&self.tx, self.clock)?;
             self.tx
                 .prepare_cached(
                     "INSERT INTO oplog_local_seq(origin, next_seq) VALUES (?1, ?2)
@@ -266,4 +266,18 @@ impl<'c> Txn<'c> {
         self.tx.commit().map_err(db)?;
         Ok(self.ops)
     }
+}
+
+/// Stores the clock as the last local op left it: later than before, or pulled back to the cap
+/// (wall clock + one day, see `Hlc::tick`) when the stored clock had run further ahead, so that
+/// the next local write starts from there rather than from the far-ahead time.
+fn set_clock(tx: &Transaction<'_>, clock: Hlc) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO oplog_clock(id, hlc) VALUES (0, ?1)
+         ON CONFLICT(id) DO UPDATE SET hlc = excluded.hlc",
+    )
+    .map_err(db)?
+    .execute([clock.to_packed()])
+    .map_err(db)?;
+    Ok(())
 }

@@ -30,10 +30,11 @@ impl fmt::Display for OpId {
     }
 }
 
-/// A remote time more than this far ahead of our wall clock is accepted but not adopted by the
-/// local clock (and its origin is flagged), so one workstation with a wrong clock cannot drag
-/// every office's timestamps into the future.
-pub const MAX_CLOCK_AHEAD_MS: u64 = 60 * 60 * 1000;
+/// The clock tolerance (one day). A remote time more than this far ahead of our wall clock is
+/// accepted but not adopted by the local clock (and its origin is flagged), and a local op is
+/// never stamped more than this far ahead of our wall clock (see [`Hlc::tick`]), so one
+/// workstation with a wrong clock cannot drag every office's timestamps into the future.
+pub const MAX_CLOCK_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// Largest physical time an HLC may carry: 2^47 - 1 ms (year ~6400), so that (ms, counter) packs
 /// into one SQLite integer that sorts like the pair.
@@ -79,17 +80,37 @@ impl Hlc {
         }
     }
 
-    /// A new timestamp for a local event at wall time `now_ms`: strictly after `self`, and
-    /// equal to `(now_ms, 0)` whenever the wall clock is ahead of the logical one.
+    /// A new timestamp for a local event at wall time `now_ms`: equal to `(now_ms, 0)` whenever
+    /// the wall clock is ahead of the logical one, else strictly after `self`, but never more
+    /// than [`MAX_CLOCK_AHEAD_MS`] ahead of `now_ms`. A logical clock already beyond that cap
+    /// (dragged there by a wrong workstation clock, since corrected) restarts at the cap: the
+    /// new op then orders *before* the earlier far-ahead ones in (hlc, origin, seq). Field writes
+    /// still supersede them, because each write names the writes it replaces; only concurrent
+    /// writes and log entries order by the clock (see the module docs, "Clock").
     pub fn tick(self, now_ms: u64) -> Hlc {
         let now = now_ms.min(HLC_MAX_MS);
         if now > self.ms {
-            Hlc {
+            return Hlc {
                 ms: now,
                 counter: 0,
+            };
+        }
+        let cap = now.saturating_add(MAX_CLOCK_AHEAD_MS).min(HLC_MAX_MS);
+        if self.ms > cap {
+            return Hlc {
+                ms: cap,
+                counter: 0,
+            };
+        }
+        let next = self.successor();
+        if next.ms > cap {
+            // Counter exhausted at the cap: stay there (ties order by origin and seq).
+            Hlc {
+                ms: cap,
+                counter: u16::MAX,
             }
         } else {
-            self.successor()
+            next
         }
     }
 
@@ -275,6 +296,45 @@ impl Op {
             }
             Change::Append { log, .. } => non_empty("log name", log),
             Change::Create | Change::Delete => Ok(()),
+        }?;
+        if let Some(n) = self.change.non_integer() {
+            return Err(Error::invalid(
+                self.change.value_name(),
+                format!(
+                    "{n} is not a whole number: the register stores only whole numbers and \
+                     text (write fractions and amounts as text)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Change {
+    /// The first number in the change's value, element or entry that is not an integer in the
+    /// i64/u64 range (a float, `-0`, an exponent, or an integer too large), if any. The format
+    /// carries only integers: a float does not survive re-serialising, so the signed bytes of
+    /// a segment holding one could not be rebuilt for relaying (see `bundle::segment`).
+    pub fn non_integer(&self) -> Option<&serde_json::Number> {
+        match self {
+            Change::Put { value, .. } => super::canon::non_integer(value),
+            Change::Add { element, .. } | Change::Remove { element, .. } => {
+                super::canon::non_integer(element)
+            }
+            Change::Append { entry, .. } => super::canon::non_integer(entry),
+            Change::Create | Change::Delete => None,
+        }
+    }
+
+    /// What the change's value is called in an error message ("value of field `status`").
+    fn value_name(&self) -> String {
+        match self {
+            Change::Put { field, .. } => format!("value of field `{field}`"),
+            Change::Add { set, .. } | Change::Remove { set, .. } => {
+                format!("element of set `{set}`")
+            }
+            Change::Append { log, .. } => format!("entry of log `{log}`"),
+            Change::Create | Change::Delete => "operation".into(),
         }
     }
 }

@@ -5,13 +5,16 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::offices::require_office_on;
-use super::project::{case_log, case_ref, case_team, db, read_case, read_officer, read_subject};
+use super::project::{
+    case_log, case_ref, case_team, db, decisions_in_force, read_case, read_officer, read_subject,
+};
 use super::{Register, audit, new_id, today};
 use crate::access::{self, Permission, Role};
 use crate::error::{Error, Result};
 use crate::model::workflow::{self, check_transition, resume_after};
 use crate::model::*;
 use crate::oplog::ScopeUnit;
+use crate::rules::ViolationFacts;
 use crate::text::Text;
 
 /// A case to open.
@@ -47,6 +50,11 @@ pub struct NewDecision {
     /// When the violation was committed: the limitation period runs from it.
     pub violation_date: Option<NaiveDate>,
     pub note: Text,
+    /// Required when the subject already has a decision in force in this case: the decision
+    /// then replaces it, as a recorded change.
+    pub change_reason: Option<Text>,
+    /// Areas of the violation with no limitation period (then no violation date is needed).
+    pub violation_areas: Vec<crate::rules::ViolationArea>,
 }
 
 /// Everything `case show` prints.
@@ -62,6 +70,8 @@ pub struct CaseDetail {
     pub decisions: Vec<DisciplineDecision>,
     pub findings: Vec<Finding>,
     pub appeals: Vec<Appeal>,
+    /// Per subject with a decision in force: its form and what appeals left of it.
+    pub penalties: Vec<PenaltyInForce>,
     pub documents: Vec<DocumentMeta>,
 }
 
@@ -204,6 +214,7 @@ impl Register {
             decisions: case_log(conn, &case.id, "decisions")?,
             findings: case_log(conn, &case.id, "findings")?,
             appeals: case_log(conn, &case.id, "appeals")?,
+            penalties: penalties_in_force(conn, &case.id)?,
             documents: case_log(conn, &case.id, "documents")?,
             subject_details,
             overdue,
@@ -537,13 +548,20 @@ impl Register {
         };
         self.require_on(perm, &case)?;
         let sid = a.subject.trim().to_string();
-        let decisions: Vec<DisciplineDecision> = case_log(self.conn(), &case.id, "decisions")?;
-        let Some(decision) = decisions.iter().rev().find(|d| d.subject == sid) else {
+        let Some(penalty) = penalties_in_force(self.conn(), &case.id)?
+            .into_iter()
+            .find(|p| p.subject == sid)
+        else {
             return Err(Error::invalid(
                 "subject",
                 format!("{sid} has no discipline decision in case {}", case.number),
             ));
         };
+        let decision = decisions_in_force(self.conn(), &case.id)?
+            .into_iter()
+            .map(|(_, d)| d)
+            .find(|d| d.subject == sid)
+            .expect("a penalty comes from a decision in force");
         if a.decision_received < decision.date {
             return Err(Error::invalid(
                 "decision received",
@@ -564,16 +582,43 @@ impl Register {
             ));
         }
         match (a.outcome, a.new_form) {
-            (Some(AppealOutcome::Increase | AppealOutcome::Reduce), Some(form)) => {
+            (Some(outcome @ (AppealOutcome::Increase | AppealOutcome::Reduce)), Some(form)) => {
+                // Increase and reduce follow the severity order from the penalty in force.
+                let Some(current) = penalty.in_force else {
+                    return Err(Error::invalid(
+                        "appeal outcome",
+                        "the penalty was annulled: there is nothing to increase or reduce",
+                    ));
+                };
+                let heavier = form.severity() > current.severity();
+                let lighter = form.severity() < current.severity();
+                if outcome == AppealOutcome::Increase && !heavier {
+                    return Err(Error::invalid(
+                        "new form",
+                        format!("an increased penalty must be heavier than {current}, not {form}"),
+                    ));
+                }
+                if outcome == AppealOutcome::Reduce && !lighter {
+                    return Err(Error::invalid(
+                        "new form",
+                        format!("a reduced penalty must be lighter than {current}, not {form}"),
+                    ));
+                }
                 let subject = read_subject(self.conn(), &sid)?.ok_or_else(|| Error::NotFound {
                     entity: "subject",
                     key: sid.clone(),
                 })?;
+                // The limitation period of the original violation.
+                let facts = ViolationFacts {
+                    committed: decision.violation_date,
+                    later_violations: Vec::new(),
+                    areas: decision.violation_areas.clone(),
+                };
                 super::rules_bridge::validate_discipline(
                     self.conn(),
                     &subject,
                     form,
-                    None,
+                    &facts,
                     today(),
                 )?;
             }
@@ -617,7 +662,7 @@ impl Register {
         if !case.kind.may_discipline() {
             return Err(Error::invalid(
                 "case kind",
-                format!("a {} case does not impose discipline", case.kind),
+                format!("{} cases do not impose discipline", case.kind),
             ));
         }
         if !may_decide_in(case.status) {
@@ -657,19 +702,57 @@ impl Register {
                 format!("{v} is after the decision ({})", d.date),
             ));
         }
-        super::rules_bridge::validate_discipline(
-            self.conn(),
-            &subject,
-            d.form,
-            d.violation_date,
-            d.date,
-        )?;
+        // A later violation of the same subject found in this case restarts the period.
+        let later_violations = case_log::<Finding>(self.conn(), &case.id, "findings")?
+            .into_iter()
+            .filter(|f| f.subject == sid && f.violated)
+            .filter_map(|f| f.violation_date)
+            .filter(|v| d.violation_date.is_some_and(|c| *v > c) && *v <= d.date)
+            .collect();
+        let facts = ViolationFacts {
+            committed: d.violation_date,
+            later_violations,
+            areas: d.violation_areas.clone(),
+        };
+        super::rules_bridge::validate_discipline(self.conn(), &subject, d.form, &facts, d.date)?;
+        // It replaces every decision on this subject in force here (resolving a conflict).
+        let mut in_force: Vec<_> = decisions_in_force(self.conn(), &case.id)?
+            .into_iter()
+            .filter(|(_, d)| d.subject == sid)
+            .collect();
+        in_force.sort_by(|a, b| a.0.cmp(&b.0));
+        // One decision in force per subject and case: a later one replaces it only as a
+        // recorded change with its reason.
+        let change_reason = d
+            .change_reason
+            .as_ref()
+            .map(|r| Text::new(r.as_str().trim()))
+            .filter(|r| !r.is_empty());
+        if let Some((_, current)) = in_force.first()
+            && change_reason.is_none()
+        {
+            return Err(Error::invalid(
+                "change reason",
+                format!(
+                    "{} already has a decision in force in this case ({} of {}): a new one replaces it only with the reason for the change",
+                    subject.name, current.form, current.date
+                ),
+            ));
+        }
+        let in_force: Vec<_> = in_force.into_iter().map(|(op, _)| op).collect();
         let decision = DisciplineDecision {
             subject: sid,
             form: d.form,
             date: d.date,
             violation_date: d.violation_date,
             note: Text::new(d.note.as_str().trim()),
+            violation_areas: d.violation_areas.clone(),
+            change_reason: if in_force.is_empty() {
+                None
+            } else {
+                change_reason
+            },
+            replaces: in_force,
         };
         let id = case.id.clone();
         self.write(|txn, s| {
@@ -707,6 +790,41 @@ impl Register {
         })?;
         Ok(decision)
     }
+}
+
+/// Per subject with a decision in force (one per subject once conflicts are resolved; with a
+/// conflict, the first by op id): the penalty its appeals left, in the order they were
+/// recorded — upheld keeps it, increased or reduced replaces it by the new form, annulled ends
+/// it. Only appeals against that decision count (received on or after its date).
+pub(crate) fn penalties_in_force(
+    conn: &rusqlite::Connection,
+    case_id: &str,
+) -> Result<Vec<PenaltyInForce>> {
+    let appeals: Vec<Appeal> = case_log(conn, case_id, "appeals")?;
+    let mut out: Vec<PenaltyInForce> = Vec::new();
+    for (_, d) in decisions_in_force(conn, case_id)? {
+        if out.iter().any(|p| p.subject == d.subject) {
+            continue;
+        }
+        let mut in_force = Some(d.form);
+        for a in appeals
+            .iter()
+            .filter(|a| a.subject == d.subject && a.decision_received >= d.date)
+        {
+            in_force = match (a.outcome, a.new_form) {
+                (Some(AppealOutcome::Annul), _) => None,
+                (Some(AppealOutcome::Increase | AppealOutcome::Reduce), Some(f)) => Some(f),
+                _ => in_force,
+            };
+        }
+        out.push(PenaltyInForce {
+            subject: d.subject,
+            decided: d.form,
+            in_force,
+        });
+    }
+    out.sort_by(|a, b| a.subject.cmp(&b.subject));
+    Ok(out)
 }
 
 fn self_is_central(conn: &rusqlite::Connection, office: &str) -> Result<bool> {

@@ -140,7 +140,7 @@ impl Register {
         if case.kind != CaseKind::Denunciation {
             return Err(Error::invalid(
                 "case kind",
-                format!("a {} case has no denouncer", case.kind),
+                format!("{} cases have no denouncer", case.kind),
             ));
         }
         let name = Text::new(name.as_str().trim());

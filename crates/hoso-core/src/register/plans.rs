@@ -52,18 +52,20 @@ pub struct Work {
     pub source: String,
     /// Plan item id or case number.
     pub reference: String,
+    pub kind: CaseKind,
     pub office: String,
     pub start: NaiveDate,
     /// None: open-ended (an open case without a deadline).
     pub end: Option<NaiveDate>,
 }
 
-/// Offices doing the same kind of work on the same subject at the same time.
+/// Offices doing overlapping kinds of work on the same subject at the same time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Overlap {
     pub subject: String,
     pub subject_name: Text,
-    pub kind: CaseKind,
+    /// The kinds of work involved (one kind, or kinds the rules say overlap).
+    pub kinds: Vec<CaseKind>,
     pub offices: Vec<String>,
     pub works: Vec<Work>,
 }
@@ -242,9 +244,13 @@ impl Register {
                     .map_err(db)?
             };
             coordinators.sort();
+            let subject_name = read_subject(conn, &subject)?
+                .map(|s| s.name)
+                .unwrap_or_default();
             items.push(PlanItem {
                 id: iid,
                 subject,
+                subject_name,
                 kind: kind.parse()?,
                 start: date(&start)?,
                 end: date(&end)?,
@@ -277,13 +283,18 @@ impl Register {
         ids.iter().map(|id| self.plan(id)).collect()
     }
 
-    /// Two or more offices with planned or open work of the same kind on the same subject in
-    /// overlapping periods. The lead office of a plan item or open case does the work; a
-    /// coordinating office takes part in the same work, so it does not count twice.
+    /// Work of two or more offices on the same subject at the same time (trùng dẫm, chồng
+    /// chéo): plan items and open cases whose kinds overlap by the rules' matrix
+    /// (`RulesConfig::overlap`), in periods that overlap and have not ended before today. An
+    /// office and the offices merged into it count as one (a 2024 item of "Quảng Bình" and one of
+    /// today's Quảng Trị are the same office's work). Each group of work linked by overlaps is
+    /// one [`Overlap`].
     pub fn overlaps(&self) -> Result<Vec<Overlap>> {
         self.require(Permission::CaseRead)?;
         let conn = self.conn();
-        let mut groups: BTreeMap<(String, String), Vec<Work>> = BTreeMap::new();
+        let rules = super::rules_store::overlap(conn)?;
+        let today = today();
+        let mut by_subject: BTreeMap<String, Vec<Work>> = BTreeMap::new();
         {
             let mut st = conn
                 .prepare("SELECT subject_id, kind, id, lead, start_date, end_date FROM plan_items")
@@ -302,9 +313,10 @@ impl Register {
                 .map_err(db)?;
             for row in rows {
                 let (subject, kind, id, office, start, end) = row.map_err(db)?;
-                groups.entry((subject, kind)).or_default().push(Work {
+                by_subject.entry(subject).or_default().push(Work {
                     source: "plan-item".into(),
                     reference: id,
+                    kind: kind.parse()?,
                     office,
                     start: date(&start)?,
                     end: Some(date(&end)?),
@@ -332,59 +344,104 @@ impl Register {
                 .map_err(db)?;
             for row in rows {
                 let (subject, kind, number, office, opened, deadline) = row.map_err(db)?;
-                groups.entry((subject, kind)).or_default().push(Work {
+                by_subject.entry(subject).or_default().push(Work {
                     source: "case".into(),
                     reference: number,
+                    kind: kind.parse()?,
                     office,
                     start: date(&opened)?,
-                    end: deadline.as_deref().map(date).transpose()?,
+                    // An open case runs at least until today, overdue or not.
+                    end: deadline
+                        .as_deref()
+                        .map(date)
+                        .transpose()?
+                        .map(|d| d.max(today)),
                 });
             }
         }
+        // An office and its predecessors are one: each office counts as the one in force today
+        // that absorbed it.
+        let mut family: BTreeMap<String, String> = BTreeMap::new();
         let mut out = Vec::new();
-        for ((subject, kind), works) in groups {
+        for (subject, works) in by_subject {
+            // Only current and future work: what ended before today is history, not overlap.
+            let works: Vec<Work> = works
+                .into_iter()
+                .filter(|w| w.end.is_none_or(|e| e >= today))
+                .collect();
+            for w in &works {
+                if !family.contains_key(&w.office) {
+                    let root = super::offices::successor_of(conn, &w.office, today)?
+                        .unwrap_or_else(|| w.office.clone());
+                    family.insert(w.office.clone(), root);
+                }
+            }
+            // Groups of work linked by overlaps (union-find over the pairs).
+            let mut group: Vec<usize> = (0..works.len()).collect();
+            fn root(g: &mut [usize], i: usize) -> usize {
+                let mut r = i;
+                while g[r] != r {
+                    r = g[r];
+                }
+                g[i] = r;
+                r
+            }
             let mut involved = vec![false; works.len()];
             for i in 0..works.len() {
                 for j in i + 1..works.len() {
-                    if works[i].office != works[j].office && overlaps_in_time(&works[i], &works[j])
+                    let (a, b) = (&works[i], &works[j]);
+                    if family[&a.office] != family[&b.office]
+                        && rules.overlap(a.kind, b.kind)
+                        && overlaps_in_time(a, b)
                     {
                         involved[i] = true;
                         involved[j] = true;
+                        let (ri, rj) = (root(&mut group, i), root(&mut group, j));
+                        group[ri] = rj;
                     }
                 }
             }
-            let mut works: Vec<Work> = works
-                .into_iter()
-                .zip(involved)
-                .filter(|(_, x)| *x)
-                .map(|(w, _)| w)
-                .collect();
-            if works.is_empty() {
+            let mut groups: BTreeMap<usize, Vec<Work>> = BTreeMap::new();
+            for (i, w) in works.into_iter().enumerate() {
+                if involved[i] {
+                    let r = root(&mut group, i);
+                    groups.entry(r).or_default().push(w);
+                }
+            }
+            if groups.is_empty() {
                 continue;
             }
-            works.sort_by(|a, b| {
-                (a.start, &a.office, &a.reference).cmp(&(b.start, &b.office, &b.reference))
-            });
-            let mut offices: Vec<String> = works.iter().map(|w| w.office.clone()).collect();
-            offices.sort();
-            offices.dedup();
             let subject_name = read_subject(conn, &subject)?
                 .map(|s| s.name)
                 .unwrap_or_default();
-            out.push(Overlap {
-                subject,
-                subject_name,
-                kind: kind.parse()?,
-                offices,
-                works,
-            });
+            for (_, mut works) in groups {
+                works.sort_by(|a, b| {
+                    (a.start, &a.office, &a.reference).cmp(&(b.start, &b.office, &b.reference))
+                });
+                let mut offices: Vec<String> = works.iter().map(|w| w.office.clone()).collect();
+                offices.sort();
+                offices.dedup();
+                let mut kinds: Vec<CaseKind> = works.iter().map(|w| w.kind).collect();
+                kinds.sort();
+                kinds.dedup();
+                out.push(Overlap {
+                    subject: subject.clone(),
+                    subject_name: subject_name.clone(),
+                    kinds,
+                    offices,
+                    works,
+                });
+            }
         }
         Ok(out)
     }
 
-    /// Subjects with an open denunciation, or signs of violation found on a case, and no
-    /// inspection (model::CaseKind::is_inspection) planned from today on or open. In Vietnamese
-    /// order of the subject's name.
+    /// Subjects left uncovered (bỏ lọt): an open denunciation, or signs of violation a
+    /// supervision found, that no inspection has taken up — none open, or running on or after
+    /// the day the denunciation was received or the signs were recorded (at any office in
+    /// scope), and none planned to run until that day or later. What an inspection, a
+    /// discipline case or an appeal found is handled by that case and is no omission. In
+    /// Vietnamese order of the subject's name.
     pub fn omissions(&self) -> Result<Vec<Omission>> {
         self.require(Permission::CaseRead)?;
         let conn = self.conn();
@@ -396,25 +453,28 @@ impl Register {
         let kinds = serde_json::to_string(&inspection_kinds).expect("strings serialise");
         let mut st = conn
             .prepare(
-                "WITH needs(subject_id, reason, number) AS (
-                     SELECT cs.subject_id, 'open denunciation', c.number FROM cases c
+                "WITH needs(subject_id, reason, number, since) AS (
+                     SELECT cs.subject_id, 'open denunciation', c.number, c.opened FROM cases c
                        JOIN case_subjects cs ON cs.case_id = c.id
                       WHERE c.kind = 'denunciation' AND c.is_open
                      UNION ALL
-                     SELECT sg.subject_id, 'signs of violation found in', c.number FROM case_signs sg
-                       JOIN cases c ON c.id = sg.case_id
+                     SELECT sg.subject_id, 'signs of violation found in', c.number,
+                            coalesce(sg.found_on, '0000-00-00')
+                       FROM case_signs sg JOIN cases c ON c.id = sg.case_id
                  )
                  SELECT n.subject_id, s.name, n.reason, n.number FROM needs n JOIN subjects s ON s.id = n.subject_id
                   WHERE NOT EXISTS (SELECT 1 FROM plan_items p WHERE p.subject_id = n.subject_id
-                                      AND p.kind IN (SELECT value FROM json_each(?1)) AND p.end_date >= ?2)
+                                      AND p.kind IN (SELECT value FROM json_each(?1))
+                                      AND p.end_date >= n.since)
                     AND NOT EXISTS (SELECT 1 FROM cases c2 JOIN case_subjects cs2 ON cs2.case_id = c2.id
-                                     WHERE cs2.subject_id = n.subject_id AND c2.is_open
+                                     WHERE cs2.subject_id = n.subject_id
+                                       AND (c2.is_open OR coalesce(c2.closed, c2.opened) >= n.since)
                                        AND c2.kind IN (SELECT value FROM json_each(?1)))
                   ORDER BY s.name COLLATE VI, n.subject_id, n.number",
             )
             .map_err(db)?;
         let rows = st
-            .query_map(params![kinds, today().to_string()], |r| {
+            .query_map(params![kinds], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,

@@ -26,7 +26,50 @@ pub const KIND_PLAN: &str = "plan";
 pub const KIND_PLAN_ITEM: &str = "plan-item";
 
 /// Fields whose concurrent writes matter enough to flag the case (DESIGN.md "conflict").
-pub const CONFLICT_FIELDS: &[&str] = &["status", "conclusion", "deadline", "lead", "kind"];
+/// Discipline decisions are flagged too (`decision:<subject id>`, see [`decision_conflicts`]).
+pub const CONFLICT_FIELDS: &[&str] = &["status", "deadline", "lead", "kind"];
+
+/// The discipline decisions of a case in force: those no later decision replaces (with the op
+/// that recorded each).
+pub fn decisions_in_force(
+    conn: &Connection,
+    case_id: &str,
+) -> Result<Vec<(oplog::OpId, DisciplineDecision)>> {
+    let decoded: Vec<(oplog::OpId, DisciplineDecision)> =
+        oplog::log_entries(conn, &case_ref(case_id), "decisions")?
+            .into_iter()
+            .filter_map(|e| Some((e.op, serde_json::from_value(e.entry).ok()?)))
+            .collect();
+    let replaced: std::collections::HashSet<&oplog::OpId> =
+        decoded.iter().flat_map(|(_, d)| &d.replaces).collect();
+    Ok(decoded
+        .iter()
+        .filter(|(op, _)| !replaced.contains(op))
+        .cloned()
+        .collect())
+}
+
+/// Subjects of a case with more than one discipline decision in force: decisions recorded
+/// concurrently (at two offices, or twice before a sync), none replacing the other. Each is a
+/// conflict `decision:<subject id>` an officer resolves by recording the decision that stands.
+pub fn decision_conflicts(conn: &Connection, case_id: &str) -> Result<Vec<String>> {
+    let mut in_force: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, d) in decisions_in_force(conn, case_id)? {
+        *in_force.entry(d.subject).or_default() += 1;
+    }
+    Ok(in_force
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(subject, _)| format!("decision:{subject}"))
+        .collect())
+}
+
+/// The local calendar date of a clock reading (when an officer recorded something).
+pub(crate) fn local_date(hlc: oplog::Hlc) -> NaiveDate {
+    chrono::DateTime::from_timestamp_millis(hlc.ms as i64)
+        .map(|t| t.with_timezone(&chrono::Local).date_naive())
+        .unwrap_or_default()
+}
 
 /// Merged fields of one entity with typed getters (missing or unparsable = None).
 pub(crate) struct Fields(pub BTreeMap<String, FieldState>);
@@ -221,7 +264,11 @@ fn read_case_and_team(conn: &Connection, id: &str) -> Result<Option<(Case, Vec<S
         deadline: f.get("deadline"),
         extensions: f.get("extensions").unwrap_or(0),
         closed: f.get("closed"),
-        conflicts: f.conflicts(CONFLICT_FIELDS),
+        conflicts: {
+            let mut c = f.conflicts(CONFLICT_FIELDS);
+            c.extend(decision_conflicts(conn, id)?);
+            c
+        },
     };
     Ok(Some((case, team)))
 }
@@ -474,13 +521,22 @@ fn project_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
             params![c.id, s],
         )?;
     }
-    for f in case_log::<Finding>(tx, id, "findings")? {
-        if f.violated {
-            exec(
-                tx,
-                "INSERT OR IGNORE INTO case_signs(case_id, subject_id) VALUES (?1, ?2)",
-                params![c.id, f.subject],
-            )?;
+    // Signs of violation a supervision found: they wait for an inspection (omissions). What an
+    // inspection, a denunciation, a discipline case or an appeal finds is handled by that case.
+    if c.kind.is_supervision() {
+        for e in oplog::log_entries(tx, &case_ref(id), "findings")? {
+            let Ok(f) = serde_json::from_value::<Finding>(e.entry) else {
+                continue;
+            };
+            if f.violated {
+                exec(
+                    tx,
+                    "INSERT INTO case_signs(case_id, subject_id, found_on) VALUES (?1, ?2, ?3)
+                     ON CONFLICT(case_id, subject_id) DO UPDATE SET
+                       found_on = min(coalesce(found_on, excluded.found_on), excluded.found_on)",
+                    params![c.id, f.subject, local_date(e.hlc).to_string()],
+                )?;
+            }
         }
     }
     for login in team {

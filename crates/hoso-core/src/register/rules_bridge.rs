@@ -56,24 +56,20 @@ pub(crate) fn validate_discipline(
     conn: &Connection,
     subject: &Subject,
     form: DisciplineForm,
-    violation: Option<NaiveDate>,
+    violation: &ViolationFacts,
     decided: NaiveDate,
 ) -> Result<()> {
     rules::validate_discipline_form(form, &SubjectFacts::from(subject))?;
-    if violation.is_some() {
-        let facts = ViolationFacts {
-            committed: violation,
-            ..Default::default()
-        };
-        rules::check_limitation(
-            &rules_store::limitation(conn)?,
-            subject.kind,
-            form,
-            &facts,
-            decided,
-        )?;
-    }
-    Ok(())
+    // Always checked: without a violation date the rules refuse a form that has a limitation
+    // period, unless the violation's area has none (internal politics, security, foreign
+    // affairs: the common case for police Party organisations).
+    rules::check_limitation(
+        &rules_store::limitation(conn)?,
+        subject.kind,
+        form,
+        violation,
+        decided,
+    )
 }
 
 /// The last day to file an appeal against a decision received on `received`.

@@ -3,7 +3,7 @@
 //! office like the list of offices.
 //!
 //! One field per section of [`RulesConfig`] (`time_limits`, `calendar`, `limitation`,
-//! `categories`), each holding that section as JSON. Per section rather than one field for the
+//! `categories`, `overlap`), each holding that section as JSON. Per section rather than one field for the
 //! whole document: an edit of the holidays at one office and of a time limit at another merge
 //! without a conflict, while two edits of the same section are a recorded conflict (last writer
 //! wins, the other stays visible). `RulesConfig::validate` only relates items within a section,
@@ -24,7 +24,8 @@ use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::oplog::{self, EntityRef, Txn};
 use crate::rules::{
-    ContentCategory, HolidayCalendar, LimitationRules, RuleSet, RulesConfig, default_categories,
+    ContentCategory, HolidayCalendar, LimitationRules, OverlapRules, RuleSet, RulesConfig,
+    default_categories,
 };
 
 pub(crate) const KIND_RULES: &str = "rules";
@@ -34,6 +35,7 @@ pub(crate) const TIME_LIMITS: &str = "time_limits";
 pub(crate) const CALENDAR: &str = "calendar";
 pub(crate) const LIMITATION: &str = "limitation";
 pub(crate) const CATEGORIES: &str = "categories";
+pub(crate) const OVERLAP: &str = "overlap";
 
 fn rules_ref() -> EntityRef {
     EntityRef::new(KIND_RULES, RULES_ID)
@@ -72,6 +74,10 @@ pub(crate) fn categories(conn: &Connection) -> Result<Vec<ContentCategory>> {
     section(conn, CATEGORIES, default_categories)
 }
 
+pub(crate) fn overlap(conn: &Connection) -> Result<OverlapRules> {
+    section(conn, OVERLAP, OverlapRules::defaults)
+}
+
 /// The whole document in force in this register.
 pub(crate) fn load(conn: &Connection) -> Result<RulesConfig> {
     Ok(RulesConfig {
@@ -79,6 +85,7 @@ pub(crate) fn load(conn: &Connection) -> Result<RulesConfig> {
         calendar: calendar(conn)?,
         limitation: limitation(conn)?,
         categories: categories(conn)?,
+        overlap: overlap(conn)?,
     })
 }
 
@@ -86,12 +93,13 @@ fn to_json<T: Serialize>(v: &T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| Error::Storage(format!("rules to JSON: {e}")))
 }
 
-fn sections(config: &RulesConfig) -> Result<[(&'static str, Value); 4]> {
+fn sections(config: &RulesConfig) -> Result<[(&'static str, Value); 5]> {
     Ok([
         (TIME_LIMITS, to_json(&config.time_limits)?),
         (CALENDAR, to_json(&config.calendar)?),
         (LIMITATION, to_json(&config.limitation)?),
         (CATEGORIES, to_json(&config.categories)?),
+        (OVERLAP, to_json(&config.overlap)?),
     ])
 }
 

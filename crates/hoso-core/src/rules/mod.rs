@@ -15,7 +15,8 @@
 //!   `limitation_expiry(kind, form, &ViolationFacts, on)`, `check_limitation(...)`.
 //! - `categories`: `ContentCategory`, `default_categories()`, `in_force(list, kind, date)`,
 //!   `validate_category(list, code, kind, date)`.
-//! - `RulesConfig { time_limits, calendar, limitation, categories }`: all of the above as one
+//! - `overlap`: `OverlapRules { pairs }` (which kinds of work overlap), `overlap(a, b)`.
+//! - `RulesConfig { time_limits, calendar, limitation, categories, overlap }`: all of the above as one
 //!   serde document for the register to store and an administrator to edit;
 //!   `RulesConfig::defaults()`, `validate()`.
 
@@ -23,6 +24,7 @@ pub mod calendar;
 pub mod categories;
 pub mod deadlines;
 pub mod discipline;
+pub mod overlap;
 
 pub use calendar::{Holiday, HolidayCalendar};
 pub use categories::{ContentCategory, default_categories};
@@ -31,6 +33,7 @@ pub use discipline::{
     LimitationRules, SubjectFacts, ViolationArea, ViolationFacts, check_limitation,
     validate_discipline_form,
 };
+pub use overlap::{KindPair, OverlapRules};
 
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +47,9 @@ pub struct RulesConfig {
     pub calendar: HolidayCalendar,
     pub limitation: LimitationRules,
     pub categories: Vec<ContentCategory>,
+    /// Which kinds of work overlap (documents without the section: the defaults).
+    #[serde(default)]
+    pub overlap: OverlapRules,
 }
 
 impl RulesConfig {
@@ -53,6 +59,7 @@ impl RulesConfig {
             calendar: HolidayCalendar::vietnam_default(),
             limitation: LimitationRules::defaults(),
             categories: default_categories(),
+            overlap: OverlapRules::defaults(),
         }
     }
 

@@ -42,27 +42,20 @@ pub struct ExportReport {
     pub segments: u64,
     #[cfg_attr(feature = "specta", specta(type = u32))]
     pub attachments: u64,
-    /// What was left out because it is over the importer's caps (`bundle::Limits`): reported,
-    /// never written; the rest of the bundle goes. Its unit is not marked sent, so it is
-    /// offered again by the next export.
-    pub skipped: Vec<ExportSkipped>,
+    /// Changes of one office on one unit that could not be exported and were left out (the
+    /// rest of the bundle is complete; the unit is sent again once it can be).
+    pub skipped: Vec<SkippedUnit>,
 }
 
-/// A segment or an attachment the export left out (see [`ExportReport::skipped`]).
+/// The changes of `office` on `unit` left out of a bundle, and why (a stored change that no
+/// longer matches what its origin signed, or that holds a number that is not an integer: an
+/// older register may hold such a change). Never fatal to the other units.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct ExportSkipped {
-    /// The scope unit (`case:<id>`, `denouncer:<id>`, `ref`...).
+pub struct SkippedUnit {
+    pub office: String,
     pub unit: String,
-    /// The office that wrote the changes.
-    pub origin: String,
-    /// `segment` or `attachment`.
-    pub what: String,
-    /// Its size in bytes, and the importer's cap.
-    #[cfg_attr(feature = "specta", specta(type = u32))]
-    pub size: u64,
-    #[cfg_attr(feature = "specta", specta(type = u32))]
-    pub limit: u64,
+    pub reason: String,
 }
 
 /// Every op of one origin on one scope unit, in sequence order.
@@ -157,12 +150,11 @@ impl Register {
 
         let mut payload = PayloadWriter::new(&age.iter().map(String::as_str).collect::<Vec<_>>())?;
         let mut covered: HashSet<String> = HashSet::new();
+        let mut skipped_units: HashSet<String> = HashSet::new();
         let mut sent_blobs: HashSet<String> = HashSet::new();
         let mut done = Progress::default();
         let mut report_attachments = 0u64;
-        // Over the importer's caps: left out and reported; their units are not marked sent.
-        let mut skipped: Vec<ExportSkipped> = Vec::new();
-        let mut incomplete: HashSet<String> = HashSet::new();
+        let mut skipped: Vec<SkippedUnit> = Vec::new();
         // The whole stream stays under the importer's caps too: the decompressed stream, and
         // the file (compression and encryption add a little; a margin covers them).
         let budget = limits.max_decompressed.min(
@@ -222,94 +214,39 @@ impl Register {
                     return Ok(());
                 }
                 let scope = ScopeUnit::new(g.scope.clone());
-                let mut chunks: Vec<Vec<Op>> = Vec::new();
-                let mut signatures: Vec<Option<String>> = Vec::new();
-                if g.origin == me {
-                    // Our own ops arrive in sequence order, so those after the threshold are a
-                    // suffix: every op from the first such transaction on, cut into segments at
-                    // transaction boundaries.
-                    let first = g
-                        .ops
-                        .iter()
-                        .filter(|s| new_for_peer(s))
-                        .map(|s| s.op.txn)
-                        .min()
-                        .expect("some op is new");
-                    let mut chunk: Vec<Op> = Vec::new();
-                    // A transaction that may take the case out of an office's scope ends its
-                    // segment, so a relay can send that office exactly up to it.
-                    let mut ends_segment = false;
-                    let ops = g.ops.into_iter().map(|s| s.op);
-                    for op in ops.filter(|op| op.txn >= first && within(op)) {
-                        let boundary = chunk.last().is_some_and(|l: &Op| l.txn != op.txn);
-                        if boundary && (ends_segment || chunk.len() >= MAX_OWN_SEGMENT_OPS) {
-                            chunks.push(std::mem::take(&mut chunk));
-                            signatures.push(None);
-                        }
-                        if boundary {
-                            ends_segment = false;
-                        }
-                        ends_segment |= crate::authority::changes_case_offices(&op);
-                        chunk.push(op);
-                    }
-                    chunks.push(chunk);
-                    signatures.push(None);
+                let planned = if g.origin == me {
+                    Ok(own_chunks(g.ops, &new_for_peer, &within))
                 } else {
-                    // Relayed: the segments as their origin signed them, rebuilt by range.
-                    let stored = sig_stmt
-                        .query_map(params![g.origin, g.scope], |r| {
-                            Ok((
-                                r.get::<_, i64>(0)? as u64,
-                                r.get::<_, i64>(1)? as u64,
-                                r.get::<_, String>(2)?,
-                                r.get::<_, String>(3)?,
-                            ))
-                        })
-                        .map_err(db)?
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                        .map_err(db)?;
-                    let mut relayed = 0usize;
-                    for (first, last, hash, sig) in stored {
-                        let part: Vec<&Stored> = g
-                            .ops
-                            .iter()
-                            .filter(|s| s.op.txn >= first && s.op.txn <= last)
-                            .collect();
-                        relayed += part.len();
-                        // Whole segments only, as signed: one reaching past a recipient's exit
-                        // from the case stays behind.
-                        if part.iter().any(|s| new_for_peer(s))
-                            && part.iter().all(|s| within(&s.op))
-                        {
-                            let ops: Vec<Op> = part.into_iter().map(|s| s.op.clone()).collect();
-                            // Signed by a key revoked before the time its changes claim (or
-                            // not certified): never relayed, as no importer accepts it.
-                            if check_segment(&roster, &g.origin, &sig, &ops).is_err() {
-                                continue;
-                            }
-                            let rebuilt = Segment {
-                                origin: g.origin.clone(),
-                                scope: scope.clone(),
-                                ops,
-                            };
-                            if blake3::hash(&rebuilt.to_signed_bytes()).to_hex().as_str() != hash {
-                                return Err(Error::Storage(format!(
-                                    "the stored changes of office {} on {} no longer match what it signed",
-                                    g.origin, g.scope
-                                )));
-                            }
-                            chunks.push(rebuilt.ops);
-                            signatures.push(Some(sig));
-                        }
+                    relayed_chunks(&mut sig_stmt, &roster, &g, &scope, &new_for_peer, &within)?
+                };
+                // A unit that cannot be exported is reported and left out, never fatal to the
+                // others; it is not marked as sent, so it goes again once it can.
+                let planned = planned.and_then(|chunks| {
+                    match chunks.iter().flat_map(|(ops, _)| ops).find_map(|op| {
+                        op.change
+                            .non_integer()
+                            .map(|n| (op.id.clone(), n.to_string()))
+                    }) {
+                        Some((id, n)) => Err(format!(
+                            "operation {id} holds the number {n}, which is not a whole number \
+                             (bundles carry only whole numbers and text)"
+                        )),
+                        None => Ok(chunks),
                     }
-                    if relayed < g.ops.len() {
-                        return Err(Error::Storage(format!(
-                            "no signature of office {} is stored for some of its changes on {}",
-                            g.origin, g.scope
-                        )));
+                });
+                let chunks = match planned {
+                    Ok(chunks) => chunks,
+                    Err(reason) => {
+                        skipped_units.insert(g.scope.clone());
+                        skipped.push(SkippedUnit {
+                            office: g.origin.clone(),
+                            unit: g.scope.clone(),
+                            reason,
+                        });
+                        return Ok(());
                     }
-                }
-                for (ops, sig) in chunks.into_iter().zip(signatures) {
+                };
+                for (ops, sig) in chunks {
                     let blobs: Vec<String> = ops.iter().filter_map(document_hash).collect();
                     let n = ops.len() as u64;
                     let segment = Segment {
@@ -322,25 +259,29 @@ impl Register {
                             segment.check().map_err(|r| Error::invalid("segment", r))?;
                             segment.sign(&keys.signing)?
                         }
-                        Some(sig) => (segment.to_signed_bytes(), sig),
+                        // Verbatim: the bytes the origin signed, rebuilt and checked above.
+                        Some((signed, sig)) => (signed, sig),
                     };
-                    let mut skip = |what: &str, size: usize, limit: u64| {
-                        skipped.push(ExportSkipped {
+                    // Over the importer's caps: left out and reported; the unit is not
+                    // recorded as sent.
+                    let mut skip = |what: String, size: usize, limit: u64| {
+                        skipped_units.insert(g.scope.clone());
+                        skipped.push(SkippedUnit {
+                            office: g.origin.clone(),
                             unit: g.scope.clone(),
-                            origin: g.origin.clone(),
-                            what: what.into(),
-                            size: size as u64,
-                            limit,
+                            reason: format!(
+                                "{what} of {size} bytes is over the importer's limit of {limit} \
+                                 bytes"
+                            ),
                         });
-                        incomplete.insert(g.scope.clone());
                     };
                     if json.len() as u64 > u64::from(limits.max_segment) {
-                        skip("segment", json.len(), limits.max_segment.into());
+                        skip("a change set".into(), json.len(), limits.max_segment.into());
                         continue;
                     }
                     let framed = (json.len() + sig.len() + g.origin.len() + 8) as u64;
                     if written + framed > budget {
-                        skip("segment", json.len(), budget);
+                        skip("a change set".into(), json.len(), budget);
                         continue;
                     }
                     written += framed;
@@ -355,11 +296,12 @@ impl Register {
                             .map_err(db)?;
                         if let Some(c) = content {
                             if c.len() as u64 > u64::from(limits.max_segment) {
-                                skip("attachment", c.len(), limits.max_segment.into());
+                                let what = format!("attachment {hash}");
+                                skip(what, c.len(), limits.max_segment.into());
                                 continue;
                             }
                             if written + c.len() as u64 + 37 > budget {
-                                skip("attachment", c.len(), budget);
+                                skip(format!("attachment {hash}"), c.len(), budget);
                                 continue;
                             }
                             written += c.len() as u64 + 37;
@@ -404,7 +346,9 @@ impl Register {
                 flush(g, &mut payload)?;
             }
         }
-        covered.retain(|u| !incomplete.contains(u));
+        // A unit some of whose changes were left out is not recorded as sent (the others'
+        // changes on it go again with it next time; importing them twice changes nothing).
+        covered.retain(|u| !skipped_units.contains(u));
         let sealed = payload.finish()?;
         let acknowledged = {
             let mut stmt = tx
@@ -482,7 +426,8 @@ impl Register {
                 serde_json::json!({
                     "recipients": recipients, "sequence": sequence, "full": full,
                     "operations": done.operations, "attachments": report_attachments,
-                    "skipped": skipped.len(),
+                    "skipped": skipped.iter()
+                        .map(|s| format!("{}:{}", s.office, s.unit)).collect::<Vec<_>>(),
                 }),
             ),
         )?;
@@ -533,6 +478,111 @@ fn scope_exits(
         }
     }
     Ok(out)
+}
+
+/// One segment to write: its ops, and when it is relayed the signed bytes (checked against the
+/// stored hash) with the origin's signature (None: ours, signed now).
+type Chunk = (Vec<Op>, Option<(Vec<u8>, String)>);
+
+/// Our own ops of one unit that are new to the recipients: they arrive in sequence order, so
+/// they are a suffix, every op from the first such transaction on (up to where the unit left a
+/// recipient's scope), cut into segments at transaction boundaries. A transaction that may take
+/// a case out of an office's scope ends its segment, so that a relay can send that office
+/// exactly up to it.
+fn own_chunks(
+    ops: Vec<Stored>,
+    is_new: &dyn Fn(&Stored) -> bool,
+    within: &dyn Fn(&Op) -> bool,
+) -> Vec<Chunk> {
+    let first = ops
+        .iter()
+        .filter(|s| is_new(s))
+        .map(|s| s.op.txn)
+        .min()
+        .expect("some op is new");
+    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut chunk: Vec<Op> = Vec::new();
+    let mut ends_segment = false;
+    let ops = ops.into_iter().map(|s| s.op);
+    for op in ops.filter(|op| op.txn >= first && within(op)) {
+        let boundary = chunk.last().is_some_and(|l: &Op| l.txn != op.txn);
+        if boundary && (ends_segment || chunk.len() >= MAX_OWN_SEGMENT_OPS) {
+            chunks.push((std::mem::take(&mut chunk), None));
+        }
+        if boundary {
+            ends_segment = false;
+        }
+        ends_segment |= crate::authority::changes_case_offices(&op);
+        chunk.push(op);
+    }
+    chunks.push((chunk, None));
+    chunks
+}
+
+/// Another office's ops of one unit, as the segments their origin signed, rebuilt by range
+/// and checked against the stored BLAKE3 of the signed bytes: those holding an op new to the
+/// peer. `Ok(Err(reason))`: the unit cannot be relayed as signed.
+fn relayed_chunks(
+    sig_stmt: &mut rusqlite::CachedStatement<'_>,
+    roster: &crate::trust::Roster,
+    g: &Group,
+    scope: &ScopeUnit,
+    new_for_peer: &dyn Fn(&Stored) -> bool,
+    within: &dyn Fn(&Op) -> bool,
+) -> Result<std::result::Result<Vec<Chunk>, String>> {
+    let stored = sig_stmt
+        .query_map(params![g.origin, g.scope], |r| {
+            Ok((
+                r.get::<_, i64>(0)? as u64,
+                r.get::<_, i64>(1)? as u64,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(db)?;
+    let mut chunks: Vec<Chunk> = Vec::new();
+    let mut relayed = 0usize;
+    for (first, last, hash, sig) in stored {
+        let part: Vec<&Stored> = g
+            .ops
+            .iter()
+            .filter(|s| s.op.txn >= first && s.op.txn <= last)
+            .collect();
+        relayed += part.len();
+        // Whole segments only, as signed: one reaching past a recipient's exit from the case
+        // stays behind.
+        if part.iter().any(|s| new_for_peer(s)) && part.iter().all(|s| within(&s.op)) {
+            let ops: Vec<Op> = part.into_iter().map(|s| s.op.clone()).collect();
+            // Signed by a key revoked before the time its changes claim (or not certified):
+            // never relayed, as no importer accepts it.
+            if check_segment(roster, &g.origin, &sig, &ops).is_err() {
+                continue;
+            }
+            let rebuilt = Segment {
+                origin: g.origin.clone(),
+                scope: scope.clone(),
+                ops,
+            };
+            let signed = rebuilt.to_signed_bytes();
+            if blake3::hash(&signed).to_hex().as_str() != hash {
+                return Ok(Err(format!(
+                    "the stored changes of office {} on {} (transactions {first} to {last}) no \
+                     longer match what it signed",
+                    g.origin, g.scope
+                )));
+            }
+            chunks.push((rebuilt.ops, Some((signed, sig))));
+        }
+    }
+    if relayed < g.ops.len() {
+        return Ok(Err(format!(
+            "no signature of office {} is stored for some of its changes on {}",
+            g.origin, g.scope
+        )));
+    }
+    Ok(Ok(chunks))
 }
 
 /// The attachment a "documents" entry names: a case's, or a denouncer's (whose segments go

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::Progress;
 use super::export::BUNDLE_LIFETIME_DAYS;
+use super::status::ClockWarning;
 use crate::access::Permission;
 use crate::bundle::{ManifestTrust, PayloadItem, UnverifiedBundle};
 use crate::error::{Error, Result};
@@ -81,6 +82,14 @@ pub struct ImportReport {
     pub roster_updated: bool,
     /// This import confirmed the root key (the set-up bundle).
     pub trust_root_set: bool,
+    /// Changes this import left in the log without effect: their office had no authority for
+    /// them (net of earlier ones that its changes made count). See
+    /// `Register::changes_without_effect`.
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub without_effect: u64,
+    /// Offices whose new changes are dated more than the tolerance (one day) beyond this
+    /// workstation's clock, with the furthest time: accepted, but their clock is wrong.
+    pub clock_ahead: Vec<ClockWarning>,
 }
 
 impl Register {
@@ -233,6 +242,8 @@ impl Register {
             text_normalised: 0,
             roster_updated: false,
             trust_root_set: false,
+            without_effect: 0,
+            clock_ahead: Vec::new(),
         };
         let seen: Option<String> = conn
             .query_row(
@@ -278,6 +289,13 @@ impl Register {
         // Ops stored by this import remember who brought them (not sent back there).
         tx.execute("UPDATE oplog_arrival SET via = ?1", [&m.sender])
             .map_err(db)?;
+        let inert = |tx: &rusqlite::Transaction<'_>| -> Result<i64> {
+            tx.query_row("SELECT count(*) FROM oplog_without_effect", [], |r| {
+                r.get(0)
+            })
+            .map_err(db)
+        };
+        let inert_before = inert(&tx)?;
         if new_root {
             set_trusted_root(&tx, &root)?;
             report.trust_root_set = true;
@@ -407,11 +425,18 @@ impl Register {
                 .iter()
                 .map(|(e, f)| format!("{}:{}/{f}", e.kind, e.id))
                 .collect();
+            let flagged = oplog::clock_ahead_origins(&tx)?;
+            report.clock_ahead = flagged
+                .iter()
+                .filter(|f| applied.clock_ahead.contains(&f.origin))
+                .map(|f| ClockWarning::new(&f.origin, f.hlc))
+                .collect();
         }
         let (_, nfc, blobs) = counts.into_inner();
         report.text_normalised = nfc;
         report.documents_new = blobs;
 
+        report.without_effect = (inert(&tx)? - inert_before).max(0) as u64;
         tx.execute("UPDATE oplog_arrival SET via = NULL", [])
             .map_err(db)?;
         // 6. Bookkeeping: the replay guard, what the sender has of ours, the audit entry.
@@ -475,6 +500,8 @@ impl Register {
                     "conflicts": report.conflicts.len(),
                     "roster_updated": report.roster_updated,
                     "trust_root_set": report.trust_root_set,
+                    "without_effect": report.without_effect,
+                    "clock_ahead": report.clock_ahead,
                 }),
             ),
         )?;

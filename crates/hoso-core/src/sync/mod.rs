@@ -18,11 +18,11 @@ mod status;
 
 use serde::Serialize;
 
-pub use export::{BUNDLE_LIFETIME_DAYS, ExportReport, ExportSkipped};
+pub use export::{BUNDLE_LIFETIME_DAYS, ExportReport, SkippedUnit};
 pub use file::write_new_file;
 pub use import::{ImportOutcome, ImportReport};
 pub use scope::{PeerScope, peer_scope};
-pub use status::{DEFAULT_PERIOD_DAYS, PeerStatus};
+pub use status::{ClockWarning, DEFAULT_PERIOD_DAYS, PeerStatus};
 
 pub(crate) use crate::trust::now_text;
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::scope::{acked_cutoffs, is_central, peer_scope};
 use crate::error::Result;
-use crate::oplog::db;
+use crate::oplog::{self, Hlc, db};
 use crate::register::Register;
 use crate::trust::roster::stored_roster;
 
@@ -41,6 +41,35 @@ pub struct PeerStatus {
     pub waiting_operations: u64,
     /// No bundle sent to it, or none received from it, within the period.
     pub overdue: bool,
+    /// Offices (this peer or others it relayed) whose changes it brought are dated far ahead
+    /// of this workstation's clock, still in the future: their clock is wrong.
+    pub clock_ahead: Vec<ClockWarning>,
+}
+
+/// An office whose changes are dated beyond this workstation's clock plus the tolerance
+/// ([`oplog::MAX_CLOCK_AHEAD_MS`], one day): its clock is (or was) wrong. The changes were
+/// accepted (refusing them would make offices diverge), but until real time reaches `furthest`
+/// they win every concurrent edit and sort last in timelines; someone should check that
+/// office's clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ClockWarning {
+    /// The office that wrote the changes.
+    pub office: String,
+    /// The furthest time its changes carry (RFC 3339, UTC).
+    pub furthest: String,
+}
+
+impl ClockWarning {
+    pub(crate) fn new(office: &str, hlc: Hlc) -> ClockWarning {
+        let furthest = DateTime::from_timestamp_millis(hlc.ms as i64)
+            .map(|t| crate::trust::time_text(&t))
+            .unwrap_or_else(|| hlc.to_string());
+        ClockWarning {
+            office: office.to_string(),
+            furthest,
+        }
+    }
 }
 
 /// Longest sync period an administrator may set (a year).
@@ -124,6 +153,29 @@ impl Register {
             }
         }
         let now = Utc::now();
+        // Far-ahead origins whose furthest op is still in the future, each shown on the row of
+        // the peer that brought that op (or its own row).
+        let mut clock_ahead: Vec<(String, ClockWarning)> = Vec::new();
+        for flag in oplog::clock_ahead_origins(conn)? {
+            if flag.hlc.ms as i64 <= now.timestamp_millis() {
+                continue;
+            }
+            let via: Option<String> = conn
+                .query_row(
+                    "SELECT via FROM ops WHERE origin = ?1 AND hlc = ?2 LIMIT 1",
+                    params![flag.origin, flag.hlc.to_packed()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db)?
+                .flatten();
+            let by = via.unwrap_or_else(|| flag.origin.clone());
+            if &by == me {
+                continue;
+            }
+            peers.insert(by.clone());
+            clock_ahead.push((by, ClockWarning::new(&flag.origin, flag.hlc)));
+        }
         let mut out = Vec::new();
         for p in peers {
             let row = conn
@@ -180,6 +232,11 @@ impl Register {
                 })
                 .optional()
                 .map_err(db)?;
+            let flags = clock_ahead
+                .iter()
+                .filter(|(by, _)| by == &p)
+                .map(|(_, w)| w.clone())
+                .collect();
             out.push(PeerStatus {
                 office: p,
                 office_name,
@@ -188,6 +245,7 @@ impl Register {
                 last_received,
                 waiting_operations: waiting,
                 overdue,
+                clock_ahead: flags,
             });
         }
         Ok(out)

@@ -255,10 +255,15 @@ pub fn segment_key(roster: &Roster, office: &str, key_id: hoso_crypto::KeyId) ->
     })
 }
 
-/// The time a segment's operations claim: the latest of their clocks.
+/// The time a segment's operations claim: the latest of their clocks, but no later than the
+/// clock tolerance beyond now. A workstation whose clock ran years ahead writes operations that
+/// are accepted and flagged (`ImportReport::clock_ahead`), not refused because its
+/// certificate will have ended by then; a revoked key gains nothing, as everything from its
+/// revocation on is refused.
 fn claimed_time(ops: &[crate::oplog::Op]) -> DateTime<Utc> {
     let ms = ops.iter().map(|op| op.hlc.ms).max().unwrap_or(0);
-    DateTime::from_timestamp_millis(i64::try_from(ms).unwrap_or(i64::MAX))
+    let latest = crate::oplog::now_ms().saturating_add(crate::oplog::MAX_CLOCK_AHEAD_MS);
+    DateTime::from_timestamp_millis(i64::try_from(ms.min(latest)).unwrap_or(i64::MAX))
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ImportReport } from "../../lib/ipc/bindings";
+import type { ImportReport, PeerStatus } from "../../lib/ipc/bindings";
 import {
+  clockWarnings,
   defaultBundleName,
   localDay,
   needsTrustRoot,
@@ -29,6 +30,8 @@ const report: ImportReport = {
   text_normalised: 0,
   roster_updated: false,
   trust_root_set: false,
+  clock_ahead: [],
+  without_effect: 0,
 };
 
 describe("import preview", () => {
@@ -41,6 +44,11 @@ describe("import preview", () => {
       { key: "conflicts", values: { count: 2 } },
       { key: "operations", values: { added: 12, known: 4 } },
     ]);
+  });
+
+  it("adds the changes kept without effect when there are any", () => {
+    const lines = previewLines({ ...report, without_effect: 3 });
+    expect(lines[lines.length - 1]).toEqual({ key: "withoutEffect", values: { count: 3 } });
   });
 
   it("shows no counts for a bundle already imported or superseded", () => {
@@ -89,5 +97,40 @@ describe("set-up bundle", () => {
     expect(typedFingerprint("  12345 67890-12345 67890 12345 \n")).toBe("12345 67890-12345 67890 12345");
     expect(typedFingerprint("   ")).toBeNull();
     expect(typedFingerprint("")).toBeNull();
+  });
+});
+
+describe("clock warnings", () => {
+  const peer = (office: string, clock_ahead: PeerStatus["clock_ahead"]): PeerStatus => ({
+    office,
+    office_name: null,
+    period_days: 7,
+    last_sent: null,
+    last_received: null,
+    waiting_operations: 0,
+    overdue: false,
+    clock_ahead,
+  });
+
+  it("names each far-ahead office, and the office that brought its changes when relayed", () => {
+    const at = "2031-01-01T00:00:00Z";
+    expect(
+      clockWarnings([
+        peer("TW", [
+          { office: "QB", furthest: at },
+          { office: "TW", furthest: at },
+        ]),
+        peer("HN", []),
+        peer("HP", [{ office: "HP", furthest: at }]),
+      ]),
+    ).toEqual([
+      { office: "QB", furthest: at, via: "TW" },
+      { office: "TW", furthest: at, via: null },
+      { office: "HP", furthest: at, via: null },
+    ]);
+  });
+
+  it("is empty when every clock is right", () => {
+    expect(clockWarnings([peer("TW", [])])).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // Pure helpers of the Sync screen: what an import preview says, and the default bundle name.
-import type { ImportOutcome, ImportReport, IpcError } from "../../lib/ipc/bindings";
+import type { ImportOutcome, ImportReport, IpcError, PeerStatus } from "../../lib/ipc/bindings";
 import { formatDate } from "../../lib/format";
 
 /** One line of an import preview: an i18n key under `sync.preview.` and its counts. */
@@ -20,7 +20,26 @@ export function previewLines(r: ImportReport): PreviewLine[] {
     { key: "documents", values: { added: r.documents_new } },
     { key: "conflicts", values: { count: r.conflicts.length } },
     { key: "operations", values: { added: r.new_operations, known: r.known_operations } },
+    // Changes their office had no authority for: kept, without effect, listed for officers.
+    ...(r.without_effect > 0
+      ? [{ key: "withoutEffect", values: { count: r.without_effect } }]
+      : []),
   ];
+}
+
+/** An office whose changes are dated far beyond this workstation's clock, with the peer that
+ *  brought them when that is another office (a relay), for the dashboard's warnings. */
+export type ClockLine = { office: string; furthest: string; via: string | null };
+
+/** Every far-ahead clock the dashboard rows carry, in row order. */
+export function clockWarnings(peers: PeerStatus[]): ClockLine[] {
+  return peers.flatMap((p) =>
+    p.clock_ahead.map((w) => ({
+      office: w.office,
+      furthest: w.furthest,
+      via: w.office === p.office ? null : p.office,
+    })),
+  );
 }
 
 /** Local calendar date as yyyy-mm-dd (file names sort by date). */

@@ -24,6 +24,8 @@ export const commands = {
 	addSubject: (input: NewSubject, force: boolean) => typedError<AddSubject, IpcError>(__TAURI_INVOKE("add_subject", { input, force })),
 	/**  Per peer office: the last bundle sent and received, operations waiting, overdue or not. */
 	syncStatus: () => typedError<PeerStatus[], IpcError>(__TAURI_INVOKE("sync_status")),
+	/**  Changes from other offices kept without effect: their office had no authority for them. */
+	changesWithoutEffect: () => typedError<ChangeWithoutEffect[], IpcError>(__TAURI_INVOKE("changes_without_effect")),
 	/**
 	 *  The fingerprint of the central office's root key this register trusts (none before the
 	 *  set-up bundle): what officers compare when they read it out by phone.
@@ -106,6 +108,37 @@ export type CaseRow = {
 export type CaseStatus = "received" | "classified" | "preparing" | "decided" | "announced" | "verifying" | "report-drafted" | "committee-review" | "concluded" | "disciplined" | "proposed-upward" | "notified" | "follow-up" | "archived" | "extended" | "deferred" | "transferred" | "withdrawn";
 
 /**
+ *  A change another office made that its authority did not allow: kept in the log, without
+ *  effect, shown to officers (it may be an insider at that office, or a case's history that
+ *  has not fully arrived yet: a later bundle can make it count).
+ */
+export type ChangeWithoutEffect = {
+	/**  The office that wrote it and its officer. */
+	origin: string,
+	author: string,
+	/**  `kind:id` of the record, and the field, set or log it wrote. */
+	entity: string,
+	field: string,
+	/**  When its office says it was written (RFC 3339, UTC). */
+	written_at: string,
+	reason: string,
+};
+
+/**
+ *  An office whose changes are dated beyond this workstation's clock plus the tolerance
+ *  ([`oplog::MAX_CLOCK_AHEAD_MS`], one day): its clock is (or was) wrong. The changes were
+ *  accepted (refusing them would make offices diverge), but until real time reaches `furthest`
+ *  they win every concurrent edit and sort last in timelines; someone should check that
+ *  office's clock.
+ */
+export type ClockWarning = {
+	/**  The office that wrote the changes. */
+	office: string,
+	/**  The furthest time its changes carry (RFC 3339, UTC). */
+	furthest: string,
+};
+
+/**
  *  Every error code, closed: front-ends map each to a message in the user's language (a UI test
  *  checks that both catalogues have one for every code).
  */
@@ -124,24 +157,10 @@ export type ExportReport = {
 	segments: number,
 	attachments: number,
 	/**
-	 *  What was left out because it is over the importer's caps (`bundle::Limits`): reported,
-	 *  never written; the rest of the bundle goes. Its unit is not marked sent, so it is
-	 *  offered again by the next export.
+	 *  Changes of one office on one unit that could not be exported and were left out (the
+	 *  rest of the bundle is complete; the unit is sent again once it can be).
 	 */
-	skipped: ExportSkipped[],
-};
-
-/**  A segment or an attachment the export left out (see [`ExportReport::skipped`]). */
-export type ExportSkipped = {
-	/**  The scope unit (`case:<id>`, `denouncer:<id>`, `ref`...). */
-	unit: string,
-	/**  The office that wrote the changes. */
-	origin: string,
-	/**  `segment` or `attachment`. */
-	what: string,
-	/**  Its size in bytes, and the importer's cap. */
-	size: number,
-	limit: number,
+	skipped: SkippedUnit[],
 };
 
 /**  What an import did (or, for a dry run or `verify`, would do). */
@@ -182,6 +201,17 @@ export type ImportReport = {
 	roster_updated: boolean,
 	/**  This import confirmed the root key (the set-up bundle). */
 	trust_root_set: boolean,
+	/**
+	 *  Changes this import left in the log without effect: their office had no authority for
+	 *  them (net of earlier ones that its changes made count). See
+	 *  `Register::changes_without_effect`.
+	 */
+	without_effect: number,
+	/**
+	 *  Offices whose new changes are dated more than the tolerance (one day) beyond this
+	 *  workstation's clock, with the furthest time: accepted, but their clock is wrong.
+	 */
+	clock_ahead: ClockWarning[],
 };
 
 export type IpcError = {
@@ -223,6 +253,11 @@ export type PeerStatus = {
 	waiting_operations: number,
 	/**  No bundle sent to it, or none received from it, within the period. */
 	overdue: boolean,
+	/**
+	 *  Offices (this peer or others it relayed) whose changes it brought are dated far ahead
+	 *  of this workstation's clock, still in the future: their clock is wrong.
+	 */
+	clock_ahead: ClockWarning[],
 };
 
 /**  Progress of a long export or import, for the UI. */
@@ -248,6 +283,17 @@ export type SignedIn = {
 	role: Role,
 	office_code: string,
 	office_name: Text,
+};
+
+/**
+ *  The changes of `office` on `unit` left out of a bundle, and why (a stored change that no
+ *  longer matches what its origin signed, or that holds a number that is not an integer: an
+ *  older register may hold such a change). Never fatal to the other units.
+ */
+export type SkippedUnit = {
+	office: string,
+	unit: string,
+	reason: string,
 };
 
 /**  A Party member or Party organisation that cases are about. */
