@@ -281,7 +281,8 @@ impl Register {
                     }
                     let framed = (json.len() + sig.len() + g.origin.len() + 8) as u64;
                     if written + framed > budget {
-                        skip("a change set".into(), json.len(), budget);
+                        let what = "a change set, with what the bundle already holds,".into();
+                        skip(what, json.len(), budget);
                         continue;
                     }
                     written += framed;
@@ -301,7 +302,10 @@ impl Register {
                                 continue;
                             }
                             if written + c.len() as u64 + 37 > budget {
-                                skip(format!("attachment {hash}"), c.len(), budget);
+                                let what = format!(
+                                    "attachment {hash}, with what the bundle already holds,"
+                                );
+                                skip(what, c.len(), budget);
                                 continue;
                             }
                             written += c.len() as u64 + 37;
