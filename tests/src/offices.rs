@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Duration, Utc};
 use hoso_core::access::Role;
 use hoso_core::model::CaseKind;
-use hoso_core::register::{CaseCreated, CaseLink, InitParams, NewCase, NewOffice, Register};
+use hoso_core::register::{CaseCreated, CaseLink, InitParams, NewCase, Register};
 use hoso_core::store::{FAST_KDF_FOR_TESTS, Store};
 use hoso_core::sync::{ExportReport, ImportReport, PeerScope};
 use hoso_core::{Text, oplog};
@@ -26,7 +26,8 @@ pub struct World {
     bundles: u64,
 }
 
-fn create(dir: &Path, code: &str, central: bool) -> Register {
+/// A new register of office `code` in `dir` (officer `admin`), not enrolled.
+pub fn create(dir: &Path, code: &str, central: bool) -> Register {
     let path = dir.join(format!("{code}.hoso-db"));
     let (store, _rk) = Store::create(&path, "admin", "mật khẩu", &FAST_KDF_FOR_TESTS)
         .unwrap_or_else(|e| panic!("creating the {code} register failed: {e:?}"));
@@ -62,23 +63,13 @@ impl World {
         w
     }
 
-    /// Creates a province register and runs the enrolment flow with the central office.
+    /// Creates a province register and runs the enrolment flow with the central office
+    /// (certifying links the office to its entry in the office list, creating it if missing).
     pub fn enrol(&mut self, code: &str) -> ImportReport {
         let mut reg = create(self.dir.path(), code, false);
         let request = reg.enrolment_request().expect("enrolment request");
         let now = Utc::now();
         let central = &mut self.office_mut(CENTRAL).register;
-        central
-            .add_office(NewOffice {
-                code: code.into(),
-                name: format!("Ủy ban Kiểm tra {code}").as_str().into(),
-                kind: hoso_core::model::OfficeKind::Province,
-                parent: Some(CENTRAL.into()),
-                predecessors: vec![],
-                valid_from: None,
-                valid_to: None,
-            })
-            .ok();
         central
             .certify(
                 &request,
@@ -261,17 +252,6 @@ impl World {
         let request = reg.enrolment_request().expect("enrolment request");
         let now = Utc::now();
         let central = &mut self.office_mut(CENTRAL).register;
-        central
-            .add_office(NewOffice {
-                code: code.into(),
-                name: format!("Ủy ban Kiểm tra {code}").as_str().into(),
-                kind: hoso_core::model::OfficeKind::Province,
-                parent: Some(CENTRAL.into()),
-                predecessors: vec![],
-                valid_from: None,
-                valid_to: None,
-            })
-            .expect("office");
         central
             .certify(
                 &request,

@@ -4,7 +4,10 @@
 mod adversarial;
 mod authority;
 mod canon;
+mod confidential;
 mod flow;
 mod golden;
+mod limits;
+mod offices;
 mod revocation;
 mod scenarios;

@@ -146,59 +146,52 @@ fn a_province_cannot_edit_the_office_list() {
 #[test]
 fn offices_with_a_merger() {
     let r = Reg::new();
-    r.ok(&["office", "add", "QB", "--name", "Quảng Bình"]);
-    r.ok(&[
-        "office",
-        "add",
-        "qtr",
-        "--name",
-        "Quảng Trị",
-        "--predecessor",
-        "QB",
-        "--valid-from",
-        "2025-07-01",
-    ]);
-    r.ok(&[
-        "office",
-        "add",
-        "DNG",
-        "--name",
-        "Đà Nẵng",
-        "--kind",
-        "city",
-    ]);
+    // A new central office lists the 2025 units and the former provinces merged into them.
     let list = r.json(&["office", "list"]);
-    let names: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "Đà Nẵng",
-            "Quảng Bình",
-            "Quảng Trị",
-            "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội"
-        ]
-    );
-    let qb = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["code"] == "QB")
-        .unwrap();
+    let list = list.as_array().unwrap();
+    let names: Vec<&str> = list.iter().map(|o| o["name"].as_str().unwrap()).collect();
+    let at = |n: &str| {
+        names
+            .iter()
+            .position(|x| *x == n)
+            .unwrap_or_else(|| panic!("{n}"))
+    };
+    assert!(at("Đà Nẵng") < at("Quảng Bình"));
+    assert!(at("Quảng Bình") < at("Quảng Trị"));
+    assert!(at("Quảng Trị") < at("Ủy ban Kiểm tra Đảng ủy Công an Hà Nội"));
+    let qb = list.iter().find(|o| o["code"] == "QBI").unwrap();
     assert_eq!(qb["valid_to"], "2025-07-01");
     let text = r.ok(&["office", "list"]);
     assert!(
-        text.contains("QTR") && text.contains("merged from QB"),
+        text.contains("QTR") && text.contains("merged from QBI"),
         "{text}"
     );
+    // A later merger, recorded by hand: the predecessor closes the day the new office starts.
+    r.ok(&["office", "add", "KV1", "--name", "Khu vực Một"]);
+    r.ok(&[
+        "office",
+        "add",
+        "kv2",
+        "--name",
+        "Khu vực Hai",
+        "--predecessor",
+        "KV1",
+        "--valid-from",
+        "2026-01-01",
+    ]);
+    let list = r.json(&["office", "list"]);
+    let kv1 = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code"] == "KV1")
+        .unwrap();
+    assert_eq!(kv1["valid_to"], "2026-01-01");
+    assert!(r.ok(&["office", "list"]).contains("merged from KV1"));
 
     r.fails(
         "lan",
-        &["office", "add", "QB", "--name", "Lần hai"],
+        &["office", "add", "QBI", "--name", "Lần hai"],
         "already exists",
     );
     r.fails(
@@ -235,7 +228,7 @@ fn offices_with_a_merger() {
             "--title",
             "X",
             "--lead",
-            "QB",
+            "QBI",
             "--opened",
             "2026-01-05",
         ],
@@ -331,15 +324,7 @@ fn subjects_warn_about_duplicates() {
 #[test]
 fn cases_workflow_search_and_decisions() {
     let r = Reg::new();
-    r.ok(&[
-        "office",
-        "add",
-        "DNG",
-        "--name",
-        "Đà Nẵng",
-        "--kind",
-        "city",
-    ]);
+    // DNG (Đà Nẵng) is on the office list a central office starts with.
     let full = r
         .ok(&[
             "subject",
@@ -795,15 +780,7 @@ fn plans_overlaps_and_omissions() {
         date("2026-01-01"),
         date("2026-02-01"),
     );
-    r.ok(&[
-        "office",
-        "add",
-        "DNG",
-        "--name",
-        "Đà Nẵng",
-        "--kind",
-        "city",
-    ]);
+    // DNG (Đà Nẵng) is on the office list a central office starts with.
     let x = r
         .ok(&[
             "subject",
@@ -945,7 +922,7 @@ fn plans_overlaps_and_omissions() {
 #[test]
 fn links_and_the_confidential_denouncer() {
     let r = Reg::new();
-    r.ok(&["office", "add", "DNG", "--name", "Đà Nẵng"]);
+    // DNG (Đà Nẵng) is on the office list a central office starts with.
     let s = r
         .ok(&["subject", "add", "--kind", "member", "--name", "Hồ Văn Sơn"])
         .trim()
@@ -1092,5 +1069,92 @@ fn attachments_round_trip_and_respect_the_size_limit() {
         "lan",
         &["case", "attach", &id, "/nonexistent/file"],
         "reading /nonexistent/file",
+    );
+}
+
+/// Issue 9 ("Confidential documents"): the letter's scan is attached to the denouncer, not to
+/// the case: the letters clerk of the lead office writes and reads it, the administrator cannot,
+/// the case's documents do not list it, and every read is audited.
+#[test]
+fn the_letters_scan_is_a_denouncer_document() {
+    let r = Reg::new();
+    let id = r.json(&[
+        "case",
+        "add",
+        "--kind",
+        "denunciation",
+        "--title",
+        "Tố cáo",
+        "--lead",
+        "HN",
+    ])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = r.run_as(
+        "lan",
+        &[
+            "officer",
+            "add",
+            "thu",
+            "--name",
+            "Văn thư",
+            "--role",
+            "letters-clerk",
+        ],
+        &[("HOSO_NEW_PASSPHRASE", PASS)],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("đơn tố cáo.pdf");
+    std::fs::write(&scan, "%PDF bản chụp đơn").unwrap();
+    let scan = scan.to_str().unwrap();
+    r.fails(
+        "lan",
+        &["case", "denouncer-attach", &id, scan],
+        "denouncer.write",
+    );
+    let o = r.run_as(
+        "thu",
+        &["--json", "case", "denouncer-attach", &id, scan],
+        &[],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let meta: Value = serde_json::from_str(&out(&o)).unwrap();
+    let hash = meta["blake3"].as_str().unwrap().to_string();
+    assert!(!r.ok(&["--json", "case", "show", &id]).contains(&hash));
+
+    let o = r.run_as("thu", &["case", "denouncer-documents", &id], &[]);
+    assert!(out(&o).contains("đơn tố cáo.pdf"), "{}", err(&o));
+    let back = dir.path().join("back.pdf");
+    let o = r.run_as(
+        "thu",
+        &[
+            "case",
+            "denouncer-document",
+            &id,
+            &hash,
+            "--out",
+            back.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    assert_eq!(std::fs::read_to_string(&back).unwrap(), "%PDF bản chụp đơn");
+    r.fails(
+        "lan",
+        &["case", "denouncer-documents", &id],
+        "denouncer.read",
+    );
+    let reads = r.json(&["audit", "list", "--action", "denouncer.document."]);
+    let actions: Vec<&str> = reads
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["denouncer.document.list", "denouncer.document.read"]
     );
 }

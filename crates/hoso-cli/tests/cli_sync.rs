@@ -128,15 +128,7 @@ fn enrol() -> (Reg, Reg, tempfile::TempDir, String) {
     let req = stick.path().join("HN.enrol.json");
     let tw = Reg::init("TW", &["--central"]);
     let hn = Reg::init("HN", &["--enroll-out", s(&req)]);
-    tw.ok(&[
-        "office",
-        "add",
-        "HN",
-        "--name",
-        "Ủy ban Kiểm tra HN",
-        "--parent",
-        "TW",
-    ]);
+    // HN is on the office list the central office starts with: certifying links it.
     let setup = stick.path().join("HN.setup.hoso");
     let text = tw.ok(&["office", "certify", s(&req), "--out", s(&setup)]);
     let fp = tw.ok(&["key", "fingerprint"]).trim().to_string();
@@ -451,6 +443,76 @@ fn a_province_rotates_its_signing_key_through_the_central_office() {
     let r = tw.json(&["office", "rotate-key"]);
     assert_eq!(r["result"], "active");
     assert_eq!(tw.json(&["key", "show"])["key_id"], r["key_id"]);
+}
+
+/// Issue 9 ("Offices"): a new central office holds the 2025 office list, certifying links an
+/// office to its entry (creating it when missing), and the set-up bundle carries the list, so
+/// right after set-up HN names QB (enrolled earlier, never added by hand) and QTR (on the list)
+/// as coordinators. A code that names a closed office is certified only with --closed-office.
+#[test]
+fn after_set_up_a_province_names_any_office_as_coordinator() {
+    let stick = tempfile::tempdir().unwrap();
+    let tw = Reg::init("TW", &["--central"]);
+    let list = tw.json(&["office", "list"]);
+    let qbi = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code"] == "QBI")
+        .expect("Quảng Bình is on the list");
+    assert_eq!(qbi["valid_to"], "2025-07-01");
+    assert!(tw.ok(&["office", "list"]).contains("merged from QBI"));
+
+    let mut setups = Vec::new();
+    for code in ["QB", "HN"] {
+        let req = stick.path().join(format!("{code}.enrol.json"));
+        let reg = Reg::init(code, &["--enroll-out", s(&req)]);
+        let setup = stick.path().join(format!("{code}.setup.hoso"));
+        tw.ok(&["office", "certify", s(&req), "--out", s(&setup)]);
+        setups.push((reg, setup));
+    }
+    let qb = tw
+        .json(&["office", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code"] == "QB")
+        .cloned()
+        .expect("certify created the entry");
+    assert_eq!(qb["name"], "Ủy ban Kiểm tra QB");
+    let fp = tw.ok(&["key", "fingerprint"]).trim().to_string();
+    let (hn, setup) = setups.pop().unwrap();
+    hn.ok(&["bundle", "import", s(&setup), "--trust-root", &fp]);
+    hn.ok(&[
+        "case",
+        "add",
+        "--kind",
+        "inspection-on-signs",
+        "--title",
+        "Kiểm tra phối hợp",
+        "--lead",
+        "HN",
+        "--coordinator",
+        "QB:cùng địa bàn",
+        "--coordinator",
+        "QTR",
+    ]);
+
+    // Quảng Bình closed on 1 July 2025: its code is refused unless the officer means it.
+    let req = stick.path().join("QBI.enrol.json");
+    Reg::init("QBI", &["--enroll-out", s(&req)]);
+    let out = stick.path().join("QBI.setup.hoso");
+    let err = tw.fails(&["office", "certify", s(&req), "--out", s(&out)]);
+    assert!(err.contains("closed") && err.contains("QTR"), "{err}");
+    assert!(err.contains("--closed-office"), "{err}");
+    tw.ok(&[
+        "office",
+        "certify",
+        s(&req),
+        "--out",
+        s(&out),
+        "--closed-office",
+    ]);
 }
 
 /// Opens `reg`'s register file directly (as the officer the CLI runs as), for what the CLI

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use chrono::{Duration, Utc};
 use hoso_core::bundle::{Limits, UnverifiedBundle};
-use hoso_core::model::{CaseKind, OfficeKind};
-use hoso_core::register::{InitParams, NewCase, NewOffice, Register};
+use hoso_core::model::CaseKind;
+use hoso_core::register::{InitParams, NewCase, Register};
 use hoso_core::store::{FAST_KDF_FOR_TESTS, Store};
 use hoso_core::trust::OfficeKeys;
 use hoso_core::trust::roster::certificate_for;
@@ -69,16 +69,7 @@ fn main() {
     let mut hn = create(dir.path(), "HN", false);
     let req = hn.enrolment_request().unwrap();
     let now = Utc::now();
-    tw.add_office(NewOffice {
-        code: "HN".into(),
-        name: "Ủy ban Kiểm tra HN".into(),
-        kind: OfficeKind::Province,
-        parent: Some("TW".into()),
-        predecessors: vec![],
-        valid_from: None,
-        valid_to: None,
-    })
-    .unwrap();
+    // HN is on the office list the central office starts with; certifying links it.
     tw.certify(&req, now - Duration::minutes(1), now + Duration::days(30))
         .unwrap();
     let fp = tw.root_fingerprint().unwrap();

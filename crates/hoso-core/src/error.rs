@@ -69,6 +69,11 @@ pub enum Error {
         "the bundle's content does not match its signed manifest ({what}): the file was altered or put together from different bundles"
     )]
     BundleHash { what: String },
+    /// An attachment that no signed change of the same bundle names (planted contents).
+    #[error(
+        "the bundle carries an attachment ({blake3}) that no signed change in it names: the bundle is refused and nothing of it is stored"
+    )]
+    BundleUnnamedAttachment { blake3: String },
     #[error("the bundle cannot be decrypted: {reason}")]
     BundleDecrypt { reason: String },
     #[error(
@@ -159,6 +164,7 @@ impl Error {
             Error::BundleTooLarge { .. } => ErrorCode::BundleTooLarge,
             Error::BundleSignature { .. } => ErrorCode::BundleSignature,
             Error::BundleHash { .. } => ErrorCode::BundleHash,
+            Error::BundleUnnamedAttachment { .. } => ErrorCode::BundleUnnamedAttachment,
             Error::BundleDecrypt { .. } => ErrorCode::BundleDecrypt,
             Error::BundleVersion { .. } => ErrorCode::BundleVersion,
             Error::SegmentSignature { .. } => ErrorCode::SegmentSignature,
@@ -216,6 +222,7 @@ pub enum ErrorCode {
     BundleTooLarge,
     BundleSignature,
     BundleHash,
+    BundleUnnamedAttachment,
     BundleDecrypt,
     BundleVersion,
     SegmentSignature,
@@ -251,6 +258,7 @@ impl ErrorCode {
         ErrorCode::BundleTooLarge,
         ErrorCode::BundleSignature,
         ErrorCode::BundleHash,
+        ErrorCode::BundleUnnamedAttachment,
         ErrorCode::BundleDecrypt,
         ErrorCode::BundleVersion,
         ErrorCode::SegmentSignature,
@@ -286,6 +294,7 @@ impl ErrorCode {
             ErrorCode::BundleTooLarge => "bundle-too-large",
             ErrorCode::BundleSignature => "bundle-signature",
             ErrorCode::BundleHash => "bundle-hash",
+            ErrorCode::BundleUnnamedAttachment => "bundle-unnamed-attachment",
             ErrorCode::BundleDecrypt => "bundle-decrypt",
             ErrorCode::BundleVersion => "bundle-version",
             ErrorCode::SegmentSignature => "segment-signature",

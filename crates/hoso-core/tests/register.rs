@@ -18,8 +18,8 @@ struct Fixture {
     path: std::path::PathBuf,
 }
 
-/// A register for office HN with administrator "admin", plus offices QB (merged into QTR on
-/// 2025-07-01), QTR, DNG.
+/// A register for office HN with administrator "admin", and the central office's 2025 office
+/// list (QBI merged into QTR on 2025-07-01, DNG...).
 fn setup() -> (Fixture, Register) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("reg.hoso");
@@ -35,22 +35,10 @@ fn setup() -> (Fixture, Register) {
         },
     )
     .unwrap();
-    // The office list is the central office's: HN receives it as from its set-up bundle.
-    let mut tw = central_register(dir.path());
-    tw.add_office(office(
-        "HN",
-        "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội",
-        None,
-        vec![],
-    ))
-    .unwrap();
-    tw.add_office(office("QB", "Quảng Bình", None, vec![]))
-        .unwrap();
-    let mut qtr = office("QTR", "Quảng Trị", Some(d("2025-07-01")), vec!["QB".into()]);
-    qtr.kind = OfficeKind::Province;
-    tw.add_office(qtr).unwrap();
-    tw.add_office(office("DNG", "Đà Nẵng", None, vec![]))
-        .unwrap();
+    // The office list is the central office's: HN receives it as from its set-up bundle. A
+    // central office starts with the 2025 list: HN, DNG, QTR and QBI (Quảng Bình, merged into
+    // Quảng Trị on 2025-07-01) are on it.
+    let tw = central_register(dir.path());
     set_up_from(&tw, &mut reg);
     (Fixture { _dir: dir, path }, reg)
 }
@@ -174,18 +162,22 @@ fn offices_sort_in_vietnamese_order_and_represent_the_merger() {
         .iter()
         .map(|o| o.name.to_string())
         .collect();
-    // Đ after D-less names starting with Q? No: Đà Nẵng (đ) sorts before Quảng, after any D.
-    assert_eq!(
-        names,
-        [
-            "Đà Nẵng",
-            "Quảng Bình",
-            "Quảng Trị",
-            "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội",
-            "Ủy ban Kiểm tra Trung ương"
-        ]
-    );
-    let qb = reg.office("qb").unwrap();
+    // The central office's list: the 34 units, the 29 former provinces merged into them, and
+    // the central office itself. Đ sorts after D, Ủ after U-less names, in Vietnamese order.
+    assert_eq!(names.len(), 34 + 29 + 1, "{names:?}");
+    let at = |n: &str| {
+        names
+            .iter()
+            .position(|x| x == n)
+            .unwrap_or_else(|| panic!("{n}"))
+    };
+    assert!(at("Đà Nẵng") < at("Điện Biên"));
+    assert!(at("Điện Biên") < at("Gia Lai"));
+    assert!(at("Quảng Bình") < at("Quảng Trị"));
+    assert!(at("Quảng Trị") < at("Ủy ban Kiểm tra Trung ương"));
+    assert!(at("Ủy ban Kiểm tra Trung ương") < at("Yên Bái"));
+    let qb = reg.office("qbi").unwrap();
+    assert_eq!(qb.name.as_str(), "Quảng Bình");
     assert_eq!(
         qb.valid_to,
         Some(d("2025-07-01")),
@@ -193,9 +185,9 @@ fn offices_sort_in_vietnamese_order_and_represent_the_merger() {
     );
     assert_eq!(
         reg.office("QTR").unwrap().predecessors,
-        vec!["QB".to_string()]
+        vec!["QBI".to_string()]
     );
-    assert_eq!(reg.successor("QB").unwrap().as_deref(), Some("QTR"));
+    assert_eq!(reg.successor("QBI").unwrap().as_deref(), Some("QTR"));
     assert_eq!(reg.successor("QTR").unwrap(), None);
 
     // A 2026 case cannot be led by the merged-away office; a 2024 one can, and keeps it.
@@ -203,23 +195,23 @@ fn offices_sort_in_vietnamese_order_and_represent_the_merger() {
         r.add_case(new_case(
             CaseKind::InspectionOnSigns,
             "Kiểm tra",
-            "QB",
+            "QBI",
             "2026-02-01",
             vec![],
         ))
     });
     let msg = e.to_string();
-    assert!(msg.contains("QB") && msg.contains("QTR"), "{msg}");
+    assert!(msg.contains("QBI") && msg.contains("QTR"), "{msg}");
     let old = reg
         .add_case(new_case(
             CaseKind::InspectionOnSigns,
             "Kiểm tra cũ",
-            "QB",
+            "QBI",
             "2024-03-01",
             vec![],
         ))
         .unwrap();
-    assert_eq!(reg.case(&old.id).unwrap().lead, "QB");
+    assert_eq!(reg.case(&old.id).unwrap().lead, "QBI");
     // ... and today's Quảng Trị sees it in its office filter.
     let rows = reg
         .list_cases(&CaseFilter {
@@ -234,7 +226,7 @@ fn offices_sort_in_vietnamese_order_and_represent_the_merger() {
 
     // Bad input names the problem and writes nothing.
     let e = unchanged(&mut reg, |r| {
-        r.add_office(office("QB", "Trùng", None, vec![]))
+        r.add_office(office("QBI", "Trùng", None, vec![]))
     });
     assert!(e.to_string().contains("already exists"), "{e}");
     let e = unchanged(&mut reg, |r| {
@@ -528,7 +520,7 @@ fn case_fields_are_validated() {
         ("status", "concluded", "transition"),
         ("colour", "red", "unknown case field"),
         ("origin", "random", "allowed: annual-plan"),
-        ("lead", "QB", "not in force"),
+        ("lead", "QBI", "not in force"),
     ] {
         let e = unchanged(&mut reg, |r| r.set_case_field(&c.id, field, value));
         assert!(e.to_string().contains(needle), "{field}={value}: {e}");
@@ -1456,10 +1448,6 @@ fn concurrent_status_changes_become_a_visible_conflict_that_a_new_transition_res
     // The two offices with authority over the case: its lead (HN) and the central office (TW).
     let mut hn = office_register(dir.path(), "HN", "Hà Nội");
     let mut dng = central_register(dir.path());
-    dng.add_office(office("HN", "Hà Nội", None, vec![]))
-        .unwrap();
-    dng.add_office(office("DNG", "Đà Nẵng", None, vec![]))
-        .unwrap();
     set_up_from(&dng, &mut hn);
     sync(&hn, &mut dng);
     let c = hn
@@ -1702,6 +1690,61 @@ fn documents_are_stored_encrypted_and_content_addressed() {
     }
 }
 
+/// Issue 9 ("Offices"): a new central office starts with the 2025 office list, as data: the 34
+/// provincial-level units and the 63 former provinces (29 absorbed, each closed on 1 July 2025
+/// and named as a predecessor of the unit that absorbed it; the others continue under the
+/// unit's code). A 2024 case of Quảng Bình belongs to today's Quảng Trị.
+#[test]
+fn a_fresh_central_office_lists_the_2025_units_and_their_predecessors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tw = central_register(dir.path());
+    let offices = tw.list_offices().unwrap();
+    let open: Vec<&Office> = offices
+        .iter()
+        .filter(|o| o.kind != OfficeKind::Central && o.valid_to.is_none())
+        .collect();
+    let closed: Vec<&Office> = offices.iter().filter(|o| o.valid_to.is_some()).collect();
+    assert_eq!(open.len(), 34);
+    assert_eq!(closed.len(), 29);
+    assert_eq!(offices.len(), 34 + 29 + 1, "and the central office itself");
+    assert!(closed.iter().all(|o| o.valid_to == Some(d("2025-07-01"))));
+    let from: usize = open.iter().map(|o| o.predecessors.len() + 1).sum();
+    assert_eq!(from, 63, "the 34 units were formed from the 63 provinces");
+    assert!(open.iter().all(|o| o.parent.as_deref() == Some("TW")));
+    let qtr = tw.office("QTR").unwrap();
+    assert_eq!(qtr.name.as_str(), "Quảng Trị");
+    assert_eq!(qtr.predecessors, ["QBI"]);
+    assert_eq!(tw.office("QBI").unwrap().name.as_str(), "Quảng Bình");
+    assert_eq!(tw.successor("QBI").unwrap().as_deref(), Some("QTR"));
+    assert_eq!(
+        tw.office("HCM").unwrap().predecessors,
+        ["BDU", "BRV"],
+        "Bình Dương and Bà Rịa - Vũng Tàu"
+    );
+
+    let old = tw
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra năm 2024",
+            "QBI",
+            "2024-05-06",
+            vec![],
+        ))
+        .unwrap();
+    let rows = tw
+        .list_cases(&CaseFilter {
+            office: Some("QTR".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [old.id.as_str()]
+    );
+    // Nothing is seeded twice.
+    assert_eq!(tw.add_office_list().unwrap(), 0);
+}
+
 /// Issue 10: an omission is a subject whose denunciation or signs of violation no inspection
 /// has taken up; what an inspection found itself is no omission, and work that ended before the
 /// signs were recorded does not cover them.
@@ -1819,7 +1862,7 @@ fn overlaps_follow_the_kinds_matrix_current_work_and_merged_offices() {
     reg.add_case(new_case(
         CaseKind::FinanceInspection,
         "Kiểm tra tài chính (trước sáp nhập)",
-        "QB",
+        "QBI",
         "2024-03-01",
         vec![y.clone()],
     ))

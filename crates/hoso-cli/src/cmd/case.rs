@@ -1,4 +1,5 @@
-//! `hoso case add|list|show|set|transition|decide|link|unlink|denouncer|finding` (helper D).
+//! `hoso case add|list|show|set|transition|decide|link|unlink|denouncer|finding` (helper D),
+//! `attach|document` and the denouncer's `denouncer-attach|denouncer-documents|denouncer-document`.
 
 use clap::Subcommand;
 use hoso_core::Text;
@@ -169,6 +170,28 @@ pub enum CaseCmd {
     },
     /// Write one of a case's documents (by its BLAKE3 hash) to a file
     Document {
+        case: String,
+        blake3: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Attach a document to the denouncer (the letter's scan): kept with the denouncer's
+    /// identity, never with the case; written by the lead office only (denouncer.write) and
+    /// synced only to the lead office
+    DenouncerAttach {
+        case: String,
+        file: std::path::PathBuf,
+        /// Name to show (default: the file name)
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, default_value = "")]
+        media_type: String,
+    },
+    /// List the denouncer's documents (denouncer.read; audited)
+    DenouncerDocuments { case: String },
+    /// Write one of the denouncer's documents (by its BLAKE3 hash) to a file (denouncer.read;
+    /// every read is audited)
+    DenouncerDocument {
         case: String,
         blake3: String,
         #[arg(long)]
@@ -574,6 +597,56 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                 println!("{} {}", meta.blake3, meta.name);
                 Ok(())
             }
+        }
+        CaseCmd::DenouncerAttach {
+            case,
+            file,
+            name,
+            media_type,
+        } => {
+            let content = std::fs::read(&file)
+                .map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
+            let name = name.unwrap_or_else(|| {
+                file.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+            let meta =
+                reg.attach_denouncer_document(&case, &Text::new(name), &media_type, &content)?;
+            if json {
+                print_json(&meta)
+            } else {
+                println!("{} {}", meta.blake3, meta.name);
+                Ok(())
+            }
+        }
+        CaseCmd::DenouncerDocuments { case } => {
+            let docs = reg.denouncer_documents(&case)?;
+            if json {
+                return print_json(&docs);
+            }
+            if docs.is_empty() {
+                println!("no denouncer documents");
+            }
+            for d in docs {
+                println!(
+                    "{} {} ({} bytes, {})",
+                    d.blake3, d.name, d.size, d.media_type
+                );
+            }
+            Ok(())
+        }
+        CaseCmd::DenouncerDocument { case, blake3, out } => {
+            let content = reg
+                .denouncer_document_content(&case, &blake3)?
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "the contents of document {blake3} have not arrived in this register yet"
+                    )
+                })?;
+            std::fs::write(&out, content)
+                .map_err(|e| anyhow::anyhow!("writing {}: {e}", out.display()))?;
+            Ok(())
         }
         CaseCmd::Document { case, blake3, out } => {
             let content = reg.document_content(&case, &blake3)?.ok_or_else(|| {

@@ -129,7 +129,7 @@ pub fn certify(
     request: &Path,
     out: &Path,
     valid_until: Option<&str>,
-    replace_key: bool,
+    options: hoso_core::trust::CertifyOptions,
 ) -> Result<()> {
     refuse_existing(out)?;
     let text = read_small(request)?;
@@ -146,7 +146,7 @@ pub fn certify(
             .and_utc(),
         None => now + Duration::days(DEFAULT_VALIDITY_DAYS),
     };
-    let cert = reg.certify_with(&req, now, until, replace_key)?;
+    let cert = reg.certify_opts(&req, now, until, options)?;
     let c = &cert.certificate;
     let key = req.key()?;
     let key_fingerprint = hoso_core::trust::fingerprint(&key);

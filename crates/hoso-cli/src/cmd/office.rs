@@ -51,6 +51,10 @@ pub enum OfficeCmd {
         /// countersigned by that key), once its fingerprint was confirmed with the office
         #[arg(long)]
         replace_key: bool,
+        /// Certify a code that names a closed office (merged into another since); without it
+        /// such a code is refused
+        #[arg(long)]
+        closed_office: bool,
     },
     /// Central office: revoke an office's keys (all of them not revoked yet, or one with
     /// --key). Bundles they sign, and changes they sign dated after now, are refused from now
@@ -110,13 +114,17 @@ fn exec(reg: &mut Register, json: bool, cmd: OfficeCmd) -> anyhow::Result<()> {
             out,
             valid_until,
             replace_key,
+            closed_office,
         } => super::key::certify(
             reg,
             json,
             &request,
             &out,
             valid_until.as_deref(),
-            replace_key,
+            hoso_core::trust::CertifyOptions {
+                replace_key,
+                closed_office,
+            },
         ),
         OfficeCmd::Revoke {
             code: c,

@@ -8,9 +8,10 @@
 //!   filled by `populate`.
 //! - `populate(&mut Register, &DemoOptions) -> Result<DemoSummary>`: offices (the 34 current
 //!   units of `data/provinces-2025.csv` and the 29 absorbed former provinces, closed on
-//!   1/7/2025 as their predecessors), officers, subjects, cases through the workflow, discipline
+//!   1/7/2025 as their predecessors: `register::office_list`, seeded by `initialise` of a
+//!   central office), officers, subjects, cases through the workflow, discipline
 //!   decisions, findings, deadlines, annual plans with an overlap and an omission.
-//! - `provinces() -> Vec<Province>`: the embedded CSV.
+//! - `provinces() -> Vec<Province>`: the embedded CSV (re-exported from `register::office_list`).
 //!
 //! Everything goes through the public `Register` API, so permissions, validation, the op log
 //! and the audit log are exercised exactly as in real use. Dates run from January 2024 to
@@ -33,9 +34,9 @@ use crate::model::{
     CaseKind, CaseOrigin, CaseStatus, DisciplineForm, Finding, ManagementAuthority,
     MembershipStatus, OfficeKind, SubjectKind,
 };
+use crate::register::office_list;
 use crate::register::{
-    AddSubject, InitParams, NewCase, NewDecision, NewOffice, NewPlan, NewPlanItem, NewSubject,
-    Register,
+    AddSubject, InitParams, NewCase, NewDecision, NewPlan, NewPlanItem, NewSubject, Register,
 };
 use crate::rules::{self, SubjectFacts};
 use crate::search::CaseFilter;
@@ -48,8 +49,6 @@ pub const DEMO_LOGIN: &str = "demo";
 pub const DEMO_PASSPHRASE: &str = "demo";
 pub const CENTRAL_CODE: &str = "TW";
 pub const CENTRAL_NAME: &str = "Ủy ban Kiểm tra Đảng ủy Công an Trung ương";
-
-const PROVINCES_CSV: &str = include_str!("../../data/provinces-2025.csv");
 
 #[derive(Debug, Clone)]
 pub struct DemoOptions {
@@ -91,44 +90,8 @@ pub struct DemoSummary {
     pub sync_peers: usize,
 }
 
-/// One row of the embedded provinces file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Province {
-    pub code: String,
-    pub name: String,
-    pub kind: OfficeKind,
-    pub effective_from: NaiveDate,
-    /// Former units (of the 63) that formed it; empty when not merged.
-    pub merged_from: Vec<String>,
-}
-
-/// The 34 provincial-level units in force from 1 July 2025.
-pub fn provinces() -> Vec<Province> {
-    PROVINCES_CSV
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let f: Vec<&str> = line.split(',').collect();
-            Province {
-                code: f[0].to_string(),
-                name: f[1].to_string(),
-                kind: f[2].parse().unwrap_or(OfficeKind::Province),
-                effective_from: NaiveDate::parse_from_str(f[3], "%Y-%m-%d")
-                    .expect("dates of the embedded provinces file are valid"),
-                merged_from: f
-                    .get(4)
-                    .map(|m| {
-                        m.split(';')
-                            .filter(|s| !s.is_empty())
-                            .map(String::from)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            }
-        })
-        .collect()
-}
+/// The 2025 office list is shared with `hoso init --central` (`register::office_list`).
+pub use crate::register::office_list::{Province, provinces};
 
 /// Creates a new demo register at `path` (officer `demo`, passphrase `demo`) and fills it.
 pub fn create_demo(
@@ -254,7 +217,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// The day the 63 provinces became 34.
 fn merger_day() -> NaiveDate {
-    date(2025, 7, 1)
+    office_list::merger_day()
 }
 
 /// Where a subject belongs: its current unit, and the former province it was in if that one
@@ -302,7 +265,7 @@ fn places(p: &[Province]) -> Vec<Place> {
             label: format!("{word} {}", prov.name),
         });
         for former in prov.merged_from.iter().filter(|f| **f != prov.name) {
-            if let Some((_, code)) = pools::FORMER_CODES.iter().find(|(n, _)| n == former) {
+            if let Some(code) = office_list::former_code(former) {
                 out.push(Place {
                     current_code: prov.code.clone(),
                     former_code: Some(code.to_string()),
@@ -320,51 +283,10 @@ pub fn populate(reg: &mut Register, opts: &DemoOptions) -> Result<DemoSummary> {
     let mut summary = DemoSummary::default();
     let provs = provinces();
 
-    // Offices: absorbed former provinces first (closed on the merger day), then the 34 current
-    // units, which name them as predecessors. Units that kept their name continue their code.
-    for prov in &provs {
-        for former in prov.merged_from.iter().filter(|f| **f != prov.name) {
-            let code = pools::FORMER_CODES
-                .iter()
-                .find(|(n, _)| n == former)
-                .map(|(_, c)| *c)
-                .ok_or_else(|| Error::invalid("demo data", format!("no code for {former}")))?;
-            reg.add_office(NewOffice {
-                code: code.into(),
-                name: Text::new(former),
-                kind: OfficeKind::Province,
-                parent: Some(CENTRAL_CODE.into()),
-                predecessors: vec![],
-                valid_from: None,
-                valid_to: Some(merger_day()),
-            })?;
-            summary.offices += 1;
-        }
-    }
-    for prov in &provs {
-        let predecessors: Vec<String> = prov
-            .merged_from
-            .iter()
-            .filter(|f| **f != prov.name)
-            .filter_map(|f| {
-                pools::FORMER_CODES
-                    .iter()
-                    .find(|(n, _)| n == f)
-                    .map(|(_, c)| c.to_string())
-            })
-            .collect();
-        reg.add_office(NewOffice {
-            code: prov.code.clone(),
-            name: Text::new(&prov.name),
-            kind: prov.kind,
-            parent: Some(CENTRAL_CODE.into()),
-            predecessors,
-            valid_from: None,
-            valid_to: None,
-        })?;
-        summary.offices += 1;
-    }
-    summary.offices += 1; // the central office itself
+    // Offices: the 2025 list, seeded when the central office was initialised (entries missing
+    // from an older register are added here, from the same data).
+    reg.add_office_list()?;
+    summary.offices = reg.list_offices()?.len();
 
     for (login, name, role) in pools::OFFICERS {
         reg.add_officer(login, &Text::new(name), role.parse::<Role>()?)?;

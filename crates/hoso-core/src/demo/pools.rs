@@ -138,40 +138,6 @@ pub const COORDINATION_REASONS: &[&str] = &[
     "Tổ chức đảng chịu sự lãnh đạo song trùng",
 ];
 
-/// Former provinces (before 1 July 2025) absorbed into one of the 34 current units, with HoSo's
-/// short codes for them. The units that kept their name continue under the current code.
-pub const FORMER_CODES: &[(&str, &str)] = &[
-    ("Hà Giang", "HGI"),
-    ("Yên Bái", "YBA"),
-    ("Bắc Kạn", "BKA"),
-    ("Vĩnh Phúc", "VPH"),
-    ("Hòa Bình", "HBI"),
-    ("Bắc Giang", "BGI"),
-    ("Thái Bình", "TBI"),
-    ("Hải Dương", "HDU"),
-    ("Hà Nam", "HNA"),
-    ("Nam Định", "NDI"),
-    ("Quảng Bình", "QBI"),
-    ("Quảng Nam", "QNA"),
-    ("Kon Tum", "KTU"),
-    ("Bình Định", "BDI"),
-    ("Ninh Thuận", "NTH"),
-    ("Đắk Nông", "DNO"),
-    ("Bình Thuận", "BTH"),
-    ("Phú Yên", "PYE"),
-    ("Bình Dương", "BDU"),
-    ("Bà Rịa - Vũng Tàu", "BRV"),
-    ("Bình Phước", "BPH"),
-    ("Long An", "LAN"),
-    ("Sóc Trăng", "STR"),
-    ("Hậu Giang", "HGA"),
-    ("Bến Tre", "BTR"),
-    ("Trà Vinh", "TVI"),
-    ("Tiền Giang", "TGI"),
-    ("Bạc Liêu", "BLI"),
-    ("Kiên Giang", "KGI"),
-];
-
 /// Officers of the demo office besides `demo`: (login, name, role code).
 pub const OFFICERS: &[(&str, &str, &str)] = &[
     ("hung.tm", "Trần Minh Hùng", "committee-leader"),

@@ -42,9 +42,16 @@ fn provinces_file_has_34_units_from_63() {
         .iter()
         .flat_map(|u| u.merged_from.iter().filter(move |f| **f != u.name))
         .collect();
-    assert_eq!(absorbed.len(), pools::FORMER_CODES.len());
+    assert_eq!(
+        absorbed.len(),
+        crate::register::office_list::FORMER_CODES.len()
+    );
     let mut codes: Vec<&str> = p.iter().map(|u| u.code.as_str()).collect();
-    codes.extend(pools::FORMER_CODES.iter().map(|(_, c)| *c));
+    codes.extend(
+        crate::register::office_list::FORMER_CODES
+            .iter()
+            .map(|(_, c)| *c),
+    );
     codes.push(CENTRAL_CODE);
     let n = codes.len();
     codes.sort();

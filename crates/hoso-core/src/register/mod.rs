@@ -11,6 +11,8 @@
 //! - Offices: `add_office(NewOffice) -> Result<Office>` (predecessors + `valid_from` close the
 //!   predecessors: the 2025 merger), `office(code)`, `list_offices() -> Vec<Office>` (Vietnamese
 //!   order), `successor(code) -> Option<String>` (the office in force today that absorbed it).
+//!   A central office is initialised with the 2025 office list (`office_list`: 34 units and the
+//!   former provinces merged into them); `add_office_list()` adds entries of it that are missing.
 //! - Officers: `add_officer(login, name, Role) -> Result<Officer>`, `list_officers()`.
 //! - Subjects: `add_subject(NewSubject, force) -> Result<AddSubject>` (`AddSubject::Added(id)` or
 //!   `AddSubject::PossibleDuplicates(Vec<Subject>)`, nothing written), `subject(id)`,
@@ -27,7 +29,11 @@
 //!   (denouncer.read, every read audited).
 //! - Documents: `attach_document(case, name, media_type, bytes) -> DocumentMeta` (BLAKE3
 //!   content address, size limit `set_attachment_limit`, default 50 MB), `documents(case)`,
-//!   `document_content(case, blake3) -> Option<Vec<u8>>`.
+//!   `document_content(case, blake3) -> Option<Vec<u8>>` (every read audited).
+//! - Denouncer documents (the letter's scan, in the denouncer's unit: lead office only):
+//!   `attach_denouncer_document(case, name, media_type, bytes)` (denouncer.write),
+//!   `denouncer_documents(case)`, `denouncer_document_content(case, blake3)` (denouncer.read,
+//!   every read audited).
 //! - Plans: `add_plan(NewPlan)`, `add_plan_item(plan, NewPlanItem)`, `list_plans()`,
 //!   `overlaps()`, `omissions()` (module `plans`).
 //! - Rules (reference data `rules/current`, module `rules_store`): `rules() -> RulesConfig`,
@@ -37,6 +43,7 @@
 mod cases;
 mod documents;
 mod links;
+pub mod office_list;
 pub(crate) mod offices;
 pub mod overlap_records;
 pub mod plans;
@@ -57,6 +64,7 @@ use crate::text::Text;
 
 pub use cases::{CaseCreated, CaseDetail, NewCase, NewDecision};
 pub use documents::DEFAULT_ATTACHMENT_LIMIT;
+pub(crate) use documents::attachment_of;
 pub use links::CaseLink;
 pub use offices::NewOffice;
 pub use overlap_records::{Settlement, SettlementOutcome};
@@ -101,6 +109,8 @@ pub struct Register {
     store: Store,
     session: Session,
     attachment_limit: u64,
+    /// The caps a bundle is read with, and that an export keeps under (`bundle::Limits`).
+    bundle_limits: crate::bundle::Limits,
 }
 
 /// The scope unit of reference data (offices, officers).
@@ -178,6 +188,9 @@ impl Register {
                         valid_to: None,
                     },
                 )?;
+                // The office list of the 2025 reform, as data (`office_list`): a province can
+                // name any office as soon as its set-up bundle brings the list.
+                office_list::write_office_list(&mut txn, &code)?;
             }
             offices::write_officer(
                 &mut txn,
@@ -204,6 +217,7 @@ impl Register {
             store,
             session,
             attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
+            bundle_limits: crate::bundle::Limits::default(),
         })
     }
 
@@ -243,11 +257,22 @@ impl Register {
                 role,
             },
             attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
+            bundle_limits: crate::bundle::Limits::default(),
         })
     }
 
     pub fn session_info(&self) -> &Session {
         &self.session
+    }
+
+    /// The caps bundles are read with and exports keep under (default: `Limits::default()`,
+    /// what every HoSo reads with; tests set smaller ones).
+    pub fn bundle_limits(&self) -> &crate::bundle::Limits {
+        &self.bundle_limits
+    }
+
+    pub fn set_bundle_limits(&mut self, limits: crate::bundle::Limits) {
+        self.bundle_limits = limits;
     }
 
     /// The signed-in officer and office by name, for a header or a printed page.

@@ -142,7 +142,72 @@ pub(crate) fn with_predecessors(conn: &rusqlite::Connection, code: &str) -> Resu
     rows.collect::<rusqlite::Result<Vec<String>>>().map_err(db)
 }
 
+/// Links a certified office to its entry in the office list, creating the entry (a province
+/// under the central office `central`, named as its request names it) when the list has none.
+/// Returns whether the entry was created. A closed office (merged into another) is refused
+/// unless `closed_office` (the officer means to certify that code).
+pub(crate) fn link_certified_office(
+    txn: &mut Txn<'_>,
+    code: &str,
+    name: &str,
+    central: &str,
+    closed_office: bool,
+) -> Result<bool> {
+    if let Some(o) = read_office(txn.tx(), code)? {
+        if let Some(to) = o.valid_to.filter(|t| *t <= today())
+            && !closed_office
+        {
+            let successor = successor_of(txn.tx(), &o.code, today())?
+                .map(|s| format!(" and was merged into {s}; certify the office in force instead"))
+                .unwrap_or_default();
+            return Err(Error::invalid(
+                "office",
+                format!(
+                    "office {code} ({}) closed on {to}{successor}; to certify the closed office's \
+                     code anyway, confirm it (--closed-office)",
+                    o.name
+                ),
+            ));
+        }
+        return Ok(false);
+    }
+    write_office(
+        txn,
+        &NewOffice {
+            code: code.to_string(),
+            name: Text::new(name.trim()),
+            kind: OfficeKind::Province,
+            parent: Some(central.to_string()),
+            predecessors: vec![],
+            valid_from: None,
+            valid_to: None,
+        },
+    )?;
+    Ok(true)
+}
+
 impl Register {
+    /// Adds the entries of the 2025 office list ([`super::office_list`]) this register lacks
+    /// (administrators of the central office: the office list is its to write). Returns how
+    /// many were added.
+    pub fn add_office_list(&mut self) -> Result<usize> {
+        self.require(Permission::OfficeAdmin)?;
+        let central = self.session.office.clone();
+        self.write(|txn, s| {
+            let n = super::office_list::write_office_list(txn, &central)?;
+            if n > 0 {
+                audit(
+                    txn,
+                    s,
+                    "office.create",
+                    "office-list:2025",
+                    serde_json::json!({ "offices": n }),
+                )?;
+            }
+            Ok(n)
+        })
+    }
+
     /// Adds an office (administrators only).
     pub fn add_office(&mut self, mut o: NewOffice) -> Result<Office> {
         self.require(Permission::OfficeAdmin)?;

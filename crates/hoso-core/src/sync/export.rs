@@ -14,7 +14,7 @@ use crate::access::Permission;
 use crate::authority::{ScopeExit, scope_exit};
 use crate::bundle::{ManifestTrust, NewBundle, PayloadWriter, Segment, write_bundle};
 use crate::error::{Error, Result};
-use crate::oplog::{self, Change, OP_COLUMNS, Op, ScopeUnit, db, op_from_row};
+use crate::oplog::{self, OP_COLUMNS, Op, ScopeUnit, db, op_from_row};
 use crate::register::Register;
 use crate::trust::OfficeKeys;
 use crate::trust::roster::{
@@ -90,6 +90,7 @@ impl Register {
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<ExportReport> {
         self.require(Permission::BundleExport)?;
+        let limits = self.bundle_limits().clone();
         let me = self.session_info().office.clone();
         let login = self.session_info().login.clone();
         let mut recipients: Vec<String> = Vec::new();
@@ -154,6 +155,14 @@ impl Register {
         let mut done = Progress::default();
         let mut report_attachments = 0u64;
         let mut skipped: Vec<SkippedUnit> = Vec::new();
+        // The whole stream stays under the importer's caps too: the decompressed stream, and
+        // the file (compression and encryption add a little; a margin covers them).
+        let budget = limits.max_decompressed.min(
+            limits
+                .max_file
+                .saturating_sub(limits.max_file / 64 + (1 << 20)),
+        );
+        let mut written: u64 = 9; // the stream's magic and end marker
         let only_recipient = (recipients.len() == 1).then(|| recipients[0].clone());
         {
             let mut sig_stmt = tx
@@ -245,13 +254,41 @@ impl Register {
                         scope: scope.clone(),
                         ops,
                     };
-                    match sig {
-                        None => payload.push(&keys.signing, &segment)?,
+                    let (json, sig) = match sig {
+                        None => {
+                            segment.check().map_err(|r| Error::invalid("segment", r))?;
+                            segment.sign(&keys.signing)?
+                        }
                         // Verbatim: the bytes the origin signed, rebuilt and checked above.
-                        Some((signed, sig)) => payload.push_signed(&g.origin, &signed, &sig)?,
+                        Some((signed, sig)) => (signed, sig),
+                    };
+                    // Over the importer's caps: left out and reported; the unit is not
+                    // recorded as sent.
+                    let mut skip = |what: String, size: usize, limit: u64| {
+                        skipped_units.insert(g.scope.clone());
+                        skipped.push(SkippedUnit {
+                            office: g.origin.clone(),
+                            unit: g.scope.clone(),
+                            reason: format!(
+                                "{what} of {size} bytes is over the importer's limit of {limit} \
+                                 bytes"
+                            ),
+                        });
+                    };
+                    if json.len() as u64 > u64::from(limits.max_segment) {
+                        skip("a change set".into(), json.len(), limits.max_segment.into());
+                        continue;
                     }
+                    let framed = (json.len() + sig.len() + g.origin.len() + 8) as u64;
+                    if written + framed > budget {
+                        let what = "a change set, with what the bundle already holds,".into();
+                        skip(what, json.len(), budget);
+                        continue;
+                    }
+                    written += framed;
+                    payload.push_signed(&g.origin, &json, &sig)?;
                     for hash in blobs {
-                        if !sent_blobs.insert(hash.clone()) {
+                        if sent_blobs.contains(&hash) {
                             continue;
                         }
                         let content: Option<Vec<u8>> = blob_stmt
@@ -259,6 +296,20 @@ impl Register {
                             .optional()
                             .map_err(db)?;
                         if let Some(c) = content {
+                            if c.len() as u64 > u64::from(limits.max_segment) {
+                                let what = format!("attachment {hash}");
+                                skip(what, c.len(), limits.max_segment.into());
+                                continue;
+                            }
+                            if written + c.len() as u64 + 37 > budget {
+                                let what = format!(
+                                    "attachment {hash}, with what the bundle already holds,"
+                                );
+                                skip(what, c.len(), budget);
+                                continue;
+                            }
+                            written += c.len() as u64 + 37;
+                            sent_blobs.insert(hash);
                             payload.push_attachment(&c)?;
                             report_attachments += 1;
                         }
@@ -538,12 +589,8 @@ fn relayed_chunks(
     Ok(Ok(chunks))
 }
 
-/// The attachment a "documents" entry of a case names.
+/// The attachment a "documents" entry names: a case's, or a denouncer's (whose segments go
+/// only where the denouncer's unit goes, so its attachments do too).
 fn document_hash(op: &Op) -> Option<String> {
-    match &op.change {
-        Change::Append { log, entry } if op.entity.kind == "case" && log == "documents" => {
-            entry.get("blake3")?.as_str().map(str::to_string)
-        }
-        _ => None,
-    }
+    crate::register::attachment_of(op)
 }

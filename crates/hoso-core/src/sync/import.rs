@@ -4,7 +4,7 @@
 //! rolls the transaction back: the register is exactly as before.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::fs::File;
 use std::path::Path;
 
@@ -17,10 +17,10 @@ use super::Progress;
 use super::export::BUNDLE_LIFETIME_DAYS;
 use super::status::ClockWarning;
 use crate::access::Permission;
-use crate::bundle::{Limits, ManifestTrust, PayloadItem, UnverifiedBundle};
+use crate::bundle::{ManifestTrust, PayloadItem, UnverifiedBundle};
 use crate::error::{Error, Result};
 use crate::oplog::{self, Op, db, now_ms};
-use crate::register::{DomainProjector, Register};
+use crate::register::{DomainProjector, Register, attachment_of};
 use crate::trust::roster::{
     adopt_roster, certificate_for, check_segment, segment_key, stored_roster,
 };
@@ -126,7 +126,7 @@ impl Register {
         let login = self.session_info().login.clone();
         let file =
             File::open(path).map_err(|e| Error::BundleIo(format!("{}: {e}", path.display())))?;
-        let bundle = UnverifiedBundle::read(file, &Limits::default())?;
+        let bundle = UnverifiedBundle::read(file, self.bundle_limits())?;
         let claim = bundle.claim().clone();
         let manifest_hash = bundle.manifest_hash();
         let carried = bundle.unverified_trust()?;
@@ -307,6 +307,8 @@ impl Register {
         crate::trust::rotate::activate_pending_key(&tx)?;
         let failure: RefCell<Option<Error>> = RefCell::new(None);
         let counts = RefCell::new((Progress::default(), 0u64, 0u64)); // progress, nfc, blobs
+        // Attachments: the hashes the bundle's signed entries name, and those it carried.
+        let attachments = RefCell::new((HashSet::<String>::new(), Vec::<String>::new()));
         {
             // A revoked key still verifies what it signed; `check_segment` then refuses the
             // changes that claim a time after its revocation.
@@ -365,6 +367,10 @@ impl Register {
                                     ])
                                     .map_err(db)?;
                             }
+                            attachments
+                                .borrow_mut()
+                                .0
+                                .extend(seg.ops.iter().filter_map(attachment_of));
                             let mut c = counts.borrow_mut();
                             c.0.segments += 1;
                             c.0.operations += seg.ops.len() as u64;
@@ -375,6 +381,7 @@ impl Register {
                             pending.extend(seg.ops);
                         }
                         Some(PayloadItem::Attachment { blake3, content }) => {
+                            attachments.borrow_mut().1.push(blake3.clone());
                             let n = blob_stmt
                                 .execute(params![blake3, content.len() as i64, content])
                                 .map_err(db)?;
@@ -395,6 +402,14 @@ impl Register {
                 return Err(e);
             }
             let applied = applied?;
+            // An attachment no signed entry of this bundle names is refused, and with it the
+            // whole bundle (the transaction rolls back: nothing of it is stored).
+            let (named, carried) = attachments.take();
+            if let Some(stray) = carried.iter().find(|h| !named.contains(*h)) {
+                return Err(Error::BundleUnnamedAttachment {
+                    blake3: stray.clone(),
+                });
+            }
             let count =
                 |m: &BTreeMap<String, usize>, kind: &str| m.get(kind).copied().unwrap_or(0) as u64;
             report.new_operations = applied.new_ops as u64;

@@ -5,7 +5,10 @@
 //!   `SignedEnrolment::verify() -> Result<&EnrolmentRequest>`, `to_json()` / `from_json()`.
 //! - `Register::certify(&SignedEnrolment, valid_from, valid_until) -> Result<SignedCertificate>`:
 //!   central office only (holds the root), `office.admin`, audited as `office.certify`;
-//!   `Register::certify_with(.., replace_key)` also re-keys an office that holds a valid key.
+//!   `Register::certify_with(.., replace_key)` also re-keys an office that holds a valid key;
+//!   `Register::certify_opts(.., CertifyOptions { replace_key, closed_office })`. Certifying
+//!   links the office to its entry in the office list (created when missing; a closed office's
+//!   code only with `closed_office`).
 //! - A rotation request (`hoso office rotate-key`) is also countersigned by the office's current
 //!   key (`SignedEnrolment::countersignature`). Certifying a new key for an office that still
 //!   holds a valid key needs both: the countersignature by one of its valid keys, and the
@@ -23,6 +26,15 @@ use super::{Certificate, OfficeKeys, OfficePublicKeys, SignedCertificate, finger
 use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::register::Register;
+
+/// What [`Register::certify_opts`] may do beyond certifying a new office.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CertifyOptions {
+    /// Replace the key of an office that holds a valid one (see [`Register::certify_with`]).
+    pub replace_key: bool,
+    /// Certify a code that names a closed office (merged into another): only when meant.
+    pub closed_office: bool,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -230,6 +242,33 @@ impl Register {
         valid_until: DateTime<Utc>,
         replace_key: bool,
     ) -> Result<SignedCertificate> {
+        self.certify_opts(
+            request,
+            valid_from,
+            valid_until,
+            CertifyOptions {
+                replace_key,
+                closed_office: false,
+            },
+        )
+    }
+
+    /// [`Self::certify_with`] with every option. The certified office is linked to its entry
+    /// in the office list, in the same transaction: the entry is created (a province under
+    /// this central office, named as the request names it) when the list has none; a code
+    /// that names a closed office (merged into another) is refused unless
+    /// `options.closed_office`.
+    pub fn certify_opts(
+        &mut self,
+        request: &SignedEnrolment,
+        valid_from: DateTime<Utc>,
+        valid_until: DateTime<Utc>,
+        options: CertifyOptions,
+    ) -> Result<SignedCertificate> {
+        let CertifyOptions {
+            replace_key,
+            closed_office,
+        } = options;
         self.require(Permission::OfficeAdmin)?;
         let r = request.verify()?;
         let keys = OfficeKeys::load(self.store().conn())?;
@@ -335,29 +374,39 @@ impl Register {
         };
         let cert =
             Certificate::new(&office, &r.name, &public, valid_from, valid_until)?.sign(root)?;
-        let login = self.session_info().login.clone();
-        let tx = self.store_mut().conn_mut().transaction()?;
-        let roster = super::roster::add_certificate(&tx, root, cert.clone())?;
-        crate::audit::append(
-            &tx,
-            &crate::audit::NewEntry::new(
-                &login,
-                "office.certify",
-                format!("office:{office}"),
-                serde_json::json!({
-                    "signing_key": r.signing_key,
-                    "key_id": new_key.key_id().to_string(),
-                    "key_fingerprint": new_fp,
-                    "age_recipient": r.age_recipient,
-                    "valid_from": super::time_text(&cert.certificate.valid_from),
-                    "valid_until": super::time_text(&cert.certificate.valid_until),
-                    "replaced_key": !current.is_empty() && !renewal,
-                    "countersigned_by": countersigned_by,
-                    "roster_serial": roster.roster.serial,
-                }),
-            ),
-        )?;
-        tx.commit()?;
+        let replaced_key = !current.is_empty() && !renewal;
+        let central = self.session_info().office.clone();
+        self.write(|txn, s| {
+            let entry_created = crate::register::offices::link_certified_office(
+                txn,
+                &office,
+                &r.name,
+                &central,
+                closed_office,
+            )?;
+            let roster = super::roster::add_certificate(txn.tx(), root, cert.clone())?;
+            crate::audit::append(
+                txn.tx(),
+                &crate::audit::NewEntry::new(
+                    &s.login,
+                    "office.certify",
+                    format!("office:{office}"),
+                    serde_json::json!({
+                        "signing_key": r.signing_key,
+                        "key_id": new_key.key_id().to_string(),
+                        "key_fingerprint": new_fp,
+                        "age_recipient": r.age_recipient,
+                        "valid_from": super::time_text(&cert.certificate.valid_from),
+                        "valid_until": super::time_text(&cert.certificate.valid_until),
+                        "replaced_key": replaced_key,
+                        "countersigned_by": countersigned_by,
+                        "roster_serial": roster.roster.serial,
+                        "office_entry_created": entry_created,
+                    }),
+                ),
+            )?;
+            Ok(())
+        })?;
         Ok(cert)
     }
 }

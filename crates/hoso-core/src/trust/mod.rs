@@ -38,7 +38,7 @@ use crate::error::{Error, Result};
 use crate::register::Register;
 
 pub use cert::{Certificate, Revocation, Roster, SignedCertificate, SignedRoster};
-pub use enrol::{EnrolmentRequest, SignedEnrolment};
+pub use enrol::{CertifyOptions, EnrolmentRequest, SignedEnrolment};
 
 /// This office's key pairs (and the root key on the central office). Secrets are zeroized on
 /// drop by the crypto types and never Debug-printed.
