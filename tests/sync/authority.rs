@@ -374,6 +374,16 @@ fn a_lead_transferred_by_the_central_office_flows_to_the_former_lead_and_the_den
             .map(|p| p.denouncers_to_hand_over)
     };
     assert_eq!(to_hp(&mut w), Some(1));
+    // The new lead records a correction before the hand-over arrives: both records count.
+    w.sign_in_as("HP", "lanhdao", Role::CommitteeLeader);
+    w.reg("HP")
+        .set_denouncer(
+            &case,
+            "Phạm Văn Đức".into(),
+            Some("Số 5 Lê Lợi".into()),
+            None,
+        )
+        .unwrap();
     w.carry("HN", "HP");
     assert!(
         w.count("HP", DENOUNCER_OPS) > 0,
@@ -381,7 +391,6 @@ fn a_lead_transferred_by_the_central_office_flows_to_the_former_lead_and_the_den
     );
     w.carry("HP", "HN"); // HP acknowledges it
     assert_eq!(to_hp(&mut w), Some(0));
-    w.sign_in_as("HP", "lanhdao", Role::CommitteeLeader);
     let d = w
         .reg("HP")
         .denouncer(&case)

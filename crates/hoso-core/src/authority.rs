@@ -122,7 +122,13 @@ pub fn admit_with(central: Option<&str>, op: &Op) -> Result<()> {
 /// clocked earlier to claim the case, is refused there and never relayed.)
 pub fn admit(tx: &Transaction<'_>, op: &Op) -> Result<()> {
     admit_with(central_office(tx)?.as_deref(), op)?;
-    if matches!(op.change, Change::Create) && op.scope.as_str() != "ref" {
+    // Cases, plans and overlap records belong to their creator (or lead): a second `create` is
+    // a claim. A denouncer record may be created by a former lead and by the new one alike
+    // (authority over it follows the lead), and a subject by any office.
+    let claimable = ["case:", "plan:", "overlap:"]
+        .iter()
+        .any(|p| op.scope.as_str().starts_with(p));
+    if matches!(op.change, Change::Create) && claimable {
         let created_elsewhere = tx
             .prepare_cached(
                 "SELECT 1 FROM ops WHERE scope = ?1 AND kind = ?2 AND entity_id = ?3
