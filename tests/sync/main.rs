@@ -6,4 +6,5 @@ mod authority;
 mod flow;
 mod golden;
 mod revocation;
+mod rollback;
 mod scenarios;

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::Progress;
 use super::export::BUNDLE_LIFETIME_DAYS;
+use super::recovery;
 use crate::access::Permission;
 use crate::bundle::{Limits, ManifestTrust, PayloadItem, UnverifiedBundle};
 use crate::error::{Error, Result};
@@ -267,6 +268,10 @@ impl Register {
         // for several offices carries only what they share.
         let older = (m.sequence as i64) < newest;
 
+        // What the sender holds of our own history (rollback safety, see `recovery`).
+        let ack = recovery::resolve_ack(conn, &m, &me)?;
+        let theirs = m.version_vector.get(&me).copied().unwrap_or(0);
+
         // 5. Decrypt and apply, in one transaction.
         let keys = OfficeKeys::load(conn)?;
         let mut reader = verified.open_payload(&keys.age)?;
@@ -287,6 +292,8 @@ impl Register {
         }
         // A rotated signing key becomes active once a roster certifying it arrives.
         crate::trust::rotate::activate_pending_key(&tx)?;
+        // A peer holding more of our own ops than we do: set ours aside, pause writing.
+        recovery::before_apply(&tx, &me, &m.sender, theirs, ack)?;
         let failure: RefCell<Option<Error>> = RefCell::new(None);
         let counts = RefCell::new((Progress::default(), 0u64, 0u64)); // progress, nfc, blobs
         {
@@ -415,7 +422,8 @@ impl Register {
             ],
         )
         .map_err(db)?;
-        let ack = m.acknowledged.get(&me).copied().unwrap_or(0) as i64;
+        // Only a bundle this register wrote (named by its id) is acknowledged.
+        let ack = ack.known.unwrap_or(0) as i64;
         tx.execute(
             "INSERT INTO sync_peers(office, acked_sequence, their_vector, received_seq, received_at,
                                     received_ops)
@@ -447,6 +455,8 @@ impl Register {
             )
             .map_err(db)?;
         }
+        // Our own history complete again: set-aside ops under fresh sequences, writing resumes.
+        let writing_resumed = recovery::after_apply(&tx, &me)?;
         crate::audit::append(
             &tx,
             &crate::audit::NewEntry::new(
@@ -460,6 +470,7 @@ impl Register {
                     "conflicts": report.conflicts.len(),
                     "roster_updated": report.roster_updated,
                     "trust_root_set": report.trust_root_set,
+                    "writing_resumed": writing_resumed,
                 }),
             ),
         )?;
