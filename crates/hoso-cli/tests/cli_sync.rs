@@ -492,7 +492,9 @@ fn a_register_restored_from_a_copy_says_how_to_recover_and_refuses_to_write_unti
     // The restored register does not know yet; the central office's bundle tells it.
     let status = hn.ok(&["sync", "status"]);
     assert!(!status.contains("WRITING PAUSED"), "{status}");
-    carry(&tw, &hn, "4.hoso", false);
+    tw.ok(&["bundle", "export", "--to", "HN", "--out", &bundle("4.hoso")]);
+    let imported = hn.ok(&["bundle", "import", &bundle("4.hoso")]);
+    assert!(imported.contains("WRITING PAUSED"), "{imported}");
     let status = hn.ok(&["sync", "status"]);
     assert!(status.contains("WRITING PAUSED"), "{status}");
     assert!(

@@ -94,7 +94,7 @@ pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
 }
 
 /// A register restored from a copy (or replaced): why writing is paused and how to resume.
-fn print_recovery(r: &hoso_core::sync::RecoveryNeeded) {
+pub(crate) fn print_recovery(r: &hoso_core::sync::RecoveryNeeded) {
     println!(
         "WRITING PAUSED: office {} holds changes of {} up to no. {}, this register only up to no. {}.",
         r.peer, r.office, r.theirs, r.held
