@@ -166,7 +166,6 @@ fn reproduction_6_a_register_restored_from_a_copy_recovers_its_history_and_loses
         .expect("HN must know it was restored");
     assert_eq!(need.peer, CENTRAL);
     assert_eq!(need.theirs, tw_held_of_hn as u64);
-    assert!(need.set_aside > 0, "{need:?}");
     let e = w.reg("HN").add_case(new_case("Bị từ chối")).unwrap_err();
     assert_eq!(e.code(), "register-restored", "{e}");
     assert!(e.to_string().contains("--full --to HN"), "{e}");
@@ -404,4 +403,172 @@ fn a_new_register_set_up_without_its_history_refuses_to_write_until_it_is_recove
     w.carry("HN", CENTRAL);
     assert_eq!(number_of(&w, CENTRAL, "Sau khi phục hồi"), created.number);
     assert_numbers_unique(&w, CENTRAL);
+}
+
+// --- Random schedules with a register restored from a copy -----------------------------------
+
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+enum Step {
+    /// A province opens a case (coordinated by the other one or not).
+    Write(usize, bool),
+    /// A bundle from a province to the central office, or back.
+    Carry(usize, bool),
+    /// HN's register is copied.
+    BackUp,
+    /// The copy is put back.
+    Restore,
+    /// The central office's full export for HN, imported there.
+    Recover,
+}
+
+const PROVINCES: [&str; 2] = ["HN", "HP"];
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (0..2usize, any::<bool>()).prop_map(|(p, c)| Step::Write(p, c)),
+        4 => (0..2usize, any::<bool>()).prop_map(|(p, up)| Step::Carry(p, up)),
+        1 => Just(Step::BackUp),
+        1 => Just(Step::Restore),
+        1 => Just(Step::Recover),
+    ]
+}
+
+/// Carries a bundle; a restored register's bundle may be refused whole at the central office
+/// until it recovers (nothing applied), never anything else.
+fn try_carry(w: &mut World, from: &str, to: &str, full: bool) {
+    let b = w.export(from, &[to], full);
+    let before = w.untouched_state(to);
+    if let Err(e) = w.import(to, &b) {
+        assert_eq!(to, CENTRAL, "{from} -> {to}: {e}");
+        assert!(
+            e.code() == "bundle-sequence-reused" || e.to_string().contains("already known"),
+            "{from} -> {to}: {e}"
+        );
+        assert_eq!(w.untouched_state(to), before);
+    }
+}
+
+fn titles(w: &World, code: &str) -> BTreeSet<String> {
+    cases(w, code).into_iter().map(|(t, _)| t).collect()
+}
+
+fn run(steps: &[Step]) {
+    let mut w = World::new(&PROVINCES);
+    for p in PROVINCES {
+        w.carry(CENTRAL, p);
+    }
+    let mut backup: Option<tempfile::TempDir> = None;
+    // Every case the central office ever held: none may be lost.
+    let mut at_tw: BTreeSet<String> = BTreeSet::new();
+    for (n, s) in steps.iter().enumerate() {
+        match s {
+            Step::Write(p, coordinated) => {
+                let (at, other) = (PROVINCES[*p], PROVINCES[1 - *p]);
+                let mut c = new_case(&format!("Vụ việc {n} của {at}"));
+                c.lead = at.into();
+                if *coordinated {
+                    c.coordinators = vec![(other.into(), "phối hợp".into())];
+                }
+                match w.reg(at).add_case(c) {
+                    Ok(_) => {}
+                    Err(e) => assert_eq!(e.code(), "register-restored", "{e}"),
+                }
+            }
+            Step::Carry(p, up) => {
+                let p = PROVINCES[*p];
+                if *up {
+                    try_carry(&mut w, p, CENTRAL, false)
+                } else {
+                    try_carry(&mut w, CENTRAL, p, false)
+                }
+            }
+            Step::BackUp => backup = Some(back_up(&mut w, "HN")),
+            Step::Restore => {
+                if let Some(b) = &backup {
+                    restore(&mut w, "HN", b.path());
+                }
+            }
+            Step::Recover => try_carry(&mut w, CENTRAL, "HN", true),
+        }
+        at_tw.extend(titles(&w, CENTRAL));
+    }
+    // Whatever the provinces hold now must reach the central office once they recovered.
+    let mut held: BTreeSet<String> = at_tw.clone();
+    for p in PROVINCES {
+        held.extend(titles(&w, p));
+    }
+    // A restored register that has not heard from the central office yet has its first
+    // bundle refused; the central office's answer tells it, it recovers, then all flows.
+    for round in 0..3 {
+        for p in PROVINCES {
+            if w.office(p).register.sync_recovery().unwrap().is_some() {
+                let full = w.export(CENTRAL, &[p], true);
+                w.import(p, &full).unwrap();
+                assert!(w.office(p).register.sync_recovery().unwrap().is_none());
+            }
+            if round == 0 {
+                try_carry(&mut w, p, CENTRAL, false);
+            } else {
+                let b = w.export(p, &[CENTRAL], false);
+                w.import(CENTRAL, &b)
+                    .unwrap_or_else(|e| panic!("{p} -> TW after recovery: {e}"));
+            }
+        }
+        for p in PROVINCES {
+            w.carry(CENTRAL, p);
+        }
+    }
+    let tw = titles(&w, CENTRAL);
+    let missing: Vec<&String> = held.difference(&tw).collect();
+    assert!(missing.is_empty(), "lost at TW: {missing:?}");
+    assert_numbers_unique(&w, CENTRAL);
+    for p in PROVINCES {
+        assert!(w.office(p).register.sync_recovery().unwrap().is_none());
+        assert_numbers_unique(&w, p);
+        assert_eq!(w.scope_digest(p, p), w.scope_digest(p, CENTRAL), "{p}");
+        // Writing goes on, and what is written reaches the central office.
+        let mut c = new_case(&format!("Cuối cùng của {p}"));
+        c.lead = p.into();
+        w.reg(p).add_case(c).unwrap();
+        w.carry(p, CENTRAL);
+    }
+    assert_numbers_unique(&w, CENTRAL);
+    assert_eq!(tw.len() + 2, titles(&w, CENTRAL).len());
+}
+
+/// `PROPTEST_CASES` when set, else a few for `make test`.
+fn proptest_cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12)
+}
+
+/// What the central office sent after the copy was taken (here HP's officer, through a full
+/// export) is lost with the restore though the central office counted it delivered; the
+/// restored register's next bundle acknowledges an older bundle, so everything is sent again.
+#[test]
+fn what_a_restored_register_had_received_since_the_copy_is_sent_again() {
+    use Step::*;
+    run(&[
+        BackUp,
+        Carry(1, true),
+        Recover,
+        Carry(0, true),
+        Restore,
+        Carry(0, true),
+    ]);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: proptest_cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_schedules_with_a_restored_register_lose_nothing_and_repeat_no_number(
+        steps in proptest::collection::vec(step(), 6..30)
+    ) {
+        run(&steps);
+    }
 }

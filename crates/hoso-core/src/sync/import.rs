@@ -292,9 +292,11 @@ impl Register {
         }
         // A rotated signing key becomes active once a roster certifying it arrives.
         crate::trust::rotate::activate_pending_key(&tx)?;
-        // A peer holding more of our own ops than we do: set ours aside, pause writing.
+        // A peer holding more of our own ops than we do (restored from a copy): pause writing.
         recovery::before_apply(&tx, &me, &m.sender, theirs, ack)?;
         let failure: RefCell<Option<Error>> = RefCell::new(None);
+        // The highest of our own ops this bundle brought back.
+        let own_back = std::cell::Cell::new(0u64);
         let counts = RefCell::new((Progress::default(), 0u64, 0u64)); // progress, nfc, blobs
         {
             // A revoked key still verifies what it signed; `check_segment` then refuses the
@@ -337,6 +339,11 @@ impl Register {
                         Some(PayloadItem::Segment(s)) => {
                             check_segment(&roster, &s.origin, &s.minisig, &s.segment.ops)?;
                             let seg = s.segment;
+                            if seg.origin == me {
+                                // Our own history coming back (a full export).
+                                let back = recovery::receive_own(&tx, &me, &m.sender, &seg.ops)?;
+                                own_back.set(own_back.get().max(back));
+                            }
                             // Kept to relay it, unless a stored segment already covers it.
                             let (first, last) = seg.txn_range();
                             let key =
@@ -422,7 +429,11 @@ impl Register {
             ],
         )
         .map_err(db)?;
-        // Only a bundle this register wrote (named by its id) is acknowledged.
+        // Only a bundle this register wrote (named by its id) is acknowledged; one older than
+        // the sender acknowledged before means it was restored from a copy.
+        if !older {
+            recovery::peer_went_back(&tx, &m.sender, ack.known)?;
+        }
         let ack = ack.known.unwrap_or(0) as i64;
         tx.execute(
             "INSERT INTO sync_peers(office, acked_sequence, their_vector, received_seq, received_at,
@@ -456,7 +467,7 @@ impl Register {
             .map_err(db)?;
         }
         // Our own history complete again: set-aside ops under fresh sequences, writing resumes.
-        let writing_resumed = recovery::after_apply(&tx, &me)?;
+        let writing_resumed = recovery::after_apply(&tx, &me, own_back.get())?;
         crate::audit::append(
             &tx,
             &crate::audit::NewEntry::new(

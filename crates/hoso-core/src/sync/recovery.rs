@@ -3,10 +3,12 @@
 //! with other content. Acknowledgements name bundle ids, so a peer's acknowledgement of a bundle
 //! this register never wrote cannot mark new work as delivered; it moves the bundle sequence
 //! past it instead. A peer that holds more of this office's own ops than this register (its
-//! version vector), or acknowledges a bundle it never wrote, shows the register is behind: its
-//! own ops that peers may hold under the same sequences are set aside and writing waits
+//! version vector), or acknowledges a bundle it never wrote while this register holds ops of its
+//! own that peers may hold with other content, shows the register is behind: writing waits
 //! ([`Error::RegisterRestored`]) until the office's own history is back (the central office's
-//! `--full` export carries it). Then the set-aside ops are written again under fresh sequences,
+//! `--full` export carries it). An op of ours arriving with content other than ours under the
+//! same sequence sets our ops from that sequence on aside (written after the copy was taken).
+//! Once the history is back, the set-aside ops are written again under fresh sequences,
 //! after everything peers hold, and a case number they reuse is replaced by a fresh one.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -198,9 +200,10 @@ fn claimed(conn: &Connection, me: &str) -> Result<u64> {
 }
 
 /// Before a bundle's changes are applied: what its manifest shows of our own history. A
-/// sequence acknowledged that we did not write moves our bundle sequence past it; a peer
-/// holding ops of ours we lack, or acknowledging such a bundle, sets aside our own ops it may
-/// hold under the same sequences and pauses writing.
+/// sequence acknowledged that we did not write moves our bundle sequence past it. A peer holding
+/// ops of ours we lack, or acknowledging a bundle we did not write while we hold ops of ours it
+/// may hold with other content (written after the newest bundle of ours a peer acknowledged),
+/// pauses writing until our own history comes back.
 pub(crate) fn before_apply(
     tx: &Transaction<'_>,
     me: &str,
@@ -215,14 +218,14 @@ pub(crate) fn before_apply(
         )
         .map_err(db)?;
     }
-    let held_before = held(tx, me)?;
+    let held_now = held(tx, me)?;
     let flagged = recovery_needed(tx, me)?.is_some();
-    if !(flagged || ack.unknown.is_some() || theirs > held_before) {
+    if !(flagged || ack.unknown.is_some() || theirs > held_now) {
         return Ok(());
     }
     let claimed = claimed(tx, me)?.max(theirs);
-    // Our own ops that no peer acknowledged holding as we wrote them: those stored here after
-    // the newest bundle of ours a peer acknowledged (by an id we know).
+    // Our own ops no peer acknowledged holding as we wrote them: stored here after the newest
+    // bundle of ours a peer acknowledged (by an id we know).
     let cutoff: i64 = tx
         .query_row(
             "SELECT coalesce(max(cutoff), 0) FROM sync_sent
@@ -238,39 +241,9 @@ pub(crate) fn before_apply(
             |r| r.get(0),
         )
         .map_err(db)?;
-    if let Some(first) = first
-        && first as u64 <= claimed
-    {
-        // Every later op of ours written here goes aside with it (later ones may name it).
-        let ids: Vec<OpId> = {
-            let mut stmt = tx
-                .prepare(
-                    "SELECT seq FROM ops WHERE origin = ?1 AND via IS NULL AND seq >= ?2
-                     ORDER BY seq",
-                )
-                .map_err(db)?;
-            let rows = stmt
-                .query_map(params![me, first], |r| r.get::<_, i64>(0))
-                .map_err(db)?;
-            rows.map(|s| s.map(|s| OpId::new(me, s as u64)))
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?
-        };
-        set_aside(tx, &ids)?;
-    }
-    let held_now = held(tx, me)?;
-    let waiting: i64 = tx
-        .query_row("SELECT count(*) FROM oplog_set_aside", [], |r| r.get(0))
-        .map_err(db)?;
-    if held_now < claimed || waiting > 0 {
-        tx.execute(
-            "UPDATE sync_recovery SET
-               detected_at = coalesce(detected_at, ?1), peer = coalesce(peer, ?2),
-               their_seq = max(coalesce(their_seq, 0), ?3), held_seq = ?4
-             WHERE id = 0",
-            params![super::now_text(), peer, claimed as i64, held_now as i64],
-        )
-        .map_err(db)?;
+    let uncertain = ack.unknown.is_some() && first.is_some_and(|f| f as u64 <= claimed);
+    if flagged || held_now < claimed || uncertain {
+        pause(tx, peer, claimed, held_now)?;
     }
     // A local write never takes a sequence a peer may hold.
     tx.execute(
@@ -280,6 +253,56 @@ pub(crate) fn before_apply(
     )
     .map_err(db)?;
     Ok(())
+}
+
+fn pause(tx: &Transaction<'_>, peer: &str, claimed: u64, held: u64) -> Result<()> {
+    tx.execute(
+        "UPDATE sync_recovery SET
+           detected_at = coalesce(detected_at, ?1), peer = coalesce(peer, ?2),
+           their_seq = max(coalesce(their_seq, 0), ?3), held_seq = ?4,
+           returned_seq = iif(detected_at IS NULL, 0, returned_seq)
+         WHERE id = 0",
+        params![super::now_text(), peer, claimed as i64, held as i64],
+    )
+    .map_err(db)?;
+    Ok(())
+}
+
+/// Ops of ours arriving in a bundle (a peer's full export). One whose sequence we hold with
+/// other content shows that our ops from that sequence on were written after a copy was taken:
+/// they go aside (to be written again under fresh sequences) and writing pauses. Returns the
+/// highest sequence among them (how far our own history came back).
+pub(crate) fn receive_own(tx: &Transaction<'_>, me: &str, peer: &str, ops: &[Op]) -> Result<u64> {
+    let mut highest = 0;
+    for op in ops {
+        highest = highest.max(op.id.seq);
+        let Some(stored) = oplog::op(tx, &op.id)? else {
+            continue;
+        };
+        if stored.canonical_json() == op.canonical_json() {
+            continue;
+        }
+        let ids: Vec<OpId> = {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT seq FROM ops WHERE origin = ?1 AND via IS NULL AND seq >= ?2
+                     ORDER BY seq",
+                )
+                .map_err(db)?;
+            let rows = stmt
+                .query_map(params![me, op.id.seq as i64], |r| r.get::<_, i64>(0))
+                .map_err(db)?;
+            rows.map(|s| s.map(|s| OpId::new(me, s as u64)))
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db)?
+        };
+        set_aside(tx, &ids)?;
+        if recovery_needed(tx, me)?.is_none() {
+            let claimed = claimed(tx, me)?.max(op.id.seq);
+            pause(tx, peer, claimed, held(tx, me)?)?;
+        }
+    }
+    Ok(highest)
 }
 
 /// Moves our ops `ids` out of the log into `oplog_set_aside`, out of the merged state.
@@ -304,18 +327,28 @@ fn set_aside(tx: &Transaction<'_>, ids: &[OpId]) -> Result<()> {
 }
 
 /// After a bundle's changes are applied (and the sender's version vector recorded): once this
-/// register holds every op of ours its peers hold, the set-aside ops are written again under
-/// fresh sequences and writing resumes. Returns whether it resumed with this import.
-pub(crate) fn after_apply(tx: &Transaction<'_>, me: &str) -> Result<bool> {
+/// register holds every op of ours its peers hold, and bundles brought our own history back up
+/// to the highest of them (so that every op of ours a peer may hold with other content was
+/// compared), the set-aside ops are written again under fresh sequences and writing resumes. Returns whether it resumed with this import.
+pub(crate) fn after_apply(tx: &Transaction<'_>, me: &str, brought_back: u64) -> Result<bool> {
     if recovery_needed(tx, me)?.is_none() {
         return Ok(false);
     }
     let held_now = held(tx, me)?;
     let claimed = claimed(tx, me)?;
-    if held_now < claimed {
+    let returned: i64 = tx
+        .query_row(
+            "SELECT coalesce(returned_seq, 0) FROM sync_recovery WHERE id = 0",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(db)?;
+    let returned = (returned as u64).max(brought_back);
+    if held_now < claimed || returned < claimed {
         tx.execute(
-            "UPDATE sync_recovery SET held_seq = ?1, their_seq = ?2 WHERE id = 0",
-            params![held_now as i64, claimed as i64],
+            "UPDATE sync_recovery SET held_seq = ?1, their_seq = ?2, returned_seq = ?3
+             WHERE id = 0",
+            params![held_now as i64, claimed as i64, returned as i64],
         )
         .map_err(db)?;
         return Ok(false);
@@ -334,7 +367,7 @@ pub(crate) fn after_apply(tx: &Transaction<'_>, me: &str) -> Result<bool> {
     reissue(tx, me, base)?;
     tx.execute(
         "UPDATE sync_recovery SET detected_at = NULL, peer = NULL, their_seq = NULL,
-           held_seq = NULL WHERE id = 0",
+           held_seq = NULL, returned_seq = NULL WHERE id = 0",
         [],
     )
     .map_err(db)?;
@@ -475,4 +508,32 @@ impl CaseNumbers {
             n += 1;
         }
     }
+}
+
+/// A peer's newer bundle acknowledging an older bundle of ours than it did before lost what it
+/// had imported since (its register was restored from a copy): nothing it acknowledged since
+/// counts any more, so the next export sends it everything in its scope again.
+pub(crate) fn peer_went_back(tx: &Transaction<'_>, peer: &str, ack: Option<u64>) -> Result<()> {
+    let before: Option<i64> = tx
+        .query_row(
+            "SELECT acked_sequence FROM sync_peers WHERE office = ?1",
+            [peer],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(db)?;
+    let now = ack.unwrap_or(0) as i64;
+    if before.is_some_and(|b| now < b) {
+        tx.execute(
+            "UPDATE sync_units SET acked_cutoff = 0 WHERE peer = ?1",
+            [peer],
+        )
+        .map_err(db)?;
+        tx.execute(
+            "UPDATE sync_peers SET acked_sequence = ?2 WHERE office = ?1",
+            params![peer, now],
+        )
+        .map_err(db)?;
+    }
+    Ok(())
 }

@@ -7,21 +7,23 @@
 -- that this register did not write (a restored copy, a new register after a theft): the next
 -- export numbers past it. The other columns are set while writing waits for the office's own
 -- history to come back: which peer showed it, the highest of this office's op sequences that
--- peers hold, and the highest this register held when it noticed.
+-- peers hold, the highest this register holds, and the highest of its own ops that bundles
+-- brought back since (writing resumes once that reaches `their_seq`).
 CREATE TABLE sync_recovery (
     id           INTEGER PRIMARY KEY CHECK (id = 0),
     bundle_floor INTEGER NOT NULL DEFAULT 0,
     detected_at  TEXT,
     peer         TEXT,
     their_seq    INTEGER,
-    held_seq     INTEGER
+    held_seq     INTEGER,
+    returned_seq INTEGER
 );
 INSERT INTO sync_recovery(id) VALUES (0);
 
--- This office's own ops written here that peers may hold under the same sequence with other
--- content (written after the copy was taken): kept aside, out of the merged state, until the
--- office's history is back; then each is written again under a fresh sequence (or dropped if
--- the very same op came back).
+-- This office's own ops written here that a peer holds under the same sequence with other
+-- content (written after the copy was taken; found when the peer's op arrives): kept aside, out
+-- of the merged state, until the office's history is back; then each is written again under a
+-- fresh sequence (or dropped if the very same op came back).
 CREATE TABLE oplog_set_aside (
     seq INTEGER PRIMARY KEY,            -- the sequence it had here
     op  TEXT    NOT NULL                -- Op JSON
