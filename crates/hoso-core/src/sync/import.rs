@@ -341,7 +341,7 @@ impl Register {
                             let seg = s.segment;
                             if seg.origin == me {
                                 // Our own history coming back (a full export).
-                                let back = recovery::receive_own(&tx, &me, &m.sender, &seg.ops)?;
+                                let back = recovery::receive_own(&tx, &me, &seg.ops)?;
                                 own_back.set(own_back.get().max(back));
                             }
                             // Kept to relay it, unless a stored segment already covers it.

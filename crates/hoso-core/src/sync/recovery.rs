@@ -268,14 +268,18 @@ fn pause(tx: &Transaction<'_>, peer: &str, claimed: u64, held: u64) -> Result<()
     Ok(())
 }
 
-/// Ops of ours arriving in a bundle (a peer's full export). One whose sequence we hold with
-/// other content shows that our ops from that sequence on were written after a copy was taken:
-/// they go aside (to be written again under fresh sequences) and writing pauses. Returns the
+/// Ops of ours arriving in a bundle (a peer's full export) while writing is paused. One whose
+/// sequence we hold with other content shows that our ops from that sequence on were written
+/// after the copy was taken: they go aside (to be written again under fresh sequences). Returns the
 /// highest sequence among them (how far our own history came back).
-pub(crate) fn receive_own(tx: &Transaction<'_>, me: &str, peer: &str, ops: &[Op]) -> Result<u64> {
-    let mut highest = 0;
+pub(crate) fn receive_own(tx: &Transaction<'_>, me: &str, ops: &[Op]) -> Result<u64> {
+    let highest = ops.iter().map(|o| o.id.seq).max().unwrap_or(0);
+    // Only a register that knows it is behind sets anything aside; elsewhere an op known with
+    // other content refuses the bundle, as always.
+    if recovery_needed(tx, me)?.is_none() {
+        return Ok(highest);
+    }
     for op in ops {
-        highest = highest.max(op.id.seq);
         let Some(stored) = oplog::op(tx, &op.id)? else {
             continue;
         };
@@ -297,10 +301,6 @@ pub(crate) fn receive_own(tx: &Transaction<'_>, me: &str, peer: &str, ops: &[Op]
                 .map_err(db)?
         };
         set_aside(tx, &ids)?;
-        if recovery_needed(tx, me)?.is_none() {
-            let claimed = claimed(tx, me)?.max(op.id.seq);
-            pause(tx, peer, claimed, held(tx, me)?)?;
-        }
     }
     Ok(highest)
 }
