@@ -50,6 +50,7 @@ fn forged_bundle(w: &mut World, from: &str, to: &str, segments: &[Vec<u8>]) -> P
             expires: now + Duration::days(30),
             version_vector: oplog::version_vector(conn).unwrap(),
             acknowledged: Default::default(),
+            acknowledged_bundles: Default::default(),
             trust: Some(ManifestTrust {
                 root_key: root.to_base64(),
                 roster: signed_roster,

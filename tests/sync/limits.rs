@@ -45,6 +45,7 @@ fn with_stray_attachment(w: &World, from: &str, to: &str, bundle: &Path, extra: 
             expires: m.expires,
             version_vector: m.version_vector,
             acknowledged: m.acknowledged,
+            acknowledged_bundles: m.acknowledged_bundles,
             trust: m.trust,
         },
         payload.finish().unwrap(),

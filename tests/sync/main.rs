@@ -10,4 +10,5 @@ mod golden;
 mod limits;
 mod offices;
 mod revocation;
+mod rollback;
 mod scenarios;

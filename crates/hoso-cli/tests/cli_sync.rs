@@ -613,3 +613,77 @@ fn a_clock_far_ahead_is_printed_by_import_and_sync_status_and_a_unit_left_out_by
     // Nothing far ahead at HN itself.
     assert!(!hn.ok(&["sync", "status"]).contains("Clock ahead"));
 }
+
+/// The register file and its key file, copied to `to` (or back from it).
+fn copy_register(reg: &Reg, from_dir: &Path, to_dir: &Path) {
+    let name = reg.path.file_name().unwrap().to_str().unwrap().to_string();
+    for f in [name.clone(), format!("{name}.keys")] {
+        std::fs::copy(from_dir.join(&f), to_dir.join(&f)).unwrap();
+    }
+    for f in [format!("{name}-wal"), format!("{name}-shm")] {
+        let _ = std::fs::remove_file(to_dir.join(&f));
+    }
+}
+
+#[test]
+fn a_register_restored_from_a_copy_says_how_to_recover_and_refuses_to_write_until_then() {
+    let (tw, hn, stick, _fp) = enrol();
+    let bundle = |name: &str| s(&stick.path().join(name)).to_string();
+    let carry = |from: &Reg, to: &Reg, name: &str, full: bool| {
+        let to_code = to.path.file_stem().unwrap().to_str().unwrap().to_string();
+        let mut args = vec!["bundle", "export", "--to", &to_code, "--out"];
+        let out = bundle(name);
+        args.push(&out);
+        if full {
+            args.push("--full");
+        }
+        from.ok(&args);
+        to.ok(&["bundle", "import", &out]);
+    };
+    hn.add_case("HN", "Trước khi sao lưu");
+    carry(&hn, &tw, "1.hoso", false);
+    carry(&tw, &hn, "2.hoso", false);
+    let dir = hn.path.parent().unwrap().to_path_buf();
+    let backup = tempfile::tempdir().unwrap();
+    copy_register(&hn, &dir, backup.path());
+    hn.add_case("HN", "Làm sau khi sao lưu");
+    carry(&hn, &tw, "3.hoso", false);
+    copy_register(&hn, backup.path(), &dir);
+
+    // The restored register does not know yet; the central office's bundle tells it.
+    let status = hn.ok(&["sync", "status"]);
+    assert!(!status.contains("WRITING PAUSED"), "{status}");
+    tw.ok(&["bundle", "export", "--to", "HN", "--out", &bundle("4.hoso")]);
+    let imported = hn.ok(&["bundle", "import", &bundle("4.hoso")]);
+    assert!(imported.contains("WRITING PAUSED"), "{imported}");
+    let status = hn.ok(&["sync", "status"]);
+    assert!(status.contains("WRITING PAUSED"), "{status}");
+    assert!(
+        status.contains("hoso bundle export --full --to HN"),
+        "{status}"
+    );
+    let err = hn.fails(&[
+        "case",
+        "add",
+        "--kind",
+        "inspection-on-signs",
+        "--title",
+        "Bị từ chối",
+        "--lead",
+        "HN",
+    ]);
+    assert!(err.contains("register-restored"), "{err}");
+    assert!(err.contains("--full --to HN"), "{err}");
+
+    // The central office's full export brings HN's history back; writing resumes.
+    carry(&tw, &hn, "5.hoso", true);
+    let status = hn.ok(&["sync", "status"]);
+    assert!(!status.contains("WRITING PAUSED"), "{status}");
+    assert!(
+        hn.case_titles()
+            .contains(&"Làm sau khi sao lưu".to_string())
+    );
+    hn.add_case("HN", "Sau khi phục hồi");
+    carry(&hn, &tw, "6.hoso", false);
+    assert!(tw.case_titles().contains(&"Sau khi phục hồi".to_string()));
+}

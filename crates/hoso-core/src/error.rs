@@ -136,6 +136,18 @@ pub enum Error {
         field: String,
         reason: String,
     },
+    // --- Rollback safety (DESIGN "Authority"): a register restored from a copy.
+    /// A peer holds more of this office's own changes than this register: it was restored
+    /// from a copy (or replaced). Writing waits until the office's history is back.
+    #[error(
+        "writing is paused: office {peer} holds changes of this office up to no. {theirs}, this register only up to no. {held}, so it was restored from a copy or replaced; ask the central office for `hoso bundle export --full --to {office}` and import it, then work resumes"
+    )]
+    RegisterRestored {
+        office: String,
+        peer: String,
+        theirs: u64,
+        held: u64,
+    },
 }
 
 impl Error {
@@ -179,6 +191,7 @@ impl Error {
             Error::TrustBadSignature { .. } => ErrorCode::TrustBadSignature,
             Error::TrustMalformed { .. } => ErrorCode::TrustMalformed,
             Error::OpNotAuthorised { .. } => ErrorCode::OpNotAuthorised,
+            Error::RegisterRestored { .. } => ErrorCode::RegisterRestored,
         }
     }
 
@@ -237,6 +250,7 @@ pub enum ErrorCode {
     TrustBadSignature,
     TrustMalformed,
     OpNotAuthorised,
+    RegisterRestored,
 }
 
 impl ErrorCode {
@@ -273,6 +287,7 @@ impl ErrorCode {
         ErrorCode::TrustBadSignature,
         ErrorCode::TrustMalformed,
         ErrorCode::OpNotAuthorised,
+        ErrorCode::RegisterRestored,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -309,6 +324,7 @@ impl ErrorCode {
             ErrorCode::TrustBadSignature => "trust-bad-signature",
             ErrorCode::TrustMalformed => "trust-malformed",
             ErrorCode::OpNotAuthorised => "op-not-authorised",
+            ErrorCode::RegisterRestored => "register-restored",
         }
     }
 }

@@ -84,6 +84,11 @@ pub fn run(ctx: &mut Ctx, cmd: BundleCmd) -> Result<()> {
                 print_json(&report)
             } else {
                 print_import(&report, false);
+                // This import showed the register was restored from a copy (or replaced).
+                if !dry_run && let Some(r) = reg.sync_recovery()? {
+                    println!();
+                    super::sync::print_recovery(&r);
+                }
                 Ok(())
             }
         }

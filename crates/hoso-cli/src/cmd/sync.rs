@@ -65,6 +65,9 @@ pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
             if json {
                 return print_json(&peers);
             }
+            if let Some(r) = reg.sync_recovery()? {
+                print_recovery(&r);
+            }
             if peers.is_empty() {
                 if reg.key_info()?.holds_root {
                     println!(
@@ -128,4 +131,30 @@ pub fn run(ctx: &mut Ctx, cmd: SyncCmd) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// A register restored from a copy (or replaced): why writing is paused and how to resume.
+pub(crate) fn print_recovery(r: &hoso_core::sync::RecoveryNeeded) {
+    println!(
+        "WRITING PAUSED: office {} holds changes of {} up to no. {}, this register only up to no. {}.",
+        r.peer, r.office, r.theirs, r.held
+    );
+    println!(
+        "This register was restored from a copy (or replaced) and must recover its own history first."
+    );
+    println!(
+        "  1. At the central office: hoso bundle export --full --to {} --out {}-full.hoso",
+        r.office, r.office
+    );
+    println!(
+        "  2. Here: hoso bundle import {}-full.hoso; writing resumes after it.",
+        r.office
+    );
+    if r.set_aside > 0 {
+        println!(
+            "  {} changes written here since the copy are kept aside and will be written again under new numbers.",
+            r.set_aside
+        );
+    }
+    println!();
 }

@@ -150,6 +150,8 @@ pub struct NewBundle {
     pub expires: chrono::DateTime<chrono::Utc>,
     pub version_vector: VersionVector,
     pub acknowledged: VersionVector,
+    /// Per office: the bundle id of the `acknowledged` sequence.
+    pub acknowledged_bundles: std::collections::BTreeMap<String, String>,
     pub trust: Option<ManifestTrust>,
 }
 
@@ -178,6 +180,7 @@ pub fn write_bundle<W: Write>(
         expires: bundle.expires,
         version_vector: bundle.version_vector,
         acknowledged: bundle.acknowledged,
+        acknowledged_bundles: bundle.acknowledged_bundles,
         payload: payload.info.clone(),
         trust: bundle.trust,
     };

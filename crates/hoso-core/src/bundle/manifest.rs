@@ -35,6 +35,12 @@ pub struct Manifest {
     /// peer learns what it no longer needs to send).
     #[serde(default)]
     pub acknowledged: BTreeMap<String, u64>,
+    /// Per office: the id of that same newest bundle. Acknowledgements name bundles by id: a
+    /// register restored from a copy reuses sequences, and must not take the acknowledgement
+    /// of a bundle it no longer remembers for one of its own. Optional (bundles written before
+    /// it carry only `acknowledged`, whose sequences readers then compare).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub acknowledged_bundles: BTreeMap<String, String>,
     pub payload: PayloadInfo,
     /// The root key and the newest roster the sender holds (public keys only), so that a new
     /// certificate or a revocation reaches every office with the next bundle.

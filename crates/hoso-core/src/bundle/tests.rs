@@ -71,6 +71,7 @@ fn new_bundle(sender: &Office, recipients: &[&Office], seq: u64) -> NewBundle {
         expires: Utc.with_ymd_and_hms(2026, 4, 5, 8, 30, 0).unwrap(),
         version_vector: BTreeMap::from([(sender.code.to_string(), 4)]),
         acknowledged: BTreeMap::new(),
+        acknowledged_bundles: BTreeMap::new(),
         trust: None,
     }
 }

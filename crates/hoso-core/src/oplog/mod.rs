@@ -107,6 +107,7 @@
 //! UI to warn about. Later local writes still supersede it because they name it in `replaces`
 //! (only log entries written after it sort before it until real time catches up).
 
+pub(crate) mod aside;
 mod canon;
 pub mod effect;
 mod merge;

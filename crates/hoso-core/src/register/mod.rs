@@ -324,6 +324,8 @@ impl Register {
         f: impl FnOnce(&mut Txn<'_>, &Session) -> Result<T>,
     ) -> Result<T> {
         let session = self.session.clone();
+        // A register restored from a copy writes again once its own history is back.
+        crate::sync::check_writable(self.store.conn(), &session.office)?;
         let mut txn = Txn::begin(self.store.conn_mut(), &session.office, &session.login)?;
         let out = f(&mut txn, &session)?;
         txn.commit(&DomainProjector)?;

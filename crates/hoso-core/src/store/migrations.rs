@@ -10,7 +10,8 @@
 //! the concatenation of the first schema files (meta, audit, oplog, domain, trust); migration 2
 //! adds sync bookkeeping (registers created before it get it on open); migration 3 the authority
 //! bookkeeping (ops without effect, the central office's code from the roster); migration 4 the
-//! date signs of violation were found; migration 5 overlap records.
+//! date signs of violation were found; migration 5 overlap records; migration 6 rollback safety
+//! (the bundle sequence floor, the recovery state, ops set aside).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -32,6 +33,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/authority.sql"),
     include_str!("schema/signs.sql"),
     include_str!("schema/overlaps.sql"),
+    include_str!("schema/rollback.sql"),
 ];
 
 /// The schema version this build writes and understands.

@@ -140,13 +140,8 @@ impl Register {
             .map_err(db)?;
         tx.execute("UPDATE oplog_arrival SET n = n + 1", [])
             .map_err(db)?;
-        let sequence: u64 = tx
-            .query_row(
-                "SELECT coalesce(max(sequence), 0) + 1 FROM sync_sent",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(db)? as u64;
+        // Past every bundle of ours a peer acknowledged, even one this register did not write.
+        let sequence = super::recovery::next_bundle_sequence(&tx)?;
 
         let mut payload = PayloadWriter::new(&age.iter().map(String::as_str).collect::<Vec<_>>())?;
         let mut covered: HashSet<String> = HashSet::new();
@@ -190,8 +185,9 @@ impl Register {
                 }
                 let within = |op: &Op| limit.is_none_or(|l| l.covers(op));
                 covered.insert(g.scope.clone());
-                // A peer holds its own changes; never send them back to it.
-                if only_recipient.as_deref() == Some(g.origin.as_str()) {
+                // A peer holds its own changes; never send them back to it, except in a full
+                // export: what a register restored from a copy (or replaced) recovers them from.
+                if !full && only_recipient.as_deref() == Some(g.origin.as_str()) {
                     return Ok(());
                 }
                 let threshold = if full {
@@ -207,7 +203,7 @@ impl Register {
                 // here by the (only) recipient itself.
                 let new_for_peer = |s: &Stored| {
                     s.arrival > threshold
-                        && (only_recipient.is_none() || s.via != only_recipient)
+                        && (full || only_recipient.is_none() || s.via != only_recipient)
                         && within(&s.op)
                 };
                 if !g.ops.iter().any(new_for_peer) {
@@ -354,16 +350,35 @@ impl Register {
         // changes on it go again with it next time; importing them twice changes nothing).
         covered.retain(|u| !skipped_units.contains(u));
         let sealed = payload.finish()?;
-        let acknowledged = {
+        // Per peer, the newest bundle imported from it: its sequence and (what a reader
+        // matches) its id.
+        let (acknowledged, acknowledged_bundles) = {
             let mut stmt = tx
-                .prepare("SELECT office, received_seq FROM sync_peers WHERE received_seq > 0")
+                .prepare(
+                    "SELECT p.office, p.received_seq, r.bundle_id FROM sync_peers p
+                     LEFT JOIN sync_received r ON r.sender = p.office AND r.sequence = p.received_seq
+                     WHERE p.received_seq > 0",
+                )
                 .map_err(db)?;
             let rows = stmt
                 .query_map([], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)? as u64,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
                 })
                 .map_err(db)?;
-            rows.collect::<rusqlite::Result<_>>().map_err(db)?
+            let mut seqs = std::collections::BTreeMap::new();
+            let mut ids = std::collections::BTreeMap::new();
+            for row in rows {
+                let (office, seq, id) = row.map_err(db)?;
+                if let Some(id) = id {
+                    ids.insert(office.clone(), id);
+                }
+                seqs.insert(office, seq);
+            }
+            (seqs, ids)
         };
         let created = crate::trust::cert::truncate_secs(now);
         let manifest = write_bundle(
@@ -376,6 +391,7 @@ impl Register {
                 expires: created + Duration::days(BUNDLE_LIFETIME_DAYS),
                 version_vector: oplog::version_vector(&tx)?,
                 acknowledged,
+                acknowledged_bundles,
                 trust: Some(ManifestTrust {
                     root_key: root.to_base64(),
                     roster: signed_roster,

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use super::Progress;
 use super::export::BUNDLE_LIFETIME_DAYS;
+use super::recovery;
 use super::status::ClockWarning;
 use crate::access::Permission;
 use crate::bundle::{
@@ -145,6 +146,9 @@ impl Register {
             }
             Replay::New { older } => older,
         };
+        // What the sender holds of our own history (rollback safety, see `recovery`).
+        let ack = recovery::resolve_ack(conn, &m, &me)?;
+        let theirs = m.version_vector.get(&me).copied().unwrap_or(0);
         let keys = OfficeKeys::load(conn)?;
         let reader = trusted.verified.open_payload(&keys.age)?;
         // Everything from here on is one transaction: it commits whole or not at all.
@@ -154,7 +158,9 @@ impl Register {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(db)?;
         adopt_trust(&tx, &trusted.trust, &mut report)?;
-        apply(
+        // A peer holding more of our own ops than we do (restored from a copy): pause writing.
+        recovery::before_apply(&tx, &me, &m.sender, theirs, ack)?;
+        let own_back = apply(
             &tx,
             reader,
             &trusted.trust.roster,
@@ -163,7 +169,14 @@ impl Register {
             &mut report,
             progress,
         )?;
-        acknowledge(&tx, &m, &trusted.manifest_hash, &me, &login, &report)?;
+        let received = Received {
+            manifest: &m,
+            manifest_hash: &trusted.manifest_hash,
+            older,
+            ack,
+            own_back,
+        };
+        acknowledge(&tx, &received, &me, &login, &report)?;
         if older && report.new_operations == 0 && report.documents_new == 0 {
             // Nothing this register lacked: leave it exactly as it was.
             drop(tx);
@@ -402,7 +415,8 @@ fn adopt_trust(tx: &Transaction<'_>, t: &Trust, report: &mut ImportReport) -> Re
 /// Stages 6 and 7, decrypt, authorise and apply: the payload is read segment by segment, each
 /// verified against its origin's key at the time its operations claim and kept to relay it;
 /// the operations go through the authority rules and are merged (`oplog::apply_remote_in`
-/// with the domain's projector); attachments must be named by a signed entry.
+/// with the domain's projector); attachments must be named by a signed entry. Returns the
+/// highest of our own ops the bundle brought back (a full export after a restore).
 fn apply(
     tx: &Transaction<'_>,
     mut reader: SegmentReader<Box<dyn Read>>,
@@ -411,7 +425,7 @@ fn apply(
     sender: &str,
     report: &mut ImportReport,
     progress: &mut dyn FnMut(&Progress),
-) -> Result<()> {
+) -> Result<u64> {
     // Ops stored by this import remember who brought them (not sent back there).
     tx.execute("UPDATE oplog_arrival SET via = ?1", [sender])
         .map_err(db)?;
@@ -423,6 +437,8 @@ fn apply(
     };
     let inert_before = inert(tx)?;
     let failure: RefCell<Option<Error>> = RefCell::new(None);
+    // The highest of our own ops this bundle brought back.
+    let own_back = std::cell::Cell::new(0u64);
     let counts = RefCell::new((Progress::default(), 0u64, 0u64)); // progress, nfc, blobs
     // Attachments: the hashes the bundle's signed entries name, and those it carried.
     let attachments = RefCell::new((HashSet::<String>::new(), Vec::<String>::new()));
@@ -466,6 +482,11 @@ fn apply(
                     Some(PayloadItem::Segment(s)) => {
                         check_segment(roster, &s.origin, &s.minisig, &s.segment.ops)?;
                         let seg = s.segment;
+                        if seg.origin == me {
+                            // Our own history coming back (a full export).
+                            let back = recovery::receive_own(tx, me, &seg.ops)?;
+                            own_back.set(own_back.get().max(back));
+                        }
                         // Kept to relay it, unless a stored segment already covers it.
                         let (first, last) = seg.txn_range();
                         let key =
@@ -554,19 +575,31 @@ fn apply(
     report.without_effect = (inert(tx)? - inert_before).max(0) as u64;
     tx.execute("UPDATE oplog_arrival SET via = NULL", [])
         .map_err(db)?;
-    Ok(())
+    Ok(own_back.get())
+}
+
+/// What an applied bundle said about this office, for [`acknowledge`].
+struct Received<'a> {
+    manifest: &'a Manifest,
+    manifest_hash: &'a str,
+    /// Older than the sender's newest bundle imported here.
+    older: bool,
+    /// Which of our bundles it acknowledges (by id).
+    ack: recovery::Ack,
+    /// The highest of our own ops it brought back.
+    own_back: u64,
 }
 
 /// Stage 8, acknowledge: the replay guard, what the sender holds of ours (its
 /// acknowledgements), and the audit entry.
 fn acknowledge(
     tx: &Transaction<'_>,
-    m: &Manifest,
-    manifest_hash: &str,
+    r: &Received<'_>,
     me: &str,
     login: &str,
     report: &ImportReport,
 ) -> Result<()> {
+    let (m, manifest_hash) = (r.manifest, r.manifest_hash);
     tx.execute(
         "INSERT INTO sync_received(sender, sequence, bundle_id, manifest_hash, imported_at,
                                    new_ops, known_ops)
@@ -582,7 +615,12 @@ fn acknowledge(
         ],
     )
     .map_err(db)?;
-    let ack = m.acknowledged.get(me).copied().unwrap_or(0) as i64;
+    // Only a bundle this register wrote (named by its id) is acknowledged; one older than the
+    // sender acknowledged before means it was restored from a copy.
+    if !r.older {
+        recovery::peer_went_back(tx, &m.sender, r.ack.known)?;
+    }
+    let ack = r.ack.known.unwrap_or(0) as i64;
     tx.execute(
         "INSERT INTO sync_peers(office, acked_sequence, their_vector, received_seq, received_at,
                                 received_ops)
@@ -614,6 +652,8 @@ fn acknowledge(
         )
         .map_err(db)?;
     }
+    // Our own history complete again: set-aside ops under fresh sequences, writing resumes.
+    let writing_resumed = recovery::after_apply(tx, me, r.own_back)?;
     crate::audit::append(
         tx,
         &crate::audit::NewEntry::new(
@@ -629,6 +669,7 @@ fn acknowledge(
                 "trust_root_set": report.trust_root_set,
                 "without_effect": report.without_effect,
                 "clock_ahead": report.clock_ahead,
+                "writing_resumed": writing_resumed,
             }),
         ),
     )?;

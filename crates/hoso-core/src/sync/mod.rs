@@ -13,6 +13,7 @@
 mod export;
 mod file;
 mod import;
+mod recovery;
 pub mod scope;
 mod status;
 
@@ -21,6 +22,8 @@ use serde::Serialize;
 pub use export::{BUNDLE_LIFETIME_DAYS, ExportReport, SkippedUnit};
 pub use file::write_new_file;
 pub use import::{ImportOutcome, ImportReport};
+pub use recovery::RecoveryNeeded;
+pub(crate) use recovery::check_writable;
 pub use scope::{PeerScope, peer_scope};
 pub use status::{ClockWarning, DEFAULT_PERIOD_DAYS, PeerStatus};
 

@@ -49,7 +49,7 @@ export const commands = {
 };
 
 /* Constants */
-export const ERROR_CODES = ["invalid","not-found","permission-denied","storage","illegal-transition","wrong-passphrase","unknown-officer","wrong-recovery-key","key-file-missing","key-file-corrupt","newer-schema","not-a-register","already-exists","bundle-malformed","bundle-too-large","bundle-signature","bundle-hash","bundle-unnamed-attachment","bundle-decrypt","bundle-version","segment-signature","bundle-io","bundle-not-for-us","bundle-expired","bundle-sequence-reused","trust-root-missing","trust-unknown-signer","trust-expired","trust-revoked","trust-bad-signature","trust-malformed","op-not-authorised","locked","internal"] as const;
+export const ERROR_CODES = ["invalid","not-found","permission-denied","storage","illegal-transition","wrong-passphrase","unknown-officer","wrong-recovery-key","key-file-missing","key-file-corrupt","newer-schema","not-a-register","already-exists","bundle-malformed","bundle-too-large","bundle-signature","bundle-hash","bundle-unnamed-attachment","bundle-decrypt","bundle-version","segment-signature","bundle-io","bundle-not-for-us","bundle-expired","bundle-sequence-reused","trust-root-missing","trust-unknown-signer","trust-expired","trust-revoked","trust-bad-signature","trust-malformed","op-not-authorised","register-restored","locked","internal"] as const;
 
 /* Types */
 /**
@@ -142,7 +142,7 @@ export type ClockWarning = {
  *  Every error code, closed: front-ends map each to a message in the user's language (a UI test
  *  checks that both catalogues have one for every code).
  */
-export type ErrorCode = "invalid" | "not-found" | "permission-denied" | "storage" | "illegal-transition" | "wrong-passphrase" | "unknown-officer" | "wrong-recovery-key" | "key-file-missing" | "key-file-corrupt" | "newer-schema" | "not-a-register" | "already-exists" | "bundle-malformed" | "bundle-too-large" | "bundle-signature" | "bundle-hash" | "bundle-unnamed-attachment" | "bundle-decrypt" | "bundle-version" | "segment-signature" | "bundle-io" | "bundle-not-for-us" | "bundle-expired" | "bundle-sequence-reused" | "trust-root-missing" | "trust-unknown-signer" | "trust-expired" | "trust-revoked" | "trust-bad-signature" | "trust-malformed" | "op-not-authorised";
+export type ErrorCode = "invalid" | "not-found" | "permission-denied" | "storage" | "illegal-transition" | "wrong-passphrase" | "unknown-officer" | "wrong-recovery-key" | "key-file-missing" | "key-file-corrupt" | "newer-schema" | "not-a-register" | "already-exists" | "bundle-malformed" | "bundle-too-large" | "bundle-signature" | "bundle-hash" | "bundle-unnamed-attachment" | "bundle-decrypt" | "bundle-version" | "segment-signature" | "bundle-io" | "bundle-not-for-us" | "bundle-expired" | "bundle-sequence-reused" | "trust-root-missing" | "trust-unknown-signer" | "trust-expired" | "trust-revoked" | "trust-bad-signature" | "trust-malformed" | "op-not-authorised" | "register-restored";
 
 /**  What `export_bundle` wrote. */
 export type ExportReport = {
