@@ -399,7 +399,9 @@ fn a_real_bundle_opens_by_hand_with_tar_minisign_and_age() {
         &["-q", "-d", "payload.zst", "-o", "payload"],
     );
     let plain = std::fs::read(dir.path().join("payload")).unwrap();
-    assert!(plain.starts_with(b"HOSOSEG1"));
+    // Format 2: the sender's version vector is the first record, inside the encryption.
+    assert!(plain.starts_with(b"HOSOSEG2"));
+    assert_eq!(plain[12], b'{', "a JSON object after its 4-byte length");
     assert!(String::from_utf8_lossy(&plain).contains("Kiểm tra Ban Thường vụ Thành ủy Hà Nội"));
     // The manifest altered by hand no longer verifies with the tool either.
     let m = dir.path().join("manifest.json");

@@ -31,7 +31,11 @@ fn forged_bundle(w: &mut World, from: &str, to: &str, segments: &[Vec<u8>]) -> P
     let signed_roster = stored_signed_roster(conn).unwrap().unwrap();
     let now = Utc::now().trunc_subsecs(0);
     let them = current_certificate(&roster, to, now).unwrap().age_recipient;
-    let mut payload = PayloadWriter::new(&[&them, &keys.age.recipient()]).unwrap();
+    let mut payload = PayloadWriter::new(
+        &[&them, &keys.age.recipient()],
+        &oplog::version_vector(conn).unwrap(),
+    )
+    .unwrap();
     for json in segments {
         let sig = keys
             .signing
@@ -48,7 +52,6 @@ fn forged_bundle(w: &mut World, from: &str, to: &str, segments: &[Vec<u8>]) -> P
             sequence: 100,
             created: now,
             expires: now + Duration::days(30),
-            version_vector: oplog::version_vector(conn).unwrap(),
             acknowledged: Default::default(),
             acknowledged_bundles: Default::default(),
             trust: Some(ManifestTrust {

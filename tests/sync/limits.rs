@@ -24,8 +24,9 @@ fn with_stray_attachment(w: &World, from: &str, to: &str, bundle: &Path, extra: 
         .unwrap();
     let m = verified.manifest().clone();
     let mut reader = verified.open_payload(&keys.age).unwrap();
+    let state = hoso_core::bundle::sender_state(&m, &reader);
     let mut payload =
-        PayloadWriter::new(&[&to_keys.age.recipient(), &keys.age.recipient()]).unwrap();
+        PayloadWriter::new(&[&to_keys.age.recipient(), &keys.age.recipient()], &state).unwrap();
     payload.push_attachment(extra).unwrap();
     while let Some(item) = reader.next_item(&|_, _| Ok(pk.clone())).unwrap() {
         match item {
@@ -43,7 +44,6 @@ fn with_stray_attachment(w: &World, from: &str, to: &str, bundle: &Path, extra: 
             sequence: m.sequence,
             created: m.created,
             expires: m.expires,
-            version_vector: m.version_vector,
             acknowledged: m.acknowledged,
             acknowledged_bundles: m.acknowledged_bundles,
             trust: m.trust,

@@ -76,14 +76,15 @@ pub struct PayloadWriter {
 }
 
 impl PayloadWriter {
-    /// `recipients`: age recipient strings (`age1…`) of every recipient office and the sender.
-    pub fn new(recipients: &[&str]) -> Result<Self> {
+    /// `recipients`: age recipient strings (`age1…`) of every recipient office and the sender;
+    /// `state`: the sender's version vector, which travels encrypted (format 2).
+    pub fn new(recipients: &[&str], state: &VersionVector) -> Result<Self> {
         let file = tempfile::tempfile().map_err(|e| Error::BundleIo(e.to_string()))?;
         let enc = seal::encrypting_writer(recipients, HashingWriter::new(file))
             .map_err(|e| Error::invalid("recipients", e.to_string()))?;
         let z = zstd::Encoder::new(enc, ZSTD_LEVEL).map_err(|e| Error::BundleIo(e.to_string()))?;
         Ok(PayloadWriter {
-            segments: SegmentWriter::new(z)?,
+            segments: SegmentWriter::new(z, state)?,
         })
     }
 
@@ -148,7 +149,6 @@ pub struct NewBundle {
     pub sequence: u64,
     pub created: chrono::DateTime<chrono::Utc>,
     pub expires: chrono::DateTime<chrono::Utc>,
-    pub version_vector: VersionVector,
     pub acknowledged: VersionVector,
     /// Per office: the bundle id of the `acknowledged` sequence.
     pub acknowledged_bundles: std::collections::BTreeMap<String, String>,
@@ -178,7 +178,8 @@ pub fn write_bundle<W: Write>(
         created: bundle.created,
         sequence: bundle.sequence,
         expires: bundle.expires,
-        version_vector: bundle.version_vector,
+        // Format 2: in the encrypted payload (`PayloadWriter::new`), not in the clear.
+        version_vector: VersionVector::new(),
         acknowledged: bundle.acknowledged,
         acknowledged_bundles: bundle.acknowledged_bundles,
         payload: payload.info.clone(),
@@ -503,7 +504,21 @@ impl<R: Read + Seek + 'static> VerifiedBundle<R> {
             left: self.limits.max_decompressed,
             limit: self.limits.max_decompressed,
         };
-        SegmentReader::new(Box::new(capped) as Box<dyn Read>, self.limits.max_segment)
+        let reader =
+            SegmentReader::new(Box::new(capped) as Box<dyn Read>, self.limits.max_segment)?;
+        // The signed manifest's format decides where the sender's version vector is: a
+        // payload of the other format was swapped in, or the manifest lies.
+        let in_payload = reader.state().is_some();
+        let format_2 = self.manifest.format >= 2;
+        if in_payload != format_2 || (format_2 && !self.manifest.version_vector.is_empty()) {
+            return Err(Error::BundleMalformed {
+                reason: format!(
+                    "the payload does not have the form of a format-{} bundle",
+                    self.manifest.format
+                ),
+            });
+        }
+        Ok(reader)
     }
 }
 
@@ -619,4 +634,12 @@ fn hex_lower(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
+}
+
+/// The sender's version vector: from the payload (format 2), or the manifest (format 1).
+pub fn sender_state<R: Read>(manifest: &Manifest, reader: &SegmentReader<R>) -> VersionVector {
+    reader
+        .state()
+        .cloned()
+        .unwrap_or_else(|| manifest.version_vector.clone())
 }

@@ -8,14 +8,17 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::trust::SignedRoster;
 
-/// The bundle format this version writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The bundle format this version writes.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest format this version still reads (format 1: the version vector in the clear
+/// manifest, the payload without the sender's state).
+pub const OLDEST_FORMAT: u32 = 1;
 
 /// The signed description of a bundle. Field order is the JSON order (pretty-printed, one
 /// trailing newline); new versions may only add optional fields.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
-    /// Always 1 for this format.
+    /// 2 (written now) or 1 (still read).
     pub format: u32,
     /// UUID (v7) of this bundle.
     pub bundle_id: String,
@@ -29,7 +32,10 @@ pub struct Manifest {
     pub sequence: u64,
     /// After this instant the bundle must not be imported (RFC 3339, UTC).
     pub expires: DateTime<Utc>,
-    /// The sender's op-log version vector (origin office -> highest op seq) when written.
+    /// Format 1 only: the sender's op-log version vector (origin office -> highest op seq) when
+    /// written. Format 2 carries it inside the encrypted payload, so that a lost stick does not
+    /// tell how many changes each office made.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub version_vector: BTreeMap<String, u64>,
     /// Per office: the newest of that office's bundle sequences the sender has imported (how a
     /// peer learns what it no longer needs to send).
@@ -84,7 +90,7 @@ impl Manifest {
         let v: Version = serde_json::from_slice(bytes).map_err(|e| Error::BundleMalformed {
             reason: format!("manifest.json is not valid: {e}"),
         })?;
-        if v.format != FORMAT_VERSION {
+        if !(OLDEST_FORMAT..=FORMAT_VERSION).contains(&v.format) {
             return Err(Error::BundleVersion {
                 found: v.format,
                 supported: FORMAT_VERSION,
@@ -160,8 +166,8 @@ impl Claim {
         if parts.next().is_some() {
             return Err(bad());
         }
-        if format != FORMAT_VERSION.to_string() {
-            let found = format.parse().map_err(|_| bad())?;
+        let found: u32 = format.parse().map_err(|_| bad())?;
+        if !(OLDEST_FORMAT..=FORMAT_VERSION).contains(&found) {
             return Err(Error::BundleVersion {
                 found,
                 supported: FORMAT_VERSION,

@@ -36,8 +36,8 @@ mod tests;
 
 pub use container::{
     MANIFEST, NewBundle, PAYLOAD, PayloadWriter, SIGNATURE, SealedPayload, UnverifiedBundle,
-    VerifiedBundle, write_bundle,
+    VerifiedBundle, sender_state, write_bundle,
 };
 pub use limits::Limits;
-pub use manifest::{Claim, FORMAT_VERSION, Manifest, ManifestTrust, PayloadInfo};
+pub use manifest::{Claim, FORMAT_VERSION, Manifest, ManifestTrust, OLDEST_FORMAT, PayloadInfo};
 pub use segment::{PayloadItem, Segment, SegmentReader, SegmentWriter, VerifiedSegment};

@@ -28,7 +28,14 @@ use super::manifest::check_office_code;
 use crate::error::{Error, Result};
 use crate::oplog::{Op, ScopeUnit};
 
-const MAGIC: &[u8; 8] = b"HOSOSEG1";
+/// Format 1: segments and attachments only.
+const MAGIC_1: &[u8; 8] = b"HOSOSEG1";
+/// Format 2: the sender's state (its version vector) first, then segments and attachments. The
+/// version vector says how many operations each office wrote: inside the encrypted payload, a
+/// lost stick does not tell it.
+const MAGIC_2: &[u8; 8] = b"HOSOSEG2";
+/// The state record's cap (a version vector of a few hundred offices is a few kilobytes).
+const MAX_STATE: u32 = 1 << 20;
 const TAG_SEGMENT: u8 = 1;
 const TAG_ATTACHMENT: u8 = 2;
 const TAG_END: u8 = 0;
@@ -165,8 +172,13 @@ pub struct SegmentWriter<W: Write> {
 }
 
 impl<W: Write> SegmentWriter<W> {
-    pub fn new(mut out: W) -> Result<Self> {
-        out.write_all(MAGIC).map_err(write_err)?;
+    /// Starts a format-2 stream with the sender's state (its version vector).
+    pub fn new(mut out: W, state: &crate::oplog::VersionVector) -> Result<Self> {
+        out.write_all(MAGIC_2).map_err(write_err)?;
+        let json = crate::oplog::canonical_json(&serde_json::to_value(state).expect("serialises"));
+        let len = u32::try_from(json.len()).map_err(|_| Error::invalid("state", "too large"))?;
+        out.write_all(&len.to_be_bytes()).map_err(write_err)?;
+        out.write_all(json.as_bytes()).map_err(write_err)?;
         Ok(SegmentWriter { out, count: 0 })
     }
 
@@ -246,20 +258,50 @@ pub struct SegmentReader<R: Read> {
     input: R,
     max_segment: u32,
     done: bool,
+    /// The sender's version vector (format 2; format 1 carries it in the manifest).
+    state: Option<crate::oplog::VersionVector>,
 }
 
 impl<R: Read> SegmentReader<R> {
     pub fn new(mut input: R, max_segment: u32) -> Result<Self> {
         let mut magic = [0u8; 8];
         read_exact(&mut input, &mut magic)?;
-        if &magic != MAGIC {
-            return Err(malformed("the payload is not a HoSo segment stream"));
-        }
+        let state = match &magic {
+            m if m == MAGIC_1 => None,
+            m if m == MAGIC_2 => {
+                let mut len4 = [0u8; 4];
+                read_exact(&mut input, &mut len4)?;
+                let len = u32::from_be_bytes(len4);
+                if len > MAX_STATE {
+                    return Err(malformed("the sender's state is too large"));
+                }
+                let mut json = Vec::new();
+                (&mut input)
+                    .take(len.into())
+                    .read_to_end(&mut json)
+                    .map_err(io_to_error)?;
+                if json.len() != len as usize {
+                    return Err(malformed(
+                        "the payload ends in the sender's state (truncated)",
+                    ));
+                }
+                let vv: crate::oplog::VersionVector = serde_json::from_slice(&json)
+                    .map_err(|e| malformed(&format!("the sender's state is not valid: {e}")))?;
+                Some(vv)
+            }
+            _ => return Err(malformed("the payload is not a HoSo segment stream")),
+        };
         Ok(SegmentReader {
             input,
             max_segment,
             done: false,
+            state,
         })
+    }
+
+    /// The sender's version vector carried in the payload (format 2), if any.
+    pub fn state(&self) -> Option<&crate::oplog::VersionVector> {
+        self.state.as_ref()
     }
 
     /// The next segment, verified with `key_of(origin)`; an attachment here is an error (see

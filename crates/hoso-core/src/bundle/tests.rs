@@ -69,7 +69,6 @@ fn new_bundle(sender: &Office, recipients: &[&Office], seq: u64) -> NewBundle {
         sequence: seq,
         created: Utc.with_ymd_and_hms(2026, 1, 5, 8, 30, 0).unwrap(),
         expires: Utc.with_ymd_and_hms(2026, 4, 5, 8, 30, 0).unwrap(),
-        version_vector: BTreeMap::from([(sender.code.to_string(), 4)]),
         acknowledged: BTreeMap::new(),
         acknowledged_bundles: BTreeMap::new(),
         trust: None,
@@ -78,7 +77,9 @@ fn new_bundle(sender: &Office, recipients: &[&Office], seq: u64) -> NewBundle {
 
 /// A bundle from `sender` to `to` holding its own two segments and one relayed from `relayed`.
 fn make_bundle(sender: &Office, to: &Office, relayed: &Office, seq: u64) -> (Vec<u8>, Manifest) {
-    let mut p = PayloadWriter::new(&[&to.age.recipient(), &sender.age.recipient()]).unwrap();
+    let state = BTreeMap::from([(sender.code.to_string(), 4)]);
+    let mut p =
+        PayloadWriter::new(&[&to.age.recipient(), &sender.age.recipient()], &state).unwrap();
     p.push(
         &sender.sign,
         &segment(sender.code, 1, "c1", "Kiểm tra Đảng ủy xã"),
@@ -141,8 +142,10 @@ fn open_all(
     let b = UnverifiedBundle::read(Cursor::new(bytes), limits)?;
     let key = w.key_of(&b.claim().sender).expect("known sender");
     let v = b.verify(&key)?;
-    let m = v.manifest().clone();
+    let mut m = v.manifest().clone();
     let mut r = v.open_payload(me)?;
+    // Format 2 carries the sender's version vector in the payload: shown as the manifest's.
+    m.version_vector = crate::bundle::sender_state(&m, &r);
     let mut segs = Vec::new();
     while let Some(s) = r.next_segment(&|o| w.key_of(o))? {
         segs.push(s);
@@ -215,7 +218,15 @@ fn round_trip_keeps_every_segment_and_the_manifest() {
     // The recipient and the sender itself can both open it.
     for me in [&w.tw.age, &w.hn.age] {
         let (m, segs) = open_all(bytes.clone(), &Limits::default(), &w, me).unwrap();
-        assert_eq!(m, written);
+        // The version vector travels in the payload (format 2), not in the clear manifest.
+        assert!(written.version_vector.is_empty());
+        assert_eq!(
+            Manifest {
+                version_vector: Default::default(),
+                ..m.clone()
+            },
+            written
+        );
         assert_eq!(m.sender, "HN");
         assert_eq!(m.recipients, ["TW"]);
         assert_eq!(m.sequence, 7);
@@ -230,7 +241,11 @@ fn round_trip_keeps_every_segment_and_the_manifest() {
     }
     // The manifest is readable JSON with the documented fields.
     let manifest: serde_json::Value = serde_json::from_slice(&members(&bytes)[0].1).unwrap();
-    assert_eq!(manifest["format"], 1);
+    assert_eq!(manifest["format"], 2);
+    assert!(
+        manifest.get("version_vector").is_none(),
+        "a lost stick does not tell how many changes each office made"
+    );
     assert_eq!(manifest["created"], "2026-01-05T08:30:00Z");
     assert_eq!(manifest["payload"]["sha256"].as_str().unwrap().len(), 64);
 }
@@ -325,7 +340,7 @@ fn age_tool_decrypts_the_payload() {
     );
     let zst = std::fs::read(dir.path().join("payload.zst")).unwrap();
     let plain = zstd::decode_all(&zst[..]).unwrap();
-    assert!(plain.starts_with(b"HOSOSEG1"));
+    assert!(plain.starts_with(b"HOSOSEG2"));
     let text = String::from_utf8_lossy(&plain);
     assert!(text.contains("Kiểm tra Đảng ủy xã"));
 }
@@ -430,7 +445,9 @@ fn a_zstd_bomb_stops_at_the_cap() {
     let w = world();
     // A segment header announcing 60 MiB of JSON, then 60 MiB of zeros: a few KiB compressed.
     let mut enc = zstd::Encoder::new(Vec::new(), 19).unwrap();
-    enc.write_all(b"HOSOSEG1\x01\x02HN").unwrap();
+    // Format 2: the magic, an empty sender state ("{}"), then a segment that never ends.
+    enc.write_all(b"HOSOSEG2\x00\x00\x00\x02{}\x01\x02HN")
+        .unwrap();
     enc.write_all(&(60u32 << 20).to_be_bytes()).unwrap();
     let zeros = vec![0u8; 1 << 20];
     for _ in 0..60 {
@@ -584,7 +601,7 @@ fn segments_need_their_origins_signature() {
     // A writer refuses to sign ops of another office into its segment.
     let mut seg = segment("HN", 1, "c1", "x");
     seg.ops[1].id.origin = "DN".into();
-    let mut sw = SegmentWriter::new(Vec::new()).unwrap();
+    let mut sw = SegmentWriter::new(Vec::new(), &BTreeMap::new()).unwrap();
     assert_eq!(sw.push(&w.hn.sign, &seg).unwrap_err().code(), "invalid");
 }
 
@@ -598,7 +615,7 @@ fn a_relayed_segment_claiming_another_origin_is_refused() {
         w.hn.sign
             .sign(&json, "hoso-segment format=1 origin=DN")
             .unwrap();
-    let mut sw = SegmentWriter::new(Vec::new()).unwrap();
+    let mut sw = SegmentWriter::new(Vec::new(), &BTreeMap::new()).unwrap();
     sw.push_signed("DN", &json, &sig).unwrap();
     let buf = sw.finish().unwrap();
     let mut r = SegmentReader::new(&buf[..], 1 << 20).unwrap();
@@ -611,7 +628,7 @@ fn a_newer_format_says_update_hoso() {
     let w = world();
     let (bytes, m) = make_bundle(&w.hn, &w.tw, &w.dn, 1);
     let mut mem = members(&bytes);
-    let comment = format!("hoso-bundle format=2 id={} sender=HN seq=1", m.bundle_id);
+    let comment = format!("hoso-bundle format=3 id={} sender=HN seq=1", m.bundle_id);
     mem[1].1 = w.hn.sign.sign(&mem[0].1, &comment).unwrap().into_bytes();
     let (code, msg) = code_of(open_all(rebuild(&mem), &Limits::default(), &w, &w.tw.age));
     assert_eq!(code, "bundle-version", "{msg}");
@@ -624,7 +641,7 @@ fn read_signed(w: &World, json: &[u8]) -> Result<VerifiedSegment, Error> {
         w.hn.sign
             .sign(json, "hoso-segment format=1 origin=HN")
             .unwrap();
-    let mut sw = SegmentWriter::new(Vec::new()).unwrap();
+    let mut sw = SegmentWriter::new(Vec::new(), &BTreeMap::new()).unwrap();
     sw.push_signed("HN", json, &sig).unwrap();
     let buf = sw.finish().unwrap();
     let mut r = SegmentReader::new(&buf[..], 1 << 20).unwrap();

@@ -143,7 +143,10 @@ impl Register {
         // Past every bundle of ours a peer acknowledged, even one this register did not write.
         let sequence = super::recovery::next_bundle_sequence(&tx)?;
 
-        let mut payload = PayloadWriter::new(&age.iter().map(String::as_str).collect::<Vec<_>>())?;
+        let mut payload = PayloadWriter::new(
+            &age.iter().map(String::as_str).collect::<Vec<_>>(),
+            &oplog::version_vector(&tx)?,
+        )?;
         let mut covered: HashSet<String> = HashSet::new();
         let mut skipped_units: HashSet<String> = HashSet::new();
         let mut sent_blobs: HashSet<String> = HashSet::new();
@@ -389,7 +392,6 @@ impl Register {
                 sequence,
                 created,
                 expires: created + Duration::days(BUNDLE_LIFETIME_DAYS),
-                version_vector: oplog::version_vector(&tx)?,
                 acknowledged,
                 acknowledged_bundles,
                 trust: Some(ManifestTrust {

@@ -146,11 +146,12 @@ impl Register {
             }
             Replay::New { older } => older,
         };
-        // What the sender holds of our own history (rollback safety, see `recovery`).
-        let ack = recovery::resolve_ack(conn, &m, &me)?;
-        let theirs = m.version_vector.get(&me).copied().unwrap_or(0);
         let keys = OfficeKeys::load(conn)?;
         let reader = trusted.verified.open_payload(&keys.age)?;
+        // What the sender holds of our own history (rollback safety, see `recovery`).
+        let their_vector = crate::bundle::sender_state(&m, &reader);
+        let ack = recovery::resolve_ack(conn, &m, &me)?;
+        let theirs = their_vector.get(&me).copied().unwrap_or(0);
         // Everything from here on is one transaction: it commits whole or not at all.
         let tx = self
             .store_mut()
@@ -171,6 +172,7 @@ impl Register {
         )?;
         let received = Received {
             manifest: &m,
+            their_vector: &their_vector,
             manifest_hash: &trusted.manifest_hash,
             older,
             ack,
@@ -581,6 +583,8 @@ fn apply(
 /// What an applied bundle said about this office, for [`acknowledge`].
 struct Received<'a> {
     manifest: &'a Manifest,
+    /// The sender's version vector (from the payload, or a format-1 manifest).
+    their_vector: &'a crate::oplog::VersionVector,
     manifest_hash: &'a str,
     /// Older than the sender's newest bundle imported here.
     older: bool,
@@ -637,7 +641,7 @@ fn acknowledge(
         params![
             m.sender,
             ack,
-            serde_json::to_string(&m.version_vector).expect("serialises"),
+            serde_json::to_string(r.their_vector).expect("serialises"),
             m.sequence as i64,
             super::now_text(),
             report.new_operations as i64
