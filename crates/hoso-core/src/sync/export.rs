@@ -1,7 +1,12 @@
 //! `Register::export_bundle`: the delta of each recipient's scope that it has not acknowledged
-//! (or everything in scope with `full`), streamed into a signed, encrypted bundle.
+//! (or everything in scope with `full`), streamed into a signed, encrypted bundle. Stages:
+//! [`recipients_of`] → [`select`] (scopes, acknowledgements, scope exits) → per unit, sign
+//! ([`own_chunks`]: our changes, signed now; [`relayed_chunks`]: others', as their origin
+//! signed them) and encrypt (`PayloadWriter`) → write (`write_bundle`, with
+//! [`acknowledgements`]) → [`record_sent`]. Nothing is recorded unless the whole bundle was
+//! written.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 
 use chrono::{Duration, Utc};
@@ -93,19 +98,7 @@ impl Register {
         let limits = self.bundle_limits().clone();
         let me = self.session_info().office.clone();
         let login = self.session_info().login.clone();
-        let mut recipients: Vec<String> = Vec::new();
-        for r in to {
-            let code = crate::model::normalise_office_code(r)?;
-            if code == me {
-                return Err(Error::invalid("recipient", "a bundle is for other offices"));
-            }
-            if !recipients.contains(&code) {
-                recipients.push(code);
-            }
-        }
-        if recipients.is_empty() {
-            return Err(Error::invalid("recipient", "name at least one office"));
-        }
+        let recipients = recipients_of(to, &me)?;
         let keys = OfficeKeys::load(self.store().conn())?;
         let tx = self
             .store_mut()
@@ -119,22 +112,11 @@ impl Register {
         for r in &recipients {
             age.push(current_certificate(&roster, r, now)?.age_recipient);
         }
-        let scopes: Vec<PeerScope> = recipients
-            .iter()
-            .map(|r| peer_scope(&tx, r))
-            .collect::<Result<_>>()?;
-        // What each recipient already holds: per unit, the cut-off it acknowledged.
-        let acked: Vec<HashMap<String, i64>> = recipients
-            .iter()
-            .map(|r| acked_cutoffs(&tx, r))
-            .collect::<Result<_>>()?;
-        // Cases that left a recipient's scope since it was last sent them: how far their
-        // history still goes to it (up to the change that removed it).
-        let exits: Vec<HashMap<String, ScopeExit>> = recipients
-            .iter()
-            .zip(&scopes)
-            .map(|(r, scope)| scope_exits(&tx, r, scope))
-            .collect::<Result<_>>()?;
+        let Selection {
+            scopes,
+            acked,
+            exits,
+        } = select(&tx, &recipients)?;
         let cutoff: i64 = tx
             .query_row("SELECT n FROM oplog_arrival", [], |r| r.get(0))
             .map_err(db)?;
@@ -353,36 +335,7 @@ impl Register {
         // changes on it go again with it next time; importing them twice changes nothing).
         covered.retain(|u| !skipped_units.contains(u));
         let sealed = payload.finish()?;
-        // Per peer, the newest bundle imported from it: its sequence and (what a reader
-        // matches) its id.
-        let (acknowledged, acknowledged_bundles) = {
-            let mut stmt = tx
-                .prepare(
-                    "SELECT p.office, p.received_seq, r.bundle_id FROM sync_peers p
-                     LEFT JOIN sync_received r ON r.sender = p.office AND r.sequence = p.received_seq
-                     WHERE p.received_seq > 0",
-                )
-                .map_err(db)?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, i64>(1)? as u64,
-                        r.get::<_, Option<String>>(2)?,
-                    ))
-                })
-                .map_err(db)?;
-            let mut seqs = std::collections::BTreeMap::new();
-            let mut ids = std::collections::BTreeMap::new();
-            for row in rows {
-                let (office, seq, id) = row.map_err(db)?;
-                if let Some(id) = id {
-                    ids.insert(office.clone(), id);
-                }
-                seqs.insert(office, seq);
-            }
-            (seqs, ids)
-        };
+        let (acknowledged, acknowledged_bundles) = acknowledgements(&tx)?;
         let created = crate::trust::cert::truncate_secs(now);
         let manifest = write_bundle(
             &mut *out,
@@ -403,42 +356,16 @@ impl Register {
             &keys.signing,
         )?;
 
-        tx.execute(
-            "INSERT INTO sync_sent(sequence, bundle_id, recipients, created_at, cutoff, ops)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                sequence as i64,
-                manifest.bundle_id,
-                serde_json::to_string(&recipients).expect("serialises"),
-                now_text(),
+        record_sent(
+            &tx,
+            &Sent {
+                manifest: &manifest,
+                recipients: &recipients,
+                units: &covered,
                 cutoff,
-                done.operations as i64
-            ],
-        )
-        .map_err(db)?;
-        {
-            let mut unit_stmt = tx
-                .prepare_cached(
-                    "INSERT INTO sync_units(peer, unit, sent_sequence, sent_cutoff) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT(peer, unit) DO UPDATE SET sent_sequence = excluded.sent_sequence,
-                       sent_cutoff = excluded.sent_cutoff",
-                )
-                .map_err(db)?;
-            for r in &recipients {
-                for u in &covered {
-                    unit_stmt
-                        .execute(params![r, u, sequence as i64, cutoff])
-                        .map_err(db)?;
-                }
-                tx.execute(
-                    "INSERT INTO sync_peers(office, sent_seq, sent_at, sent_ops) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT(office) DO UPDATE SET sent_seq = excluded.sent_seq,
-                       sent_at = excluded.sent_at, sent_ops = excluded.sent_ops",
-                    params![r, sequence as i64, now_text(), done.operations as i64],
-                )
-                .map_err(db)?;
-            }
-        }
+                operations: done.operations,
+            },
+        )?;
         crate::audit::append(
             &tx,
             &crate::audit::NewEntry::new(
@@ -468,6 +395,142 @@ impl Register {
             skipped,
         })
     }
+}
+
+/// Stage 1: the recipients named, normalised, each once, never this office.
+fn recipients_of(to: &[String], me: &str) -> Result<Vec<String>> {
+    let mut recipients: Vec<String> = Vec::new();
+    for r in to {
+        let code = crate::model::normalise_office_code(r)?;
+        if code == me {
+            return Err(Error::invalid("recipient", "a bundle is for other offices"));
+        }
+        if !recipients.contains(&code) {
+            recipients.push(code);
+        }
+    }
+    if recipients.is_empty() {
+        return Err(Error::invalid("recipient", "name at least one office"));
+    }
+    Ok(recipients)
+}
+
+/// What each recipient may receive and already holds.
+struct Selection {
+    /// Its scope now.
+    scopes: Vec<PeerScope>,
+    /// Per unit, the arrival cut-off it acknowledged.
+    acked: Vec<HashMap<String, i64>>,
+    /// Cases that left its scope since: how far their history still goes to it (up to the
+    /// change that removed it).
+    exits: Vec<HashMap<String, ScopeExit>>,
+}
+
+/// Stage 2, select: per recipient, its scope, what it acknowledged and where cases left it.
+fn select(tx: &rusqlite::Connection, recipients: &[String]) -> Result<Selection> {
+    let scopes: Vec<PeerScope> = recipients
+        .iter()
+        .map(|r| peer_scope(tx, r))
+        .collect::<Result<_>>()?;
+    let acked = recipients
+        .iter()
+        .map(|r| acked_cutoffs(tx, r))
+        .collect::<Result<_>>()?;
+    let exits = recipients
+        .iter()
+        .zip(&scopes)
+        .map(|(r, scope)| scope_exits(tx, r, scope))
+        .collect::<Result<_>>()?;
+    Ok(Selection {
+        scopes,
+        acked,
+        exits,
+    })
+}
+
+/// Per peer, the newest bundle imported from it: its sequence and (what a reader matches) its
+/// id, for the manifest's acknowledgements.
+fn acknowledgements(
+    tx: &rusqlite::Connection,
+) -> Result<(BTreeMap<String, u64>, BTreeMap<String, String>)> {
+    let mut stmt = tx
+        .prepare(
+            "SELECT p.office, p.received_seq, r.bundle_id FROM sync_peers p
+             LEFT JOIN sync_received r ON r.sender = p.office AND r.sequence = p.received_seq
+             WHERE p.received_seq > 0",
+        )
+        .map_err(db)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)? as u64,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })
+        .map_err(db)?;
+    let mut seqs = BTreeMap::new();
+    let mut ids = BTreeMap::new();
+    for row in rows {
+        let (office, seq, id) = row.map_err(db)?;
+        if let Some(id) = id {
+            ids.insert(office.clone(), id);
+        }
+        seqs.insert(office, seq);
+    }
+    Ok((seqs, ids))
+}
+
+/// What a written bundle carried, for [`record_sent`].
+struct Sent<'a> {
+    manifest: &'a crate::bundle::Manifest,
+    recipients: &'a [String],
+    /// The units it carried whole (those with a left-out change are not).
+    units: &'a HashSet<String>,
+    /// The arrival epoch it covers.
+    cutoff: i64,
+    operations: u64,
+}
+
+/// Last stage, record: the bundle, and per recipient the units it carried up to the cut-off
+/// (acknowledged when the recipient's next bundle names this one).
+fn record_sent(tx: &rusqlite::Connection, s: &Sent<'_>) -> Result<()> {
+    let sequence = s.manifest.sequence as i64;
+    tx.execute(
+        "INSERT INTO sync_sent(sequence, bundle_id, recipients, created_at, cutoff, ops)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            sequence,
+            s.manifest.bundle_id,
+            serde_json::to_string(s.recipients).expect("serialises"),
+            now_text(),
+            s.cutoff,
+            s.operations as i64
+        ],
+    )
+    .map_err(db)?;
+    let mut unit_stmt = tx
+        .prepare_cached(
+            "INSERT INTO sync_units(peer, unit, sent_sequence, sent_cutoff) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(peer, unit) DO UPDATE SET sent_sequence = excluded.sent_sequence,
+               sent_cutoff = excluded.sent_cutoff",
+        )
+        .map_err(db)?;
+    for r in s.recipients {
+        for u in s.units {
+            unit_stmt
+                .execute(params![r, u, sequence, s.cutoff])
+                .map_err(db)?;
+        }
+        tx.execute(
+            "INSERT INTO sync_peers(office, sent_seq, sent_at, sent_ops) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(office) DO UPDATE SET sent_seq = excluded.sent_seq,
+               sent_at = excluded.sent_at, sent_ops = excluded.sent_ops",
+            params![r, sequence, now_text(), s.operations as i64],
+        )
+        .map_err(db)?;
+    }
+    Ok(())
 }
 
 /// Units `peer` held (this register sent them, or it wrote to them) that are no longer in its
