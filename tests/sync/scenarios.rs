@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use hoso_core::access::Role;
 use hoso_core::model::CaseKind;
 use hoso_core::oplog::{self, EntityRef, FieldState, NoProjection, ScopeUnit, Txn};
-use hoso_core::register::NewCase;
+use hoso_core::register::{CaseLink, NewCase};
 use hoso_core::sync::ImportOutcome;
 use hoso_core::{Error, Text};
 use hoso_tests::offices::{CENTRAL, World};
@@ -46,7 +46,8 @@ enum Step {
     /// The lead office and the central office (brought up to date first) retitle it without a
     /// sync in between.
     Concurrent { with: usize, case: usize },
-    /// The lead office adds a province as coordinator: the case enters its scope.
+    /// The lead office adds a province as coordinator (the case enters its scope), or removes
+    /// one that coordinates (it leaves: the province learns that, and nothing after it).
     Coordinate { case: usize, office: usize },
     /// A province exports to the central office (`up`) or the central office to it.
     Export { province: usize, up: bool },
@@ -275,10 +276,16 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
             let office = OFFICES[office];
             let lead = lead_of(w, &id);
             let known = w.reg(lead).case(&id).unwrap();
-            if lead == office || known.coordinators.iter().any(|c| c.office == office) {
+            if lead == office {
                 return;
             }
-            w.add_coordinator(lead, &id, office);
+            if known.coordinators.iter().any(|c| c.office == office) {
+                w.reg(lead)
+                    .unlink(&id, CaseLink::Coordinator(office.into(), Text::default()))
+                    .unwrap_or_else(|e| panic!("unlink at {lead}: {e:?}"));
+            } else {
+                w.add_coordinator(lead, &id, office);
+            }
         }
         Step::Export { province, up } => {
             let p = PROVINCES[province];
@@ -344,7 +351,51 @@ fn honest_scope_digest(w: &World, m: &Model, office: &str, on: &str) -> String {
     .expect("digest")
 }
 
+/// Whether `office` leads or coordinates `case` as the central office sees it now.
+fn in_scope(w: &mut World, office: &str, case: &str) -> bool {
+    w.reg(CENTRAL)
+        .case(case)
+        .is_ok_and(|c| c.lead == office || c.coordinators.iter().any(|co| co.office == office))
+}
+
+/// No case that was never in a province's scope reached it. (One that left its scope may still
+/// bring it changes the relaying office made before it learnt of the removal: offline, that is
+/// unavoidable; once the removal is known nothing more is sent, `authority` tests that.)
+fn nothing_reached_an_office_out_of_scope(w: &mut World) {
+    for p in PROVINCES {
+        let units: Vec<String> = {
+            let conn = w.office(p).register.store().conn();
+            let mut st = conn
+                .prepare(
+                    "SELECT DISTINCT scope FROM ops WHERE scope LIKE 'case:%' AND origin <> ?1",
+                )
+                .unwrap();
+            st.query_map([p], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        for unit in units {
+            let case = unit.trim_start_matches("case:").to_string();
+            if in_scope(w, p, &case) {
+                continue;
+            }
+            let left = hoso_core::authority::scope_exit(
+                w.office(CENTRAL).register.store().conn(),
+                &ScopeUnit::new(unit.clone()),
+                &[p.to_string()],
+            )
+            .unwrap();
+            assert!(
+                left.is_some(),
+                "{p} holds {unit}, which was never in its scope"
+            );
+        }
+    }
+}
+
 fn check(w: &mut World, m: &Model) {
+    nothing_reached_an_office_out_of_scope(w);
     for p in PROVINCES {
         assert_eq!(
             honest_scope_digest(w, m, p, p),
@@ -391,7 +442,8 @@ fn check(w: &mut World, m: &Model) {
         );
         for o in PROVINCES {
             let forger = m.forged.iter().any(|(f, by, _)| f == id && by == o);
-            if holds(w, o, id) && !forger {
+            // An office removed from the case keeps what it had, nothing written since.
+            if holds(w, o, id) && !forger && in_scope(w, o, id) {
                 let here = field(w, o, id, name).expect("field");
                 assert_eq!(surviving(&here), surviving(&tw), "{id}/{name} at {o}");
             }
