@@ -9,7 +9,8 @@
 //! Rules: never edit a migration once it has shipped; add a new one at the end. Migration 1 is
 //! the concatenation of the first schema files (meta, audit, oplog, domain, trust); migration 2
 //! adds sync bookkeeping (registers created before it get it on open); migration 3 the authority
-//! bookkeeping (ops without effect, the central office's code from the roster).
+//! bookkeeping (ops without effect, the central office's code from the roster); migration 4 the
+//! office's local settings (`office_settings`: what printed documents say about the office).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -29,6 +30,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ),
     include_str!("schema/sync.sql"),
     include_str!("schema/authority.sql"),
+    include_str!("schema/settings.sql"),
 ];
 
 /// The schema version this build writes and understands.
