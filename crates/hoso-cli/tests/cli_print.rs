@@ -350,7 +350,7 @@ fn fonts_are_embedded_and_the_file_is_never_overwritten() {
 }
 
 #[test]
-fn typst_markup_in_a_title_prints_verbatim() {
+fn typst_markup_prints_verbatim_and_overdue_is_marked() {
     let r = Reg::new();
     let title = "#read(\"/etc/passwd\") *bold* _em_ $x^2$ <lbl> @ref #set text(red) \\ ] [";
     let summary = "#eval(\"1 + 1\") `code` = Heading";
@@ -371,8 +371,14 @@ fn typst_markup_in_a_title_prints_verbatim() {
         .as_str()
         .unwrap()
         .to_string();
+    // An open case past its deadline on the document's date is marked overdue.
+    r.ok(&["case", "set", &id, "deadline", "2026-03-01"]);
     let (pdf, _) = r.print_as("lan", "markup.pdf", &[&id]);
     let text = text_of(&pdf);
+    assert!(
+        text.contains("Thời hạn giải quyết: 01/03/2026 — QUÁ HẠN"),
+        "{text}"
+    );
     assert!(text.contains("#read(\"/etc/passwd\")"), "{text}");
     assert!(text.contains("*bold* _em_ $x^2$ <lbl> @ref"), "{text}");
     assert!(text.contains("#eval(\"1 + 1\") `code` = Heading"), "{text}");
