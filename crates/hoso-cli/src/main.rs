@@ -99,6 +99,11 @@ enum Command {
     /// The exchange of bundles with each peer office: status
     #[command(subcommand)]
     Sync(cmd::sync::SyncCmd),
+    /// Print a case to PDF: the summary, or with --file the whole case file for the archive
+    Print(cmd::print::PrintArgs),
+    /// This office's local settings: what printed documents say (header, place, signatory)
+    #[command(subcommand)]
+    Settings(cmd::print::SettingsCmd),
     // Other command groups go here (one variant each), with one arm in `dispatch`.
 }
 
@@ -121,6 +126,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<()> {
         Command::Rules(c) => cmd::rules::run(ctx, c),
         Command::Bundle(c) => cmd::bundle::run(ctx, c),
         Command::Sync(c) => cmd::sync::run(ctx, c),
+        Command::Print(args) => cmd::print::run(ctx, args),
+        Command::Settings(c) => cmd::print::settings(ctx, c),
     }
 }
 

@@ -28,3 +28,6 @@ pub mod key;
 // Helper S: sync bundles between offices.
 pub mod bundle;
 pub mod sync;
+
+// Issue 13: printed documents (case summary, case file) and the office's print settings.
+pub mod print;

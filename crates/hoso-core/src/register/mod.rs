@@ -38,6 +38,8 @@
 //!   `overlaps()`, `omissions()` (module `plans`).
 //! - Rules (reference data `rules/current`, module `rules_store`): `rules() -> RulesConfig`,
 //!   `set_rules(RulesConfig)` (rules.admin; validated; only changed sections written).
+//! - Local settings (module `settings`): `office_settings()`, `set_office_setting(key, value)`
+//!   (office.admin, audited); `audit_print(entity, detail)` (the audit entry of every print).
 //! - `digest() -> String` (oplog::digest), `rebuild_projections()`.
 
 mod cases;
@@ -50,6 +52,7 @@ pub mod plans;
 pub mod project;
 mod rules_bridge;
 mod rules_store;
+mod settings;
 mod subjects;
 
 use chrono::NaiveDate;

@@ -11,7 +11,8 @@
 //! adds sync bookkeeping (registers created before it get it on open); migration 3 the authority
 //! bookkeeping (ops without effect, the central office's code from the roster); migration 4 the
 //! date signs of violation were found; migration 5 overlap records; migration 6 rollback safety
-//! (the bundle sequence floor, the recovery state, ops set aside).
+//! (the bundle sequence floor, the recovery state, ops set aside); migration 7 the
+//! office's local settings (`office_settings`: what printed documents say about the office).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -34,6 +35,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/signs.sql"),
     include_str!("schema/overlaps.sql"),
     include_str!("schema/rollback.sql"),
+    include_str!("schema/settings.sql"),
 ];
 
 /// The schema version this build writes and understands.
