@@ -56,6 +56,8 @@ enum Step {
     /// An insider at a province that holds a case but does not lead it retitles it, writing
     /// straight into its op log (no permission or authority check).
     Forge { at: usize, case: usize },
+    /// The central office transfers the lead of a case to a province.
+    Transfer { case: usize, to: usize },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -74,6 +76,7 @@ fn step() -> impl Strategy<Value = Step> {
         5 => (0..3usize, any::<bool>()).prop_map(|(province, up)| Step::Export { province, up }),
         5 => (0..64usize, delivery).prop_map(|(pick, how)| Step::Deliver { pick, how }),
         2 => (0..3usize, 0..32usize).prop_map(|(at, case)| Step::Forge { at, case }),
+        1 => (0..32usize, 0..3usize).prop_map(|(case, to)| Step::Transfer { case, to }),
     ]
 }
 
@@ -97,6 +100,9 @@ struct Model {
     in_flight: Vec<Flight>,
     /// Forged retitles: (case, forging office, title).
     forged: Vec<(String, String, String)>,
+    /// Summaries a former lead wrote before it learnt that the lead was transferred: without
+    /// effect once the transfer is known, (case, office, value).
+    inert: Vec<(String, String, String)>,
     /// Per (recipient, sender): the sequences imported.
     imported: HashMap<(String, String), BTreeSet<u64>>,
     values: u64,
@@ -145,13 +151,31 @@ fn surviving(s: &FieldState) -> BTreeSet<String> {
         .collect()
 }
 
-/// The office leading a case: the one that opened it (leads never change here).
+/// The office leading a case: as the central office sees it once it holds the case (leads are
+/// transferred there), else the one that opened it.
 fn lead_of(w: &mut World, id: &str) -> &'static str {
+    if let Ok(c) = w.reg(CENTRAL).case(id) {
+        return OFFICES
+            .iter()
+            .find(|o| **o == c.lead)
+            .copied()
+            .expect("a known office leads");
+    }
     OFFICES
         .iter()
         .find(|o| w.reg(o).case(id).map(|c| c.lead == **o).unwrap_or(false))
         .copied()
         .expect("the lead holds its case")
+}
+
+/// The lead, brought up to date first if it has not learnt yet that it leads (a transfer).
+fn lead_ready(w: &mut World, m: &mut Model, id: &str) -> &'static str {
+    let lead = lead_of(w, id);
+    let knows = w.reg(lead).case(id).is_ok_and(|c| c.lead == lead);
+    if !knows {
+        carry_recorded(w, m, CENTRAL, lead);
+    }
+    lead
 }
 
 /// An export imported at once (the newest of its sender there: always imported).
@@ -225,6 +249,16 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
             }
             let v = m.value("Tóm tắt", at);
             let lead = lead_of(w, &id);
+            let thinks_it_leads = w.reg(at).case(&id).is_ok_and(|c| c.lead == at);
+            if at != CENTRAL && at != lead && thinks_it_leads {
+                // A former lead that has not learnt of the transfer: its edit is accepted in
+                // its own register and has no effect anywhere once the transfer is known.
+                w.reg(at)
+                    .set_case_field(&id, "summary", &v)
+                    .unwrap_or_else(|e| panic!("summary at {at}: {e:?}"));
+                m.inert.push((id, at.to_string(), v));
+                return;
+            }
             if at != lead && at != CENTRAL {
                 // A coordinating office has no authority over the case's fields: refused in
                 // its own register, nothing written.
@@ -246,7 +280,7 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
             if m.concurrent.contains_key(&id) {
                 return;
             }
-            let lead = lead_of(w, &id);
+            let lead = lead_ready(w, m, &id);
             // The offices with authority over the case's fields: the lead and the centre.
             let others: Vec<String> = std::iter::once(CENTRAL.to_string())
                 .filter(|o| o != lead)
@@ -274,7 +308,7 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
                 return;
             };
             let office = OFFICES[office];
-            let lead = lead_of(w, &id);
+            let lead = lead_ready(w, m, &id);
             let known = w.reg(lead).case(&id).unwrap();
             if lead == office {
                 return;
@@ -299,11 +333,39 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
             });
         }
         Step::Deliver { pick, how } => deliver(w, m, pick, how),
+        Step::Transfer { case, to } => {
+            let Some(id) = m.cases.get(case % m.cases.len().max(1)).cloned() else {
+                return;
+            };
+            let to = PROVINCES[to];
+            let lead = lead_of(w, &id);
+            if to == lead {
+                return;
+            }
+            if !holds(w, CENTRAL, &id) {
+                carry_recorded(w, m, lead, CENTRAL);
+            }
+            let c = w.reg(CENTRAL).case(&id).unwrap();
+            if c.coordinators.iter().any(|co| co.office == to) {
+                return; // a coordinating office is not made lead (the core refuses it)
+            }
+            w.reg(CENTRAL)
+                .set_case_field(&id, "lead", to)
+                .unwrap_or_else(|e| panic!("transfer to {to}: {e:?}"));
+            // The former lead, offline, goes on editing the case before it hears of it.
+            if lead != CENTRAL && w.reg(lead).case(&id).is_ok_and(|c| c.lead == lead) {
+                let v = m.value("Tóm tắt sau khi chuyển", lead);
+                w.reg(lead)
+                    .set_case_field(&id, "summary", &v)
+                    .unwrap_or_else(|e| panic!("summary at {lead}: {e:?}"));
+                m.inert.push((id, lead.to_string(), v));
+            }
+        }
         Step::Forge { at, case } => {
             let Some(id) = m.cases.get(case % m.cases.len().max(1)).cloned() else {
                 return;
             };
-            let lead = lead_of(w, &id);
+            let lead = lead_ready(w, m, &id);
             let at = PROVINCES[at];
             if at == lead {
                 return;
@@ -396,6 +458,18 @@ fn nothing_reached_an_office_out_of_scope(w: &mut World) {
 
 fn check(w: &mut World, m: &Model) {
     nothing_reached_an_office_out_of_scope(w);
+    // What a former lead wrote after the transfer took effect nowhere, not even at itself now.
+    for (id, by, v) in &m.inert {
+        for o in OFFICES {
+            if holds(w, o, id) {
+                let summary = field(w, o, id, "summary");
+                assert!(
+                    summary.is_none_or(|s| !surviving(&s).contains(v)),
+                    "{by}'s summary written after the transfer took effect at {o}"
+                );
+            }
+        }
+    }
     for p in PROVINCES {
         assert_eq!(
             honest_scope_digest(w, m, p, p),
