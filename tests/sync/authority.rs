@@ -617,3 +617,34 @@ fn an_overlap_notice_reaches_the_province_and_its_settlement_clears_it_everywher
         "both hold the same record"
     );
 }
+
+/// Found by the random schedules: a case that leaves an office's scope and comes back brings it
+/// everything written while it was away (what was withheld is never counted as delivered).
+#[test]
+fn a_case_that_comes_back_into_an_offices_scope_brings_what_was_written_meanwhile() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    let case = w.open_case("HN", "Kiểm tra dấu hiệu vi phạm", &[]).id;
+    w.carry("HN", CENTRAL);
+    w.reg(CENTRAL).set_case_field(&case, "lead", "HP").unwrap();
+    w.carry(CENTRAL, "HN");
+    assert!(w.reg("HN").case_detail(&case).unwrap().handed_over);
+    // While HN is out of the case, the central office retitles it; HN is not told.
+    w.reg(CENTRAL)
+        .set_case_field(&case, "title", "Tiêu đề khi Hà Nội không tham gia")
+        .unwrap();
+    w.carry(CENTRAL, "HN");
+    assert_eq!(
+        w.reg("HN").case(&case).unwrap().title.as_str(),
+        "Kiểm tra dấu hiệu vi phạm"
+    );
+    w.carry("HN", CENTRAL); // HN acknowledges that bundle
+    // The lead comes back to HN: it receives what it missed.
+    w.reg(CENTRAL).set_case_field(&case, "lead", "HN").unwrap();
+    w.carry(CENTRAL, "HN");
+    let back = w.reg("HN").case(&case).unwrap();
+    assert_eq!(back.lead, "HN");
+    assert_eq!(back.title.as_str(), "Tiêu đề khi Hà Nội không tham gia");
+    assert_eq!(w.scope_digest("HN", CENTRAL), w.scope_digest("HN", "HN"));
+}

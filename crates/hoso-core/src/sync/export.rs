@@ -131,6 +131,9 @@ impl Register {
         )?;
         let mut covered: HashSet<String> = HashSet::new();
         let mut skipped_units: HashSet<String> = HashSet::new();
+        // Units that left a recipient's scope and have changes past its exit: withheld, so not
+        // recorded as sent (should the case come back into its scope, those changes still go).
+        let mut withheld_units: HashSet<String> = HashSet::new();
         let mut sent_blobs: HashSet<String> = HashSet::new();
         let mut done = Progress::default();
         let mut report_attachments = 0u64;
@@ -169,6 +172,9 @@ impl Register {
                     }
                 }
                 let within = |op: &Op| limit.is_none_or(|l| l.covers(op));
+                if g.ops.iter().any(|s| !within(&s.op)) {
+                    withheld_units.insert(g.scope.clone());
+                }
                 covered.insert(g.scope.clone());
                 // A peer holds its own changes; never send them back to it, except in a full
                 // export: what a register restored from a copy (or replaced) recovers them from.
@@ -333,7 +339,7 @@ impl Register {
         }
         // A unit some of whose changes were left out is not recorded as sent (the others'
         // changes on it go again with it next time; importing them twice changes nothing).
-        covered.retain(|u| !skipped_units.contains(u));
+        covered.retain(|u| !skipped_units.contains(u) && !withheld_units.contains(u));
         let sealed = payload.finish()?;
         let (acknowledged, acknowledged_bundles) = acknowledgements(&tx)?;
         let created = crate::trust::cert::truncate_secs(now);
