@@ -225,17 +225,22 @@ impl World {
         self.reg(code)
             .add_officer(login, &Text::from("Trần Văn Hùng"), role)
             .unwrap_or_else(|e| panic!("officer at {code}: {e:?}"));
+        self.reg(code)
+            .store()
+            .add_key_slot(login, "mật khẩu", &FAST_KDF_FOR_TESTS)
+            .expect("key slot");
+        self.continue_as(code, login);
+    }
+
+    /// Continues `code`'s session as its existing officer `login`.
+    pub fn continue_as(&mut self, code: &str, login: &str) {
         let idx = self
             .offices
             .iter()
             .position(|o| o.code == code)
             .expect("office");
         let office = self.offices.remove(idx);
-        let store = office.register.into_store();
-        store
-            .add_key_slot(login, "mật khẩu", &FAST_KDF_FOR_TESTS)
-            .expect("key slot");
-        let register = Register::session(store, login).expect("session");
+        let register = Register::session(office.register.into_store(), login).expect("session");
         self.offices.insert(
             idx,
             Office {
@@ -243,6 +248,27 @@ impl World {
                 register,
             },
         );
+    }
+
+    /// Opens a denunciation case led by `at`, with `coordinators` (reason "cùng địa bàn").
+    pub fn open_denunciation(&mut self, at: &str, title: &str, coordinators: &[&str]) -> String {
+        self.reg(at)
+            .add_case(NewCase {
+                kind: CaseKind::Denunciation,
+                title: title.into(),
+                lead: at.into(),
+                coordinators: coordinators
+                    .iter()
+                    .map(|c| (c.to_string(), Text::from("cùng địa bàn")))
+                    .collect(),
+                subjects: vec![],
+                origin: None,
+                opened: None,
+                summary: Text::default(),
+                team: vec![],
+            })
+            .unwrap_or_else(|e| panic!("denunciation at {at}: {e:?}"))
+            .id
     }
 
     /// The enrolment flow up to the set-up bundle, not imported: the new register, the set-up

@@ -6,8 +6,7 @@
 use hoso_core::access::Role;
 use hoso_core::model::{CaseKind, OfficeKind};
 use hoso_core::oplog::{self, EntityRef, NoProjection, ScopeUnit, Txn};
-use hoso_core::register::{CaseLink, NewCase, NewOffice, Register};
-use hoso_core::store::FAST_KDF_FOR_TESTS;
+use hoso_core::register::{CaseLink, NewCase, NewOffice};
 use hoso_core::text::Text;
 use hoso_tests::offices::{CENTRAL, World};
 
@@ -31,44 +30,6 @@ fn refused_import(w: &mut World, from: &str, to: &str) -> String {
         "a refused bundle changed {to}"
     );
     e.to_string()
-}
-
-fn denunciation(w: &mut World, at: &str, coordinators: &[&str]) -> String {
-    w.reg(at)
-        .add_case(NewCase {
-            kind: CaseKind::Denunciation,
-            title: "Tố cáo cán bộ Phòng Cảnh sát kinh tế".into(),
-            lead: at.into(),
-            coordinators: coordinators
-                .iter()
-                .map(|c| (c.to_string(), Text::from("cùng địa bàn")))
-                .collect(),
-            subjects: vec![],
-            origin: None,
-            opened: None,
-            summary: Text::default(),
-            team: vec![],
-        })
-        .unwrap()
-        .id
-}
-
-/// Continues `code`'s session as its officer `login` (who exists), with a key slot of their own.
-fn switch_officer(w: &mut World, code: &str, login: &str) {
-    let idx = w.offices.iter().position(|o| o.code == code).unwrap();
-    let office = w.offices.remove(idx);
-    let store = office.register.into_store();
-    store
-        .add_key_slot(login, "mật khẩu", &FAST_KDF_FOR_TESTS)
-        .unwrap();
-    let register = Register::session(store, login).unwrap();
-    w.offices.insert(
-        idx,
-        hoso_tests::offices::Office {
-            code: code.into(),
-            register,
-        },
-    );
 }
 
 const DENOUNCER_OPS: &str = "SELECT count(*) FROM ops WHERE scope LIKE 'denouncer:%'";
@@ -141,7 +102,7 @@ fn a_coordinators_officer_is_not_the_lead_offices_officer_of_the_same_login() {
         .add_officer("canbo", &Text::from("Đỗ Văn Bộ"), Role::Inspector)
         .unwrap();
     w.sign_in_as("HN", "lanhdao", Role::CommitteeLeader);
-    let case = denunciation(&mut w, "HN", &["HP"]);
+    let case = w.open_denunciation("HN", "Tố cáo cán bộ Phòng Cảnh sát kinh tế", &["HP"]);
     w.reg("HN")
         .set_denouncer(&case, "Phạm Văn Đức".into(), None, None)
         .unwrap();
@@ -161,7 +122,7 @@ fn a_coordinators_officer_is_not_the_lead_offices_officer_of_the_same_login() {
     w.carry("HP", CENTRAL);
     w.carry(CENTRAL, "HN");
     // HN's own "canbo" is not on the team: no denouncer for them.
-    switch_officer(&mut w, "HN", "canbo");
+    w.continue_as("HN", "canbo");
     let e = w.reg("HN").denouncer(&case).unwrap_err();
     assert_eq!(e.code(), "permission-denied", "{e}");
 }
@@ -172,7 +133,7 @@ fn a_coordinator_cannot_take_over_the_lead() {
     w.carry(CENTRAL, "HN");
     w.carry(CENTRAL, "HP");
     w.sign_in_as("HN", "lanhdao", Role::CommitteeLeader);
-    let case = denunciation(&mut w, "HN", &["HP"]);
+    let case = w.open_denunciation("HN", "Tố cáo cán bộ Phòng Cảnh sát kinh tế", &["HP"]);
     w.reg("HN")
         .set_denouncer(&case, "Phạm Văn Đức".into(), None, None)
         .unwrap();
@@ -343,7 +304,7 @@ fn a_lead_transferred_by_the_central_office_flows_to_the_former_lead_and_the_den
     w.carry(CENTRAL, "HN");
     w.carry(CENTRAL, "HP");
     w.sign_in_as("HN", "lanhdao", Role::CommitteeLeader);
-    let case = denunciation(&mut w, "HN", &[]);
+    let case = w.open_denunciation("HN", "Tố cáo cán bộ Phòng Cảnh sát kinh tế", &[]);
     w.reg("HN")
         .set_denouncer(&case, "Phạm Văn Đức".into(), None, None)
         .unwrap();

@@ -3,44 +3,7 @@
 //! `denouncer.read`; every document read is audited (issue 9, "Confidential documents").
 
 use hoso_core::access::Role;
-use hoso_core::model::CaseKind;
-use hoso_core::register::{NewCase, Register};
-use hoso_core::text::Text;
-use hoso_tests::offices::{CENTRAL, Office, World};
-
-fn denunciation(w: &mut World, at: &str, coordinators: &[&str]) -> String {
-    w.reg(at)
-        .add_case(NewCase {
-            kind: CaseKind::Denunciation,
-            title: "Tố cáo cán bộ Phòng Cảnh sát giao thông".into(),
-            lead: at.into(),
-            coordinators: coordinators
-                .iter()
-                .map(|c| (c.to_string(), Text::from("cùng địa bàn")))
-                .collect(),
-            subjects: vec![],
-            origin: None,
-            opened: None,
-            summary: Text::default(),
-            team: vec![],
-        })
-        .unwrap()
-        .id
-}
-
-/// Continues `code`'s session as its existing officer `login`.
-fn switch_officer(w: &mut World, code: &str, login: &str) {
-    let idx = w.offices.iter().position(|o| o.code == code).unwrap();
-    let office = w.offices.remove(idx);
-    let register = Register::session(office.register.into_store(), login).unwrap();
-    w.offices.insert(
-        idx,
-        Office {
-            code: code.into(),
-            register,
-        },
-    );
-}
+use hoso_tests::offices::{CENTRAL, World};
 
 fn blobs(w: &World, at: &str, hash: &str) -> i64 {
     w.count(
@@ -62,7 +25,7 @@ const DENOUNCER_OPS: &str = "SELECT count(*) FROM ops WHERE scope LIKE 'denounce
 fn a_denouncer_document_reaches_the_lead_office_only_and_every_read_is_audited() {
     let mut w = World::new(&["HN", "QB"]);
     w.carry(CENTRAL, "HN"); // HN learns QB's certificate
-    let id = denunciation(&mut w, "HN", &["QB"]);
+    let id = w.open_denunciation("HN", "Tố cáo cán bộ Phòng Cảnh sát giao thông", &["QB"]);
     // A case document (the administrator may edit the case): it goes to every office.
     let minutes = w
         .reg("HN")
@@ -105,7 +68,7 @@ fn a_denouncer_document_reaches_the_lead_office_only_and_every_read_is_audited()
 
     // Every way it could travel: to the central office and on to the coordinator, and
     // straight to the coordinator.
-    switch_officer(&mut w, "HN", "admin");
+    w.continue_as("HN", "admin");
     w.carry("HN", CENTRAL);
     w.carry(CENTRAL, "QB");
     let (direct, report) = w.export_report("HN", &["QB"], true);
@@ -138,7 +101,7 @@ fn a_denouncer_document_reaches_the_lead_office_only_and_every_read_is_audited()
     assert!(e.to_string().contains("denouncer.write"), "{e}");
 
     // At the lead office: reading needs denouncer.read, and every read is audited.
-    switch_officer(&mut w, "HN", "thu");
+    w.continue_as("HN", "thu");
     let docs = w.reg("HN").denouncer_documents(&id).unwrap();
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0].name.as_str(), "Đơn tố cáo.pdf");
@@ -153,7 +116,7 @@ fn a_denouncer_document_reaches_the_lead_office_only_and_every_read_is_audited()
     assert_eq!(audits(&w, "HN", "denouncer.document.read"), 2);
     // A case document read cannot reach it either.
     assert!(w.reg("HN").document_content(&id, &scan.blake3).is_err());
-    switch_officer(&mut w, "HN", "admin");
+    w.continue_as("HN", "admin");
     let before = audits(&w, "HN", "denouncer.document.read");
     for e in [
         w.reg("HN").denouncer_documents(&id).unwrap_err(),
@@ -170,13 +133,13 @@ fn a_denouncer_document_reaches_the_lead_office_only_and_every_read_is_audited()
 fn the_central_offices_denouncer_document_stays_there_unless_it_leads() {
     let mut w = World::new(&["HN"]);
     // A case the central office leads, coordinated by HN.
-    let id = denunciation(&mut w, CENTRAL, &["HN"]);
+    let id = w.open_denunciation(CENTRAL, "Tố cáo cán bộ Phòng Cảnh sát giao thông", &["HN"]);
     w.sign_in_as(CENTRAL, "thu", Role::LettersClerk);
     let scan = w
         .reg(CENTRAL)
         .attach_denouncer_document(&id, &"Đơn.jpg".into(), "image/jpeg", b"anh chup don")
         .unwrap();
-    switch_officer(&mut w, CENTRAL, "admin");
+    w.continue_as(CENTRAL, "admin");
     w.carry(CENTRAL, "HN");
     assert!(
         w.reg("HN").case(&id).is_ok(),
@@ -187,13 +150,13 @@ fn the_central_offices_denouncer_document_stays_there_unless_it_leads() {
 
     // A case HN leads: its denouncer's documents stay at HN, whatever the central office is
     // sent back.
-    let own = denunciation(&mut w, "HN", &[]);
+    let own = w.open_denunciation("HN", "Tố cáo cán bộ Phòng Cảnh sát giao thông", &[]);
     w.sign_in_as("HN", "thu", Role::LettersClerk);
     let mine = w
         .reg("HN")
         .attach_denouncer_document(&own, &"Đơn HN.pdf".into(), "", b"don cua HN")
         .unwrap();
-    switch_officer(&mut w, "HN", "admin");
+    w.continue_as("HN", "admin");
     w.carry("HN", CENTRAL);
     assert_eq!(blobs(&w, CENTRAL, &mine.blake3), 0);
     assert!(w.reg(CENTRAL).case(&own).is_ok());
