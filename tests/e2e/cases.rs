@@ -1,5 +1,4 @@
 use anyhow::Result;
-use fantoccini::Locator;
 use hoso_core::model::CaseKind;
 use hoso_tests::app::App;
 use hoso_tests::fixtures::{OFFICER, PASSPHRASE, register_with_cases};
@@ -8,15 +7,7 @@ const TITLE: &str = "Kiểm tra dấu hiệu vi phạm của Đảng ủy Phòng
 const OTHER: &str = "Giám sát chuyên đề công tác cán bộ năm 2026";
 
 async fn visible_titles(app: &App) -> Result<Vec<String>> {
-    let mut titles = Vec::new();
-    for cell in app
-        .client
-        .find_all(Locator::Css("[data-testid=case-title]"))
-        .await?
-    {
-        titles.push(cell.text().await?);
-    }
-    Ok(titles)
+    app.texts_of("case-title").await
 }
 
 /// Waits until the case table shows exactly `expected` titles (search is debounced).

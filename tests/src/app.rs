@@ -115,6 +115,17 @@ impl App {
             .with_context(|| format!("element [data-testid={id}] did not appear"))
     }
 
+    /// The rendered text of every element with this `data-testid`, read in one script call:
+    /// reading elements one by one races the list's re-render (stale node references).
+    pub async fn texts_of(&self, id: &str) -> Result<Vec<String>> {
+        let script = "return Array.from(document.querySelectorAll(`[data-testid=\"${arguments[0]}\"]`)).map(e => e.innerText.trim());";
+        let value = self
+            .client
+            .execute(script, vec![serde_json::Value::String(id.to_owned())])
+            .await?;
+        serde_json::from_value(value).context("texts_of: the script did not return strings")
+    }
+
     /// Waits until the document title equals `expected`; returns the last title seen.
     pub async fn wait_for_title(&self, expected: &str) -> Result<String> {
         let deadline = Instant::now() + Duration::from_secs(10);
