@@ -22,12 +22,13 @@ SYSTEM_PACKAGES := libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-d
 PY_VENV := $(HOME)/.cache/hoso-venv
 
 .PHONY: help run test deps tools ui-deps ui app cli demo fmt-check clippy rust-test ui-test e2e \
-	test-long bindings package screenshot bench clean
+	test-long fuzz fuzz-tools bindings package screenshot bench clean
 
 help:
 	@echo "make run      set up and open HoSo on a demo register"
 	@echo "make test     set up and run every test (Rust, UI, end-to-end under Xvfb)"
 	@echo "make test-long  property tests at 1,000 cases each (takes long)"
+	@echo "make fuzz     every fuzz target for FUZZ_SECONDS (default 120) each"
 	@echo "make package  build the .deb (and AppImage where the tooling works offline)"
 	@echo "make bench    measure sync export/import of 100k operations (docs/BENCHMARKS.md)"
 
@@ -111,12 +112,23 @@ e2e: app tools
 test: deps tools fmt-check clippy rust-test ui-test e2e
 	@scripts/test-summary.sh $(TEST_LOGS)
 
-# The long run: property tests at 1,000 cases each (and, as they land, the crash and fuzz runs).
+# The long run: property tests at 1,000 cases each, 200 SIGKILLs per crash scenario, and every
+# fuzz target for FUZZ_SECONDS.
 LONG_CASES ?= 1000
+LONG_CRASH_TRIALS ?= 200
 test-long: ui tools
 	@mkdir -p $(TEST_LOGS); rm -f $(TEST_LOGS)/skipped.txt
-	PROPTEST_CASES=$(LONG_CASES) HOSO_SKIPPED_LOG=$(TEST_LOGS)/skipped.txt PATH="$(PY_VENV)/bin:$$PATH" \
+	PROPTEST_CASES=$(LONG_CASES) HOSO_CRASH_TRIALS=$(LONG_CRASH_TRIALS) HOSO_SKIPPED_LOG=$(TEST_LOGS)/skipped.txt PATH="$(PY_VENV)/bin:$$PATH" \
 	  $(CARGO) test --workspace 2>&1 | tee $(TEST_LOGS)/rust-long.log
+
+# Fuzzing: every target in fuzz/ for FUZZ_SECONDS each (docs/SECURITY.md); `make test` runs a
+# short bounded pass.
+FUZZ_SECONDS ?= 120
+fuzz-tools: deps
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --version 0.13.2 --locked
+
+fuzz: fuzz-tools
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 bindings: ui
 	HOSO_UPDATE_BINDINGS=1 $(CARGO) test -p hoso-desktop --test bindings bindings_are_fresh

@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 
 use crate::text::Text;
 use crate::{Error, Result};
-use keyfile::KeyFile;
+pub(crate) use keyfile::KeyFile;
 pub use keyfile::key_file_path;
 pub use migrations::schema_version;
 
