@@ -8,14 +8,13 @@
 //! `make test-long` hundreds); `HOSO_CRASH_SEED` replays a run (the seed is printed on failure).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const PASS: &str = "mật khẩu cũ";
-const NEW_PASS: &str = "mật khẩu mới";
+mod common;
+use common::{NEW_PASS, PASS, Reg};
 
 fn trials() -> usize {
     std::env::var("HOSO_CRASH_TRIALS")
@@ -52,132 +51,6 @@ impl Rng {
     fn moment(&mut self, span: Duration) -> Duration {
         let micros = span.as_micros().max(1) as u64;
         Duration::from_micros(self.next() % (micros + 1))
-    }
-}
-
-struct Reg {
-    dir: tempfile::TempDir,
-    path: PathBuf,
-}
-
-impl Reg {
-    fn init(code: &str, extra: &[&str]) -> Reg {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(format!("{code}.hoso-db"));
-        let reg = Reg { dir, path };
-        let name = format!("Ủy ban Kiểm tra {code}");
-        let mut args = vec![
-            "init",
-            "--office",
-            code,
-            "--office-name",
-            &name,
-            "--officer-name",
-            "Nguyễn Thị Lan",
-        ];
-        args.extend_from_slice(extra);
-        reg.ok(PASS, &args);
-        reg
-    }
-
-    fn command(&self, pass: &str, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoso"));
-        for (k, _) in std::env::vars() {
-            if k.starts_with("HOSO_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.env("HOSO_TEST_FAST_KDF", "1")
-            .env("HOSO_PASSPHRASE", pass)
-            .env("HOSO_NEW_PASSPHRASE", NEW_PASS)
-            .arg("--register")
-            .arg(&self.path)
-            .arg("--officer")
-            .arg("lan")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        cmd
-    }
-
-    fn run(&self, pass: &str, args: &[&str]) -> Output {
-        self.command(pass, args).output().unwrap()
-    }
-
-    fn ok(&self, pass: &str, args: &[&str]) -> String {
-        let o = self.run(pass, args);
-        assert!(
-            o.status.success(),
-            "{args:?}: exit {:?}\nstdout: {}\nstderr: {}",
-            o.status.code(),
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8(o.stdout).unwrap()
-    }
-
-    fn json(&self, pass: &str, args: &[&str]) -> Value {
-        let mut a = vec!["--json"];
-        a.extend_from_slice(args);
-        serde_json::from_str(&self.ok(pass, &a)).unwrap()
-    }
-
-    fn digest(&self, pass: &str) -> String {
-        self.ok(pass, &["digest"]).trim().to_string()
-    }
-
-    /// The register opens and its audit chain is whole.
-    fn assert_sound(&self, pass: &str, context: &str) {
-        let o = self.run(pass, &["audit", "verify"]);
-        assert!(
-            o.status.success(),
-            "{context}: the register does not open or its audit chain is broken\n{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-    }
-
-    /// Every file of the register (database, key file, SQLite journal files).
-    fn files(&self) -> Vec<PathBuf> {
-        std::fs::read_dir(self.dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with(&*self.stem())
-            })
-            .collect()
-    }
-
-    fn stem(&self) -> String {
-        self.path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned()
-    }
-
-    /// Copies the register's files into `dir` (nothing may have it open).
-    fn save_to(&self, dir: &Path) {
-        let _ = std::fs::remove_dir_all(dir);
-        std::fs::create_dir_all(dir).unwrap();
-        for f in self.files() {
-            std::fs::copy(&f, dir.join(f.file_name().unwrap())).unwrap();
-        }
-    }
-
-    /// Puts back a copy taken with `save_to`.
-    fn restore_from(&self, dir: &Path) {
-        for f in self.files() {
-            std::fs::remove_file(f).unwrap();
-        }
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            std::fs::copy(&p, self.dir.path().join(p.file_name().unwrap())).unwrap();
-        }
     }
 }
 
@@ -282,32 +155,7 @@ fn a_burst_of_case_adds_killed_at_random_loses_no_reported_write() {
 #[test]
 fn an_import_killed_at_random_is_applied_whole_or_not_at_all_and_runs_again() {
     let mut rng = Rng::from_env("bundle import");
-    let stick = tempfile::tempdir().unwrap();
-    let req = stick.path().join("HN.enrol.json");
-    let tw = Reg::init("TW", &["--central"]);
-    let hn = Reg::init("HN", &["--enroll-out", req.to_str().unwrap()]);
-    let setup = stick.path().join("HN.setup.hoso");
-    tw.ok(
-        PASS,
-        &[
-            "office",
-            "certify",
-            req.to_str().unwrap(),
-            "--out",
-            setup.to_str().unwrap(),
-        ],
-    );
-    let fp = tw.ok(PASS, &["key", "fingerprint"]).trim().to_string();
-    hn.ok(
-        PASS,
-        &[
-            "bundle",
-            "import",
-            setup.to_str().unwrap(),
-            "--trust-root",
-            &fp,
-        ],
-    );
+    let (tw, hn, stick) = common::enrolled_pair();
     for i in 0..40 {
         tw.ok(
             PASS,
