@@ -22,7 +22,7 @@ SYSTEM_PACKAGES := libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-d
 PY_VENV := $(HOME)/.cache/hoso-venv
 
 .PHONY: help run test deps tools ui-deps ui app cli demo fmt-check clippy rust-test ui-test e2e \
-	test-long fuzz fuzz-tools bindings package screenshot bench clean
+	test-long fuzz fuzz-smoke fuzz-tools bindings package screenshot bench clean
 
 help:
 	@echo "make run      set up and open HoSo on a demo register"
@@ -109,7 +109,7 @@ e2e: app tools
 	@if [ -n "$${DISPLAY:-}" ]; then $(E2E_RUN); else \
 	  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" $(E2E_RUN); fi 2>&1 | tee $(TEST_LOGS)/e2e.log
 
-test: deps tools fmt-check clippy rust-test ui-test e2e
+test: deps tools fmt-check clippy rust-test ui-test e2e fuzz-smoke
 	@scripts/test-summary.sh $(TEST_LOGS)
 
 # The long run: property tests at 1,000 cases each, 200 SIGKILLs per crash scenario, and every
@@ -120,6 +120,7 @@ test-long: ui tools
 	@mkdir -p $(TEST_LOGS); rm -f $(TEST_LOGS)/skipped.txt
 	PROPTEST_CASES=$(LONG_CASES) HOSO_CRASH_TRIALS=$(LONG_CRASH_TRIALS) HOSO_SKIPPED_LOG=$(TEST_LOGS)/skipped.txt PATH="$(PY_VENV)/bin:$$PATH" \
 	  $(CARGO) test --workspace 2>&1 | tee $(TEST_LOGS)/rust-long.log
+	$(MAKE) fuzz
 
 # Fuzzing: every target in fuzz/ for FUZZ_SECONDS each (docs/SECURITY.md); `make test` runs a
 # short bounded pass.
@@ -129,6 +130,10 @@ fuzz-tools: deps
 
 fuzz: fuzz-tools
 	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: fuzz-tools
+	@mkdir -p $(TEST_LOGS)
+	scripts/fuzz.sh 5 2>&1 | tee $(TEST_LOGS)/fuzz.log
 
 bindings: ui
 	HOSO_UPDATE_BINDINGS=1 $(CARGO) test -p hoso-desktop --test bindings bindings_are_fresh
