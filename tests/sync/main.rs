@@ -9,6 +9,7 @@ mod flow;
 mod golden;
 mod limits;
 mod offices;
+mod permissions;
 mod revocation;
 mod rollback;
 mod scenarios;
