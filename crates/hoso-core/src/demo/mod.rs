@@ -110,6 +110,7 @@ pub fn create_demo(
             central: true,
         },
     )?;
+    reg.store().set_bulk_load(true)?;
     let mut summary = populate(&mut reg, opts)?;
     // The denouncer's identity is not the administrator's to see or write (access matrix): the
     // letters clerk records it, in a session of their own.
@@ -118,6 +119,7 @@ pub fn create_demo(
     summary.denouncers = n;
     let mut reg = Register::session(clerk.into_store(), DEMO_LOGIN)?;
     summary.sync_peers = exchange_with_provinces(&mut reg, kdf)?;
+    reg.store().set_bulk_load(false)?;
     Ok((reg, recovery, summary))
 }
 

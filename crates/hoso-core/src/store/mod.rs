@@ -242,6 +242,19 @@ impl Store {
         })
     }
 
+    /// While a new register is generated in bulk (the demo), transactions are not synced to
+    /// disk one by one: a crash then loses the half-made file, which is simply generated again.
+    /// Turning it off syncs everything written so far and restores the normal durability.
+    pub fn set_bulk_load(&self, on: bool) -> Result<()> {
+        if on {
+            self.conn.execute_batch("PRAGMA synchronous = OFF;")?;
+        } else {
+            self.conn
+                .execute_batch("PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(TRUNCATE);")?;
+        }
+        Ok(())
+    }
+
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
