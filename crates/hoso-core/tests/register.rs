@@ -2056,3 +2056,202 @@ fn a_new_violation_restarts_the_limitation_period() {
     .unwrap();
     reg.decide(&c, reprimand()).unwrap();
 }
+
+/// Issue 10: plan items are edited, removed, given a status (dropped with a reason), linked to
+/// the case that carries them out; identical items in one plan are refused.
+#[test]
+fn plan_items_are_edited_dropped_removed_and_carried_out_by_a_case() {
+    let (_f, mut reg) = setup();
+    let x = member(&mut reg, "Phan Văn Xuân", "Công an tỉnh", None, false);
+    let y = member(&mut reg, "Vũ Thị Yến", "Công an tỉnh", None, false);
+    let this_year = chrono::Datelike::year(&today());
+    let next = this_year + 1;
+    let plan = reg
+        .add_plan(NewPlan {
+            office: None,
+            year: next,
+            title: "Chương trình kiểm tra".into(),
+        })
+        .unwrap();
+    let item = |s: &str, kind| NewPlanItem {
+        subject: s.into(),
+        kind,
+        start: d(&format!("{next}-03-01")),
+        end: d(&format!("{next}-05-31")),
+        lead: None,
+        coordinators: vec![],
+        note: Text::default(),
+    };
+    let a = reg
+        .add_plan_item(&plan, item(&x, CaseKind::InspectionOnSigns))
+        .unwrap();
+    // The same subject, kind and period again: refused, nothing written.
+    let e = unchanged(&mut reg, |r| {
+        r.add_plan_item(&plan, item(&x, CaseKind::InspectionOnSigns))
+    });
+    assert!(e.to_string().contains("already has this item"), "{e}");
+    // Another kind of work on the same subject is a different item.
+    let b = reg
+        .add_plan_item(&plan, item(&x, CaseKind::FinanceInspection))
+        .unwrap();
+    // Editing b into a copy of a is refused; editing it to Y's finance inspection is not.
+    let e = unchanged(&mut reg, |r| {
+        r.edit_plan_item(
+            &b,
+            PlanItemEdit {
+                kind: Some(CaseKind::InspectionOnSigns),
+                ..Default::default()
+            },
+        )
+    });
+    assert!(e.to_string().contains(&a), "{e}");
+    let edited = reg
+        .edit_plan_item(
+            &b,
+            PlanItemEdit {
+                subject: Some(y.clone()),
+                end: Some(d(&format!("{next}-06-30"))),
+                coordinators: Some(vec!["DNG".into()]),
+                note: Some("Theo đề nghị của cấp trên".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            edited.subject.as_str(),
+            edited.subject_name.as_str(),
+            edited.end,
+            edited.coordinators.clone()
+        ),
+        (
+            y.as_str(),
+            "Vũ Thị Yến",
+            d(&format!("{next}-06-30")),
+            vec!["DNG".to_string()]
+        )
+    );
+    // A period outside the plan's year is refused.
+    let e = unchanged(&mut reg, |r| {
+        r.edit_plan_item(
+            &b,
+            PlanItemEdit {
+                start: Some(d(&format!("{}-11-01", next + 1))),
+                end: Some(d(&format!("{}-12-01", next + 1))),
+                ..Default::default()
+            },
+        )
+    });
+    assert_eq!(e.code(), "invalid", "{e}");
+
+    // Status: dropping needs the reason, which the plan then shows.
+    assert_eq!(
+        reg.plan(&plan).unwrap().items[0].status,
+        PlanItemStatus::Planned
+    );
+    let e = unchanged(&mut reg, |r| {
+        r.set_plan_item_status(&b, PlanItemStatus::Dropped, Some("  ".into()))
+    });
+    assert!(e.to_string().contains("reason"), "{e}");
+    let dropped = reg
+        .set_plan_item_status(
+            &b,
+            PlanItemStatus::Dropped,
+            Some("Đối tượng đã chuyển công tác".into()),
+        )
+        .unwrap();
+    assert_eq!(dropped.status, PlanItemStatus::Dropped);
+    assert_eq!(
+        dropped.drop_reason.as_ref().map(|r| r.as_str()),
+        Some("Đối tượng đã chuyển công tác")
+    );
+    // A dropped inspection takes up no signs and overlaps nothing: with DNG's supervision of Y
+    // in the same months, no overlap is reported.
+    let dng = reg
+        .add_plan(NewPlan {
+            office: Some("DNG".into()),
+            year: next,
+            title: "Chương trình DNG".into(),
+        })
+        .unwrap();
+    reg.add_plan_item(&dng, item(&y, CaseKind::FinanceInspection))
+        .unwrap();
+    assert!(reg.overlaps().unwrap().is_empty());
+    reg.set_plan_item_status(&b, PlanItemStatus::Planned, None)
+        .unwrap();
+    assert_eq!(reg.overlaps().unwrap().len(), 1);
+    reg.set_plan_item_status(
+        &b,
+        PlanItemStatus::Dropped,
+        Some("Trùng kế hoạch DNG".into()),
+    )
+    .unwrap();
+
+    // The case that carries item a out names it, and becomes a case from the annual plan.
+    let case = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra theo chương trình",
+            "HN",
+            &today().to_string(),
+            vec![x.clone()],
+        ))
+        .unwrap();
+    let other_kind = reg
+        .add_case(new_case(
+            CaseKind::FinanceInspection,
+            "Kiểm tra tài chính",
+            "HN",
+            &today().to_string(),
+            vec![x.clone()],
+        ))
+        .unwrap();
+    let e = unchanged(&mut reg, |r| r.link_plan_item(&other_kind.id, Some(&a)));
+    assert!(e.to_string().contains("plans a"), "{e}");
+    let e = unchanged(&mut reg, |r| r.link_plan_item(&case.id, Some(&b)));
+    assert_eq!(e.code(), "invalid", "{e}");
+    let linked = reg.link_plan_item(&case.id, Some(&a)).unwrap();
+    assert_eq!(linked.plan_item.as_deref(), Some(a.as_str()));
+    assert_eq!(linked.origin, CaseOrigin::AnnualPlan);
+    reg.set_plan_item_status(&a, PlanItemStatus::UnderWay, None)
+        .unwrap();
+    let shown = reg.plan(&plan).unwrap();
+    let shown_a = shown.items.iter().find(|i| i.id == a).unwrap();
+    assert_eq!(shown_a.cases, [case.number.clone()]);
+    assert_eq!(shown_a.status, PlanItemStatus::UnderWay);
+    // An item a case carries out is not removed (dropped instead); an unlinked one is.
+    let e = unchanged(&mut reg, |r| r.remove_plan_item(&a));
+    assert!(e.to_string().contains(&case.number), "{e}");
+    reg.remove_plan_item(&b).unwrap();
+    let left: Vec<String> = reg
+        .plan(&plan)
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(left, [a.clone()]);
+    // Once the case no longer comes from the plan, it names no item and a can go.
+    let case_now = reg.set_case_field(&case.id, "origin", "ad-hoc").unwrap();
+    assert_eq!(case_now.plan_item, None);
+    reg.remove_plan_item(&a).unwrap();
+    assert!(reg.plan(&plan).unwrap().items.is_empty());
+    // Every change was audited.
+    let actions: Vec<String> = audit::list(reg.store().conn(), &Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for a in [
+        "plan.item.edit",
+        "plan.item.status",
+        "plan.item.remove",
+        "case.plan-item",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} not audited");
+    }
+    // Projections stay a pure function of the operations.
+    let plan_before = reg.plan(&plan).unwrap();
+    reg.rebuild_projections().unwrap();
+    assert_eq!(reg.plan(&plan).unwrap(), plan_before);
+}

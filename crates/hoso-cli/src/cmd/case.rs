@@ -321,7 +321,12 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "-".into());
                 let flags = format!(
-                    "{}{}",
+                    "{}{}{}",
+                    if r.deadline_provisional {
+                        " PROVISIONAL"
+                    } else {
+                        ""
+                    },
                     if r.overdue { " OVERDUE" } else { "" },
                     if r.conflict { " CONFLICT" } else { "" }
                 );
@@ -370,7 +375,7 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
             }
             println!("opened:      {}", c.opened);
             println!(
-                "deadline:    {}{}{}",
+                "deadline:    {}{}{}{}",
                 c.deadline
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "-".into()),
@@ -378,6 +383,19 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                     format!(" (extended {}×)", c.extensions)
                 } else {
                     String::new()
+                },
+                if c.deadline_provisional_years.is_empty() {
+                    String::new()
+                } else {
+                    let years: Vec<String> = c
+                        .deadline_provisional_years
+                        .iter()
+                        .map(|y| y.to_string())
+                        .collect();
+                    format!(
+                        " PROVISIONAL (no holiday calendar for {}: recounted when it arrives)",
+                        years.join(", ")
+                    )
                 },
                 if d.overdue { " OVERDUE" } else { "" }
             );

@@ -123,8 +123,16 @@ pub struct Case {
     pub resume_status: Option<CaseStatus>,
     pub opened: NaiveDate,
     pub deadline: Option<NaiveDate>,
+    /// Years the deadline runs through that have no holiday calendar yet: while not empty the
+    /// deadline is provisional (counted without those years' days off, so possibly early) and
+    /// it is recounted when the central office publishes their calendar.
+    #[serde(default)]
+    pub deadline_provisional_years: Vec<i32>,
     pub extensions: u32,
     pub closed: Option<NaiveDate>,
+    /// The annual-plan item this case carries out (a case "from the annual plan" names it).
+    #[serde(default)]
+    pub plan_item: Option<String>,
     /// Fields with concurrent writes from different offices (an officer resolves them).
     pub conflicts: Vec<String>,
 }
@@ -257,6 +265,14 @@ pub struct PlanItem {
     pub lead: String,
     pub coordinators: Vec<String>,
     pub note: Text,
+    #[serde(default)]
+    pub status: PlanItemStatus,
+    /// Why it was dropped (required for `dropped`).
+    #[serde(default)]
+    pub drop_reason: Option<Text>,
+    /// Numbers of the cases that carry it out (cases naming this item).
+    #[serde(default)]
+    pub cases: Vec<String>,
 }
 
 /// Parses `YYYY-MM-DD`; the error names the field and the expected format.

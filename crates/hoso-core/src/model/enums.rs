@@ -235,6 +235,23 @@ code_enum! {
 }
 
 code_enum! {
+    /// Where an item of an annual programme stands.
+    PlanItemStatus, "plan item status" {
+        Planned = "planned", "Theo kế hoạch";
+        UnderWay = "under-way", "Đang thực hiện";
+        Done = "done", "Đã thực hiện";
+        /// Dropped from the programme, with the reason (the item stays on record).
+        Dropped = "dropped", "Không thực hiện";
+    }
+}
+
+impl Default for PlanItemStatus {
+    fn default() -> Self {
+        PlanItemStatus::Planned
+    }
+}
+
+code_enum! {
     /// What a timeline entry records.
     TimelineKind, "timeline entry kind" {
         Created = "created", "Tạo hồ sơ";

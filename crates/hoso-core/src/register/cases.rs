@@ -8,6 +8,7 @@ use super::offices::require_office_on;
 use super::project::{
     case_log, case_ref, case_team, db, decisions_in_force, read_case, read_officer, read_subject,
 };
+use super::rules_bridge::DeadlineBasis;
 use super::{Register, audit, new_id, today};
 use crate::access::{self, Permission, Role};
 use crate::error::{Error, Result};
@@ -82,27 +83,33 @@ fn scope(id: &str) -> ScopeUnit {
     ScopeUnit::new(format!("case:{id}"))
 }
 
-/// Default time limit in working days for kinds that have one by rule; `None` = set by the
-/// inspection decision (entered with `case set ID deadline`).
+/// Default time limit for kinds that have one by rule, with how it was counted; `None` = set
+/// by the inspection decision (entered with `case set ID deadline`).
 fn deadline_for(
     conn: &rusqlite::Connection,
     kind: CaseKind,
     central: bool,
     opened: NaiveDate,
-) -> Result<Option<NaiveDate>> {
-    super::rules_bridge::case_deadline(conn, kind, central, opened)
+    extensions: u32,
+) -> Result<Option<(NaiveDate, DeadlineBasis)>> {
+    super::rules_bridge::case_deadline(conn, kind, central, opened, extensions)
 }
 
-/// The deadline after one more extension, or an error if the rules allow no more.
-fn extended_deadline(
-    conn: &rusqlite::Connection,
-    kind: CaseKind,
-    central: bool,
-    opened: NaiveDate,
-    deadline: Option<NaiveDate>,
-    extensions: u32,
-) -> Result<Option<NaiveDate>> {
-    super::rules_bridge::extend_deadline(conn, kind, central, opened, deadline, extensions)
+/// Writes a deadline counted by rule and its basis (what reads recount while it is provisional).
+fn put_deadline(
+    txn: &mut crate::oplog::Txn<'_>,
+    sc: &ScopeUnit,
+    e: &crate::oplog::EntityRef,
+    deadline: &(NaiveDate, DeadlineBasis),
+) -> Result<()> {
+    txn.put(sc, e, "deadline", deadline.0.to_string())?;
+    txn.put(
+        sc,
+        e,
+        "deadline_basis",
+        serde_json::to_value(&deadline.1).expect("serialises"),
+    )?;
+    Ok(())
 }
 
 fn next_number(conn: &rusqlite::Connection, office: &str, year: i32) -> Result<String> {
@@ -297,7 +304,7 @@ impl Register {
             }
             let number = next_number(conn, &s.office, opened.year())?;
             let central = self_is_central(conn, &lead)?;
-            let deadline = deadline_for(conn, n.kind, central, opened)?;
+            let deadline = deadline_for(conn, n.kind, central, opened, 0)?;
 
             let e = case_ref(&id);
             let sc = scope(&id);
@@ -310,8 +317,8 @@ impl Register {
             txn.put(&sc, &e, "lead", lead.as_str())?;
             txn.put(&sc, &e, "status", CaseStatus::Received.code())?;
             txn.put(&sc, &e, "opened", opened.to_string())?;
-            if let Some(d) = deadline {
-                txn.put(&sc, &e, "deadline", d.to_string())?;
+            if let Some(d) = &deadline {
+                put_deadline(txn, &sc, &e, d)?;
             }
             for (c, reason) in &coordinators {
                 txn.add(&sc, &e, "coordinators", c.as_str())?;
@@ -411,6 +418,17 @@ impl Register {
                 }
             };
             txn.put(&sc, &e, field, stored.clone())?;
+            if field == "deadline" {
+                // Set by hand (from the inspection decision): final, never recounted.
+                txn.put(&sc, &e, "deadline_basis", serde_json::Value::Null)?;
+            }
+            if field == "origin"
+                && stored.as_str() != Some(CaseOrigin::AnnualPlan.code())
+                && case.plan_item.is_some()
+            {
+                // A case no longer from the annual plan carries out no plan item.
+                txn.put(&sc, &e, "plan_item", serde_json::Value::Null)?;
+            }
             txn.append(&sc, &e, "timeline", timeline(TimelineKind::Note, today(), &s.login, None, None, Text::new(format!("{field} set"))))?;
             audit(txn, s, "case.edit", &format!("case:{id}"), serde_json::json!({ "field": field, "value": stored }))
         })?;
@@ -450,17 +468,18 @@ impl Register {
             }
             if to == CaseStatus::Extended {
                 let central = self_is_central(txn.tx(), &case.lead)?;
-                let d = extended_deadline(
+                // Kinds without a regulated limit keep their deadline (the officer sets the
+                // new one); the rules say how many extensions a regulated one allows.
+                let d = deadline_for(
                     txn.tx(),
                     case.kind,
                     central,
                     case.opened,
-                    case.deadline,
-                    case.extensions,
+                    case.extensions + 1,
                 )?;
                 txn.put(&sc, &e, "extensions", case.extensions + 1)?;
-                if d != case.deadline {
-                    txn.put(&sc, &e, "deadline", d.map(|d| d.to_string()))?;
+                if let Some(d) = &d {
+                    put_deadline(txn, &sc, &e, d)?;
                 }
             }
             if workflow::is_open(case.status) && !workflow::is_open(to) && case.closed.is_none() {

@@ -34,10 +34,18 @@
 //!   `attach_denouncer_document(case, name, media_type, bytes)` (denouncer.write),
 //!   `denouncer_documents(case)`, `denouncer_document_content(case, blake3)` (denouncer.read,
 //!   every read audited).
-//! - Plans: `add_plan(NewPlan)`, `add_plan_item(plan, NewPlanItem)`, `list_plans()`,
-//!   `overlaps()`, `omissions()` (module `plans`).
+//! - Plans: `add_plan(NewPlan)`, `add_plan_item(plan, NewPlanItem)` (identical items refused),
+//!   `edit_plan_item(item, PlanItemEdit)`, `remove_plan_item(item)` (not while a case carries
+//!   it out), `set_plan_item_status(item, PlanItemStatus, reason)` (dropped needs a reason),
+//!   `link_plan_item(case, Some(item) | None)` (the case carries the item out; its origin
+//!   becomes the annual plan), `list_plans()`, `overlaps()`, `omissions()` (dropped items count
+//!   for neither) (module `plans`).
 //! - Rules (reference data `rules/current`, module `rules_store`): `rules() -> RulesConfig`,
-//!   `set_rules(RulesConfig)` (rules.admin; validated; only changed sections written).
+//!   `set_rules(RulesConfig)` (rules.admin; validated; only changed sections written),
+//!   `years_without_calendar() -> Vec<CalendarGap { year, open_cases }>` (this year, the next and
+//!   the years provisional deadlines of open cases run into, lacking a holiday calendar). A
+//!   deadline counted by rule into such a year is provisional (`Case::deadline_provisional_years`,
+//!   `CaseRow::deadline_provisional`) and recounted when the calendar arrives.
 //! - Local settings (module `settings`): `office_settings()`, `set_office_setting(key, value)`
 //!   (office.admin, audited); `audit_print(entity, detail)` (the audit entry of every print).
 //! - `digest() -> String` (oplog::digest), `rebuild_projections()`.
@@ -71,8 +79,9 @@ pub(crate) use documents::attachment_of;
 pub use links::CaseLink;
 pub use offices::NewOffice;
 pub use overlap_records::{Settlement, SettlementOutcome};
-pub use plans::{NewPlan, NewPlanItem, Omission, Overlap, PlanView};
+pub use plans::{NewPlan, NewPlanItem, Omission, Overlap, PlanItemEdit, PlanView};
 pub use project::DomainProjector;
+pub use rules_store::CalendarGap;
 pub use subjects::{AddSubject, NewSubject};
 
 use project::db;
