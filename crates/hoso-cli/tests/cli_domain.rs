@@ -1158,3 +1158,118 @@ fn the_letters_scan_is_a_denouncer_document() {
         ["denouncer.document.list", "denouncer.document.read"]
     );
 }
+
+/// Issue 10: plan items edited, given a status, linked to the case that carries them out, and
+/// removed; identical items refused.
+#[test]
+fn plan_items_are_edited_given_a_status_linked_to_a_case_and_removed() {
+    let r = Reg::new();
+    let next = chrono::Datelike::year(&chrono::Local::now().date_naive()) + 1;
+    let (start, end) = (format!("{next}-03-01"), format!("{next}-05-31"));
+    let x = r
+        .ok(&[
+            "subject",
+            "add",
+            "--kind",
+            "organisation",
+            "--name",
+            "Đảng ủy Phòng PC01",
+        ])
+        .trim()
+        .to_string();
+    let plan = r
+        .ok(&[
+            "plan",
+            "add",
+            "--year",
+            &next.to_string(),
+            "--title",
+            "Chương trình",
+        ])
+        .trim()
+        .to_string();
+    let add = |kind: &str| {
+        vec![
+            "plan".to_string(),
+            "add-item".into(),
+            plan.clone(),
+            "--subject".into(),
+            x.clone(),
+            "--kind".into(),
+            kind.into(),
+            "--start".into(),
+            start.clone(),
+            "--end".into(),
+            end.clone(),
+        ]
+    };
+    let a = r
+        .ok(&as_args(&add("inspection-on-signs")))
+        .trim()
+        .to_string();
+    r.fails(
+        "lan",
+        &as_args(&add("inspection-on-signs")),
+        "already has this item",
+    );
+    let b = r
+        .ok(&as_args(&add("finance-inspection")))
+        .trim()
+        .to_string();
+    let edited = r.ok(&[
+        "plan",
+        "edit-item",
+        &b,
+        "--end",
+        &format!("{next}-06-30"),
+        "--note",
+        "Bổ sung",
+    ]);
+    assert!(
+        edited.contains(&format!("{next}-06-30")) && edited.contains("[planned]"),
+        "{edited}"
+    );
+    r.fails("lan", &["plan", "item-status", &b, "dropped"], "reason");
+    let dropped = r.ok(&[
+        "plan",
+        "item-status",
+        &b,
+        "dropped",
+        "--reason",
+        "Trùng kế hoạch",
+    ]);
+    assert!(dropped.contains("[dropped (Trùng kế hoạch)]"), "{dropped}");
+
+    let case = r.json(&[
+        "case",
+        "add",
+        "--kind",
+        "inspection-on-signs",
+        "--title",
+        "Kiểm tra theo chương trình",
+        "--lead",
+        "HN",
+        "--subject",
+        &x,
+    ]);
+    let number = case["number"].as_str().unwrap().to_string();
+    r.fails("lan", &["plan", "link", &b, &number], "plans a");
+    assert!(
+        r.ok(&["plan", "link", &a, &number])
+            .contains("carries out plan item")
+    );
+    let shown = r.json(&["case", "show", &number]);
+    assert_eq!(shown["plan_item"], a.as_str());
+    assert_eq!(shown["origin"], "annual-plan");
+    let plan_shown = r.ok(&["plan", "show", &plan]);
+    assert!(
+        plan_shown.contains(&format!("case {number}")),
+        "{plan_shown}"
+    );
+    r.fails("lan", &["plan", "remove-item", &a], "mark it dropped");
+    r.ok(&["plan", "remove-item", &b]);
+    r.ok(&["plan", "unlink", &number]);
+    r.ok(&["plan", "remove-item", &a]);
+    let p = r.json(&["plan", "show", &plan]);
+    assert_eq!(p["items"].as_array().unwrap().len(), 0, "{p}");
+}

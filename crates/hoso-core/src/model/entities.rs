@@ -57,6 +57,13 @@ pub struct Officer {
     /// Role code as defined by `access` (administrator, committee-leader, inspector, …).
     pub role: String,
     pub office: String,
+    /// False once deactivated: they no longer sign in or join a team.
+    #[serde(default = "active_by_default")]
+    pub active: bool,
+}
+
+fn active_by_default() -> bool {
+    true
 }
 
 /// Logins are ASCII identifiers (they name key slots and audit entries); kept as typed so they

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::offices::require_office_on;
 use super::project::{
-    case_log, case_ref, case_team, db, decisions_in_force, read_case, read_officer, read_subject,
+    case_log, case_ref, case_team, db, decisions_in_force, read_case, read_subject,
 };
 use super::rules_bridge::DeadlineBasis;
 use super::{Register, audit, new_id, today};
@@ -73,6 +73,10 @@ pub struct CaseDetail {
     pub appeals: Vec<Appeal>,
     /// Per subject with a decision in force: its form and what appeals left of it.
     pub penalties: Vec<PenaltyInForce>,
+    /// What officers should look at (nothing is refused): the lead office lacks management
+    /// authority over a subject; an officer on the team declared a relation to a subject or
+    /// to the denouncer after joining it.
+    pub warnings: Vec<String>,
     /// This office neither leads nor coordinates the case (any more) and is not the central
     /// office: the case is shown as handed over, read-only, with who leads it now.
     pub handed_over: bool,
@@ -225,6 +229,7 @@ impl Register {
             findings: case_log(conn, &case.id, "findings")?,
             appeals: case_log(conn, &case.id, "appeals")?,
             penalties: penalties_in_force(conn, &case.id)?,
+            warnings: super::people::case_warnings(conn, &case)?,
             handed_over: {
                 let me = &self.session_info().office;
                 crate::trust::roster::central_office(conn)?.as_deref() != Some(me.as_str())
@@ -271,8 +276,15 @@ impl Register {
                         format!("{c} is already the lead office"),
                     ));
                 }
+                let reason = Text::new(reason.as_str().trim());
+                if reason.is_empty() {
+                    return Err(Error::invalid(
+                        "coordinator reason",
+                        format!("say why {c} coordinates the case (CODE:reason)"),
+                    ));
+                }
                 if !coordinators.iter().any(|(x, _)| *x == c) {
-                    coordinators.push((c, Text::new(reason.as_str().trim())));
+                    coordinators.push((c, reason));
                 }
             }
             let mut subjects: Vec<String> = Vec::new();
@@ -291,15 +303,11 @@ impl Register {
             let mut team: Vec<String> = Vec::new();
             for login in &n.team {
                 let login = normalise_login(login)?;
-                if read_officer(conn, &s.office, &login)?.is_none() {
-                    return Err(Error::NotFound {
-                        entity: "officer",
-                        key: login,
-                    });
-                }
+                super::people::require_team_member(conn, &s.office, &login, &subjects, None)?;
                 team.push(login);
             }
             if role == Role::Inspector && !team.contains(&s.login) {
+                super::people::require_team_member(conn, &s.office, &s.login, &subjects, None)?;
                 team.push(s.login.clone());
             }
             let number = next_number(conn, &s.office, opened.year())?;

@@ -14,6 +14,13 @@
 //!   A central office is initialised with the 2025 office list (`office_list`: 34 units and the
 //!   former provinces merged into them); `add_office_list()` adds entries of it that are missing.
 //! - Officers: `add_officer(login, name, Role) -> Result<Officer>`, `list_officers()`.
+//! - People (module `people`): `edit_subject(id, SubjectEdit { post, membership, authority,
+//!   unit })`; `set_officer_role(login, Role)`, `deactivate_officer(login)` (no sign-in, no
+//!   team; not oneself); `declare_relation(login, Relation::{Subject(id), Denouncer(case)})`,
+//!   `officer_relations(login)`: a related officer cannot join that case's team (nor can a
+//!   related subject be added to a case they are on). `CaseDetail::warnings`: the lead office
+//!   lacks management authority over a subject; a team member declared a relation later. A
+//!   coordinating office always comes with its reason.
 //! - Subjects: `add_subject(NewSubject, force) -> Result<AddSubject>` (`AddSubject::Added(id)` or
 //!   `AddSubject::PossibleDuplicates(Vec<Subject>)`, nothing written), `subject(id)`,
 //!   `list_subjects(search)`.
@@ -56,6 +63,7 @@ mod links;
 pub mod office_list;
 pub(crate) mod offices;
 pub mod overlap_records;
+mod people;
 pub mod plans;
 pub mod project;
 mod rules_bridge;
@@ -79,6 +87,7 @@ pub(crate) use documents::attachment_of;
 pub use links::CaseLink;
 pub use offices::NewOffice;
 pub use overlap_records::{Settlement, SettlementOutcome};
+pub use people::{Relation, Relations, SubjectEdit};
 pub use plans::{NewPlan, NewPlanItem, Omission, Overlap, PlanItemEdit, PlanView};
 pub use project::DomainProjector;
 pub use rules_store::CalendarGap;
@@ -244,6 +253,11 @@ impl Register {
                 key: login.clone(),
             }
         })?;
+        if !officer.active {
+            return Err(Error::PermissionDenied(format!(
+                "officer {login} is deactivated"
+            )));
+        }
         let role: Role = officer.role.parse()?;
         // Every sign-in is audited (a wrong passphrase cannot be: nothing opens without the key).
         let unlocked_with = match store.unlocked_by() {

@@ -175,6 +175,7 @@ pub fn read_officer(conn: &Connection, office: &str, login: &str) -> Result<Opti
         name,
         role,
         office: office.to_string(),
+        active: f.get("active").unwrap_or(true),
     }))
 }
 
@@ -450,8 +451,8 @@ fn project_officer(tx: &Transaction<'_>, id: &str) -> Result<()> {
     if let Some(o) = read_officer(tx, office, login)? {
         exec(
             tx,
-            "INSERT INTO officers(office, login, name, role) VALUES (?1, ?2, ?3, ?4)",
-            params![o.office, o.login, o.name.as_str(), o.role],
+            "INSERT INTO officers(office, login, name, role, active) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![o.office, o.login, o.name.as_str(), o.role, o.active],
         )?;
     }
     Ok(())

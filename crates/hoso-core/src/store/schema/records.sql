@@ -16,3 +16,6 @@ CREATE INDEX cases_by_plan_item ON cases(plan_item) WHERE plan_item IS NOT NULL;
 -- A plan item's status (planned, under-way, done, dropped) and why it was dropped.
 ALTER TABLE plan_items ADD COLUMN status TEXT NOT NULL DEFAULT 'planned';
 ALTER TABLE plan_items ADD COLUMN drop_reason TEXT;
+
+-- Officers can be deactivated (no sign-in, no team).
+ALTER TABLE officers ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
