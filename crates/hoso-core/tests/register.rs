@@ -2255,3 +2255,196 @@ fn plan_items_are_edited_dropped_removed_and_carried_out_by_a_case() {
     reg.rebuild_projections().unwrap();
     assert_eq!(reg.plan(&plan).unwrap(), plan_before);
 }
+
+/// Issue 10: people after they were added — a subject's post, membership, management authority
+/// and unit; an officer's role and deactivation; declared relations that keep an officer off a
+/// case's team; the coordinator's reason; the warning when the lead lacks authority.
+#[test]
+fn people_are_edited_and_related_officers_stay_off_the_team() {
+    let (f, mut reg) = setup();
+    let s = member(&mut reg, "Đỗ Văn Khoa", "Phòng PC06", None, true);
+    let t = member(&mut reg, "Lý Thị Mai", "Phòng PC06", None, false);
+    // Edit: post, membership, management authority and unit (a member of the central list).
+    let edited = reg
+        .edit_subject(
+            &s,
+            SubjectEdit {
+                post: Some(Some("Trưởng phòng".into())),
+                membership: Some(MembershipStatus::Full),
+                authority: Some(Some(ManagementAuthority::Central)),
+                unit: Some(Some("Phòng PC02".into())),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            edited.post.as_ref().map(|p| p.as_str()),
+            edited.membership,
+            edited.authority,
+            edited.unit.as_ref().map(|u| u.as_str())
+        ),
+        (
+            Some("Trưởng phòng"),
+            Some(MembershipStatus::Full),
+            Some(ManagementAuthority::Central),
+            Some("Phòng PC02")
+        )
+    );
+    // Full now, with a post: removal from post is a form the rules allow for them.
+    assert!(
+        hoso_core::rules::validate_discipline_form(
+            DisciplineForm::RemovalFromPost,
+            &(&edited).into()
+        )
+        .is_ok()
+    );
+    let org = match reg
+        .add_subject(
+            NewSubject {
+                kind: SubjectKind::Organisation,
+                name: "Chi bộ Phòng PC06".into(),
+                birth_year: None,
+                unit: None,
+                post: None,
+                membership: None,
+                authority: None,
+            },
+            false,
+        )
+        .unwrap()
+    {
+        AddSubject::Added { id } => id,
+        other => panic!("{other:?}"),
+    };
+    let e = unchanged(&mut reg, |r| {
+        r.edit_subject(
+            &org,
+            SubjectEdit {
+                post: Some(Some("Bí thư".into())),
+                ..Default::default()
+            },
+        )
+    });
+    assert!(e.to_string().contains("only a member holds a post"), "{e}");
+    // Clearing the post.
+    let cleared = reg
+        .edit_subject(
+            &s,
+            SubjectEdit {
+                post: Some(None),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(cleared.post, None);
+
+    // A coordinating office always says why.
+    let mut nc = new_case(
+        CaseKind::InspectionOnSigns,
+        "Kiểm tra",
+        "HN",
+        "2026-01-05",
+        vec![s.clone()],
+    );
+    nc.coordinators = vec![("DNG".into(), "  ".into())];
+    let e = unchanged(&mut reg, |r| r.add_case(nc.clone()));
+    assert!(e.to_string().contains("coordinator reason"), "{e}");
+    nc.coordinators.clear();
+    let c = reg.add_case(nc).unwrap();
+    let e = unchanged(&mut reg, |r| {
+        r.link(&c.id, CaseLink::Coordinator("DNG".into(), Text::default()))
+    });
+    assert!(e.to_string().contains("coordinator reason"), "{e}");
+    // HN (a province) leads a case about a subject on the central list: a warning, not a refusal.
+    let d = reg.case_detail(&c.id).unwrap();
+    assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+    assert!(
+        d.warnings[0].contains("no management authority") && d.warnings[0].contains("Đỗ Văn Khoa"),
+        "{:?}",
+        d.warnings
+    );
+    reg.edit_subject(
+        &s,
+        SubjectEdit {
+            authority: Some(Some(ManagementAuthority::Both)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(reg.case_detail(&c.id).unwrap().warnings.is_empty());
+
+    // An officer declares a relation to subject s: not on this case's team, and s cannot join
+    // a case they are on.
+    reg.add_officer("vinh", &"Cán bộ Vinh".into(), Role::Inspector)
+        .unwrap();
+    let rel = reg
+        .declare_relation("vinh", Relation::Subject(s.clone()))
+        .unwrap();
+    assert_eq!(rel.subjects, [s.clone()]);
+    let e = unchanged(&mut reg, |r| r.link(&c.id, CaseLink::Team("vinh".into())));
+    assert!(e.to_string().contains("declared a relation"), "{e}");
+    let other = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra khác",
+            "HN",
+            "2026-01-05",
+            vec![t.clone()],
+        ))
+        .unwrap();
+    reg.link(&other.id, CaseLink::Team("vinh".into())).unwrap();
+    let e = unchanged(&mut reg, |r| {
+        r.link(&other.id, CaseLink::Subject(s.clone()))
+    });
+    assert!(e.to_string().contains("take them off the team"), "{e}");
+    // A relation declared after joining shows on the case.
+    reg.declare_relation("vinh", Relation::Subject(t.clone()))
+        .unwrap();
+    let w = reg.case_detail(&other.id).unwrap().warnings;
+    assert!(w.iter().any(|w| w.contains("HN/vinh")), "{w:?}");
+    // Related to the denouncer of a denunciation: off that case's team too.
+    let den = reg
+        .add_case(new_case(
+            CaseKind::Denunciation,
+            "Tố cáo",
+            "HN",
+            "2026-01-05",
+            vec![],
+        ))
+        .unwrap();
+    reg.add_officer("hoa", &"Cán bộ Hoa".into(), Role::Inspector)
+        .unwrap();
+    reg.declare_relation("hoa", Relation::Denouncer(den.number.clone()))
+        .unwrap();
+    let e = unchanged(&mut reg, |r| r.link(&den.id, CaseLink::Team("hoa".into())));
+    assert!(e.to_string().contains("denouncer"), "{e}");
+
+    // Roles change; a deactivated officer cannot join a team or sign in.
+    let o = reg.set_officer_role("hoa", Role::Viewer).unwrap();
+    assert_eq!(o.role, "viewer");
+    let e = unchanged(&mut reg, |r| r.set_officer_role("admin", Role::Viewer));
+    assert!(e.to_string().contains("own role"), "{e}");
+    reg.add_officer("nam", &"Cán bộ Nam".into(), Role::Inspector)
+        .unwrap();
+    reg.store()
+        .add_key_slot("nam", "mật khẩu", &FAST_KDF_FOR_TESTS)
+        .unwrap();
+    let o = reg.deactivate_officer("nam").unwrap();
+    assert!(!o.active);
+    assert!(
+        !reg.list_officers()
+            .unwrap()
+            .iter()
+            .find(|o| o.login == "nam")
+            .unwrap()
+            .active
+    );
+    let e = unchanged(&mut reg, |r| r.link(&c.id, CaseLink::Team("nam".into())));
+    assert!(e.to_string().contains("deactivated"), "{e}");
+    let e = unchanged(&mut reg, |r| r.deactivate_officer("admin"));
+    assert!(e.to_string().contains("themselves"), "{e}");
+    drop(reg);
+    let store = Store::open(&f.path, "nam", "mật khẩu").unwrap();
+    let e = Register::session(store, "nam").err().unwrap();
+    assert_eq!(e.code(), "permission-denied", "{e}");
+}

@@ -284,6 +284,11 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                 summary: summary.map(Text::new).unwrap_or_default(),
                 team,
             })?;
+            // What officers should look at (the lead's management authority): on stderr, so
+            // that scripts reading the id and number are not disturbed.
+            for w in reg.case_detail(&created.id)?.warnings {
+                eprintln!("warning: {w}");
+            }
             if json {
                 print_json(&created)
             } else {
@@ -413,6 +418,12 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
             }
             if !c.conflicts.is_empty() {
                 println!("CONFLICT in: {}", c.conflicts.join(", "));
+            }
+            if let Some(item) = &c.plan_item {
+                println!("plan item:   {item}");
+            }
+            for w in &d.warnings {
+                println!("WARNING:     {w}");
             }
             let next: Vec<&str> = d.allowed_transitions.iter().map(|s| s.code()).collect();
             println!(
