@@ -9,6 +9,7 @@ mod flow;
 mod golden;
 mod limits;
 mod offices;
+mod records;
 mod revocation;
 mod rollback;
 mod scenarios;
