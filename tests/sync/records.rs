@@ -4,11 +4,11 @@
 //! office publishes the year's calendar; an officer's declared relation.
 
 use chrono::{Datelike, NaiveDate};
+use hoso_core::Text;
 use hoso_core::model::{CaseKind, PlanItemStatus, SubjectKind};
 use hoso_core::register::{
     AddSubject, NewCase, NewPlan, NewPlanItem, NewSubject, PlanItemEdit, today,
 };
-use hoso_core::Text;
 use hoso_tests::offices::{CENTRAL, World};
 
 fn subject(w: &mut World, at: &str, name: &str) -> String {

@@ -2448,3 +2448,222 @@ fn people_are_edited_and_related_officers_stay_off_the_team() {
     let e = Register::session(store, "nam").err().unwrap();
     assert_eq!(e.code(), "permission-denied", "{e}");
 }
+
+/// Issue 10: the records around a case — content categories (validated against the lists in
+/// force, on cases and findings), the conclusion with its outcome per subject, suspension within
+/// the rules' maximum, the transfer with its receiving body, notices to whom and when.
+#[test]
+fn records_around_a_case_are_validated_and_shown() {
+    let (_f, mut reg) = setup();
+    let a = member(&mut reg, "Tạ Văn Thành", "Phòng PC03", None, false);
+    let org = match reg
+        .add_subject(
+            NewSubject {
+                kind: SubjectKind::Organisation,
+                name: "Chi bộ Phòng PC03".into(),
+                birth_year: None,
+                unit: None,
+                post: None,
+                membership: None,
+                authority: None,
+            },
+            false,
+        )
+        .unwrap()
+    {
+        AddSubject::Added { id } => id,
+        other => panic!("{other:?}"),
+    };
+    let opened = today().to_string();
+    let c = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra khi có dấu hiệu vi phạm",
+            "HN",
+            &opened,
+            vec![a.clone()],
+        ))
+        .unwrap();
+
+    // Categories: the members' list for a case about a member.
+    let case = reg
+        .set_case_category(&c.id, "member.corruption", true)
+        .unwrap();
+    assert_eq!(case.categories, ["member.corruption"]);
+    let e = unchanged(&mut reg, |r| {
+        r.set_case_category(&c.id, "organisation.cadre-work", true)
+    });
+    assert!(e.to_string().contains("not for a member"), "{e}");
+    let e = unchanged(&mut reg, |r| r.set_case_category(&c.id, "tham-nhung", true));
+    assert!(e.to_string().contains("unknown category"), "{e}");
+    assert!(
+        reg.set_case_category(&c.id, "member.corruption", false)
+            .unwrap()
+            .categories
+            .is_empty()
+    );
+    let finding = |category: &str| Finding {
+        subject: a.clone(),
+        category: Some(category.into()),
+        violated: true,
+        violation_date: None,
+        text: "Nhận quà biếu".into(),
+        violation_areas: vec![],
+    };
+    let e = unchanged(&mut reg, |r| {
+        r.record_finding(&c.id, finding("member.bribes"))
+    });
+    assert!(e.to_string().contains("unknown category"), "{e}");
+    reg.record_finding(&c.id, finding("member.corruption"))
+        .unwrap();
+
+    // Conclusion: a violation names its categories; other outcomes have none.
+    reg.link(&c.id, CaseLink::Subject(org.clone())).unwrap();
+    let conclusion = |outcome_a, cats: &[&str], discipline| Conclusion {
+        number: "15-KL/UBKT".into(),
+        date: today(),
+        text: "Kết luận kiểm tra khi có dấu hiệu vi phạm".into(),
+        subjects: vec![
+            SubjectConclusion {
+                subject: a.clone(),
+                outcome: outcome_a,
+                categories: cats.iter().map(|c| c.to_string()).collect(),
+                discipline_required: discipline,
+            },
+            SubjectConclusion {
+                subject: org.clone(),
+                outcome: ConclusionOutcome::Shortcomings,
+                categories: vec![],
+                discipline_required: false,
+            },
+        ],
+    };
+    let e = unchanged(&mut reg, |r| {
+        r.record_conclusion(&c.id, conclusion(ConclusionOutcome::Violation, &[], true))
+    });
+    assert!(
+        e.to_string().contains("names its content categories"),
+        "{e}"
+    );
+    let e = unchanged(&mut reg, |r| {
+        r.record_conclusion(
+            &c.id,
+            conclusion(ConclusionOutcome::DoneWell, &["member.corruption"], false),
+        )
+    });
+    assert!(e.to_string().contains("only a violation"), "{e}");
+    let e = unchanged(&mut reg, |r| {
+        r.record_conclusion(
+            &c.id,
+            conclusion(
+                ConclusionOutcome::Violation,
+                &["organisation.cadre-work"],
+                true,
+            ),
+        )
+    });
+    assert!(e.to_string().contains("not for a member"), "{e}");
+    reg.record_conclusion(
+        &c.id,
+        conclusion(ConclusionOutcome::Violation, &["member.corruption"], true),
+    )
+    .unwrap();
+    let d = reg.case_detail(&c.id).unwrap();
+    assert_eq!(d.conclusions.len(), 1);
+    assert_eq!(d.conclusions[0].number.as_str(), "15-KL/UBKT");
+    assert_eq!(
+        d.conclusions[0].subjects[0].categories,
+        ["member.corruption"]
+    );
+    assert!(d.conclusions[0].subjects[0].discipline_required);
+
+    // Suspension: the rules' 90 days, one extension to 180, no more.
+    let s = reg
+        .suspend(&c.id, &a, Some(today()), false, Text::default())
+        .unwrap();
+    assert_eq!(s.end, today() + chrono::Days::new(90));
+    let e = unchanged(&mut reg, |r| {
+        r.suspend(&c.id, &a, Some(today()), false, Text::default())
+    });
+    assert!(e.to_string().contains("extend it instead"), "{e}");
+    let s = reg
+        .suspend(&c.id, &a, None, true, "Gia hạn".into())
+        .unwrap();
+    assert_eq!(
+        (s.start, s.end, s.extensions),
+        (today(), today() + chrono::Days::new(180), 1)
+    );
+    let e = unchanged(&mut reg, |r| {
+        r.suspend(&c.id, &a, None, true, Text::default())
+    });
+    assert!(e.to_string().contains("at most 1"), "{e}");
+    assert_eq!(reg.case_detail(&c.id).unwrap().suspensions.len(), 2);
+
+    // Transfer: only with the receiving body, and it moves the case.
+    let den = reg
+        .add_case(new_case(
+            CaseKind::Denunciation,
+            "Đơn tố cáo không thuộc thẩm quyền",
+            "HN",
+            &opened,
+            vec![a.clone()],
+        ))
+        .unwrap();
+    let e = unchanged(&mut reg, |r| {
+        r.transition(&den.id, CaseStatus::Transferred, None, None)
+    });
+    assert!(e.to_string().contains("case transfer"), "{e}");
+    let e = unchanged(&mut reg, |r| {
+        r.transfer(&den.id, "  ".into(), None, Text::default())
+    });
+    assert!(e.to_string().contains("receiving body"), "{e}");
+    let moved = reg
+        .transfer(
+            &den.id,
+            "Ủy ban Kiểm tra Đảng ủy Công an tỉnh Bắc Ninh".into(),
+            None,
+            Text::default(),
+        )
+        .unwrap();
+    assert_eq!(moved.status, CaseStatus::Transferred);
+    let d = reg.case_detail(&den.id).unwrap();
+    assert_eq!(
+        d.transfers[0].receiving_body.as_str(),
+        "Ủy ban Kiểm tra Đảng ủy Công an tỉnh Bắc Ninh"
+    );
+
+    // Notices: to whom (the denouncer only on a denunciation) and when.
+    let e = unchanged(&mut reg, |r| {
+        r.record_notice(
+            &c.id,
+            Notice {
+                date: today(),
+                recipients: vec![],
+                denouncer: true,
+                note: Text::default(),
+            },
+        )
+    });
+    assert!(e.to_string().contains("no denouncer"), "{e}");
+    reg.record_notice(
+        &den.id,
+        Notice {
+            date: today(),
+            recipients: vec!["Đảng ủy Công an tỉnh".into()],
+            denouncer: true,
+            note: Text::default(),
+        },
+    )
+    .unwrap();
+    let d = reg.case_detail(&den.id).unwrap();
+    assert!(d.notices[0].denouncer);
+    assert!(
+        d.timeline
+            .iter()
+            .any(|t| t.note.as_str().contains("người tố cáo"))
+    );
+    // Projections stay a pure function of the operations.
+    let before = reg.case_detail(&c.id).unwrap().case;
+    reg.rebuild_projections().unwrap();
+    assert_eq!(reg.case_detail(&c.id).unwrap().case, before);
+}

@@ -863,7 +863,16 @@ fn add_case(
             )?;
             summary.decisions += 1;
         }
-        reg.transition(&created.id, next, None, Some(day))?;
+        if next == CaseStatus::Transferred {
+            reg.transfer(
+                &created.id,
+                Text::new("Ủy ban Kiểm tra cấp dưới có thẩm quyền"),
+                Some(day),
+                Text::default(),
+            )?;
+        } else {
+            reg.transition(&created.id, next, None, Some(day))?;
+        }
         status = next;
     }
     *summary

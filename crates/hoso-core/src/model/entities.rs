@@ -228,6 +228,63 @@ pub struct Appeal {
     pub new_form: Option<DisciplineForm>,
 }
 
+/// The conclusion (kết luận) of a case about one subject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubjectConclusion {
+    pub subject: String,
+    pub outcome: ConclusionOutcome,
+    /// Content categories of the violations (only with `violation`; at least one then).
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Whether discipline is to be considered (only with `violation`).
+    #[serde(default)]
+    pub discipline_required: bool,
+}
+
+/// The conclusion of an inspection, supervision or denunciation: number, date, text and the
+/// outcome per subject. A later one corrects it (the last recorded is in force).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conclusion {
+    pub number: Text,
+    pub date: NaiveDate,
+    pub text: Text,
+    pub subjects: Vec<SubjectConclusion>,
+}
+
+/// A suspension from Party activities (đình chỉ sinh hoạt đảng): not a discipline form, it
+/// lasts the rules' time limit and may be extended within the maximum. Each extension is a new
+/// entry; the last one per subject is in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suspension {
+    pub subject: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub extensions: u32,
+    #[serde(default)]
+    pub note: Text,
+}
+
+/// A case transferred (chuyển đơn) to the body that receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    pub receiving_body: Text,
+    pub date: NaiveDate,
+    #[serde(default)]
+    pub note: Text,
+}
+
+/// A notice of the outcome (thông báo): to whom and when. The denouncer is notified without
+/// being named here (their identity stays in the denouncer record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub date: NaiveDate,
+    pub recipients: Vec<Text>,
+    #[serde(default)]
+    pub denouncer: bool,
+    #[serde(default)]
+    pub note: Text,
+}
+
 /// One line of a case's history (append-only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {

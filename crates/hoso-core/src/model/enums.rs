@@ -235,6 +235,15 @@ code_enum! {
 }
 
 code_enum! {
+    /// What a conclusion says about one subject (kết luận kiểm tra, giám sát).
+    ConclusionOutcome, "conclusion outcome" {
+        DoneWell = "done-well", "Thực hiện tốt";
+        Shortcomings = "shortcomings", "Có hạn chế, khuyết điểm";
+        Violation = "violation", "Có vi phạm";
+    }
+}
+
+code_enum! {
     /// Where an item of an annual programme stands.
     PlanItemStatus, "plan item status" {
         Planned = "planned", "Theo kế hoạch";

@@ -77,6 +77,14 @@ pub struct CaseDetail {
     /// authority over a subject; an officer on the team declared a relation to a subject or
     /// to the denouncer after joining it.
     pub warnings: Vec<String>,
+    /// Conclusions recorded, in order (the last is in force).
+    pub conclusions: Vec<Conclusion>,
+    /// Suspensions from Party activities, in order (per subject the last is in force).
+    pub suspensions: Vec<Suspension>,
+    /// Where the case was transferred.
+    pub transfers: Vec<Transfer>,
+    /// Notices of the outcome: to whom and when.
+    pub notices: Vec<Notice>,
     /// This office neither leads nor coordinates the case (any more) and is not the central
     /// office: the case is shown as handed over, read-only, with who leads it now.
     pub handed_over: bool,
@@ -230,6 +238,10 @@ impl Register {
             appeals: case_log(conn, &case.id, "appeals")?,
             penalties: penalties_in_force(conn, &case.id)?,
             warnings: super::people::case_warnings(conn, &case)?,
+            conclusions: case_log(conn, &case.id, "conclusions")?,
+            suspensions: case_log(conn, &case.id, "suspensions")?,
+            transfers: case_log(conn, &case.id, "transfers")?,
+            notices: case_log(conn, &case.id, "notices")?,
             handed_over: {
                 let me = &self.session_info().office;
                 crate::trust::roster::central_office(conn)?.as_deref() != Some(me.as_str())
@@ -455,6 +467,12 @@ impl Register {
         let case = self.case(key)?;
         self.require_on(Permission::CaseTransition, &case)?;
         check_transition(case.kind, case.status, case.resume_status, to)?;
+        if to == CaseStatus::Transferred {
+            return Err(Error::invalid(
+                "case status",
+                "a case is transferred with the body that receives it (`case transfer`)",
+            ));
+        }
         let date = date.unwrap_or_else(today);
         if date < case.opened {
             return Err(Error::invalid(
@@ -465,56 +483,7 @@ impl Register {
         if date > today() {
             return Err(Error::invalid("date", format!("{date} is in the future")));
         }
-        let id = case.id.clone();
-        self.write(|txn, s| {
-            let e = case_ref(&id);
-            let sc = scope(&id);
-            txn.put(&sc, &e, "status", to.code())?;
-            let resume = resume_after(case.status, case.resume_status, to);
-            if resume != case.resume_status {
-                txn.put(&sc, &e, "resume_status", resume.map(|r| r.code()))?;
-            }
-            if to == CaseStatus::Extended {
-                let central = self_is_central(txn.tx(), &case.lead)?;
-                // Kinds without a regulated limit keep their deadline (the officer sets the
-                // new one); the rules say how many extensions a regulated one allows.
-                let d = deadline_for(
-                    txn.tx(),
-                    case.kind,
-                    central,
-                    case.opened,
-                    case.extensions + 1,
-                )?;
-                txn.put(&sc, &e, "extensions", case.extensions + 1)?;
-                if let Some(d) = &d {
-                    put_deadline(txn, &sc, &e, d)?;
-                }
-            }
-            if workflow::is_open(case.status) && !workflow::is_open(to) && case.closed.is_none() {
-                txn.put(&sc, &e, "closed", date.to_string())?;
-            }
-            let note = note.clone().unwrap_or_default();
-            txn.append(
-                &sc,
-                &e,
-                "timeline",
-                timeline(
-                    TimelineKind::Transition,
-                    date,
-                    &s.login,
-                    Some(case.status),
-                    Some(to),
-                    note,
-                ),
-            )?;
-            audit(
-                txn,
-                s,
-                "case.transition",
-                &format!("case:{id}"),
-                serde_json::json!({ "from": case.status, "to": to }),
-            )
-        })?;
+        self.write(|txn, s| write_transition(txn, s, &case, to, note.clone(), date))?;
         self.case(&case.id)
     }
 
@@ -530,9 +499,25 @@ impl Register {
                 format!("{sid} is not a subject of case {}", case.number),
             ));
         }
+        // A finding's content category is one of the lists in force (for the subject's kind).
+        let category = f
+            .category
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from);
+        if let Some(code) = &category {
+            let subject = read_subject(self.conn(), &sid)?.ok_or_else(|| Error::NotFound {
+                entity: "subject",
+                key: sid.clone(),
+            })?;
+            let on = f.violation_date.unwrap_or_else(today);
+            super::records::check_category(self.conn(), code, subject.kind, on)?;
+        }
         let finding = Finding {
             subject: sid,
             text: Text::new(f.text.as_str().trim()),
+            category,
             ..f
         };
         let id = case.id.clone();
@@ -826,6 +811,65 @@ impl Register {
         })?;
         Ok(decision)
     }
+}
+
+/// Writes a workflow move already checked (`check_transition`): status, the paused status,
+/// the extension of a deadline, the closing date, the timeline entry and the audit entry.
+pub(crate) fn write_transition(
+    txn: &mut crate::oplog::Txn<'_>,
+    s: &super::Session,
+    case: &Case,
+    to: CaseStatus,
+    note: Option<Text>,
+    date: NaiveDate,
+) -> Result<()> {
+    let e = case_ref(&case.id);
+    let sc = scope(&case.id);
+    txn.put(&sc, &e, "status", to.code())?;
+    let resume = resume_after(case.status, case.resume_status, to);
+    if resume != case.resume_status {
+        txn.put(&sc, &e, "resume_status", resume.map(|r| r.code()))?;
+    }
+    if to == CaseStatus::Extended {
+        let central = self_is_central(txn.tx(), &case.lead)?;
+        // Kinds without a regulated limit keep their deadline (the officer sets the
+        // new one); the rules say how many extensions a regulated one allows.
+        let d = deadline_for(
+            txn.tx(),
+            case.kind,
+            central,
+            case.opened,
+            case.extensions + 1,
+        )?;
+        txn.put(&sc, &e, "extensions", case.extensions + 1)?;
+        if let Some(d) = &d {
+            put_deadline(txn, &sc, &e, d)?;
+        }
+    }
+    if workflow::is_open(case.status) && !workflow::is_open(to) && case.closed.is_none() {
+        txn.put(&sc, &e, "closed", date.to_string())?;
+    }
+    let note = note.unwrap_or_default();
+    txn.append(
+        &sc,
+        &e,
+        "timeline",
+        timeline(
+            TimelineKind::Transition,
+            date,
+            &s.login,
+            Some(case.status),
+            Some(to),
+            note,
+        ),
+    )?;
+    audit(
+        txn,
+        s,
+        "case.transition",
+        &format!("case:{}", case.id),
+        serde_json::json!({ "from": case.status, "to": to }),
+    )
 }
 
 /// Per subject with a decision in force (one per subject once conflicts are resolved; with a

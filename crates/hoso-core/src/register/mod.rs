@@ -21,6 +21,13 @@
 //!   related subject be added to a case they are on). `CaseDetail::warnings`: the lead office
 //!   lacks management authority over a subject; a team member declared a relation later. A
 //!   coordinating office always comes with its reason.
+//! - Records around a case (module `records`, all in the case's unit, lead office and central
+//!   office only): `set_case_category(case, code, add)` (validated against the category lists
+//!   in force; findings' categories too), `record_conclusion(case, Conclusion)` (number, date,
+//!   text, outcome per subject with categories and discipline required for a violation),
+//!   `suspend(case, subject, start, extend, note)` (the rules' `suspension` limit and its
+//!   maximum), `transfer(case, receiving_body, date, note)` (the only way to `transferred`),
+//!   `record_notice(case, Notice)` (to whom, the denouncer, when).
 //! - Subjects: `add_subject(NewSubject, force) -> Result<AddSubject>` (`AddSubject::Added(id)` or
 //!   `AddSubject::PossibleDuplicates(Vec<Subject>)`, nothing written), `subject(id)`,
 //!   `list_subjects(search)`.
@@ -66,6 +73,7 @@ pub mod overlap_records;
 mod people;
 pub mod plans;
 pub mod project;
+mod records;
 mod rules_bridge;
 mod rules_store;
 mod settings;
