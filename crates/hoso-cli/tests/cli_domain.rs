@@ -1273,3 +1273,199 @@ fn plan_items_are_edited_given_a_status_linked_to_a_case_and_removed() {
     let p = r.json(&["plan", "show", &plan]);
     assert_eq!(p["items"].as_array().unwrap().len(), 0, "{p}");
 }
+
+/// Issue 10: people (subject edit, officer role, deactivation, declared relations, the
+/// coordinator's reason, the lead's management authority) and the records around a case
+/// (categories, conclusion, suspension, transfer, notices) through the command line.
+#[test]
+fn people_and_records_around_a_case() {
+    let r = Reg::new();
+    let a = r
+        .ok(&[
+            "subject",
+            "add",
+            "--kind",
+            "member",
+            "--name",
+            "Hồ Văn Lâm",
+            "--probationary",
+        ])
+        .trim()
+        .to_string();
+    let shown = r.ok(&[
+        "subject",
+        "edit",
+        &a,
+        "--post",
+        "Phó Trưởng phòng",
+        "--membership",
+        "full",
+        "--authority",
+        "province",
+        "--unit",
+        "Phòng PC01",
+    ]);
+    assert!(
+        shown.contains("post:       Phó Trưởng phòng")
+            && shown.contains("membership: full")
+            && shown.contains("authority:  province")
+            && shown.contains("unit:       Phòng PC01"),
+        "{shown}"
+    );
+    // HN is set up as the central office here: a subject on the provinces' list is a warning.
+    let o = r.run(&[
+        "case",
+        "add",
+        "--kind",
+        "inspection-on-signs",
+        "--title",
+        "Kiểm tra",
+        "--lead",
+        "HN",
+        "--subject",
+        &a,
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains("warning: the lead office HN has no management authority"),
+        "{}",
+        err(&o)
+    );
+    let number = out(&o).split_whitespace().nth(1).unwrap().to_string();
+    assert!(
+        r.ok(&["case", "show", &number])
+            .contains("WARNING:     the lead office HN")
+    );
+    r.fails(
+        "lan",
+        &["case", "link", &number, "--coordinator", "DNG"],
+        "coordinator reason",
+    );
+
+    // Officers: a role changes; a related officer stays off the team; a deactivated one too.
+    let add_officer = |login: &str| {
+        let o = r.run_as(
+            "lan",
+            &[
+                "officer",
+                "add",
+                login,
+                "--name",
+                "Cán bộ",
+                "--role",
+                "inspector",
+            ],
+            &[("HOSO_NEW_PASSPHRASE", PASS)],
+        );
+        assert!(o.status.success(), "{}", err(&o));
+    };
+    add_officer("tam");
+    add_officer("vu");
+    assert!(
+        r.ok(&["officer", "role", "tam", "committee-leader"])
+            .contains("committee-leader")
+    );
+    assert!(
+        r.ok(&["officer", "relate", "tam", "--subject", &a])
+            .contains(&a)
+    );
+    r.fails(
+        "lan",
+        &["case", "link", &number, "--team", "tam"],
+        "declared a relation",
+    );
+    r.ok(&["officer", "deactivate", "vu"]);
+    assert!(r.ok(&["officer", "list"]).contains("(deactivated)"));
+    r.fails(
+        "lan",
+        &["case", "link", &number, "--team", "vu"],
+        "deactivated",
+    );
+    let o = r.run_as("vu", &["case", "list"], &[]);
+    assert!(
+        !o.status.success() && err(&o).contains("deactivated"),
+        "{}",
+        err(&o)
+    );
+
+    // Records: a category, the conclusion, a suspension, notices.
+    r.fails(
+        "lan",
+        &["case", "category", &number, "organisation.cadre-work"],
+        "not for a member",
+    );
+    assert!(
+        r.ok(&["case", "category", &number, "member.corruption"])
+            .contains("member.corruption")
+    );
+    r.fails(
+        "lan",
+        &[
+            "case",
+            "conclude",
+            &number,
+            "--number",
+            "7-KL/UBKT",
+            "--text",
+            "Kết luận",
+            "--subject",
+            &format!("{a}:violation"),
+        ],
+        "names its content categories",
+    );
+    r.ok(&[
+        "case",
+        "conclude",
+        &number,
+        "--number",
+        "7-KL/UBKT",
+        "--text",
+        "Kết luận kiểm tra",
+        "--subject",
+        &format!("{a}:violation:member.corruption:discipline"),
+    ]);
+    let suspended = r.ok(&["case", "suspend", &number, "--subject", &a]);
+    assert!(suspended.contains("suspended"), "{suspended}");
+    r.ok(&["case", "notify", &number, "--to", "Đảng ủy Công an tỉnh"]);
+    r.fails(
+        "lan",
+        &["case", "notify", &number, "--denouncer"],
+        "no denouncer",
+    );
+    let shown = r.ok(&["case", "show", &number]);
+    for needle in [
+        "categories:  member.corruption",
+        "conclusion:  7-KL/UBKT",
+        "violation (member.corruption), discipline required",
+        "suspension:  ",
+        "notice:      ",
+    ] {
+        assert!(shown.contains(needle), "{needle} not in {shown}");
+    }
+
+    // A denunciation is transferred only with its receiving body.
+    let den = r.json(&[
+        "case",
+        "add",
+        "--kind",
+        "denunciation",
+        "--title",
+        "Đơn không thuộc thẩm quyền",
+        "--lead",
+        "HN",
+    ]);
+    let den = den["number"].as_str().unwrap().to_string();
+    r.fails(
+        "lan",
+        &["case", "transition", &den, "transferred"],
+        "case transfer",
+    );
+    assert!(
+        r.ok(&["case", "transfer", &den, "--to", "UBKT Tỉnh ủy Bắc Ninh"])
+            .contains("transferred")
+    );
+    assert!(
+        r.ok(&["case", "show", &den])
+            .contains("to UBKT Tỉnh ủy Bắc Ninh")
+    );
+}
