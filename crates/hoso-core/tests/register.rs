@@ -2667,3 +2667,72 @@ fn records_around_a_case_are_validated_and_shown() {
     reg.rebuild_projections().unwrap();
     assert_eq!(reg.case_detail(&c.id).unwrap().case, before);
 }
+
+/// Issue 10: letters — named, anonymous, impersonated; a denunciation opens only from a named
+/// letter, an anonymous one may open an inspection on signs; the case names its letter.
+#[test]
+fn letters_open_denunciations_only_when_named() {
+    let (_f, mut reg) = setup();
+    let s = member(&mut reg, "Kiều Văn Hưng", "Phòng PC08", None, false);
+    let received = today();
+    let letter = |kind| NewLetter {
+        kind,
+        received: Some(received),
+        channel: "Bưu điện".into(),
+        content: "Phản ánh đảng viên nhận tiền để bỏ qua vi phạm".into(),
+    };
+    let e = unchanged(&mut reg, |r| {
+        r.record_letter(NewLetter {
+            channel: " ".into(),
+            ..letter(LetterKind::Named)
+        })
+    });
+    assert!(e.to_string().contains("channel"), "{e}");
+    let named = reg.record_letter(letter(LetterKind::Named)).unwrap();
+    let anonymous = reg.record_letter(letter(LetterKind::Anonymous)).unwrap();
+    assert_eq!(reg.list_letters().unwrap().len(), 2);
+    let case = |kind| NewCase {
+        opened: None,
+        ..new_case(kind, "Giải quyết đơn", "HN", "2026-01-01", vec![s.clone()])
+    };
+    // An anonymous letter is not resolved as a denunciation.
+    let e = unchanged(&mut reg, |r| {
+        r.open_case_from_letter(&anonymous.id, case(CaseKind::Denunciation))
+    });
+    assert!(
+        e.to_string().contains("not resolved as a denunciation"),
+        "{e}"
+    );
+    let e = unchanged(&mut reg, |r| {
+        r.open_case_from_letter(&anonymous.id, case(CaseKind::FinanceInspection))
+    });
+    assert_eq!(e.code(), "invalid", "{e}");
+    let insp = reg
+        .open_case_from_letter(&anonymous.id, case(CaseKind::InspectionOnSigns))
+        .unwrap();
+    let den = reg
+        .open_case_from_letter(&named.id, case(CaseKind::Denunciation))
+        .unwrap();
+    let d = reg.case(&den.id).unwrap();
+    assert_eq!(d.letter.as_deref(), Some(named.id.as_str()));
+    assert_eq!(d.origin, CaseOrigin::FromDenunciation);
+    assert_eq!(reg.letter(&named.id).unwrap().cases, [den.number.clone()]);
+    assert_eq!(
+        reg.letter(&anonymous.id).unwrap().cases,
+        [insp.number.clone()]
+    );
+    // Not before the letter arrived.
+    let e = unchanged(&mut reg, |r| {
+        r.open_case_from_letter(
+            &named.id,
+            NewCase {
+                opened: Some(received - chrono::Days::new(1)),
+                ..case(CaseKind::Denunciation)
+            },
+        )
+    });
+    assert!(e.to_string().contains("received"), "{e}");
+    let before = reg.letter(&named.id).unwrap();
+    reg.rebuild_projections().unwrap();
+    assert_eq!(reg.letter(&named.id).unwrap(), before);
+}

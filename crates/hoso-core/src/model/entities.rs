@@ -140,8 +140,29 @@ pub struct Case {
     /// The annual-plan item this case carries out (a case "from the annual plan" names it).
     #[serde(default)]
     pub plan_item: Option<String>,
+    /// The letter this case was opened from.
+    #[serde(default)]
+    pub letter: Option<String>,
     /// Fields with concurrent writes from different offices (an officer resolves them).
     pub conflicts: Vec<String>,
+}
+
+/// A letter received by an office (đơn thư): named, anonymous or impersonated. The denouncer's
+/// identity is never here: it is recorded on the case opened from a named letter (the
+/// confidential denouncer record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Letter {
+    pub id: String,
+    /// The office that received it.
+    pub office: String,
+    pub kind: LetterKind,
+    pub received: NaiveDate,
+    /// How it arrived (post, in person, the reception office, e-mail…).
+    pub channel: Text,
+    pub content: Text,
+    /// Numbers of the cases opened from it.
+    #[serde(default)]
+    pub cases: Vec<String>,
 }
 
 /// The letter behind a denunciation case (the accused are the case's subjects).

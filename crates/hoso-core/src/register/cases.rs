@@ -257,6 +257,11 @@ impl Register {
 
     /// Opens a case: numbered `<this office>-<year opened>-<seq>`, status `received`.
     pub fn add_case(&mut self, n: NewCase) -> Result<CaseCreated> {
+        self.open_case(n, None)
+    }
+
+    /// Opens a case, naming the letter it was opened from (checked by the caller).
+    pub(crate) fn open_case(&mut self, n: NewCase, letter: Option<&str>) -> Result<CaseCreated> {
         self.require(Permission::CaseCreate)?;
         let title = Text::new(n.title.as_str().trim());
         if title.is_empty() {
@@ -337,6 +342,9 @@ impl Register {
             txn.put(&sc, &e, "lead", lead.as_str())?;
             txn.put(&sc, &e, "status", CaseStatus::Received.code())?;
             txn.put(&sc, &e, "opened", opened.to_string())?;
+            if let Some(l) = letter {
+                txn.put(&sc, &e, "letter", l)?;
+            }
             if let Some(d) = &deadline {
                 put_deadline(txn, &sc, &e, d)?;
             }

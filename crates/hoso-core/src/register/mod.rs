@@ -28,6 +28,10 @@
 //!   `suspend(case, subject, start, extend, note)` (the rules' `suspension` limit and its
 //!   maximum), `transfer(case, receiving_body, date, note)` (the only way to `transferred`),
 //!   `record_notice(case, Notice)` (to whom, the denouncer, when).
+//! - Letters (module `letters`, own unit `letter:<id>`, the receiving office and the central
+//!   office): `record_letter(NewLetter { kind, received, channel, content })`, `letter(id)`,
+//!   `list_letters()`, `open_case_from_letter(letter, NewCase)` (named: a denunciation or an
+//!   inspection on signs; anonymous or impersonated: an inspection on signs only).
 //! - Subjects: `add_subject(NewSubject, force) -> Result<AddSubject>` (`AddSubject::Added(id)` or
 //!   `AddSubject::PossibleDuplicates(Vec<Subject>)`, nothing written), `subject(id)`,
 //!   `list_subjects(search)`.
@@ -66,6 +70,7 @@
 
 mod cases;
 mod documents;
+pub(crate) mod letters;
 mod links;
 pub mod office_list;
 pub(crate) mod offices;
@@ -92,6 +97,7 @@ use crate::text::Text;
 pub use cases::{CaseCreated, CaseDetail, NewCase, NewDecision};
 pub use documents::DEFAULT_ATTACHMENT_LIMIT;
 pub(crate) use documents::attachment_of;
+pub use letters::NewLetter;
 pub use links::CaseLink;
 pub use offices::NewOffice;
 pub use overlap_records::{Settlement, SettlementOutcome};

@@ -286,6 +286,7 @@ fn read_case_and_team(conn: &Connection, id: &str) -> Result<Option<(Case, Vec<S
         extensions,
         closed: f.get("closed"),
         plan_item: f.get("plan_item"),
+        letter: f.get("letter"),
         conflicts: {
             let mut c = f.conflicts(CONFLICT_FIELDS);
             c.extend(decision_conflicts(conn, id)?);
@@ -370,6 +371,7 @@ impl Projector for DomainProjector {
                 super::overlap_records::project_overlap(tx, &entity.id)
             }
             super::rules_store::KIND_RULES => reproject_provisional_deadlines(tx),
+            super::letters::KIND_LETTER => super::letters::project_letter(tx, &entity.id),
             _ => Ok(()),
         }
     }
@@ -534,20 +536,22 @@ fn project_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
         !c.conflicts.is_empty(),
         !c.deadline_provisional_years.is_empty(),
         c.plan_item,
+        c.letter,
     ];
     // Upsert keeps the rowid, which is the FTS row id.
     exec(tx,
         "INSERT INTO cases(id, number, kind, title, summary, origin, lead, status, resume_status, opened,
                            year, deadline, extensions, closed, is_open, conflict,
-                           deadline_provisional, plan_item)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+                           deadline_provisional, plan_item, letter)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19)
          ON CONFLICT(id) DO UPDATE SET number = excluded.number, kind = excluded.kind,
            title = excluded.title, summary = excluded.summary, origin = excluded.origin,
            lead = excluded.lead, status = excluded.status, resume_status = excluded.resume_status,
            opened = excluded.opened, year = excluded.year, deadline = excluded.deadline,
            extensions = excluded.extensions, closed = excluded.closed, is_open = excluded.is_open,
            conflict = excluded.conflict, deadline_provisional = excluded.deadline_provisional,
-           plan_item = excluded.plan_item",
+           plan_item = excluded.plan_item, letter = excluded.letter",
         values,
     )?;
     exec(
@@ -673,6 +677,7 @@ pub(crate) fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
         "plan_items",
         "plan_item_offices",
         "overlap_records",
+        "letters",
     ] {
         exec(tx, &format!("DELETE FROM {table}"), [])?;
     }
@@ -686,6 +691,7 @@ pub(crate) fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
         KIND_PLAN,
         KIND_PLAN_ITEM,
         super::overlap_records::KIND_OVERLAP,
+        super::letters::KIND_LETTER,
     ] {
         for id in oplog::entities_of_kind(tx, kind)? {
             DomainProjector.project(tx, &EntityRef::new(kind, id))?;

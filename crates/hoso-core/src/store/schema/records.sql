@@ -19,3 +19,16 @@ ALTER TABLE plan_items ADD COLUMN drop_reason TEXT;
 
 -- Officers can be deactivated (no sign-in, no team).
 ALTER TABLE officers ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+
+-- Letters (đơn thư) received by an office, and the case each one opened.
+CREATE TABLE letters (
+    id       TEXT PRIMARY KEY,
+    office   TEXT NOT NULL,
+    kind     TEXT NOT NULL,               -- named | anonymous | impersonated
+    received TEXT NOT NULL,               -- YYYY-MM-DD
+    channel  TEXT NOT NULL,
+    content  TEXT NOT NULL
+);
+CREATE INDEX letters_by_office ON letters(office, received DESC);
+ALTER TABLE cases ADD COLUMN letter TEXT;
+CREATE INDEX cases_by_letter ON cases(letter) WHERE letter IS NOT NULL;
