@@ -172,3 +172,102 @@ fn a_provisional_deadline_is_recounted_at_every_office_when_the_calendar_arrives
     }
     assert_eq!(w.digest("HN"), w.digest(CENTRAL));
 }
+
+#[test]
+fn letters_conclusions_and_notices_converge_and_a_coordinator_cannot_conclude() {
+    use hoso_core::model::{Conclusion, ConclusionOutcome, LetterKind, Notice, SubjectConclusion};
+    use hoso_core::register::NewLetter;
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    let s = subject(&mut w, "HN", "Chi bộ Phòng Cảnh sát kinh tế");
+    let letter = w
+        .reg("HN")
+        .record_letter(NewLetter {
+            kind: LetterKind::Anonymous,
+            received: None,
+            channel: "Hòm thư".into(),
+            content: "Phản ánh chi bộ buông lỏng quản lý".into(),
+        })
+        .unwrap();
+    let case = w
+        .reg("HN")
+        .open_case_from_letter(
+            &letter.id,
+            NewCase {
+                kind: CaseKind::InspectionOnSigns,
+                title: "Kiểm tra khi có dấu hiệu vi phạm".into(),
+                lead: "HN".into(),
+                coordinators: vec![("HP".into(), Text::from("nơi đơn vị đóng quân"))],
+                subjects: vec![s.clone()],
+                origin: None,
+                opened: None,
+                summary: Text::default(),
+                team: vec![],
+            },
+        )
+        .unwrap();
+    w.reg("HN")
+        .set_case_category(&case.id, "organisation.cadre-work", true)
+        .unwrap();
+    let conclusion = Conclusion {
+        number: "3-KL/UBKT".into(),
+        date: today(),
+        text: "Chi bộ có khuyết điểm".into(),
+        subjects: vec![SubjectConclusion {
+            subject: s.clone(),
+            outcome: ConclusionOutcome::Violation,
+            categories: vec!["organisation.cadre-work".into()],
+            discipline_required: false,
+        }],
+    };
+    w.reg("HN")
+        .record_conclusion(&case.id, conclusion.clone())
+        .unwrap();
+    w.reg("HN")
+        .record_notice(
+            &case.id,
+            Notice {
+                date: today(),
+                recipients: vec!["Đảng ủy Công an tỉnh".into()],
+                denouncer: false,
+                note: Text::default(),
+            },
+        )
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HP");
+    // The coordinating office holds the case, the letter and its records, as HN does; it
+    // cannot record the conclusion itself (lead office and central office only).
+    for at in [CENTRAL, "HP"] {
+        let d = w.reg(at).case_detail(&case.id).unwrap();
+        assert_eq!(d.conclusions, [conclusion.clone()], "at {at}");
+        assert_eq!(d.notices.len(), 1, "at {at}");
+        assert_eq!(d.case.categories, ["organisation.cadre-work"], "at {at}");
+        assert_eq!(
+            d.case.letter.as_deref(),
+            Some(letter.id.as_str()),
+            "at {at}"
+        );
+        assert_eq!(
+            w.reg(at).letter(&letter.id).unwrap().cases,
+            [case.number.clone()],
+            "at {at}"
+        );
+    }
+    // HP's own reference data (its officers) reaches the central office too.
+    w.carry("HP", CENTRAL);
+    w.carry(CENTRAL, "HN");
+    assert_eq!(w.scope_digest("HN", "HN"), w.scope_digest("HN", CENTRAL));
+    assert_eq!(w.scope_digest("HP", "HP"), w.scope_digest("HP", CENTRAL));
+    let e = w
+        .reg("HP")
+        .record_conclusion(&case.id, conclusion.clone())
+        .unwrap_err();
+    assert_eq!(e.code(), "op-not-authorised", "{e}");
+    let e = w
+        .reg("HP")
+        .set_case_category(&case.id, "organisation.policy-law", true)
+        .unwrap_err();
+    assert_eq!(e.code(), "op-not-authorised", "{e}");
+}
