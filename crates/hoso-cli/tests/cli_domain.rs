@@ -1469,3 +1469,72 @@ fn people_and_records_around_a_case() {
             .contains("to UBKT Tỉnh ủy Bắc Ninh")
     );
 }
+
+/// Issue 10: letters through the command line; an anonymous letter opens no denunciation.
+#[test]
+fn letters_are_recorded_and_open_cases() {
+    let r = Reg::new();
+    let named = r
+        .ok(&[
+            "letter",
+            "add",
+            "--kind",
+            "named",
+            "--channel",
+            "Bưu điện",
+            "--content",
+            "Tố cáo đảng viên",
+        ])
+        .trim()
+        .to_string();
+    let anon = r
+        .ok(&[
+            "letter",
+            "add",
+            "--kind",
+            "anonymous",
+            "--channel",
+            "Hòm thư",
+            "--content",
+            "Phản ánh",
+        ])
+        .trim()
+        .to_string();
+    r.fails(
+        "lan",
+        &[
+            "letter",
+            "open",
+            &anon,
+            "--kind",
+            "denunciation",
+            "--title",
+            "Tố cáo",
+            "--lead",
+            "HN",
+        ],
+        "not resolved as a denunciation",
+    );
+    let opened = r.ok(&[
+        "letter",
+        "open",
+        &named,
+        "--kind",
+        "denunciation",
+        "--title",
+        "Giải quyết tố cáo",
+        "--lead",
+        "HN",
+    ]);
+    let number = opened.split_whitespace().nth(1).unwrap().to_string();
+    assert!(
+        r.ok(&["letter", "show", &named])
+            .contains(&format!("→ {number}"))
+    );
+    assert_eq!(r.json(&["case", "show", &number])["letter"], named.as_str());
+    let list = r.ok(&["letter", "list"]);
+    assert!(
+        list.contains("anonymous") && list.contains("named"),
+        "{list}"
+    );
+}
