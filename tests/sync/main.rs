@@ -10,6 +10,7 @@ mod golden;
 mod limits;
 mod offices;
 mod permissions;
+mod records;
 mod revocation;
 mod rollback;
 mod scenarios;

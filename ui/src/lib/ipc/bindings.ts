@@ -100,6 +100,11 @@ export type CaseRow = {
 	status: CaseStatus,
 	opened: string,
 	deadline: string | null,
+	/**
+	 *  The deadline runs into a year without a holiday calendar: it may move when the calendar
+	 *  arrives (shown as provisional).
+	 */
+	deadline_provisional: boolean,
 	overdue: boolean,
 	conflict: boolean,
 };
