@@ -254,6 +254,8 @@ code_enum! {
     }
 }
 
+// code_enum! derives a fixed set of traits, so Default is written out.
+#[allow(clippy::derivable_impls)]
 impl Default for PlanItemStatus {
     fn default() -> Self {
         PlanItemStatus::Planned
