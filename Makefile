@@ -64,12 +64,15 @@ ui-deps: deps
 ui: ui-deps
 	npm --prefix ui run build
 
-# The app embeds the built UI at compile time, so the UI is built first.
+# The app embeds the built UI at compile time, so the UI is built first. The app and the CLI are
+# built in one cargo run, so their shared dependencies (the core first) resolve to one feature
+# set and build once.
+BINARIES := $(CARGO) build -p hoso-desktop -p hoso-cli
 app: ui
-	$(CARGO) build -p hoso-desktop
+	$(BINARIES)
 
-cli: deps
-	$(CARGO) build -p hoso-cli
+cli: ui
+	$(BINARIES)
 
 ## ---- run --------------------------------------------------------------------------------
 
