@@ -254,6 +254,8 @@ code_enum! {
     }
 }
 
+// Written by hand: `code_enum!` declares the variants, so `#[default]` cannot mark one.
+#[allow(clippy::derivable_impls)]
 impl Default for PlanItemStatus {
     fn default() -> Self {
         PlanItemStatus::Planned
