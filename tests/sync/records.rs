@@ -93,7 +93,7 @@ fn plan_items_their_status_and_the_case_that_carries_them_out_converge() {
     let at_tw = w.reg(CENTRAL).plan(&plan).unwrap();
     assert_eq!(at_tw, w.reg("HN").plan(&plan).unwrap());
     assert_eq!(at_tw.items[0].status, PlanItemStatus::UnderWay);
-    assert_eq!(at_tw.items[0].cases, std::slice::from_ref(&case.number));
+    assert_eq!(at_tw.items[0].cases, [case.number.as_str()]);
     assert_eq!(at_tw.items[0].note.as_str(), "Theo đề nghị của Đảng ủy");
     assert_eq!(
         w.reg(CENTRAL).case(&case.id).unwrap().plan_item.as_deref(),
@@ -251,7 +251,7 @@ fn letters_conclusions_and_notices_converge_and_a_coordinator_cannot_conclude() 
         );
         assert_eq!(
             w.reg(at).letter(&letter.id).unwrap().cases,
-            std::slice::from_ref(&case.number),
+            [case.number.as_str()],
             "at {at}"
         );
     }

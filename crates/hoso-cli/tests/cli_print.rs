@@ -558,3 +558,40 @@ fn office_settings_change_the_header_and_need_office_admin() {
     assert!(!bad.exists());
     assert!(!err(&o).contains("root:"), "{}", err(&o));
 }
+
+/// Issue 10: a deadline counted into a year without a holiday calendar is printed as provisional.
+#[test]
+fn a_provisional_deadline_is_printed_as_such() {
+    use chrono::Datelike;
+    let r = Reg::new();
+    let last_year = chrono::Local::now().date_naive().year() - 1;
+    let mut rules: Value = serde_json::from_str(&r.ok(&["rules", "show"])).unwrap();
+    rules["calendar"]["years"] = serde_json::json!([last_year]);
+    let file = r.file("rules.json");
+    std::fs::write(&file, rules.to_string()).unwrap();
+    r.ok(&["rules", "set", "--file", file.to_str().unwrap()]);
+    let id = r.json(&[
+        "case",
+        "add",
+        "--kind",
+        "denunciation",
+        "--title",
+        "Tố cáo",
+        "--lead",
+        "HN",
+        "--opened",
+        &format!("{last_year}-11-03"),
+    ])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (pdf, _) = r.print_as("lan", "provisional.pdf", &[&id]);
+    let text = text_of(&pdf);
+    assert!(
+        text.contains(&format!(
+            "(tạm tính: chưa có lịch nghỉ lễ năm {})",
+            last_year + 1
+        )),
+        "{text}"
+    );
+}

@@ -2217,7 +2217,7 @@ fn plan_items_are_edited_dropped_removed_and_carried_out_by_a_case() {
         .unwrap();
     let shown = reg.plan(&plan).unwrap();
     let shown_a = shown.items.iter().find(|i| i.id == a).unwrap();
-    assert_eq!(shown_a.cases, std::slice::from_ref(&case.number));
+    assert_eq!(shown_a.cases, [case.number.as_str()]);
     assert_eq!(shown_a.status, PlanItemStatus::UnderWay);
     // An item a case carries out is not removed (dropped instead); an unlinked one is.
     let e = unchanged(&mut reg, |r| r.remove_plan_item(&a));
@@ -2230,7 +2230,7 @@ fn plan_items_are_edited_dropped_removed_and_carried_out_by_a_case() {
         .into_iter()
         .map(|i| i.id)
         .collect();
-    assert_eq!(left, std::slice::from_ref(&a));
+    assert_eq!(left, [a.as_str()]);
     // Once the case no longer comes from the plan, it names no item and a can go.
     let case_now = reg.set_case_field(&case.id, "origin", "ad-hoc").unwrap();
     assert_eq!(case_now.plan_item, None);
@@ -2380,7 +2380,7 @@ fn people_are_edited_and_related_officers_stay_off_the_team() {
     let rel = reg
         .declare_relation("vinh", Relation::Subject(s.clone()))
         .unwrap();
-    assert_eq!(rel.subjects, std::slice::from_ref(&s));
+    assert_eq!(rel.subjects, [s.as_str()]);
     let e = unchanged(&mut reg, |r| r.link(&c.id, CaseLink::Team("vinh".into())));
     assert!(e.to_string().contains("declared a relation"), "{e}");
     let other = reg
@@ -2716,13 +2716,10 @@ fn letters_open_denunciations_only_when_named() {
     let d = reg.case(&den.id).unwrap();
     assert_eq!(d.letter.as_deref(), Some(named.id.as_str()));
     assert_eq!(d.origin, CaseOrigin::FromDenunciation);
-    assert_eq!(
-        reg.letter(&named.id).unwrap().cases,
-        std::slice::from_ref(&den.number)
-    );
+    assert_eq!(reg.letter(&named.id).unwrap().cases, [den.number.as_str()]);
     assert_eq!(
         reg.letter(&anonymous.id).unwrap().cases,
-        std::slice::from_ref(&insp.number)
+        [insp.number.as_str()]
     );
     // Not before the letter arrived.
     let e = unchanged(&mut reg, |r| {

@@ -254,7 +254,7 @@ code_enum! {
     }
 }
 
-// code_enum! derives a fixed set of traits, so Default is written out.
+// Written by hand: `code_enum!` declares the variants, so `#[default]` cannot mark one.
 #[allow(clippy::derivable_impls)]
 impl Default for PlanItemStatus {
     fn default() -> Self {

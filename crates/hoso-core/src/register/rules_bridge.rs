@@ -140,3 +140,50 @@ pub(crate) fn appeal_filing_deadline(conn: &Connection, received: NaiveDate) -> 
         &rules_store::calendar(conn)?,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// Issue 10's reproduction: a denunciation opened on 29/11/2026 got 02/04/2027 counted
+    /// without Tết 2027. Written before bases were recorded, it reads as provisional for 2027
+    /// (recounted once a calendar covers it); a deadline within the built-in calendar is final;
+    /// kinds without a regulated limit have none.
+    #[test]
+    fn a_deadline_written_before_bases_is_read_as_counted_with_the_built_in_calendar() {
+        let b = DeadlineBasis::legacy(
+            CaseKind::Denunciation,
+            false,
+            d("2026-11-29"),
+            0,
+            Some(d("2027-04-02")),
+        )
+        .unwrap();
+        assert_eq!(b.rule, rules::deadlines::keys::DENUNCIATION_PROVINCE);
+        assert_eq!(b.provisional, [2027]);
+        let central = DeadlineBasis::legacy(
+            CaseKind::DisciplineAppeal,
+            true,
+            d("2026-01-05"),
+            0,
+            Some(d("2026-09-30")),
+        )
+        .unwrap();
+        assert_eq!(central.rule, rules::deadlines::keys::APPEAL_CENTRAL);
+        assert!(central.provisional.is_empty());
+        assert!(
+            DeadlineBasis::legacy(
+                CaseKind::InspectionOnSigns,
+                false,
+                d("2026-11-29"),
+                0,
+                Some(d("2027-04-02"))
+            )
+            .is_none()
+        );
+    }
+}
