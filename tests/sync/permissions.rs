@@ -8,10 +8,12 @@
 use hoso_core::Text;
 use hoso_core::access::Role;
 use hoso_core::model::{
-    CaseKind, CaseStatus, DisciplineForm, MembershipStatus, OfficeKind, SubjectKind,
+    CaseKind, CaseStatus, Conclusion, ConclusionOutcome, DisciplineForm, LetterKind,
+    MembershipStatus, Notice, OfficeKind, PlanItemStatus, SubjectConclusion, SubjectKind,
 };
 use hoso_core::register::{
-    AddSubject, NewCase, NewDecision, NewOffice, NewPlan, NewSubject, Register,
+    AddSubject, NewCase, NewDecision, NewLetter, NewOffice, NewPlan, NewPlanItem, NewSubject,
+    PlanItemEdit, Register, SubjectEdit,
 };
 use hoso_tests::offices::{CENTRAL, World};
 
@@ -34,6 +36,10 @@ struct Fixture {
     /// A denunciation led by TW, `kiemtra` on its team, the denouncer recorded.
     denunciation: String,
     subject: String,
+    /// An item of this office's plan for next year.
+    item: String,
+    /// An officer made for this try only (deactivating it spoils no later try).
+    newcomer: String,
     bundle_from_hn: std::path::PathBuf,
 }
 
@@ -132,6 +138,34 @@ fn prepare(w: &mut World) -> Fixture {
         .set_denouncer(&denunciation, "Phạm Thị Tố".into(), None, None)
         .unwrap();
 
+    w.continue_as(CENTRAL, "admin");
+    let reg = w.reg(CENTRAL);
+    let next_year = chrono::Datelike::year(&today()) + 1;
+    let plan = reg
+        .add_plan(NewPlan {
+            office: None,
+            year: next_year,
+            title: "Chương trình kiểm tra, giám sát".into(),
+        })
+        .unwrap();
+    let day = |m| chrono::NaiveDate::from_ymd_opt(next_year, m, 1).unwrap();
+    let item = reg
+        .add_plan_item(
+            &plan,
+            NewPlanItem {
+                subject: subject.clone(),
+                kind: CaseKind::ThematicSupervision,
+                start: day(3),
+                end: day(6),
+                lead: None,
+                coordinators: vec![],
+                note: Text::default(),
+            },
+        )
+        .unwrap();
+    let newcomer = format!("moi{}", reg.list_officers().unwrap().len());
+    reg.add_officer(&newcomer, &"Cán Bộ Mới".into(), Role::Viewer)
+        .unwrap();
     // A bundle HN wrote after opening a case of its own (imported or not, it is new each time).
     w.continue_as("HN", "admin");
     let hn = w.reg("HN");
@@ -144,6 +178,8 @@ fn prepare(w: &mut World) -> Fixture {
     );
     let bundle_from_hn = w.export("HN", &[CENTRAL], false);
     Fixture {
+        item,
+        newcomer,
         own,
         other,
         denunciation,
@@ -207,6 +243,40 @@ const TABLE: &[(&str, Operation, [bool; 6])] = &[
         [true, true, false, false, true, false]),
     ("key.export", |r, _| ok(r.export_age_identity("a test")),
         [true, false, false, false, false, false]),
+    ("case.create: a letter", |r, _| ok(r.record_letter(NewLetter {
+        kind: LetterKind::Named, received: None, channel: "Bưu điện".into(),
+        content: "Đơn phản ánh".into() })),
+        [true, true, true, true, true, false]),
+    ("subject.write: edit a subject", |r, f| ok(r.edit_subject(&f.subject, SubjectEdit {
+        post: Some(Some("Trưởng phòng".into())), ..SubjectEdit::default() })),
+        [true, true, true, true, true, false]),
+    ("officer.admin: change a role", |r, f| ok(r.set_officer_role(&f.newcomer, Role::Inspector)),
+        [true, false, false, false, false, false]),
+    ("officer.admin: deactivate an officer", |r, f| ok(r.deactivate_officer(&f.newcomer)),
+        [true, false, false, false, false, false]),
+    ("plan.write: edit an item", |r, f| ok(r.edit_plan_item(&f.item, PlanItemEdit {
+        note: Some("Theo đề nghị".into()), ..PlanItemEdit::default() })),
+        [true, true, true, true, false, false]),
+    ("plan.write: an item's status", |r, f| ok(r.set_plan_item_status(&f.item, PlanItemStatus::UnderWay, None)),
+        [true, true, true, true, false, false]),
+    ("plan.write: remove an item", |r, f| r.remove_plan_item(&f.item),
+        [true, true, true, true, false, false]),
+    ("case.edit: a content category", |r, f| ok(r.set_case_category(&f.own, "member.ethics-lifestyle", true)),
+        [true, true, true, false, true, false]),
+    ("case.edit: a notice", |r, f| ok(r.record_notice(&f.own, Notice {
+        date: today(), recipients: vec!["Đảng ủy Phòng PC03".into()], denouncer: false,
+        note: Text::default() })),
+        [true, true, true, false, true, false]),
+    ("case.decide: a conclusion", |r, f| ok(r.record_conclusion(&f.own, Conclusion {
+        number: "12-KL/UBKT".into(), date: today(), text: "Kết luận kiểm tra".into(),
+        subjects: vec![SubjectConclusion { subject: f.subject.clone(),
+            outcome: ConclusionOutcome::Shortcomings, categories: vec![],
+            discipline_required: false }] })),
+        [true, true, false, false, false, false]),
+    ("case.decide: a suspension", |r, f| ok(r.suspend(&f.own, &f.subject, None, false, Text::default())),
+        [true, true, false, false, false, false]),
+    ("case.transition: a transfer", |r, f| ok(r.transfer(&f.denunciation, "Ủy ban Kiểm tra Quận ủy".into(), None, Text::default())),
+        [true, true, true, false, true, false]),
 ];
 
 #[test]
