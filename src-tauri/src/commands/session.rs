@@ -30,3 +30,10 @@ pub fn lock(state: State<'_, AppState>) -> IpcResult<()> {
     state.clear_session();
     Ok(())
 }
+
+/// Minutes without input before the app locks itself (office setting, default 10).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn idle_minutes(state: State<'_, AppState>) -> IpcResult<u32> {
+    state.with_register(|r| Ok(r.idle_minutes()?))
+}

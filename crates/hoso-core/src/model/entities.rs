@@ -11,6 +11,7 @@ use crate::text::Text;
 /// An inspection committee. Offices are data: the 2025 merger closes the old offices
 /// (`valid_to`) and opens new ones whose `predecessors` name them; old cases keep their office.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Office {
     pub code: String,
     pub name: Text,
@@ -99,6 +100,7 @@ pub struct Subject {
 
 /// A coordinating office with the reason it takes part (every case states it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Coordinator {
     pub office: String,
     pub reason: Text,
@@ -106,6 +108,7 @@ pub struct Coordinator {
 
 /// A case: one inspection, supervision, denunciation, appeal or discipline matter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Case {
     pub id: String,
     /// `<OFFICE>-<YEAR>-<SEQ>`, numbered by the office that registered the case.
@@ -141,6 +144,7 @@ pub struct Denunciation {
 /// The denouncer's identity: kept apart from the case, readable only with `denouncer.read` on
 /// that case, synced only to the case's lead office.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Denouncer {
     pub case_id: String,
     pub name: Text,
@@ -157,6 +161,7 @@ impl std::fmt::Debug for Denouncer {
 
 /// A violation (or its absence) found about one subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Finding {
     pub subject: String,
     /// Content category code (rules' category list).
@@ -172,6 +177,7 @@ pub struct Finding {
 
 /// A discipline decision on one subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DisciplineDecision {
     pub subject: String,
     pub form: DisciplineForm,
@@ -195,6 +201,7 @@ pub struct DisciplineDecision {
 /// The discipline a subject of a case carries now: the decision in force, as appeals left it
 /// (upheld, increased or reduced to another form, annulled).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PenaltyInForce {
     pub subject: String,
     /// The decision's form.
@@ -205,6 +212,7 @@ pub struct PenaltyInForce {
 
 /// An appeal against a discipline decision, and its outcome once resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Appeal {
     pub subject: String,
     pub filed: NaiveDate,
@@ -215,6 +223,7 @@ pub struct Appeal {
 
 /// One line of a case's history (append-only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TimelineEntry {
     pub kind: TimelineKind,
     pub date: NaiveDate,
@@ -226,10 +235,13 @@ pub struct TimelineEntry {
 
 /// Metadata of an attachment (content stored encrypted in the register, addressed by BLAKE3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DocumentMeta {
     pub blake3: String,
     pub name: Text,
     pub media_type: String,
+    // A JSON number: exact up to 2^53 bytes.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub size: u64,
     pub added: NaiveDate,
 }

@@ -40,9 +40,12 @@
 //!   `set_rules(RulesConfig)` (rules.admin; validated; only changed sections written).
 //! - Local settings (module `settings`): `office_settings()`, `set_office_setting(key, value)`
 //!   (office.admin, audited); `audit_print(entity, detail)` (the audit entry of every print).
+//! - App case work (module `casework`): `NewCaseForm`, `preview_deadline`, `add_note`,
+//!   `may_read_denouncer`, `case_conflicts`, `resolve_conflict`, `dashboard`, `idle_minutes`.
 //! - `digest() -> String` (oplog::digest), `rebuild_projections()`.
 
 mod cases;
+pub mod casework;
 mod documents;
 mod links;
 pub mod office_list;
@@ -66,6 +69,7 @@ use crate::store::Store;
 use crate::text::Text;
 
 pub use cases::{CaseCreated, CaseDetail, NewCase, NewDecision};
+pub use casework::{CaseConflict, ConflictValue, Dashboard, NewCaseForm, media_type_for};
 pub use documents::DEFAULT_ATTACHMENT_LIMIT;
 pub(crate) use documents::attachment_of;
 pub use links::CaseLink;
