@@ -5,7 +5,7 @@ const COMMANDS: &[&str] = &[
     "app_info",
     "unlock",
     "lock",
-    "idle_minutes",
+    "idle_seconds",
     "pick_document",
     "list_cases",
     "case_page",

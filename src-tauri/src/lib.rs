@@ -16,7 +16,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::app::app_info,
             commands::session::unlock,
             commands::session::lock,
-            commands::session::idle_minutes,
+            commands::session::idle_seconds,
             commands::files::pick_document,
             commands::cases::list_cases,
             commands::cases::case_page,

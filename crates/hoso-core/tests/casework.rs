@@ -5,7 +5,7 @@ use hoso_core::model::*;
 use hoso_core::register::*;
 use hoso_core::search::{CaseFilter, CaseSort};
 use hoso_core::store::{FAST_KDF_FOR_TESTS, Store};
-use hoso_core::{Text, audit, oplog};
+use hoso_core::{audit, oplog};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -278,20 +278,24 @@ fn pages_sort_and_count_and_the_dashboard_names_what_is_due() {
     assert_eq!(numbers(&dash.due_soon), ["HN-2026-0002"]);
     assert!(dash.due_soon_until > d("2026-03-19"));
     assert!(dash.conflicts.is_empty());
-    let _ = Text::default();
 }
 
 #[test]
 fn the_idle_time_comes_from_the_office_settings() {
     let dir = tempfile::tempdir().unwrap();
     let (mut hn, _tw) = two_offices(dir.path());
-    assert_eq!(hn.idle_minutes().unwrap(), 10);
+    assert_eq!(hn.idle_seconds().unwrap(), 600);
     hn.set_office_setting("session.idle-minutes", Some("2"))
         .unwrap();
-    assert_eq!(hn.idle_minutes().unwrap(), 2);
-    hn.set_office_setting("session.idle-minutes", Some("0"))
+    assert_eq!(hn.idle_seconds().unwrap(), 120);
+    hn.set_office_setting("session.idle-minutes", Some("0,1"))
         .unwrap();
-    assert_eq!(hn.idle_minutes().unwrap(), 10);
+    assert_eq!(hn.idle_seconds().unwrap(), 6);
+    for nonsense in ["0", "-3", "abc", "0.01"] {
+        hn.set_office_setting("session.idle-minutes", Some(nonsense))
+            .unwrap();
+        assert_eq!(hn.idle_seconds().unwrap(), 600, "{nonsense}");
+    }
 }
 
 #[test]

@@ -31,9 +31,9 @@ pub fn lock(state: State<'_, AppState>) -> IpcResult<()> {
     Ok(())
 }
 
-/// Minutes without input before the app locks itself (office setting, default 10).
+/// Seconds without input before the app locks itself (office setting in minutes, default 10).
 #[tauri::command(async)]
 #[specta::specta]
-pub fn idle_minutes(state: State<'_, AppState>) -> IpcResult<u32> {
-    state.with_register(|r| Ok(r.idle_minutes()?))
+pub fn idle_seconds(state: State<'_, AppState>) -> IpcResult<u32> {
+    state.with_register(|r| Ok(r.idle_seconds()?))
 }

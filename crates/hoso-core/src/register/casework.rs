@@ -6,7 +6,7 @@
 //! API: `NewCaseForm` (→ `NewCase`), `preview_deadline(kind, lead, opened)`,
 //! `add_note(case, note, date)`, `may_read_denouncer(case)`, `case_conflicts(case) ->
 //! Vec<CaseConflict>`, `resolve_conflict(case, field, value)`, `dashboard() -> Dashboard`,
-//! `idle_minutes()` (office setting `session.idle-minutes`, default 10), `media_type_for(name)`.
+//! `idle_seconds()` (office setting `session.idle-minutes`, default 10), `media_type_for(name)`.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -313,16 +313,18 @@ impl Register {
         self.case(&case.id)
     }
 
-    /// Minutes without input before the app locks (office setting `session.idle-minutes`,
-    /// default 10; values that are not a positive number of minutes fall back to the default).
-    pub fn idle_minutes(&self) -> Result<u32> {
+    /// Seconds without input before the app locks: the office setting `session.idle-minutes`
+    /// (minutes, decimals allowed: `0.1` is six seconds), default 10 minutes; a value that is
+    /// not a positive number, or under five seconds, falls back to the default.
+    pub fn idle_seconds(&self) -> Result<u32> {
         Ok(self
             .office_settings()?
             .into_iter()
             .find(|(k, _)| k == IDLE_MINUTES_SETTING)
-            .and_then(|(_, v)| v.trim().parse::<u32>().ok())
-            .filter(|m| *m > 0)
-            .unwrap_or(DEFAULT_IDLE_MINUTES))
+            .and_then(|(_, v)| v.trim().replace(',', ".").parse::<f64>().ok())
+            .filter(|m| m.is_finite() && *m * 60.0 >= 5.0 && *m <= 24.0 * 60.0)
+            .map(|m| (m * 60.0).round() as u32)
+            .unwrap_or(DEFAULT_IDLE_MINUTES * 60))
     }
 
     /// Overdue, due soon, conflicts, overlaps and omissions, from the register's own queries.

@@ -41,7 +41,7 @@
 //! - Local settings (module `settings`): `office_settings()`, `set_office_setting(key, value)`
 //!   (office.admin, audited); `audit_print(entity, detail)` (the audit entry of every print).
 //! - App case work (module `casework`): `NewCaseForm`, `preview_deadline`, `add_note`,
-//!   `may_read_denouncer`, `case_conflicts`, `resolve_conflict`, `dashboard`, `idle_minutes`.
+//!   `may_read_denouncer`, `case_conflicts`, `resolve_conflict`, `dashboard`, `idle_seconds`.
 //! - `digest() -> String` (oplog::digest), `rebuild_projections()`.
 
 mod cases;

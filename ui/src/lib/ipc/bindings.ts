@@ -10,8 +10,8 @@ export const commands = {
 	unlock: (login: string, passphrase: string) => typedError<SignedIn, IpcError>(__TAURI_INVOKE("unlock", { login, passphrase })),
 	/**  Closes the register; its keys are dropped and zeroized. */
 	lock: () => typedError<null, IpcError>(__TAURI_INVOKE("lock")),
-	/**  Minutes without input before the app locks itself (office setting, default 10). */
-	idleMinutes: () => typedError<number, IpcError>(__TAURI_INVOKE("idle_minutes")),
+	/**  Seconds without input before the app locks itself (office setting in minutes, default 10). */
+	idleSeconds: () => typedError<number, IpcError>(__TAURI_INVOKE("idle_seconds")),
 	/**  Asks the officer for a document to attach; None if the dialog was cancelled. */
 	pickDocument: () => typedError<string | null, IpcError>(__TAURI_INVOKE("pick_document")),
 	/**  Cases matching the filter, newest first (search folds diacritics and đ). */
