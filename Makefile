@@ -62,9 +62,12 @@ ui-deps: deps
 ui: ui-deps
 	npm --prefix ui run build
 
-# The app embeds the built UI at compile time, so the UI is built first.
+# The app embeds the built UI at compile time, so the UI is built first. The end-to-end tests
+# and screenshots build it with the `e2e-dialogs` feature (file dialogs answered from
+# HOSO_E2E_OPEN_FILE: WebDriver cannot drive native dialogs; debug builds only).
+APP_FEATURES ?=
 app: ui
-	$(CARGO) build -p hoso-desktop
+	$(CARGO) build -p hoso-desktop $(APP_FEATURES)
 
 cli: deps
 	$(CARGO) build -p hoso-cli
@@ -98,6 +101,7 @@ ui-test: ui-deps
 	npm --prefix ui run test 2>&1 | tee $(TEST_LOGS)/ui.log
 
 # End-to-end: the real app under a virtual display (Xvfb started here unless DISPLAY is set).
+e2e screenshot: APP_FEATURES = --features e2e-dialogs
 e2e: app tools
 	@mkdir -p $(TEST_LOGS)
 	$(CARGO) build -p hoso-tests --features e2e --tests

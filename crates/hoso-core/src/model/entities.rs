@@ -240,8 +240,8 @@ pub struct DocumentMeta {
     pub blake3: String,
     pub name: Text,
     pub media_type: String,
-    // A JSON number: exact up to 2^53 bytes.
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    // A number in TypeScript (attachments are far below 4 GiB).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub size: u64,
     pub added: NaiveDate,
 }

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OpId {
     pub origin: String,
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub seq: u64,
 }
 

@@ -346,7 +346,7 @@ export type DocumentMeta = {
 	blake3: string,
 	name: Text,
 	media_type: string,
-	size: number | null,
+	size: number,
 	added: string,
 };
 
@@ -536,7 +536,7 @@ export type Omission = {
  */
 export type OpId = {
 	origin: string,
-	seq: number | null,
+	seq: number,
 };
 
 /**  Offices doing overlapping kinds of work on the same subject at the same time. */
