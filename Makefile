@@ -133,7 +133,8 @@ bench: deps
 screenshot: app demo tools
 	HOSO_SCREENSHOT_REGISTER="$(DEMO_REGISTER)" HOSO_SCREENSHOT_OUT="$(CURDIR)/docs/screenshot.png" \
 	HOSO_SCREENSHOT_SYNC_OUT="$(CURDIR)/docs/screenshot-sync.png" \
-	  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+	HOSO_SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" \
+	  xvfb-run -a -s "-screen 0 1366x768x24 -nolisten tcp" \
 	  $(CARGO) test -p hoso-tests --features e2e --test e2e readme_screenshot -- --ignored
 
 clean:

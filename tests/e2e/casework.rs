@@ -8,11 +8,19 @@ use fantoccini::key::Key;
 use hoso_tests::app::App;
 use hoso_tests::fixtures::{Casework, LEADER, OFFICER, PASSPHRASE, casework_register};
 
-async fn start(idle: Option<&str>, env: &[(&str, &str)]) -> Result<(App, Casework, tempfile::TempDir)> {
+async fn start(
+    idle: Option<&str>,
+    env: &[(&str, &str)],
+) -> Result<(App, Casework, tempfile::TempDir)> {
     let home = tempfile::tempdir()?;
     let register = home.path().join("nghe-an.hoso-db");
     let fixture = casework_register(&register, idle)?;
-    let app = App::launch_with_env(&["--register", register.to_str().expect("utf-8")], home.path(), env).await?;
+    let app = App::launch_with_env(
+        &["--register", register.to_str().expect("utf-8")],
+        home.path(),
+        env,
+    )
+    .await?;
     app.sign_in(OFFICER, PASSPHRASE).await?;
     app.by_test_id("dashboard-screen").await?;
     Ok((app, fixture, home))
@@ -33,7 +41,10 @@ async fn open_case(app: &App, number: &str) -> Result<()> {
         .click()
         .await?;
     ensure!(
-        app.wait_for_attr("case-detail", "data-case-number", number).await?.as_deref() == Some(number),
+        app.wait_for_attr("case-detail", "data-case-number", number)
+            .await?
+            .as_deref()
+            == Some(number),
         "case {number} did not open"
     );
     Ok(())
@@ -44,13 +55,24 @@ async fn the_dashboard_lists_an_overdue_case_and_opens_it() -> Result<()> {
     let (app, f, _home) = start(None, &[]).await?;
     let overdue = app.by_test_id("dash-overdue").await?;
     let item = overdue
-        .find(fantoccini::Locator::Css(&format!("[data-case-number=\"{}\"]", f.overdue)))
+        .find(fantoccini::Locator::Css(&format!(
+            "[data-case-number=\"{}\"]",
+            f.overdue
+        )))
         .await?;
     let text = item.text().await?;
     assert!(text.contains("Quá hạn 12 ngày"), "{text}");
     item.click().await?;
-    assert_eq!(app.wait_for_attr("case-detail", "data-case-number", &f.overdue).await?.as_deref(), Some(f.overdue.as_str()));
-    assert_eq!(app.by_test_id("case-detail-title").await?.text().await?, f.overdue_title);
+    assert_eq!(
+        app.wait_for_attr("case-detail", "data-case-number", &f.overdue)
+            .await?
+            .as_deref(),
+        Some(f.overdue.as_str())
+    );
+    assert_eq!(
+        app.by_test_id("case-detail-title").await?.text().await?,
+        f.overdue_title
+    );
     app.quit().await
 }
 
@@ -58,20 +80,35 @@ async fn the_dashboard_lists_an_overdue_case_and_opens_it() -> Result<()> {
 async fn the_workflow_offers_only_what_the_core_allows() -> Result<()> {
     let (app, f, _home) = start(None, &[]).await?;
     open_case(&app, &f.overdue).await?;
-    assert_eq!(app.attr_of("case-detail-status", "data-status").await?.as_deref(), Some("received"));
+    assert_eq!(
+        app.attr_of("case-detail-status", "data-status")
+            .await?
+            .as_deref(),
+        Some("received")
+    );
     for (to, then) in [("classified", "classified"), ("preparing", "preparing")] {
-        app.by_test_id("case-transition").await?.click().await?;
-        app.by_test_id(&format!("case-transition-{to}")).await?.click().await?;
+        app.click("case-transition").await?;
+        app.click(&format!("case-transition-{to}")).await?;
         // A move the workflow does not allow from here is not offered at all.
         assert!(app.texts_of("case-transition-concluded").await?.is_empty());
         assert!(app.texts_of("case-transition-archived").await?.is_empty());
-        app.by_test_id("case-transition-confirm").await?.click().await?;
-        assert_eq!(app.wait_for_attr("case-detail-status", "data-status", then).await?.as_deref(), Some(then));
+        app.click("case-transition-confirm").await?;
+        assert_eq!(
+            app.wait_for_attr("case-detail-status", "data-status", then)
+                .await?
+                .as_deref(),
+            Some(then)
+        );
     }
     // Both moves are in the timeline.
     app.by_test_id("case-tab-timeline").await?.click().await?;
-    let entries = app.wait_for_texts("case-timeline-entry", |t| t.len() >= 3).await?;
-    assert!(entries.iter().any(|e| e.contains("Phân loại → Chuẩn bị")), "{entries:?}");
+    let entries = app
+        .wait_for_texts("case-timeline-entry", |t| t.len() >= 3)
+        .await?;
+    assert!(
+        entries.iter().any(|e| e.contains("Phân loại → Chuẩn bị")),
+        "{entries:?}"
+    );
     app.quit().await
 }
 
@@ -82,20 +119,56 @@ async fn a_decision_the_core_refuses_shows_why_and_one_it_accepts_is_listed() ->
     app.by_test_id("case-tab-discipline").await?.click().await?;
     app.by_test_id("case-decision-add").await?.click().await?;
     // Removal from post for a member who holds none: refused by the core, with its reason.
-    app.by_test_id("case-decision-form-select").await?.select_by_value("removal-from-post").await?;
-    app.by_test_id("case-decision-submit").await?.click().await?;
+    app.by_test_id("case-decision-form-select")
+        .await?
+        .select_by_value("removal-from-post")
+        .await?;
+    app.by_test_id("case-decision-submit")
+        .await?
+        .click()
+        .await?;
     let error = app.by_test_id("case-decision-error").await?;
     let message = error.text().await?;
     assert!(message.contains("Dữ liệu nhập không hợp lệ."), "{message}");
-    assert!(message.contains("post"), "the core's reason is shown: {message}");
+    assert!(
+        message.contains("post"),
+        "the core's reason is shown: {message}"
+    );
     assert!(app.texts_of("case-decision").await?.is_empty());
     // A reprimand is accepted.
-    app.by_test_id("case-decision-form-select").await?.select_by_value("reprimand").await?;
-    app.by_test_id("case-decision-note").await?.send_keys("Quyết định số 12-QĐ/UBKT").await?;
-    app.by_test_id("case-decision-submit").await?.click().await?;
-    let rows = app.wait_for_texts("case-decision", |t| t.len() == 1).await?;
-    assert_eq!(rows.len(), 1, "{rows:?}");
-    assert!(rows[0].contains("Khiển trách") && rows[0].contains("12-QĐ/UBKT"), "{rows:?}");
+    app.by_test_id("case-decision-form-select")
+        .await?
+        .select_by_value("reprimand")
+        .await?;
+    app.by_test_id("case-decision-note")
+        .await?
+        .send_keys("Quyết định số 12-QĐ/UBKT")
+        .await?;
+    // The limitation period runs from the violation: the core needs its date.
+    let violated = (chrono::Local::now().date_naive() - chrono::Duration::days(200))
+        .format("%d/%m/%Y")
+        .to_string();
+    app.by_test_id("case-decision-violation-date")
+        .await?
+        .send_keys(&violated)
+        .await?;
+    app.by_test_id("case-decision-submit")
+        .await?
+        .click()
+        .await?;
+    let rows = app
+        .wait_for_texts("case-decision", |t| t.len() == 1)
+        .await?;
+    assert_eq!(
+        rows.len(),
+        1,
+        "{rows:?} {:?}",
+        app.texts_of("case-decision-error").await?
+    );
+    assert!(
+        rows[0].contains("Khiển trách") && rows[0].contains("12-QĐ/UBKT"),
+        "{rows:?}"
+    );
     app.quit().await
 }
 
@@ -106,13 +179,22 @@ async fn an_attached_document_shows_its_hash() -> Result<()> {
     let content = "Biên bản làm việc với Chi bộ Xóm Đông.\n".repeat(40);
     std::fs::write(&file, &content)?;
     let expected = blake3::hash(content.as_bytes()).to_hex().to_string();
-    let (app, f, _home) = start(None, &[("HOSO_E2E_OPEN_FILE", file.to_str().expect("utf-8"))]).await?;
+    let (app, f, _home) = start(
+        None,
+        &[("HOSO_E2E_OPEN_FILE", file.to_str().expect("utf-8"))],
+    )
+    .await?;
     open_case(&app, &f.overdue).await?;
     app.by_test_id("case-tab-documents").await?.click().await?;
     app.by_test_id("case-document-add").await?.click().await?;
-    let hashes = app.wait_for_texts("case-document-hash", |t| !t.is_empty()).await?;
+    let hashes = app
+        .wait_for_texts("case-document-hash", |t| !t.is_empty())
+        .await?;
     assert_eq!(hashes, [expected]);
-    assert_eq!(app.texts_of("case-document-name").await?, ["Biên bản làm việc.txt"]);
+    assert_eq!(
+        app.texts_of("case-document-name").await?,
+        ["Biên bản làm việc.txt"]
+    );
     app.quit().await
 }
 
@@ -132,8 +214,14 @@ async fn the_denouncer_panel_needs_denouncer_read_and_a_deliberate_reveal() -> R
     open_case(&app, &f.denunciation).await?;
     app.by_test_id("case-denouncer").await?;
     assert!(app.texts_of("case-denouncer-name").await?.is_empty());
-    app.by_test_id("case-denouncer-reveal").await?.click().await?;
-    assert_eq!(app.by_test_id("case-denouncer-name").await?.text().await?, f.denouncer_name);
+    app.by_test_id("case-denouncer-reveal")
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        app.by_test_id("case-denouncer-name").await?.text().await?,
+        f.denouncer_name
+    );
     app.quit().await
 }
 
@@ -142,22 +230,44 @@ async fn a_new_case_with_a_field_error_first_then_found_by_unaccented_search() -
     let (app, _f, _home) = start(None, &[]).await?;
     // Keyboard only: Ctrl+N opens the form with the kind focused.
     let body = app.client.find(fantoccini::Locator::Css("body")).await?;
-    body.send_keys(&format!("{}n{}", Key::Control, Key::Null)).await?;
+    body.send_keys(&format!("{}n{}", Key::Control, Key::Null))
+        .await?;
     app.by_test_id("case-new").await?;
     let title_text = "Kiểm tra việc chấp hành của Đảng ủy xã Đông Vĩnh";
     // Submitting without a title: the core's refusal appears next to the title field.
-    app.by_test_id("case-form-summary").await?.send_keys("Theo đơn phản ánh").await?;
+    app.by_test_id("case-form-summary")
+        .await?
+        .send_keys("Theo đơn phản ánh")
+        .await?;
     app.by_test_id("case-form-submit").await?.click().await?;
     let error = app.by_test_id("case-form-error").await?;
     assert_eq!(error.attr("data-field").await?.as_deref(), Some("title"));
-    // The deadline shown is the core's.
-    assert!(app.attr_of("case-form-deadline", "data-deadline").await?.is_some_and(|d| d.len() == 10));
+    // The deadline shown is the core's (a denunciation has one by rule).
+    app.by_test_id("case-form-kind")
+        .await?
+        .select_by_value("denunciation")
+        .await?;
+    let deadline = app
+        .client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(fantoccini::Locator::Css(
+            "[data-testid=\"case-form-deadline\"][data-deadline^=\"20\"]",
+        ))
+        .await?;
+    assert_eq!(
+        deadline.attr("data-deadline").await?.map(|d| d.len()),
+        Some(10)
+    );
     let title = app.by_test_id("case-form-title").await?;
     title.send_keys(title_text).await?;
     title.send_keys(&Key::Enter.to_string()).await?;
     let detail = app.by_test_id("case-detail").await?;
     let number = detail.attr("data-case-number").await?.expect("a number");
-    assert_eq!(app.by_test_id("case-detail-title").await?.text().await?, title_text);
+    assert_eq!(
+        app.by_test_id("case-detail-title").await?.text().await?,
+        title_text
+    );
     // Found again without diacritics.
     app.by_test_id("nav-cases").await?.click().await?;
     let search = app.by_test_id("case-search").await?;
@@ -165,7 +275,11 @@ async fn a_new_case_with_a_field_error_first_then_found_by_unaccented_search() -
     let titles = app.wait_for_texts("case-title", |t| t.len() == 1).await?;
     assert_eq!(titles, [title_text]);
     app.by_test_id("case-row").await?.click().await?;
-    assert_eq!(app.wait_for_attr("case-detail", "data-case-number", &number).await?, Some(number));
+    assert_eq!(
+        app.wait_for_attr("case-detail", "data-case-number", &number)
+            .await?,
+        Some(number)
+    );
     app.quit().await
 }
 
@@ -175,7 +289,10 @@ async fn idle_auto_lock_keeps_a_half_filled_form() -> Result<()> {
     let (app, _f, _home) = start(Some("0.1"), &[]).await?;
     app.by_test_id("nav-cases").await?.click().await?;
     app.by_test_id("case-new-open").await?.click().await?;
-    app.by_test_id("case-form-title").await?.send_keys("Vụ việc đang nhập dở").await?;
+    app.by_test_id("case-form-title")
+        .await?
+        .send_keys("Vụ việc đang nhập dở")
+        .await?;
     let locked = app
         .client
         .wait()
@@ -185,6 +302,9 @@ async fn idle_auto_lock_keeps_a_half_filled_form() -> Result<()> {
     assert_eq!(locked.attr("data-auto").await?.as_deref(), Some("true"));
     app.sign_in(OFFICER, PASSPHRASE).await?;
     let title = app.by_test_id("case-form-title").await?;
-    assert_eq!(title.prop("value").await?.as_deref(), Some("Vụ việc đang nhập dở"));
+    assert_eq!(
+        title.prop("value").await?.as_deref(),
+        Some("Vụ việc đang nhập dở")
+    );
     app.quit().await
 }

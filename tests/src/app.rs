@@ -50,11 +50,7 @@ impl App {
 
     /// As [`App::launch`], with extra environment for the app (e.g. `HOSO_E2E_OPEN_FILE`, the
     /// file the `e2e-dialogs` build answers file dialogs with).
-    pub async fn launch_with_env(
-        args: &[&str],
-        home: &Path,
-        env: &[(&str, &str)],
-    ) -> Result<App> {
+    pub async fn launch_with_env(args: &[&str], home: &Path, env: &[(&str, &str)]) -> Result<App> {
         if std::env::var_os("DISPLAY").is_none() {
             bail!("DISPLAY is not set: run the end-to-end tests under Xvfb (`make e2e`)");
         }
@@ -137,6 +133,22 @@ impl App {
         serde_json::from_value(value).context("texts_of: the script did not return strings")
     }
 
+    /// Clicks the element with this `data-testid`, retrying for a few seconds while another layer
+    /// (a closing dialog's overlay) still intercepts the click.
+    pub async fn click(&self, id: &str) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let result = self.by_test_id(id).await?.click().await;
+            match result {
+                Ok(()) => return Ok(()),
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => return Err(e).with_context(|| format!("clicking [data-testid={id}]")),
+            }
+        }
+    }
+
     /// Signs in on the unlock screen (or the locked screen) and waits for the dashboard.
     pub async fn sign_in(&self, login: &str, passphrase: &str) -> Result<()> {
         let field = self.by_test_id("unlock-login").await?;
@@ -184,7 +196,12 @@ impl App {
 
     /// Waits until the attribute of the first element with this `data-testid` equals `expected`;
     /// returns the last value seen.
-    pub async fn wait_for_attr(&self, id: &str, attr: &str, expected: &str) -> Result<Option<String>> {
+    pub async fn wait_for_attr(
+        &self,
+        id: &str,
+        attr: &str,
+        expected: &str,
+    ) -> Result<Option<String>> {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let v = self.attr_of(id, attr).await?;
