@@ -308,3 +308,101 @@ async fn idle_auto_lock_keeps_a_half_filled_form() -> Result<()> {
     );
     app.quit().await
 }
+
+/// A conflict made by two registers (the lead HN and the central office move the same case
+/// differently, offline, then exchange bundles) is resolved in the app: the choice is a new
+/// operation (the digest changes) and the losing move stays in the history.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_conflict_between_two_offices_is_resolved_in_the_app() -> Result<()> {
+    use hoso_core::model::CaseStatus;
+    use hoso_tests::offices::World;
+
+    let mut w = World::new(&["HN"]);
+    let case = w.open_case("HN", "Kiểm tra dấu hiệu vi phạm liên tỉnh", &[]);
+    w.carry("HN", "TW");
+    w.reg("HN")
+        .transition(&case.id, CaseStatus::Classified, None, None)?;
+    w.reg("TW").transition(
+        &case.id,
+        CaseStatus::Deferred,
+        Some("Chờ ý kiến".into()),
+        None,
+    )?;
+    w.carry("HN", "TW");
+    w.carry("TW", "HN");
+    let before = w.digest("HN");
+    let dir = w.close();
+    let register = dir.path().join("HN.hoso-db");
+
+    let home = tempfile::tempdir()?;
+    let app = App::launch(
+        &["--register", register.to_str().expect("utf-8")],
+        home.path(),
+    )
+    .await?;
+    app.sign_in("admin", "mật khẩu").await?;
+    // The dashboard names the case; it opens on the conflict.
+    let item = app
+        .by_test_id("dash-conflicts")
+        .await?
+        .find(fantoccini::Locator::Css(&format!(
+            "[data-case-number=\"{}\"]",
+            case.number
+        )))
+        .await?;
+    item.click().await?;
+    let conflict = app.by_test_id("case-conflict").await?;
+    assert_eq!(
+        conflict.attr("data-field").await?.as_deref(),
+        Some("status")
+    );
+    let values = app.texts_of("case-conflict-value").await?;
+    assert_eq!(values.len(), 2, "{values:?}");
+    assert!(
+        values
+            .iter()
+            .any(|v| v.contains("Phân loại") && v.contains("HN")),
+        "{values:?}"
+    );
+    assert!(
+        values
+            .iter()
+            .any(|v| v.contains("Tạm hoãn") && v.contains("TW")),
+        "{values:?}"
+    );
+    // Choose the lead's move.
+    app.client
+        .find(fantoccini::Locator::Css(
+            "[data-testid=\"case-conflict-choose\"][data-value=\"classified\"]",
+        ))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        app.wait_for_attr("case-detail-status", "data-status", "classified")
+            .await?
+            .as_deref(),
+        Some("classified")
+    );
+    assert!(
+        app.wait_for_texts("case-conflict", |t| t.is_empty())
+            .await?
+            .is_empty()
+    );
+    // The losing move is still in the timeline.
+    app.click("case-tab-timeline").await?;
+    let entries = app
+        .wait_for_texts("case-timeline-entry", |t| t.len() >= 3)
+        .await?;
+    assert!(
+        entries.iter().any(|e| e.contains("Tạm hoãn")),
+        "{entries:?}"
+    );
+    app.quit().await?;
+
+    // The resolution is an operation of its own.
+    let store = hoso_core::store::Store::open(&register, "admin", "mật khẩu")?;
+    let after = hoso_core::register::Register::session(store, "admin")?.digest()?;
+    assert_ne!(before, after);
+    Ok(())
+}
