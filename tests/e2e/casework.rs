@@ -28,7 +28,7 @@ async fn start(
 
 /// Opens a case by number through the list's search.
 async fn open_case(app: &App, number: &str) -> Result<()> {
-    app.by_test_id("nav-cases").await?.click().await?;
+    app.click("nav-cases").await?;
     let search = app.by_test_id("case-search").await?;
     search.clear().await?;
     search.send_keys(number).await?;
@@ -101,7 +101,7 @@ async fn the_workflow_offers_only_what_the_core_allows() -> Result<()> {
         );
     }
     // Both moves are in the timeline.
-    app.by_test_id("case-tab-timeline").await?.click().await?;
+    app.click("case-tab-timeline").await?;
     let entries = app
         .wait_for_texts("case-timeline-entry", |t| t.len() >= 3)
         .await?;
@@ -116,17 +116,14 @@ async fn the_workflow_offers_only_what_the_core_allows() -> Result<()> {
 async fn a_decision_the_core_refuses_shows_why_and_one_it_accepts_is_listed() -> Result<()> {
     let (app, f, _home) = start(None, &[]).await?;
     open_case(&app, &f.discipline).await?;
-    app.by_test_id("case-tab-discipline").await?.click().await?;
-    app.by_test_id("case-decision-add").await?.click().await?;
+    app.click("case-tab-discipline").await?;
+    app.click("case-decision-add").await?;
     // Removal from post for a member who holds none: refused by the core, with its reason.
     app.by_test_id("case-decision-form-select")
         .await?
         .select_by_value("removal-from-post")
         .await?;
-    app.by_test_id("case-decision-submit")
-        .await?
-        .click()
-        .await?;
+    app.click("case-decision-submit").await?;
     let error = app.by_test_id("case-decision-error").await?;
     let message = error.text().await?;
     assert!(message.contains("Dữ liệu nhập không hợp lệ."), "{message}");
@@ -152,10 +149,7 @@ async fn a_decision_the_core_refuses_shows_why_and_one_it_accepts_is_listed() ->
         .await?
         .send_keys(&violated)
         .await?;
-    app.by_test_id("case-decision-submit")
-        .await?
-        .click()
-        .await?;
+    app.click("case-decision-submit").await?;
     let rows = app
         .wait_for_texts("case-decision", |t| t.len() == 1)
         .await?;
@@ -185,8 +179,8 @@ async fn an_attached_document_shows_its_hash() -> Result<()> {
     )
     .await?;
     open_case(&app, &f.overdue).await?;
-    app.by_test_id("case-tab-documents").await?.click().await?;
-    app.by_test_id("case-document-add").await?.click().await?;
+    app.click("case-tab-documents").await?;
+    app.click("case-document-add").await?;
     let hashes = app
         .wait_for_texts("case-document-hash", |t| !t.is_empty())
         .await?;
@@ -207,17 +201,14 @@ async fn the_denouncer_panel_needs_denouncer_read_and_a_deliberate_reveal() -> R
     assert!(app.texts_of("case-denouncer").await?.is_empty());
     assert!(app.texts_of("case-denouncer-reveal").await?.is_empty());
     // The committee leader sees the panel; the identity only after asking.
-    app.by_test_id("lock").await?.click().await?;
+    app.click("lock").await?;
     app.by_test_id("session-locked").await?;
     app.sign_in(LEADER, PASSPHRASE).await?;
     app.by_test_id("dashboard-screen").await?;
     open_case(&app, &f.denunciation).await?;
     app.by_test_id("case-denouncer").await?;
     assert!(app.texts_of("case-denouncer-name").await?.is_empty());
-    app.by_test_id("case-denouncer-reveal")
-        .await?
-        .click()
-        .await?;
+    app.click("case-denouncer-reveal").await?;
     assert_eq!(
         app.by_test_id("case-denouncer-name").await?.text().await?,
         f.denouncer_name
@@ -239,7 +230,7 @@ async fn a_new_case_with_a_field_error_first_then_found_by_unaccented_search() -
         .await?
         .send_keys("Theo đơn phản ánh")
         .await?;
-    app.by_test_id("case-form-submit").await?.click().await?;
+    app.click("case-form-submit").await?;
     let error = app.by_test_id("case-form-error").await?;
     assert_eq!(error.attr("data-field").await?.as_deref(), Some("title"));
     // The deadline shown is the core's (a denunciation has one by rule).
@@ -269,12 +260,12 @@ async fn a_new_case_with_a_field_error_first_then_found_by_unaccented_search() -
         title_text
     );
     // Found again without diacritics.
-    app.by_test_id("nav-cases").await?.click().await?;
+    app.click("nav-cases").await?;
     let search = app.by_test_id("case-search").await?;
     search.send_keys("dang uy xa dong vinh").await?;
     let titles = app.wait_for_texts("case-title", |t| t.len() == 1).await?;
     assert_eq!(titles, [title_text]);
-    app.by_test_id("case-row").await?.click().await?;
+    app.click("case-row").await?;
     assert_eq!(
         app.wait_for_attr("case-detail", "data-case-number", &number)
             .await?,
@@ -287,8 +278,8 @@ async fn a_new_case_with_a_field_error_first_then_found_by_unaccented_search() -
 async fn idle_auto_lock_keeps_a_half_filled_form() -> Result<()> {
     // 0.1 minute: six seconds without input.
     let (app, _f, _home) = start(Some("0.1"), &[]).await?;
-    app.by_test_id("nav-cases").await?.click().await?;
-    app.by_test_id("case-new-open").await?.click().await?;
+    app.click("nav-cases").await?;
+    app.click("case-new-open").await?;
     app.by_test_id("case-form-title")
         .await?
         .send_keys("Vụ việc đang nhập dở")

@@ -75,8 +75,9 @@ async fn province_previews_and_imports_a_bundle_from_the_central_office() -> Res
         .send_keys("mật khẩu")
         .await?;
     app.by_test_id("unlock-submit").await?.click().await?;
-    // The dashboard is the first screen after unlocking.
+    // The dashboard is the first screen after unlocking; the case list is empty.
     app.by_test_id("dashboard-screen").await?;
+    app.by_test_id("nav-cases").await?.click().await?;
     assert_eq!(
         text_of(&app, "case-empty").await?,
         "Không có vụ việc nào phù hợp."
