@@ -397,3 +397,48 @@ async fn a_conflict_between_two_offices_is_resolved_in_the_app() -> Result<()> {
     assert_ne!(before, after);
     Ok(())
 }
+
+/// Keyboard only: Ctrl+N, Tab to the title, type it, Enter; then `/` to search, arrows, Enter.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_case_is_created_and_reopened_without_the_mouse() -> Result<()> {
+    let (app, _f, _home) = start(None, &[]).await?;
+    let keys = |text: String| {
+        let client = app.client.clone();
+        async move { client.active_element().await?.send_keys(&text).await }
+    };
+    keys(format!("{}n{}", Key::Control, Key::Null)).await?;
+    app.by_test_id("case-new").await?;
+    let title = "Giám sát chuyên đề Chi bộ Bản Mường";
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Kind (focused) → origin → title.
+    keys(format!("{}{}", Key::Tab, Key::Tab)).await?;
+    keys(format!("{title}{}", Key::Enter)).await?;
+    let number = app
+        .by_test_id("case-detail")
+        .await?
+        .attr("data-case-number")
+        .await?
+        .expect("a number");
+    assert_eq!(
+        app.by_test_id("case-detail-title").await?.text().await?,
+        title
+    );
+    // Alt+2: the cases; `/` focuses the search; arrows and Enter open the row.
+    keys(format!("{}2{}", Key::Alt, Key::Null)).await?;
+    app.by_test_id("cases-screen").await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    keys("/".into()).await?;
+    keys("ban muong".into()).await?;
+    let found = app.wait_for_texts("case-title", |t| t == [title]).await?;
+    assert_eq!(found, [title]);
+    // The list takes the keys once focused: Down then Up stay on the only row, Enter opens it.
+    let list = app.by_test_id("case-list").await?;
+    list.send_keys(&format!("{}{}{}", Key::Down, Key::Up, Key::Enter))
+        .await?;
+    assert_eq!(
+        app.wait_for_attr("case-detail", "data-case-number", &number)
+            .await?,
+        Some(number)
+    );
+    app.quit().await
+}

@@ -9,10 +9,28 @@ export type ListFilters = {
   kind: CaseKind | "";
   status: CaseStatus | "";
   overdue: boolean;
+  /** Lead or coordinating office (with the offices merged into it), "" for any. */
+  office: string;
+  /** Year opened, as typed ("" for any). */
+  year: string;
   sort: CaseSort;
 };
 
-export const NO_FILTERS: ListFilters = { search: "", kind: "", status: "", overdue: false, sort: "newest" };
+export const NO_FILTERS: ListFilters = {
+  search: "",
+  kind: "",
+  status: "",
+  overdue: false,
+  office: "",
+  year: "",
+  sort: "newest",
+};
+
+/** A year as typed, when it is one (four digits). */
+export function yearOf(text: string): number | null {
+  const t = text.trim();
+  return /^\d{4}$/.test(t) ? Number(t) : null;
+}
 
 /** The core query for one page of the list. */
 export function toCaseFilter(f: ListFilters, offset = 0, limit = PAGE_SIZE): CaseFilter {
@@ -22,6 +40,8 @@ export function toCaseFilter(f: ListFilters, offset = 0, limit = PAGE_SIZE): Cas
     kind: f.kind || null,
     status: f.status || null,
     overdue: f.overdue,
+    office: f.office || null,
+    year: yearOf(f.year),
     sort: f.sort,
     offset,
     limit,
@@ -30,7 +50,14 @@ export function toCaseFilter(f: ListFilters, offset = 0, limit = PAGE_SIZE): Cas
 
 /** Any filter set (the "Xóa lọc" button shows then). */
 export function isFiltered(f: ListFilters): boolean {
-  return f.search.trim() !== "" || f.kind !== "" || f.status !== "" || f.overdue;
+  return (
+    f.search.trim() !== "" ||
+    f.kind !== "" ||
+    f.status !== "" ||
+    f.overdue ||
+    f.office !== "" ||
+    yearOf(f.year) !== null
+  );
 }
 
 /** The page offsets that hold rows `first..=last` and are not loaded yet. */
