@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "resolve_conflict",
     "may_read_denouncer",
     "reveal_denouncer",
+    "case_audit",
     "list_subjects",
     "add_subject",
     "sync_status",

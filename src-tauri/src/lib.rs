@@ -34,6 +34,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::cases::resolve_conflict,
             commands::cases::may_read_denouncer,
             commands::cases::reveal_denouncer,
+            commands::cases::case_audit,
             commands::subjects::list_subjects,
             commands::subjects::add_subject,
             commands::sync::sync_status,

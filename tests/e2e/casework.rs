@@ -109,6 +109,19 @@ async fn the_workflow_offers_only_what_the_core_allows() -> Result<()> {
         entries.iter().any(|e| e.contains("Phân loại → Chuẩn bị")),
         "{entries:?}"
     );
+    // And in the case's audit trail, with who did them.
+    app.click("case-tab-audit").await?;
+    let trail = app
+        .wait_for_texts("case-audit-entry", |t| t.len() >= 3)
+        .await?;
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|e| e.contains("Chuyển trạng thái") && e.contains(OFFICER))
+            .count(),
+        2,
+        "{trail:?}"
+    );
     app.quit().await
 }
 

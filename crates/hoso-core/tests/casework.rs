@@ -118,6 +118,14 @@ fn notes_are_appended_to_the_timeline_and_audited() {
         .filter(|e| e.action == "case.note")
         .count();
     assert_eq!(entries, 1);
+    // The case's own trail, newest first.
+    let trail: Vec<String> = hn
+        .case_audit(&c.number)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(trail, ["case.note", "case.create"]);
 }
 
 #[test]

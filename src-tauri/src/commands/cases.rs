@@ -5,7 +5,8 @@ use hoso_core::model::{
     Case, CaseKind, CaseStatus, Denouncer, DisciplineDecision, DocumentMeta, Finding, Office,
 };
 use hoso_core::register::{
-    CaseConflict, CaseCreated, CaseDetail, Dashboard, NewCaseForm, NewDecision, media_type_for,
+    CaseAuditEntry, CaseConflict, CaseCreated, CaseDetail, Dashboard, NewCaseForm, NewDecision,
+    media_type_for,
 };
 use hoso_core::search::{CaseFilter, CasePage, CaseRow};
 use hoso_core::text::Text;
@@ -165,4 +166,11 @@ pub fn may_read_denouncer(state: State<'_, AppState>, key: String) -> IpcResult<
 #[specta::specta]
 pub fn reveal_denouncer(state: State<'_, AppState>, key: String) -> IpcResult<Option<Denouncer>> {
     state.with_register(|r| Ok(r.denouncer(&key)?))
+}
+
+/// The case's audit trail, newest first (`audit.read`).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn case_audit(state: State<'_, AppState>, key: String) -> IpcResult<Vec<CaseAuditEntry>> {
+    state.with_register(|r| Ok(r.case_audit(&key)?))
 }

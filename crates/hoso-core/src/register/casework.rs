@@ -6,7 +6,7 @@
 //! API: `NewCaseForm` (→ `NewCase`), `preview_deadline(kind, lead, opened)`,
 //! `add_note(case, note, date)`, `may_read_denouncer(case)`, `case_conflicts(case) ->
 //! Vec<CaseConflict>`, `resolve_conflict(case, field, value)`, `dashboard() -> Dashboard`,
-//! `idle_seconds()` (office setting `session.idle-minutes`, default 10), `media_type_for(name)`.
+//! `case_audit(case)`, `idle_seconds()` (office setting `session.idle-minutes`, default 10), `media_type_for(name)`.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -108,6 +108,17 @@ pub struct Dashboard {
     pub overlaps: Vec<Overlap>,
     pub omissions: Vec<Omission>,
     pub today: NaiveDate,
+}
+
+/// One line of a case's audit trail: who did what, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CaseAuditEntry {
+    /// RFC 3339, UTC.
+    pub time: String,
+    pub actor: String,
+    /// `case.create`, `case.transition`, `denouncer.read`…
+    pub action: String,
 }
 
 fn stored_text(v: &serde_json::Value) -> Option<String> {
@@ -311,6 +322,26 @@ impl Register {
             )
         })?;
         self.case(&case.id)
+    }
+
+    /// The audit trail of one case, newest first (permission `audit.read`). Details are left
+    /// out: the entries say who did what and when, never what a confidential read returned.
+    pub fn case_audit(&self, key: &str) -> Result<Vec<CaseAuditEntry>> {
+        let case = self.case(key)?;
+        let entries = self.audit_list(&crate::audit::AuditFilter {
+            entity: Some(format!("case:{}", case.id)),
+            newest_first: true,
+            limit: Some(1000),
+            ..Default::default()
+        })?;
+        Ok(entries
+            .into_iter()
+            .map(|e| CaseAuditEntry {
+                time: e.time,
+                actor: e.actor,
+                action: e.action,
+            })
+            .collect())
     }
 
     /// Seconds without input before the app locks: the office setting `session.idle-minutes`

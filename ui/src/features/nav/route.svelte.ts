@@ -40,3 +40,6 @@ export function resetRoute(): void {
 export function navOf(view: View): NavItem {
   return view === "case" || view === "new-case" ? "cases" : view;
 }
+
+/** Counts shown beside navigation items (overdue cases), refreshed by the dashboard. */
+export const navCounts: Partial<Record<NavItem, number>> = $state({});

@@ -46,6 +46,8 @@ export const commands = {
 	mayReadDenouncer: (key: string) => typedError<boolean, IpcError>(__TAURI_INVOKE("may_read_denouncer", { key })),
 	/**  The denouncer's identity; the core audits every read. */
 	revealDenouncer: (key: string) => typedError<Denouncer | null, IpcError>(__TAURI_INVOKE("reveal_denouncer", { key })),
+	/**  The case's audit trail, newest first (`audit.read`). */
+	caseAudit: (key: string) => typedError<CaseAuditEntry[], IpcError>(__TAURI_INVOKE("case_audit", { key })),
 	/**
 	 *  Subjects in Vietnamese alphabetical order (members by given name first), optionally filtered
 	 *  by folded name or unit.
@@ -139,6 +141,15 @@ export type Case = {
 	closed: string | null,
 	/**  Fields with concurrent writes from different offices (an officer resolves them). */
 	conflicts: string[],
+};
+
+/**  One line of a case's audit trail: who did what, when. */
+export type CaseAuditEntry = {
+	/**  RFC 3339, UTC. */
+	time: string,
+	actor: string,
+	/**  `case.create`, `case.transition`, `denouncer.read`… */
+	action: string,
 };
 
 /**  A field of a case holding concurrent writes of different values. */
