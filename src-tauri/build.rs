@@ -24,6 +24,8 @@ const COMMANDS: &[&str] = &[
     "may_read_denouncer",
     "reveal_denouncer",
     "case_audit",
+    "set_case_field",
+    "record_appeal",
     "list_subjects",
     "add_subject",
     "sync_status",

@@ -35,6 +35,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::cases::may_read_denouncer,
             commands::cases::reveal_denouncer,
             commands::cases::case_audit,
+            commands::cases::set_case_field,
+            commands::cases::record_appeal,
             commands::subjects::list_subjects,
             commands::subjects::add_subject,
             commands::sync::sync_status,

@@ -100,6 +100,28 @@ async fn the_workflow_offers_only_what_the_core_allows() -> Result<()> {
             Some(then)
         );
     }
+    // Editing: an empty title is refused under the title; a new one is saved.
+    app.click("case-edit").await?;
+    let field = app.by_test_id("case-edit-title").await?;
+    // Select all and delete, as an officer would (fires the input events `clear` does not).
+    field
+        .send_keys(&format!("{}a{}{}", Key::Control, Key::Null, Key::Backspace))
+        .await?;
+    app.click("case-edit-save").await?;
+    let error = app.by_test_id("case-edit-error").await?;
+    assert_eq!(error.attr("data-field").await?.as_deref(), Some("title"));
+    field
+        .send_keys("Kiểm tra dấu hiệu vi phạm của Chi bộ Xóm Tây")
+        .await?;
+    app.click("case-edit-save").await?;
+    app.wait_for_texts("case-detail-title", |t| {
+        t == ["Kiểm tra dấu hiệu vi phạm của Chi bộ Xóm Tây"]
+    })
+    .await?;
+    assert_eq!(
+        app.by_test_id("case-detail-title").await?.text().await?,
+        "Kiểm tra dấu hiệu vi phạm của Chi bộ Xóm Tây"
+    );
     // Both moves are in the timeline.
     app.click("case-tab-timeline").await?;
     let entries = app
@@ -176,6 +198,20 @@ async fn a_decision_the_core_refuses_shows_why_and_one_it_accepts_is_listed() ->
         rows[0].contains("Khiển trách") && rows[0].contains("12-QĐ/UBKT"),
         "{rows:?}"
     );
+    // An appeal against it, filed the day the decision was received.
+    app.click("case-tab-appeals").await?;
+    app.click("case-appeal-add").await?;
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%d/%m/%Y")
+        .to_string();
+    app.by_test_id("case-appeal-received")
+        .await?
+        .send_keys(&today)
+        .await?;
+    app.click("case-appeal-submit").await?;
+    let appeals = app.wait_for_texts("case-appeal", |t| t.len() == 1).await?;
+    assert!(appeals[0].contains("Lê Văn Bình"), "{appeals:?}");
     app.quit().await
 }
 

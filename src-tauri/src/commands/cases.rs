@@ -2,7 +2,8 @@ use chrono::NaiveDate;
 use tauri::State;
 
 use hoso_core::model::{
-    Case, CaseKind, CaseStatus, Denouncer, DisciplineDecision, DocumentMeta, Finding, Office,
+    Appeal, Case, CaseKind, CaseStatus, Denouncer, DisciplineDecision, DocumentMeta, Finding,
+    Office,
 };
 use hoso_core::register::{
     CaseAuditEntry, CaseConflict, CaseCreated, CaseDetail, Dashboard, NewCaseForm, NewDecision,
@@ -173,4 +174,24 @@ pub fn reveal_denouncer(state: State<'_, AppState>, key: String) -> IpcResult<Op
 #[specta::specta]
 pub fn case_audit(state: State<'_, AppState>, key: String) -> IpcResult<Vec<CaseAuditEntry>> {
     state.with_register(|r| Ok(r.case_audit(&key)?))
+}
+
+/// Sets one field of a case: `title`, `summary`, `origin`, `lead`, `opened` or `deadline`
+/// (YYYY-MM-DD, empty to clear); the core validates it.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_case_field(
+    state: State<'_, AppState>,
+    key: String,
+    field: String,
+    value: String,
+) -> IpcResult<Case> {
+    state.with_register(|r| Ok(r.set_case_field(&key, &field, &value)?))
+}
+
+/// Records an appeal against a discipline decision of the case, or its outcome.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn record_appeal(state: State<'_, AppState>, key: String, appeal: Appeal) -> IpcResult<Appeal> {
+    state.with_register(|r| Ok(r.record_appeal(&key, appeal)?))
 }

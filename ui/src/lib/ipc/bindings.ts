@@ -49,6 +49,13 @@ export const commands = {
 	/**  The case's audit trail, newest first (`audit.read`). */
 	caseAudit: (key: string) => typedError<CaseAuditEntry[], IpcError>(__TAURI_INVOKE("case_audit", { key })),
 	/**
+	 *  Sets one field of a case: `title`, `summary`, `origin`, `lead`, `opened` or `deadline`
+	 *  (YYYY-MM-DD, empty to clear); the core validates it.
+	 */
+	setCaseField: (key: string, field: string, value: string) => typedError<Case, IpcError>(__TAURI_INVOKE("set_case_field", { key, field, value })),
+	/**  Records an appeal against a discipline decision of the case, or its outcome. */
+	recordAppeal: (key: string, appeal: Appeal) => typedError<Appeal, IpcError>(__TAURI_INVOKE("record_appeal", { key, appeal })),
+	/**
 	 *  Subjects in Vietnamese alphabetical order (members by given name first), optionally filtered
 	 *  by folded name or unit.
 	 */
