@@ -286,6 +286,29 @@ fn pages_sort_and_count_and_the_dashboard_names_what_is_due() {
     assert_eq!(numbers(&dash.due_soon), ["HN-2026-0002"]);
     assert!(dash.due_soon_until > d("2026-03-19"));
     assert!(dash.conflicts.is_empty());
+    assert!(dash.mine.is_empty(), "the administrator is on no team");
+
+    // An inspector who opens a case is on its team: "mine", while it is open.
+    hn.add_officer(
+        "ktv",
+        &"Kiểm tra viên".into(),
+        hoso_core::access::Role::Inspector,
+    )
+    .unwrap();
+    let mut ktv = Register::session(hn.into_store(), "ktv").unwrap();
+    let own = ktv
+        .add_case(form(CaseKind::Discipline, "Của tôi", "2026-02-02").into())
+        .unwrap();
+    let mine = ktv
+        .list_cases(&CaseFilter {
+            mine: true,
+            open: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].id, own.id);
+    assert_eq!(ktv.dashboard().unwrap().mine.len(), 1);
 }
 
 #[test]

@@ -98,6 +98,8 @@ pub struct CaseConflict {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Dashboard {
+    /// Open cases whose inspection team includes the signed-in officer, soonest deadline first.
+    pub mine: Vec<CaseRow>,
     /// Open cases past their deadline, the longest overdue first.
     pub overdue: Vec<CaseRow>,
     /// Open cases due from today to `due_soon_until` (14 working days), soonest first.
@@ -383,6 +385,14 @@ impl Register {
             today: Some(today),
             ..Default::default()
         })?;
+        let mine = self.list_cases(&CaseFilter {
+            mine: true,
+            open: true,
+            sort: Some(crate::search::CaseSort::Deadline),
+            limit: Some(200),
+            today: Some(today),
+            ..Default::default()
+        })?;
         let conflicts = self.list_cases(&CaseFilter {
             conflict: true,
             limit: Some(200),
@@ -399,6 +409,7 @@ impl Register {
             other => other?,
         };
         Ok(Dashboard {
+            mine,
             overdue,
             due_soon,
             due_soon_until: until,

@@ -36,6 +36,10 @@ pub struct CaseFilter {
     pub overdue: bool,
     /// Only cases with concurrent writes to resolve.
     pub conflict: bool,
+    /// Only cases whose inspection team includes the signed-in officer.
+    pub mine: bool,
+    /// Only open cases (not concluded, archived, transferred or withdrawn).
+    pub open: bool,
     /// Only open cases whose deadline falls in `due_from..=due_until` (either bound optional).
     pub due_from: Option<NaiveDate>,
     pub due_until: Option<NaiveDate>,
@@ -260,6 +264,19 @@ impl Register {
         }
         if f.conflict {
             sql.push_str(" AND c.conflict");
+        }
+        if f.open {
+            sql.push_str(" AND c.is_open");
+        }
+        if f.mine {
+            let s = self.session_info();
+            let me = serde_json::to_string(&format!("{}/{}", s.office, s.login))
+                .expect("a string serialises");
+            arg(
+                &mut sql,
+                " AND c.id IN (SELECT id FROM oplog_set_elems WHERE kind = 'case' AND set_name = 'team' AND live = 1 AND element = ?N)",
+                SqlValue::Text(me),
+            );
         }
         if let Some(d) = f.due_from {
             arg(

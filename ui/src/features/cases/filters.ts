@@ -9,6 +9,8 @@ export type ListFilters = {
   kind: CaseKind | "";
   status: CaseStatus | "";
   overdue: boolean;
+  /** Only cases whose inspection team includes me. */
+  mine: boolean;
   /** Lead or coordinating office (with the offices merged into it), "" for any. */
   office: string;
   /** Year opened, as typed ("" for any). */
@@ -21,6 +23,7 @@ export const NO_FILTERS: ListFilters = {
   kind: "",
   status: "",
   overdue: false,
+  mine: false,
   office: "",
   year: "",
   sort: "newest",
@@ -40,6 +43,7 @@ export function toCaseFilter(f: ListFilters, offset = 0, limit = PAGE_SIZE): Cas
     kind: f.kind || null,
     status: f.status || null,
     overdue: f.overdue,
+    mine: f.mine,
     office: f.office || null,
     year: yearOf(f.year),
     sort: f.sort,
@@ -55,6 +59,7 @@ export function isFiltered(f: ListFilters): boolean {
     f.kind !== "" ||
     f.status !== "" ||
     f.overdue ||
+    f.mine ||
     f.office !== "" ||
     yearOf(f.year) !== null
   );

@@ -205,6 +205,10 @@ export type CaseFilter = {
 	overdue?: boolean,
 	/**  Only cases with concurrent writes to resolve. */
 	conflict?: boolean,
+	/**  Only cases whose inspection team includes the signed-in officer. */
+	mine?: boolean,
+	/**  Only open cases (not concluded, archived, transferred or withdrawn). */
+	open?: boolean,
 	/**  Only open cases whose deadline falls in `due_from..=due_until` (either bound optional). */
 	due_from?: string | null,
 	due_until?: string | null,
@@ -311,6 +315,8 @@ export type Coordinator = {
 
 /**  What the first screen after unlocking shows. */
 export type Dashboard = {
+	/**  Open cases whose inspection team includes the signed-in officer, soonest deadline first. */
+	mine: CaseRow[],
 	/**  Open cases past their deadline, the longest overdue first. */
 	overdue: CaseRow[],
 	/**  Open cases due from today to `due_soon_until` (14 working days), soonest first. */
