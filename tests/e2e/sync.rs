@@ -78,6 +78,7 @@ async fn province_previews_and_imports_a_bundle_from_the_central_office() -> Res
     // The dashboard is the first screen after unlocking; the case list is empty.
     app.by_test_id("dashboard-screen").await?;
     app.by_test_id("nav-cases").await?.click().await?;
+    app.by_test_id("case-empty").await?;
     assert_eq!(
         text_of(&app, "case-empty").await?,
         "Không có vụ việc nào phù hợp."
