@@ -43,3 +43,6 @@ export function navOf(view: View): NavItem {
 
 /** Counts shown beside navigation items (overdue cases), refreshed by the dashboard. */
 export const navCounts: Partial<Record<NavItem, number>> = $state({});
+
+/** Whether the register is locked: open dialogs close so nothing stays over the lock screen. */
+export const sessionState: { locked: boolean } = $state({ locked: false });
