@@ -491,3 +491,28 @@ async fn a_case_is_created_and_reopened_without_the_mouse() -> Result<()> {
     );
     app.quit().await
 }
+
+/// A subject's page lists its cases; each opens the case.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_subject_lists_its_cases() -> Result<()> {
+    let (app, f, _home) = start(None, &[]).await?;
+    app.click("nav-subjects").await?;
+    app.click("subject-open").await?;
+    let css = format!(
+        "[data-testid=\"subject-case\"][data-case-number=\"{}\"]",
+        f.discipline
+    );
+    app.client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(fantoccini::Locator::Css(&css))
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        app.wait_for_attr("case-detail", "data-case-number", &f.discipline)
+            .await?,
+        Some(f.discipline.clone())
+    );
+    app.quit().await
+}
