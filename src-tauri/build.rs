@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "lock",
     "idle_seconds",
     "pick_document",
+    "choose_register",
     "list_cases",
     "case_page",
     "dashboard",

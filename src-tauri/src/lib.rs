@@ -18,6 +18,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::session::lock,
             commands::session::idle_seconds,
             commands::files::pick_document,
+            commands::files::choose_register,
             commands::cases::list_cases,
             commands::cases::case_page,
             commands::cases::dashboard,

@@ -516,3 +516,41 @@ async fn a_subject_lists_its_cases() -> Result<()> {
     );
     app.quit().await
 }
+
+/// "Mở sổ khác…" opens another register file, chosen in the (here simulated) file dialog.
+#[tokio::test(flavor = "multi_thread")]
+async fn another_register_is_opened_from_the_unlock_screen() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let first = home.path().join("mot.hoso-db");
+    let other = home.path().join("hai.hoso-db");
+    hoso_tests::fixtures::register_with_cases(
+        &first,
+        &[(
+            hoso_core::model::CaseKind::Discipline,
+            "Vụ việc ở sổ thứ nhất",
+        )],
+    )?;
+    let fixture = casework_register(&other, None)?;
+    let app = App::launch_with_env(
+        &["--register", first.to_str().expect("utf-8")],
+        home.path(),
+        &[("HOSO_E2E_OPEN_REGISTER", other.to_str().expect("utf-8"))],
+    )
+    .await?;
+    app.click("unlock-open-other").await?;
+    let shown = app
+        .wait_for_texts("register-path", |t| {
+            t.first().is_some_and(|p| p.ends_with("hai.hoso-db"))
+        })
+        .await?;
+    assert!(shown[0].ends_with("hai.hoso-db"), "{shown:?}");
+    app.sign_in(OFFICER, PASSPHRASE).await?;
+    let overdue = app.by_test_id("dash-overdue").await?;
+    overdue
+        .find(fantoccini::Locator::Css(&format!(
+            "[data-case-number=\"{}\"]",
+            fixture.overdue
+        )))
+        .await?;
+    app.quit().await
+}

@@ -16,7 +16,7 @@ pub fn unlock(
     passphrase: String,
 ) -> IpcResult<SignedIn> {
     let passphrase = Zeroizing::new(passphrase);
-    let store = Store::open(&state.register_path, &login, &passphrase)?;
+    let store = Store::open(state.register_path(), &login, &passphrase)?;
     let register = Register::session(store, &login)?;
     let signed_in = register.whoami()?;
     state.set_session(register);

@@ -14,6 +14,11 @@ export const commands = {
 	idleSeconds: () => typedError<number, IpcError>(__TAURI_INVOKE("idle_seconds")),
 	/**  Asks the officer for a document to attach; None if the dialog was cancelled. */
 	pickDocument: () => typedError<string | null, IpcError>(__TAURI_INVOKE("pick_document")),
+	/**
+	 *  "Mở sổ khác…": asks for another register file and makes it the one the next unlock opens
+	 *  (only while no register is open). None if the dialog was cancelled.
+	 */
+	chooseRegister: () => typedError<AppInfo | null, IpcError>(__TAURI_INVOKE("choose_register")),
 	/**  Cases matching the filter, newest first (search folds diacritics and đ). */
 	listCases: (filter: CaseFilter) => typedError<CaseRow[], IpcError>(__TAURI_INVOKE("list_cases", { filter })),
 	/**  One page of the filtered, sorted case list and the number of matches in all. */
