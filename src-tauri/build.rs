@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "idle_seconds",
     "pick_document",
     "choose_register",
+    "open_document",
     "list_cases",
     "case_page",
     "dashboard",

@@ -19,6 +19,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::session::idle_seconds,
             commands::files::pick_document,
             commands::files::choose_register,
+            commands::files::open_document,
             commands::cases::list_cases,
             commands::cases::case_page,
             commands::cases::dashboard,
@@ -50,11 +51,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
 }
 
 pub fn run() {
+    commands::files::sweep_stale_document_copies();
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::from_args(std::env::args()))
         .invoke_handler(builder.invoke_handler())
-        .run(tauri::generate_context!())
-        .expect("error while running HoSo");
+        .build(tauri::generate_context!())
+        .expect("error while building HoSo")
+        .run(|_app, event| {
+            // Decrypted copies of opened documents never outlive the app.
+            if let tauri::RunEvent::Exit = event {
+                commands::files::remove_document_copies();
+            }
+        });
 }

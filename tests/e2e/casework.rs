@@ -224,7 +224,10 @@ async fn an_attached_document_shows_its_hash() -> Result<()> {
     let expected = blake3::hash(content.as_bytes()).to_hex().to_string();
     let (app, f, _home) = start(
         None,
-        &[("HOSO_E2E_OPEN_FILE", file.to_str().expect("utf-8"))],
+        &[
+            ("HOSO_E2E_OPEN_FILE", file.to_str().expect("utf-8")),
+            ("HOSO_E2E_NO_VIEWER", "1"),
+        ],
     )
     .await?;
     open_case(&app, &f.overdue).await?;
@@ -238,7 +241,41 @@ async fn an_attached_document_shows_its_hash() -> Result<()> {
         app.texts_of("case-document-name").await?,
         ["Biên bản làm việc.txt"]
     );
-    app.quit().await
+    // Opened: a decrypted temporary copy with the same content.
+    app.click("case-document-open").await?;
+    let copy = app
+        .wait_for_texts("case-document-opened", |t| !t.is_empty())
+        .await?;
+    ensure!(!copy.is_empty(), "no copy was opened");
+    let path = app
+        .attr_of("case-document-opened", "data-path")
+        .await?
+        .expect("a path");
+    assert!(path.ends_with("Biên bản làm việc.txt"), "{path}");
+    assert_eq!(std::fs::read_to_string(&path)?, content);
+    let home = app.home.clone();
+    app.quit().await?;
+    // The copy does not outlive the app: removed when it exits, or (the WebDriver session ends
+    // the app without a clean exit) by the next start.
+    let pid = path
+        .split("hoso-documents-")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("the copies folder names its process")
+        .to_string();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::path::Path::new(&format!("/proc/{pid}")).exists()
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let again = App::launch(&[], &home).await?;
+    again.by_test_id("unlock-screen").await?;
+    assert!(
+        !std::path::Path::new(&path).exists(),
+        "{path} outlived the app"
+    );
+    again.quit().await
 }
 
 #[tokio::test(flavor = "multi_thread")]

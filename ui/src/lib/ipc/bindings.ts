@@ -19,6 +19,12 @@ export const commands = {
 	 *  (only while no register is open). None if the dialog was cancelled.
 	 */
 	chooseRegister: () => typedError<AppInfo | null, IpcError>(__TAURI_INVOKE("choose_register")),
+	/**
+	 *  Opens a document of a case with the system's viewer: the core decrypts it (and audits the
+	 *  read), the shell writes a temporary copy readable only by this user and hands it to the
+	 *  viewer. Returns the copy's path.
+	 */
+	openDocument: (key: string, blake3: string) => typedError<string, IpcError>(__TAURI_INVOKE("open_document", { key, blake3 })),
 	/**  Cases matching the filter, newest first (search folds diacritics and đ). */
 	listCases: (filter: CaseFilter) => typedError<CaseRow[], IpcError>(__TAURI_INVOKE("list_cases", { filter })),
 	/**  One page of the filtered, sorted case list and the number of matches in all. */
