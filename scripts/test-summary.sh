@@ -21,6 +21,13 @@ printf '  End-to-end:  %5d passed, %d failed\n' "$e2e_passed" "$e2e_failed"
 total_passed=$((rust_passed + ui_passed + e2e_passed))
 total_failed=$((rust_failed + ui_failed + e2e_failed))
 echo "Total: $total_passed passed, $total_failed failed"
+if [ -s "$logs/fuzz.log" ]; then
+  sed -n '/^Fuzzing/,$p' "$logs/fuzz.log"
+fi
+if [ -s "$logs/skipped.txt" ]; then
+  echo "Skipped by HOSO_SKIP_INTEROP=1 (these did not run):"
+  sed 's/^/  /' "$logs/skipped.txt"
+fi
 if [ "$e2e_passed" -eq 0 ] || [ "$ui_passed" -eq 0 ] || [ "$rust_passed" -eq 0 ]; then
   echo "error: a suite ran no test" >&2; exit 1
 fi

@@ -332,19 +332,6 @@ fn a_dry_run_reports_the_counts_and_changes_nothing() {
     );
 }
 
-/// Debian's tool, or (under CI) a failure: the interop test must not silently skip there.
-fn require_tool(name: &str) -> bool {
-    let found = Command::new(name).arg("-h").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{name} is not installed but CI=true: install Debian's {name} package"
-        );
-        eprintln!("skipping: {name} is not installed");
-    }
-    found
-}
-
 fn run(dir: &Path, program: &str, args: &[&str]) -> String {
     let out = Command::new(program)
         .current_dir(dir)
@@ -362,10 +349,11 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> String {
 
 #[test]
 fn a_real_bundle_opens_by_hand_with_tar_minisign_and_age() {
-    if !["tar", "minisign", "age", "zstd"]
-        .iter()
-        .all(|t| require_tool(t))
-    {
+    use hoso_testkit::{AGE, MINISIGN, TAR, ZSTD};
+    if !hoso_testkit::require_tools(
+        "sync::adversarial::a_real_bundle_opens_by_hand_with_tar_minisign_and_age",
+        &[TAR, MINISIGN, AGE, ZSTD],
+    ) {
         return;
     }
     let mut w = World::new(&["HN"]);

@@ -9,6 +9,8 @@ mod flow;
 mod golden;
 mod limits;
 mod offices;
+mod permissions;
+mod records;
 mod revocation;
 mod rollback;
 mod scenarios;

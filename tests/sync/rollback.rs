@@ -539,13 +539,6 @@ fn run(steps: &[Step]) {
 }
 
 /// `PROPTEST_CASES` when set, else a few for `make test`.
-fn proptest_cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(12)
-}
-
 /// What the central office sent after the copy was taken (here HP's officer, through a full
 /// export) is lost with the restore though the central office counted it delivered; the
 /// restored register's next bundle acknowledges an older bundle, so everything is sent again.
@@ -563,7 +556,7 @@ fn what_a_restored_register_had_received_since_the_copy_is_sent_again() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: proptest_cases(), ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: hoso_testkit::proptest_cases(12), ..ProptestConfig::default() })]
 
     #[test]
     fn random_schedules_with_a_restored_register_lose_nothing_and_repeat_no_number(

@@ -552,7 +552,7 @@ fn world() -> World {
 proptest! {
     // PROPTEST_CASES sets the number of schedules (`make test-long` runs many more).
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(16),
+        cases: hoso_testkit::proptest_cases(16),
         ..ProptestConfig::default()
     })]
 
@@ -669,19 +669,28 @@ fn superseded_means_the_newer_bundle_carried_it() {
     let mut w = World::new(&["HN", "HP"]);
     w.carry(CENTRAL, "HN");
     w.carry(CENTRAL, "HP");
-    let only_hn = w.open_case(CENTRAL, "Kiểm tra riêng Hà Nội", &["HN"]);
-    let (for_hn, _) = w.export_report(CENTRAL, &["HN"], false);
-    w.open_case(CENTRAL, "Giám sát chung", &["HN", "HP"]);
-    let (for_both, _) = w.export_report(CENTRAL, &["HN", "HP"], false);
-    w.import("HN", &for_both).unwrap();
-    let older = w.import("HN", &for_hn).unwrap();
-    // Either the older bundle is applied, or its content is already here.
-    if older.outcome == ImportOutcome::Superseded {
-        assert!(
-            holds(&mut w, "HN", &only_hn.id),
-            "told 'superseded' but its case is missing"
-        );
-    }
+    let first = w.open_case(CENTRAL, "Kiểm tra riêng Hà Nội", &["HN"]);
+    let (older, _) = w.export_report(CENTRAL, &["HN"], false);
+    let second = w.open_case(CENTRAL, "Giám sát Hà Nội", &["HN"]);
+    // HN has not acknowledged the older bundle, so the newer one carries its case again.
+    let (newer, _) = w.export_report(CENTRAL, &["HN"], false);
+    assert_eq!(
+        w.import("HN", &newer).unwrap().outcome,
+        ImportOutcome::Imported
+    );
+    assert!(
+        holds(&mut w, "HN", &first.id),
+        "the newer bundle lacked the older case"
+    );
+    assert!(holds(&mut w, "HN", &second.id));
+    let digest = w.scope_digest("HN", "HN");
+    let late = w.import("HN", &older).unwrap();
+    assert_eq!(late.outcome, ImportOutcome::Superseded);
+    assert_eq!(
+        w.scope_digest("HN", "HN"),
+        digest,
+        "a superseded bundle changed HN"
+    );
 }
 
 #[test]

@@ -78,6 +78,9 @@ enum Command {
     /// Annual programmes and their items
     #[command(subcommand)]
     Plan(cmd::plan::PlanCmd),
+    /// Letters received (named, anonymous, impersonated) and the cases opened from them
+    #[command(subcommand)]
+    Letter(cmd::letter::LetterCmd),
     /// Offices with overlapping work on the same subject at the same time: list, notify, settle
     Overlaps {
         #[command(subcommand)]
@@ -119,6 +122,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<()> {
         Command::Subject(c) => cmd::subject::run(ctx, c),
         Command::Case(c) => cmd::case::run(ctx, c),
         Command::Plan(c) => cmd::plan::run(ctx, c),
+        Command::Letter(c) => cmd::letter::run(ctx, c),
         Command::Overlaps { cmd } => cmd::overlap::overlaps(ctx, cmd),
         Command::Omissions => cmd::overlap::omissions(ctx),
         Command::Digest => cmd::overlap::digest(ctx),

@@ -1158,3 +1158,383 @@ fn the_letters_scan_is_a_denouncer_document() {
         ["denouncer.document.list", "denouncer.document.read"]
     );
 }
+
+/// Issue 10: plan items edited, given a status, linked to the case that carries them out, and
+/// removed; identical items refused.
+#[test]
+fn plan_items_are_edited_given_a_status_linked_to_a_case_and_removed() {
+    let r = Reg::new();
+    let next = chrono::Datelike::year(&chrono::Local::now().date_naive()) + 1;
+    let (start, end) = (format!("{next}-03-01"), format!("{next}-05-31"));
+    let x = r
+        .ok(&[
+            "subject",
+            "add",
+            "--kind",
+            "organisation",
+            "--name",
+            "Đảng ủy Phòng PC01",
+        ])
+        .trim()
+        .to_string();
+    let plan = r
+        .ok(&[
+            "plan",
+            "add",
+            "--year",
+            &next.to_string(),
+            "--title",
+            "Chương trình",
+        ])
+        .trim()
+        .to_string();
+    let add = |kind: &str| {
+        vec![
+            "plan".to_string(),
+            "add-item".into(),
+            plan.clone(),
+            "--subject".into(),
+            x.clone(),
+            "--kind".into(),
+            kind.into(),
+            "--start".into(),
+            start.clone(),
+            "--end".into(),
+            end.clone(),
+        ]
+    };
+    let a = r
+        .ok(&as_args(&add("inspection-on-signs")))
+        .trim()
+        .to_string();
+    r.fails(
+        "lan",
+        &as_args(&add("inspection-on-signs")),
+        "already has this item",
+    );
+    let b = r
+        .ok(&as_args(&add("finance-inspection")))
+        .trim()
+        .to_string();
+    let edited = r.ok(&[
+        "plan",
+        "edit-item",
+        &b,
+        "--end",
+        &format!("{next}-06-30"),
+        "--note",
+        "Bổ sung",
+    ]);
+    assert!(
+        edited.contains(&format!("{next}-06-30")) && edited.contains("[planned]"),
+        "{edited}"
+    );
+    r.fails("lan", &["plan", "item-status", &b, "dropped"], "reason");
+    let dropped = r.ok(&[
+        "plan",
+        "item-status",
+        &b,
+        "dropped",
+        "--reason",
+        "Trùng kế hoạch",
+    ]);
+    assert!(dropped.contains("[dropped (Trùng kế hoạch)]"), "{dropped}");
+
+    let case = r.json(&[
+        "case",
+        "add",
+        "--kind",
+        "inspection-on-signs",
+        "--title",
+        "Kiểm tra theo chương trình",
+        "--lead",
+        "HN",
+        "--subject",
+        &x,
+    ]);
+    let number = case["number"].as_str().unwrap().to_string();
+    r.fails("lan", &["plan", "link", &b, &number], "plans a");
+    assert!(
+        r.ok(&["plan", "link", &a, &number])
+            .contains("carries out plan item")
+    );
+    let shown = r.json(&["case", "show", &number]);
+    assert_eq!(shown["plan_item"], a.as_str());
+    assert_eq!(shown["origin"], "annual-plan");
+    let plan_shown = r.ok(&["plan", "show", &plan]);
+    assert!(
+        plan_shown.contains(&format!("case {number}")),
+        "{plan_shown}"
+    );
+    r.fails("lan", &["plan", "remove-item", &a], "mark it dropped");
+    r.ok(&["plan", "remove-item", &b]);
+    r.ok(&["plan", "unlink", &number]);
+    r.ok(&["plan", "remove-item", &a]);
+    let p = r.json(&["plan", "show", &plan]);
+    assert_eq!(p["items"].as_array().unwrap().len(), 0, "{p}");
+}
+
+/// Issue 10: people (subject edit, officer role, deactivation, declared relations, the
+/// coordinator's reason, the lead's management authority) and the records around a case
+/// (categories, conclusion, suspension, transfer, notices) through the command line.
+#[test]
+fn people_and_records_around_a_case() {
+    let r = Reg::new();
+    let a = r
+        .ok(&[
+            "subject",
+            "add",
+            "--kind",
+            "member",
+            "--name",
+            "Hồ Văn Lâm",
+            "--probationary",
+        ])
+        .trim()
+        .to_string();
+    let shown = r.ok(&[
+        "subject",
+        "edit",
+        &a,
+        "--post",
+        "Phó Trưởng phòng",
+        "--membership",
+        "full",
+        "--authority",
+        "province",
+        "--unit",
+        "Phòng PC01",
+    ]);
+    assert!(
+        shown.contains("post:       Phó Trưởng phòng")
+            && shown.contains("membership: full")
+            && shown.contains("authority:  province")
+            && shown.contains("unit:       Phòng PC01"),
+        "{shown}"
+    );
+    // HN is set up as the central office here: a subject on the provinces' list is a warning.
+    let o = r.run(&[
+        "case",
+        "add",
+        "--kind",
+        "inspection-on-signs",
+        "--title",
+        "Kiểm tra",
+        "--lead",
+        "HN",
+        "--subject",
+        &a,
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains("warning: the lead office HN has no management authority"),
+        "{}",
+        err(&o)
+    );
+    let number = out(&o).split_whitespace().nth(1).unwrap().to_string();
+    assert!(
+        r.ok(&["case", "show", &number])
+            .contains("WARNING:     the lead office HN")
+    );
+    r.fails(
+        "lan",
+        &["case", "link", &number, "--coordinator", "DNG"],
+        "coordinator reason",
+    );
+
+    // Officers: a role changes; a related officer stays off the team; a deactivated one too.
+    let add_officer = |login: &str| {
+        let o = r.run_as(
+            "lan",
+            &[
+                "officer",
+                "add",
+                login,
+                "--name",
+                "Cán bộ",
+                "--role",
+                "inspector",
+            ],
+            &[("HOSO_NEW_PASSPHRASE", PASS)],
+        );
+        assert!(o.status.success(), "{}", err(&o));
+    };
+    add_officer("tam");
+    add_officer("vu");
+    assert!(
+        r.ok(&["officer", "role", "tam", "committee-leader"])
+            .contains("committee-leader")
+    );
+    assert!(
+        r.ok(&["officer", "relate", "tam", "--subject", &a])
+            .contains(&a)
+    );
+    r.fails(
+        "lan",
+        &["case", "link", &number, "--team", "tam"],
+        "declared a relation",
+    );
+    r.ok(&["officer", "deactivate", "vu"]);
+    assert!(r.ok(&["officer", "list"]).contains("(deactivated)"));
+    r.fails(
+        "lan",
+        &["case", "link", &number, "--team", "vu"],
+        "deactivated",
+    );
+    let o = r.run_as("vu", &["case", "list"], &[]);
+    assert!(
+        !o.status.success() && err(&o).contains("deactivated"),
+        "{}",
+        err(&o)
+    );
+
+    // Records: a category, the conclusion, a suspension, notices.
+    r.fails(
+        "lan",
+        &["case", "category", &number, "organisation.cadre-work"],
+        "not for a member",
+    );
+    assert!(
+        r.ok(&["case", "category", &number, "member.corruption"])
+            .contains("member.corruption")
+    );
+    r.fails(
+        "lan",
+        &[
+            "case",
+            "conclude",
+            &number,
+            "--number",
+            "7-KL/UBKT",
+            "--text",
+            "Kết luận",
+            "--subject",
+            &format!("{a}:violation"),
+        ],
+        "names its content categories",
+    );
+    r.ok(&[
+        "case",
+        "conclude",
+        &number,
+        "--number",
+        "7-KL/UBKT",
+        "--text",
+        "Kết luận kiểm tra",
+        "--subject",
+        &format!("{a}:violation:member.corruption:discipline"),
+    ]);
+    let suspended = r.ok(&["case", "suspend", &number, "--subject", &a]);
+    assert!(suspended.contains("suspended"), "{suspended}");
+    r.ok(&["case", "notify", &number, "--to", "Đảng ủy Công an tỉnh"]);
+    r.fails(
+        "lan",
+        &["case", "notify", &number, "--denouncer"],
+        "no denouncer",
+    );
+    let shown = r.ok(&["case", "show", &number]);
+    for needle in [
+        "categories:  member.corruption",
+        "conclusion:  7-KL/UBKT",
+        "violation (member.corruption), discipline required",
+        "suspension:  ",
+        "notice:      ",
+    ] {
+        assert!(shown.contains(needle), "{needle} not in {shown}");
+    }
+
+    // A denunciation is transferred only with its receiving body.
+    let den = r.json(&[
+        "case",
+        "add",
+        "--kind",
+        "denunciation",
+        "--title",
+        "Đơn không thuộc thẩm quyền",
+        "--lead",
+        "HN",
+    ]);
+    let den = den["number"].as_str().unwrap().to_string();
+    r.fails(
+        "lan",
+        &["case", "transition", &den, "transferred"],
+        "case transfer",
+    );
+    assert!(
+        r.ok(&["case", "transfer", &den, "--to", "UBKT Tỉnh ủy Bắc Ninh"])
+            .contains("transferred")
+    );
+    assert!(
+        r.ok(&["case", "show", &den])
+            .contains("to UBKT Tỉnh ủy Bắc Ninh")
+    );
+}
+
+/// Issue 10: letters through the command line; an anonymous letter opens no denunciation.
+#[test]
+fn letters_are_recorded_and_open_cases() {
+    let r = Reg::new();
+    let named = r
+        .ok(&[
+            "letter",
+            "add",
+            "--kind",
+            "named",
+            "--channel",
+            "Bưu điện",
+            "--content",
+            "Tố cáo đảng viên",
+        ])
+        .trim()
+        .to_string();
+    let anon = r
+        .ok(&[
+            "letter",
+            "add",
+            "--kind",
+            "anonymous",
+            "--channel",
+            "Hòm thư",
+            "--content",
+            "Phản ánh",
+        ])
+        .trim()
+        .to_string();
+    r.fails(
+        "lan",
+        &[
+            "letter",
+            "open",
+            &anon,
+            "--kind",
+            "denunciation",
+            "--title",
+            "Tố cáo",
+            "--lead",
+            "HN",
+        ],
+        "not resolved as a denunciation",
+    );
+    let opened = r.ok(&[
+        "letter",
+        "open",
+        &named,
+        "--kind",
+        "denunciation",
+        "--title",
+        "Giải quyết tố cáo",
+        "--lead",
+        "HN",
+    ]);
+    let number = opened.split_whitespace().nth(1).unwrap().to_string();
+    assert!(
+        r.ok(&["letter", "show", &named])
+            .contains(&format!("→ {number}"))
+    );
+    assert_eq!(r.json(&["case", "show", &number])["letter"], named.as_str());
+    let list = r.ok(&["letter", "list"]);
+    assert!(
+        list.contains("anonymous") && list.contains("named"),
+        "{list}"
+    );
+}

@@ -163,22 +163,20 @@ fn export_age_identity_is_private_audited_and_opens_sealed_data() {
     let mut plain = Vec::new();
     hoso_crypto::seal::decrypt(&identity, &sealed[..], &mut plain).unwrap();
     assert_eq!(plain, b"quyet dinh ky luat");
-    // The standard tool opens it too (required under CI=true, where `make test` installs it).
-    match Command::new("age")
-        .arg("-d")
-        .arg("-i")
-        .arg(&out)
-        .arg(&sealed_path)
-        .output()
-    {
-        Ok(o) => {
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-            assert_eq!(o.stdout, b"quyet dinh ky luat");
-        }
-        Err(e) => assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "age is not installed but CI=true: {e}"
-        ),
+    // The standard tool opens it too.
+    if hoso_testkit::require_tools(
+        "cli_key::export_age_identity_is_private_audited_and_opens_sealed_data",
+        &[hoso_testkit::AGE],
+    ) {
+        let o = Command::new("age")
+            .arg("-d")
+            .arg("-i")
+            .arg(&out)
+            .arg(&sealed_path)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(o.stdout, b"quyet dinh ky luat");
     }
 
     // Never overwrites: the file and the audit log stay as they were.
@@ -289,17 +287,17 @@ fn enrolment_request_is_certified_by_the_central_office() {
         &cert.signature,
     )
     .unwrap();
-    match Command::new("minisign")
-        .arg("-Vm")
-        .arg(&body_path)
-        .arg("-P")
-        .arg(root.to_base64())
-        .output()
-    {
-        Ok(o) => assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr)),
-        Err(e) => assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "minisign is not installed but CI=true: {e}"
-        ),
+    if hoso_testkit::require_tools(
+        "cli_key::enrolment_request_is_certified_by_the_central_office",
+        &[hoso_testkit::MINISIGN],
+    ) {
+        let o = Command::new("minisign")
+            .arg("-Vm")
+            .arg(&body_path)
+            .arg("-P")
+            .arg(root.to_base64())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
 }

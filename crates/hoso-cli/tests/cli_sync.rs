@@ -495,7 +495,7 @@ fn after_set_up_a_province_names_any_office_as_coordinator() {
         "--coordinator",
         "QB:cùng địa bàn",
         "--coordinator",
-        "QTR",
+        "QTR:nơi công tác của đối tượng",
     ]);
 
     // Quảng Bình closed on 1 July 2025: its code is refused unless the officer means it.

@@ -27,6 +27,7 @@
 //! - the denouncer (its identity and its documents) is written by the lead office only.
 //!
 //! A plan (`plan:<id>` with its items): the office that created it and the central office.
+//! A letter (`letter:<id>`): the office that received it (created it) and the central office.
 //! An overlap record (`overlap:<id>`): the offices it named when created, and the central
 //! office.
 //! Subjects are shared records of people and organisations: any certified office.
@@ -40,6 +41,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::oplog::{self, Change, EntityRef, Op, OpId, ScopeUnit, change_target};
 use crate::register::Register;
+use crate::register::letters::KIND_LETTER;
 use crate::register::overlap_records::KIND_OVERLAP;
 use crate::register::project::{
     KIND_CASE, KIND_DENOUNCER, KIND_OFFICE, KIND_OFFICER, KIND_PLAN, KIND_PLAN_ITEM, KIND_SUBJECT,
@@ -108,7 +110,11 @@ pub fn admit_with(central: Option<&str>, op: &Op) -> Result<()> {
         KIND_OVERLAP if !in_unit("overlap:") => {
             return Err(refused(op, "an overlap record belongs to its own unit"));
         }
-        KIND_SUBJECT | KIND_CASE | KIND_DENOUNCER | KIND_PLAN | KIND_PLAN_ITEM | KIND_OVERLAP => {}
+        KIND_LETTER if !in_unit("letter:") => {
+            return Err(refused(op, "a letter belongs to its own unit"));
+        }
+        KIND_SUBJECT | KIND_CASE | KIND_DENOUNCER | KIND_PLAN | KIND_PLAN_ITEM | KIND_OVERLAP
+        | KIND_LETTER => {}
         other => {
             return Err(refused(op, format!("unknown kind of record \"{other}\"")));
         }
@@ -338,6 +344,22 @@ fn unit_verdicts(
                 );
             }
         }
+    } else if unit.starts_with("letter:") {
+        // A letter: the office that received it (its creator) and the central office.
+        let owner = history
+            .iter()
+            .find(|o| o.entity.kind == KIND_LETTER && matches!(o.change, Change::Create))
+            .map(|o| o.id.origin.clone());
+        for op in history {
+            let origin = op.id.origin.as_str();
+            if owner.as_deref() != Some(origin) && central != Some(origin) {
+                denied.insert(
+                    op.id.clone(),
+                    "only the office that received the letter or the central office records it"
+                        .to_string(),
+                );
+            }
+        }
     }
     denied
 }
@@ -424,7 +446,7 @@ pub fn settle(tx: &Transaction<'_>, units: &BTreeSet<ScopeUnit>) -> Result<Vec<E
         {
             todo.insert(ScopeUnit::new(format!("case:{id}")));
             todo.insert(ScopeUnit::new(format!("denouncer:{id}")));
-        } else if s.starts_with("plan:") || s.starts_with("overlap:") {
+        } else if s.starts_with("plan:") || s.starts_with("overlap:") || s.starts_with("letter:") {
             todo.insert(u.clone());
         }
     }

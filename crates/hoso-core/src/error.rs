@@ -156,45 +156,6 @@ impl Error {
         self.error_code().as_str()
     }
 
-    /// The code as a closed enumeration (typed over IPC).
-    pub fn error_code(&self) -> ErrorCode {
-        match self {
-            Error::Invalid { .. } => ErrorCode::Invalid,
-            Error::NotFound { .. } => ErrorCode::NotFound,
-            Error::PermissionDenied(_) => ErrorCode::PermissionDenied,
-            Error::Storage(_) => ErrorCode::Storage,
-            Error::IllegalTransition { .. } => ErrorCode::IllegalTransition,
-            Error::WrongPassphrase { .. } => ErrorCode::WrongPassphrase,
-            Error::UnknownOfficer { .. } => ErrorCode::UnknownOfficer,
-            Error::WrongRecoveryKey { .. } => ErrorCode::WrongRecoveryKey,
-            Error::KeyFileMissing { .. } => ErrorCode::KeyFileMissing,
-            Error::KeyFileCorrupt { .. } => ErrorCode::KeyFileCorrupt,
-            Error::NewerSchema { .. } => ErrorCode::NewerSchema,
-            Error::NotARegister { .. } => ErrorCode::NotARegister,
-            Error::AlreadyExists { .. } => ErrorCode::AlreadyExists,
-            Error::BundleMalformed { .. } => ErrorCode::BundleMalformed,
-            Error::BundleTooLarge { .. } => ErrorCode::BundleTooLarge,
-            Error::BundleSignature { .. } => ErrorCode::BundleSignature,
-            Error::BundleHash { .. } => ErrorCode::BundleHash,
-            Error::BundleUnnamedAttachment { .. } => ErrorCode::BundleUnnamedAttachment,
-            Error::BundleDecrypt { .. } => ErrorCode::BundleDecrypt,
-            Error::BundleVersion { .. } => ErrorCode::BundleVersion,
-            Error::SegmentSignature { .. } => ErrorCode::SegmentSignature,
-            Error::BundleIo(_) => ErrorCode::BundleIo,
-            Error::BundleNotForUs { .. } => ErrorCode::BundleNotForUs,
-            Error::BundleExpired { .. } => ErrorCode::BundleExpired,
-            Error::BundleSequenceReused { .. } => ErrorCode::BundleSequenceReused,
-            Error::TrustRootMissing => ErrorCode::TrustRootMissing,
-            Error::TrustUnknownSigner { .. } => ErrorCode::TrustUnknownSigner,
-            Error::TrustExpired { .. } => ErrorCode::TrustExpired,
-            Error::TrustRevoked { .. } => ErrorCode::TrustRevoked,
-            Error::TrustBadSignature { .. } => ErrorCode::TrustBadSignature,
-            Error::TrustMalformed { .. } => ErrorCode::TrustMalformed,
-            Error::OpNotAuthorised { .. } => ErrorCode::OpNotAuthorised,
-            Error::RegisterRestored { .. } => ErrorCode::RegisterRestored,
-        }
-    }
-
     pub fn is_authentication(&self) -> bool {
         matches!(
             self,
@@ -212,121 +173,74 @@ impl Error {
     }
 }
 
-/// Every error code, closed: front-ends map each to a message in the user's language (a UI test
-/// checks that both catalogues have one for every code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "kebab-case")]
-pub enum ErrorCode {
-    Invalid,
-    NotFound,
-    PermissionDenied,
-    Storage,
-    IllegalTransition,
-    WrongPassphrase,
-    UnknownOfficer,
-    WrongRecoveryKey,
-    KeyFileMissing,
-    KeyFileCorrupt,
-    NewerSchema,
-    NotARegister,
-    AlreadyExists,
-    BundleMalformed,
-    BundleTooLarge,
-    BundleSignature,
-    BundleHash,
-    BundleUnnamedAttachment,
-    BundleDecrypt,
-    BundleVersion,
-    SegmentSignature,
-    BundleIo,
-    BundleNotForUs,
-    BundleExpired,
-    BundleSequenceReused,
-    TrustRootMissing,
-    TrustUnknownSigner,
-    TrustExpired,
-    TrustRevoked,
-    TrustBadSignature,
-    TrustMalformed,
-    OpNotAuthorised,
-    RegisterRestored,
+/// Declares every error code once: the closed [`ErrorCode`] enumeration (typed over IPC, so the
+/// UI's catalogue test covers each), its stable string, and which [`Error`] variant has it (the
+/// match is exhaustive: a new variant without a code does not compile).
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal,)+) => {
+        /// Every error code, closed: front-ends map each to a message in the user's language (a UI test
+        /// checks that both catalogues have one for every code).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
+        pub enum ErrorCode {
+            $(#[serde(rename = $code)] $variant,)+
+        }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)+
+                }
+            }
+        }
+
+        impl Error {
+            /// The code as a closed enumeration (typed over IPC).
+            pub fn error_code(&self) -> ErrorCode {
+                match self {
+                    $(Error::$variant { .. } => ErrorCode::$variant,)+
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    pub const ALL: &'static [ErrorCode] = &[
-        ErrorCode::Invalid,
-        ErrorCode::NotFound,
-        ErrorCode::PermissionDenied,
-        ErrorCode::Storage,
-        ErrorCode::IllegalTransition,
-        ErrorCode::WrongPassphrase,
-        ErrorCode::UnknownOfficer,
-        ErrorCode::WrongRecoveryKey,
-        ErrorCode::KeyFileMissing,
-        ErrorCode::KeyFileCorrupt,
-        ErrorCode::NewerSchema,
-        ErrorCode::NotARegister,
-        ErrorCode::AlreadyExists,
-        ErrorCode::BundleMalformed,
-        ErrorCode::BundleTooLarge,
-        ErrorCode::BundleSignature,
-        ErrorCode::BundleHash,
-        ErrorCode::BundleUnnamedAttachment,
-        ErrorCode::BundleDecrypt,
-        ErrorCode::BundleVersion,
-        ErrorCode::SegmentSignature,
-        ErrorCode::BundleIo,
-        ErrorCode::BundleNotForUs,
-        ErrorCode::BundleExpired,
-        ErrorCode::BundleSequenceReused,
-        ErrorCode::TrustRootMissing,
-        ErrorCode::TrustUnknownSigner,
-        ErrorCode::TrustExpired,
-        ErrorCode::TrustRevoked,
-        ErrorCode::TrustBadSignature,
-        ErrorCode::TrustMalformed,
-        ErrorCode::OpNotAuthorised,
-        ErrorCode::RegisterRestored,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::Invalid => "invalid",
-            ErrorCode::NotFound => "not-found",
-            ErrorCode::PermissionDenied => "permission-denied",
-            ErrorCode::Storage => "storage",
-            ErrorCode::IllegalTransition => "illegal-transition",
-            ErrorCode::WrongPassphrase => "wrong-passphrase",
-            ErrorCode::UnknownOfficer => "unknown-officer",
-            ErrorCode::WrongRecoveryKey => "wrong-recovery-key",
-            ErrorCode::KeyFileMissing => "key-file-missing",
-            ErrorCode::KeyFileCorrupt => "key-file-corrupt",
-            ErrorCode::NewerSchema => "newer-schema",
-            ErrorCode::NotARegister => "not-a-register",
-            ErrorCode::AlreadyExists => "already-exists",
-            ErrorCode::BundleMalformed => "bundle-malformed",
-            ErrorCode::BundleTooLarge => "bundle-too-large",
-            ErrorCode::BundleSignature => "bundle-signature",
-            ErrorCode::BundleHash => "bundle-hash",
-            ErrorCode::BundleUnnamedAttachment => "bundle-unnamed-attachment",
-            ErrorCode::BundleDecrypt => "bundle-decrypt",
-            ErrorCode::BundleVersion => "bundle-version",
-            ErrorCode::SegmentSignature => "segment-signature",
-            ErrorCode::BundleIo => "bundle-io",
-            ErrorCode::BundleNotForUs => "bundle-not-for-us",
-            ErrorCode::BundleExpired => "bundle-expired",
-            ErrorCode::BundleSequenceReused => "bundle-sequence-reused",
-            ErrorCode::TrustRootMissing => "trust-root-missing",
-            ErrorCode::TrustUnknownSigner => "trust-unknown-signer",
-            ErrorCode::TrustExpired => "trust-expired",
-            ErrorCode::TrustRevoked => "trust-revoked",
-            ErrorCode::TrustBadSignature => "trust-bad-signature",
-            ErrorCode::TrustMalformed => "trust-malformed",
-            ErrorCode::OpNotAuthorised => "op-not-authorised",
-            ErrorCode::RegisterRestored => "register-restored",
-        }
-    }
+error_codes! {
+    Invalid = "invalid",
+    NotFound = "not-found",
+    PermissionDenied = "permission-denied",
+    Storage = "storage",
+    IllegalTransition = "illegal-transition",
+    WrongPassphrase = "wrong-passphrase",
+    UnknownOfficer = "unknown-officer",
+    WrongRecoveryKey = "wrong-recovery-key",
+    KeyFileMissing = "key-file-missing",
+    KeyFileCorrupt = "key-file-corrupt",
+    NewerSchema = "newer-schema",
+    NotARegister = "not-a-register",
+    AlreadyExists = "already-exists",
+    BundleMalformed = "bundle-malformed",
+    BundleTooLarge = "bundle-too-large",
+    BundleSignature = "bundle-signature",
+    BundleHash = "bundle-hash",
+    BundleUnnamedAttachment = "bundle-unnamed-attachment",
+    BundleDecrypt = "bundle-decrypt",
+    BundleVersion = "bundle-version",
+    SegmentSignature = "segment-signature",
+    BundleIo = "bundle-io",
+    BundleNotForUs = "bundle-not-for-us",
+    BundleExpired = "bundle-expired",
+    BundleSequenceReused = "bundle-sequence-reused",
+    TrustRootMissing = "trust-root-missing",
+    TrustUnknownSigner = "trust-unknown-signer",
+    TrustExpired = "trust-expired",
+    TrustRevoked = "trust-revoked",
+    TrustBadSignature = "trust-bad-signature",
+    TrustMalformed = "trust-malformed",
+    OpNotAuthorised = "op-not-authorised",
+    RegisterRestored = "register-restored",
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -7,6 +7,8 @@ pub mod authority;
 pub mod bundle;
 pub mod demo;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod model;
 pub mod oplog;
 pub mod paths;

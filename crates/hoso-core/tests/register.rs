@@ -2056,3 +2056,683 @@ fn a_new_violation_restarts_the_limitation_period() {
     .unwrap();
     reg.decide(&c, reprimand()).unwrap();
 }
+
+/// Issue 10: plan items are edited, removed, given a status (dropped with a reason), linked to
+/// the case that carries them out; identical items in one plan are refused.
+#[test]
+fn plan_items_are_edited_dropped_removed_and_carried_out_by_a_case() {
+    let (_f, mut reg) = setup();
+    let x = member(&mut reg, "Phan Văn Xuân", "Công an tỉnh", None, false);
+    let y = member(&mut reg, "Vũ Thị Yến", "Công an tỉnh", None, false);
+    let this_year = chrono::Datelike::year(&today());
+    let next = this_year + 1;
+    let plan = reg
+        .add_plan(NewPlan {
+            office: None,
+            year: next,
+            title: "Chương trình kiểm tra".into(),
+        })
+        .unwrap();
+    let item = |s: &str, kind| NewPlanItem {
+        subject: s.into(),
+        kind,
+        start: d(&format!("{next}-03-01")),
+        end: d(&format!("{next}-05-31")),
+        lead: None,
+        coordinators: vec![],
+        note: Text::default(),
+    };
+    let a = reg
+        .add_plan_item(&plan, item(&x, CaseKind::InspectionOnSigns))
+        .unwrap();
+    // The same subject, kind and period again: refused, nothing written.
+    let e = unchanged(&mut reg, |r| {
+        r.add_plan_item(&plan, item(&x, CaseKind::InspectionOnSigns))
+    });
+    assert!(e.to_string().contains("already has this item"), "{e}");
+    // Another kind of work on the same subject is a different item.
+    let b = reg
+        .add_plan_item(&plan, item(&x, CaseKind::FinanceInspection))
+        .unwrap();
+    // Editing b into a copy of a is refused; editing it to Y's finance inspection is not.
+    let e = unchanged(&mut reg, |r| {
+        r.edit_plan_item(
+            &b,
+            PlanItemEdit {
+                kind: Some(CaseKind::InspectionOnSigns),
+                ..Default::default()
+            },
+        )
+    });
+    assert!(e.to_string().contains(&a), "{e}");
+    let edited = reg
+        .edit_plan_item(
+            &b,
+            PlanItemEdit {
+                subject: Some(y.clone()),
+                end: Some(d(&format!("{next}-06-30"))),
+                coordinators: Some(vec!["DNG".into()]),
+                note: Some("Theo đề nghị của cấp trên".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            edited.subject.as_str(),
+            edited.subject_name.as_str(),
+            edited.end,
+            edited.coordinators.clone()
+        ),
+        (
+            y.as_str(),
+            "Vũ Thị Yến",
+            d(&format!("{next}-06-30")),
+            vec!["DNG".to_string()]
+        )
+    );
+    // A period outside the plan's year is refused.
+    let e = unchanged(&mut reg, |r| {
+        r.edit_plan_item(
+            &b,
+            PlanItemEdit {
+                start: Some(d(&format!("{}-11-01", next + 1))),
+                end: Some(d(&format!("{}-12-01", next + 1))),
+                ..Default::default()
+            },
+        )
+    });
+    assert_eq!(e.code(), "invalid", "{e}");
+
+    // Status: dropping needs the reason, which the plan then shows.
+    assert_eq!(
+        reg.plan(&plan).unwrap().items[0].status,
+        PlanItemStatus::Planned
+    );
+    let e = unchanged(&mut reg, |r| {
+        r.set_plan_item_status(&b, PlanItemStatus::Dropped, Some("  ".into()))
+    });
+    assert!(e.to_string().contains("reason"), "{e}");
+    let dropped = reg
+        .set_plan_item_status(
+            &b,
+            PlanItemStatus::Dropped,
+            Some("Đối tượng đã chuyển công tác".into()),
+        )
+        .unwrap();
+    assert_eq!(dropped.status, PlanItemStatus::Dropped);
+    assert_eq!(
+        dropped.drop_reason.as_ref().map(|r| r.as_str()),
+        Some("Đối tượng đã chuyển công tác")
+    );
+    // A dropped inspection takes up no signs and overlaps nothing: with DNG's supervision of Y
+    // in the same months, no overlap is reported.
+    let dng = reg
+        .add_plan(NewPlan {
+            office: Some("DNG".into()),
+            year: next,
+            title: "Chương trình DNG".into(),
+        })
+        .unwrap();
+    reg.add_plan_item(&dng, item(&y, CaseKind::FinanceInspection))
+        .unwrap();
+    assert!(reg.overlaps().unwrap().is_empty());
+    reg.set_plan_item_status(&b, PlanItemStatus::Planned, None)
+        .unwrap();
+    assert_eq!(reg.overlaps().unwrap().len(), 1);
+    reg.set_plan_item_status(
+        &b,
+        PlanItemStatus::Dropped,
+        Some("Trùng kế hoạch DNG".into()),
+    )
+    .unwrap();
+
+    // The case that carries item a out names it, and becomes a case from the annual plan.
+    let case = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra theo chương trình",
+            "HN",
+            &today().to_string(),
+            vec![x.clone()],
+        ))
+        .unwrap();
+    let other_kind = reg
+        .add_case(new_case(
+            CaseKind::FinanceInspection,
+            "Kiểm tra tài chính",
+            "HN",
+            &today().to_string(),
+            vec![x.clone()],
+        ))
+        .unwrap();
+    let e = unchanged(&mut reg, |r| r.link_plan_item(&other_kind.id, Some(&a)));
+    assert!(e.to_string().contains("plans a"), "{e}");
+    let e = unchanged(&mut reg, |r| r.link_plan_item(&case.id, Some(&b)));
+    assert_eq!(e.code(), "invalid", "{e}");
+    let linked = reg.link_plan_item(&case.id, Some(&a)).unwrap();
+    assert_eq!(linked.plan_item.as_deref(), Some(a.as_str()));
+    assert_eq!(linked.origin, CaseOrigin::AnnualPlan);
+    reg.set_plan_item_status(&a, PlanItemStatus::UnderWay, None)
+        .unwrap();
+    let shown = reg.plan(&plan).unwrap();
+    let shown_a = shown.items.iter().find(|i| i.id == a).unwrap();
+    assert_eq!(shown_a.cases, [case.number.as_str()]);
+    assert_eq!(shown_a.status, PlanItemStatus::UnderWay);
+    // An item a case carries out is not removed (dropped instead); an unlinked one is.
+    let e = unchanged(&mut reg, |r| r.remove_plan_item(&a));
+    assert!(e.to_string().contains(&case.number), "{e}");
+    reg.remove_plan_item(&b).unwrap();
+    let left: Vec<String> = reg
+        .plan(&plan)
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(left, [a.as_str()]);
+    // Once the case no longer comes from the plan, it names no item and a can go.
+    let case_now = reg.set_case_field(&case.id, "origin", "ad-hoc").unwrap();
+    assert_eq!(case_now.plan_item, None);
+    reg.remove_plan_item(&a).unwrap();
+    assert!(reg.plan(&plan).unwrap().items.is_empty());
+    // Every change was audited.
+    let actions: Vec<String> = audit::list(reg.store().conn(), &Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for a in [
+        "plan.item.edit",
+        "plan.item.status",
+        "plan.item.remove",
+        "case.plan-item",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} not audited");
+    }
+    // Projections stay a pure function of the operations.
+    let plan_before = reg.plan(&plan).unwrap();
+    reg.rebuild_projections().unwrap();
+    assert_eq!(reg.plan(&plan).unwrap(), plan_before);
+}
+
+/// Issue 10: people after they were added — a subject's post, membership, management authority
+/// and unit; an officer's role and deactivation; declared relations that keep an officer off a
+/// case's team; the coordinator's reason; the warning when the lead lacks authority.
+#[test]
+fn people_are_edited_and_related_officers_stay_off_the_team() {
+    let (f, mut reg) = setup();
+    let s = member(&mut reg, "Đỗ Văn Khoa", "Phòng PC06", None, true);
+    let t = member(&mut reg, "Lý Thị Mai", "Phòng PC06", None, false);
+    // Edit: post, membership, management authority and unit (a member of the central list).
+    let edited = reg
+        .edit_subject(
+            &s,
+            SubjectEdit {
+                post: Some(Some("Trưởng phòng".into())),
+                membership: Some(MembershipStatus::Full),
+                authority: Some(Some(ManagementAuthority::Central)),
+                unit: Some(Some("Phòng PC02".into())),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            edited.post.as_ref().map(|p| p.as_str()),
+            edited.membership,
+            edited.authority,
+            edited.unit.as_ref().map(|u| u.as_str())
+        ),
+        (
+            Some("Trưởng phòng"),
+            Some(MembershipStatus::Full),
+            Some(ManagementAuthority::Central),
+            Some("Phòng PC02")
+        )
+    );
+    // Full now, with a post: removal from post is a form the rules allow for them.
+    assert!(
+        hoso_core::rules::validate_discipline_form(
+            DisciplineForm::RemovalFromPost,
+            &(&edited).into()
+        )
+        .is_ok()
+    );
+    let org = match reg
+        .add_subject(
+            NewSubject {
+                kind: SubjectKind::Organisation,
+                name: "Chi bộ Phòng PC06".into(),
+                birth_year: None,
+                unit: None,
+                post: None,
+                membership: None,
+                authority: None,
+            },
+            false,
+        )
+        .unwrap()
+    {
+        AddSubject::Added { id } => id,
+        other => panic!("{other:?}"),
+    };
+    let e = unchanged(&mut reg, |r| {
+        r.edit_subject(
+            &org,
+            SubjectEdit {
+                post: Some(Some("Bí thư".into())),
+                ..Default::default()
+            },
+        )
+    });
+    assert!(e.to_string().contains("only a member holds a post"), "{e}");
+    // Clearing the post.
+    let cleared = reg
+        .edit_subject(
+            &s,
+            SubjectEdit {
+                post: Some(None),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(cleared.post, None);
+
+    // A coordinating office always says why.
+    let mut nc = new_case(
+        CaseKind::InspectionOnSigns,
+        "Kiểm tra",
+        "HN",
+        "2026-01-05",
+        vec![s.clone()],
+    );
+    nc.coordinators = vec![("DNG".into(), "  ".into())];
+    let e = unchanged(&mut reg, |r| r.add_case(nc.clone()));
+    assert!(e.to_string().contains("coordinator reason"), "{e}");
+    nc.coordinators.clear();
+    let c = reg.add_case(nc).unwrap();
+    let e = unchanged(&mut reg, |r| {
+        r.link(&c.id, CaseLink::Coordinator("DNG".into(), Text::default()))
+    });
+    assert!(e.to_string().contains("coordinator reason"), "{e}");
+    // HN (a province) leads a case about a subject on the central list: a warning, not a refusal.
+    let d = reg.case_detail(&c.id).unwrap();
+    assert_eq!(d.warnings.len(), 1, "{:?}", d.warnings);
+    assert!(
+        d.warnings[0].contains("no management authority") && d.warnings[0].contains("Đỗ Văn Khoa"),
+        "{:?}",
+        d.warnings
+    );
+    reg.edit_subject(
+        &s,
+        SubjectEdit {
+            authority: Some(Some(ManagementAuthority::Both)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(reg.case_detail(&c.id).unwrap().warnings.is_empty());
+
+    // An officer declares a relation to subject s: not on this case's team, and s cannot join
+    // a case they are on.
+    reg.add_officer("vinh", &"Cán bộ Vinh".into(), Role::Inspector)
+        .unwrap();
+    let rel = reg
+        .declare_relation("vinh", Relation::Subject(s.clone()))
+        .unwrap();
+    assert_eq!(rel.subjects, [s.as_str()]);
+    let e = unchanged(&mut reg, |r| r.link(&c.id, CaseLink::Team("vinh".into())));
+    assert!(e.to_string().contains("declared a relation"), "{e}");
+    let other = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra khác",
+            "HN",
+            "2026-01-05",
+            vec![t.clone()],
+        ))
+        .unwrap();
+    reg.link(&other.id, CaseLink::Team("vinh".into())).unwrap();
+    let e = unchanged(&mut reg, |r| {
+        r.link(&other.id, CaseLink::Subject(s.clone()))
+    });
+    assert!(e.to_string().contains("take them off the team"), "{e}");
+    // A relation declared after joining shows on the case.
+    reg.declare_relation("vinh", Relation::Subject(t.clone()))
+        .unwrap();
+    let w = reg.case_detail(&other.id).unwrap().warnings;
+    assert!(w.iter().any(|w| w.contains("HN/vinh")), "{w:?}");
+    // Related to the denouncer of a denunciation: off that case's team too.
+    let den = reg
+        .add_case(new_case(
+            CaseKind::Denunciation,
+            "Tố cáo",
+            "HN",
+            "2026-01-05",
+            vec![],
+        ))
+        .unwrap();
+    reg.add_officer("hoa", &"Cán bộ Hoa".into(), Role::Inspector)
+        .unwrap();
+    reg.declare_relation("hoa", Relation::Denouncer(den.number.clone()))
+        .unwrap();
+    let e = unchanged(&mut reg, |r| r.link(&den.id, CaseLink::Team("hoa".into())));
+    assert!(e.to_string().contains("denouncer"), "{e}");
+
+    // Roles change; a deactivated officer cannot join a team or sign in.
+    let o = reg.set_officer_role("hoa", Role::Viewer).unwrap();
+    assert_eq!(o.role, "viewer");
+    let e = unchanged(&mut reg, |r| r.set_officer_role("admin", Role::Viewer));
+    assert!(e.to_string().contains("own role"), "{e}");
+    reg.add_officer("nam", &"Cán bộ Nam".into(), Role::Inspector)
+        .unwrap();
+    reg.store()
+        .add_key_slot("nam", "mật khẩu", &FAST_KDF_FOR_TESTS)
+        .unwrap();
+    let o = reg.deactivate_officer("nam").unwrap();
+    assert!(!o.active);
+    assert!(
+        !reg.list_officers()
+            .unwrap()
+            .iter()
+            .find(|o| o.login == "nam")
+            .unwrap()
+            .active
+    );
+    let e = unchanged(&mut reg, |r| r.link(&c.id, CaseLink::Team("nam".into())));
+    assert!(e.to_string().contains("deactivated"), "{e}");
+    let e = unchanged(&mut reg, |r| r.deactivate_officer("admin"));
+    assert!(e.to_string().contains("themselves"), "{e}");
+    drop(reg);
+    let store = Store::open(&f.path, "nam", "mật khẩu").unwrap();
+    let e = Register::session(store, "nam").err().unwrap();
+    assert_eq!(e.code(), "permission-denied", "{e}");
+}
+
+/// Issue 10: the records around a case — content categories (validated against the lists in
+/// force, on cases and findings), the conclusion with its outcome per subject, suspension within
+/// the rules' maximum, the transfer with its receiving body, notices to whom and when.
+#[test]
+fn records_around_a_case_are_validated_and_shown() {
+    let (_f, mut reg) = setup();
+    let a = member(&mut reg, "Tạ Văn Thành", "Phòng PC03", None, false);
+    let org = match reg
+        .add_subject(
+            NewSubject {
+                kind: SubjectKind::Organisation,
+                name: "Chi bộ Phòng PC03".into(),
+                birth_year: None,
+                unit: None,
+                post: None,
+                membership: None,
+                authority: None,
+            },
+            false,
+        )
+        .unwrap()
+    {
+        AddSubject::Added { id } => id,
+        other => panic!("{other:?}"),
+    };
+    let opened = today().to_string();
+    let c = reg
+        .add_case(new_case(
+            CaseKind::InspectionOnSigns,
+            "Kiểm tra khi có dấu hiệu vi phạm",
+            "HN",
+            &opened,
+            vec![a.clone()],
+        ))
+        .unwrap();
+
+    // Categories: the members' list for a case about a member.
+    let case = reg
+        .set_case_category(&c.id, "member.corruption", true)
+        .unwrap();
+    assert_eq!(case.categories, ["member.corruption"]);
+    let e = unchanged(&mut reg, |r| {
+        r.set_case_category(&c.id, "organisation.cadre-work", true)
+    });
+    assert!(e.to_string().contains("not for a member"), "{e}");
+    let e = unchanged(&mut reg, |r| r.set_case_category(&c.id, "tham-nhung", true));
+    assert!(e.to_string().contains("unknown category"), "{e}");
+    assert!(
+        reg.set_case_category(&c.id, "member.corruption", false)
+            .unwrap()
+            .categories
+            .is_empty()
+    );
+    let finding = |category: &str| Finding {
+        subject: a.clone(),
+        category: Some(category.into()),
+        violated: true,
+        violation_date: None,
+        text: "Nhận quà biếu".into(),
+        violation_areas: vec![],
+    };
+    let e = unchanged(&mut reg, |r| {
+        r.record_finding(&c.id, finding("member.bribes"))
+    });
+    assert!(e.to_string().contains("unknown category"), "{e}");
+    reg.record_finding(&c.id, finding("member.corruption"))
+        .unwrap();
+
+    // Conclusion: a violation names its categories; other outcomes have none.
+    reg.link(&c.id, CaseLink::Subject(org.clone())).unwrap();
+    let conclusion = |outcome_a, cats: &[&str], discipline| Conclusion {
+        number: "15-KL/UBKT".into(),
+        date: today(),
+        text: "Kết luận kiểm tra khi có dấu hiệu vi phạm".into(),
+        subjects: vec![
+            SubjectConclusion {
+                subject: a.clone(),
+                outcome: outcome_a,
+                categories: cats.iter().map(|c| c.to_string()).collect(),
+                discipline_required: discipline,
+            },
+            SubjectConclusion {
+                subject: org.clone(),
+                outcome: ConclusionOutcome::Shortcomings,
+                categories: vec![],
+                discipline_required: false,
+            },
+        ],
+    };
+    let e = unchanged(&mut reg, |r| {
+        r.record_conclusion(&c.id, conclusion(ConclusionOutcome::Violation, &[], true))
+    });
+    assert!(
+        e.to_string().contains("names its content categories"),
+        "{e}"
+    );
+    let e = unchanged(&mut reg, |r| {
+        r.record_conclusion(
+            &c.id,
+            conclusion(ConclusionOutcome::DoneWell, &["member.corruption"], false),
+        )
+    });
+    assert!(e.to_string().contains("only a violation"), "{e}");
+    let e = unchanged(&mut reg, |r| {
+        r.record_conclusion(
+            &c.id,
+            conclusion(
+                ConclusionOutcome::Violation,
+                &["organisation.cadre-work"],
+                true,
+            ),
+        )
+    });
+    assert!(e.to_string().contains("not for a member"), "{e}");
+    reg.record_conclusion(
+        &c.id,
+        conclusion(ConclusionOutcome::Violation, &["member.corruption"], true),
+    )
+    .unwrap();
+    let d = reg.case_detail(&c.id).unwrap();
+    assert_eq!(d.conclusions.len(), 1);
+    assert_eq!(d.conclusions[0].number.as_str(), "15-KL/UBKT");
+    assert_eq!(
+        d.conclusions[0].subjects[0].categories,
+        ["member.corruption"]
+    );
+    assert!(d.conclusions[0].subjects[0].discipline_required);
+
+    // Suspension: the rules' 90 days, one extension to 180, no more.
+    let s = reg
+        .suspend(&c.id, &a, Some(today()), false, Text::default())
+        .unwrap();
+    assert_eq!(s.end, today() + chrono::Days::new(90));
+    let e = unchanged(&mut reg, |r| {
+        r.suspend(&c.id, &a, Some(today()), false, Text::default())
+    });
+    assert!(e.to_string().contains("extend it instead"), "{e}");
+    let s = reg
+        .suspend(&c.id, &a, None, true, "Gia hạn".into())
+        .unwrap();
+    assert_eq!(
+        (s.start, s.end, s.extensions),
+        (today(), today() + chrono::Days::new(180), 1)
+    );
+    let e = unchanged(&mut reg, |r| {
+        r.suspend(&c.id, &a, None, true, Text::default())
+    });
+    assert!(e.to_string().contains("at most 1"), "{e}");
+    assert_eq!(reg.case_detail(&c.id).unwrap().suspensions.len(), 2);
+
+    // Transfer: only with the receiving body, and it moves the case.
+    let den = reg
+        .add_case(new_case(
+            CaseKind::Denunciation,
+            "Đơn tố cáo không thuộc thẩm quyền",
+            "HN",
+            &opened,
+            vec![a.clone()],
+        ))
+        .unwrap();
+    let e = unchanged(&mut reg, |r| {
+        r.transition(&den.id, CaseStatus::Transferred, None, None)
+    });
+    assert!(e.to_string().contains("case transfer"), "{e}");
+    let e = unchanged(&mut reg, |r| {
+        r.transfer(&den.id, "  ".into(), None, Text::default())
+    });
+    assert!(e.to_string().contains("receiving body"), "{e}");
+    let moved = reg
+        .transfer(
+            &den.id,
+            "Ủy ban Kiểm tra Đảng ủy Công an tỉnh Bắc Ninh".into(),
+            None,
+            Text::default(),
+        )
+        .unwrap();
+    assert_eq!(moved.status, CaseStatus::Transferred);
+    let d = reg.case_detail(&den.id).unwrap();
+    assert_eq!(
+        d.transfers[0].receiving_body.as_str(),
+        "Ủy ban Kiểm tra Đảng ủy Công an tỉnh Bắc Ninh"
+    );
+
+    // Notices: to whom (the denouncer only on a denunciation) and when.
+    let e = unchanged(&mut reg, |r| {
+        r.record_notice(
+            &c.id,
+            Notice {
+                date: today(),
+                recipients: vec![],
+                denouncer: true,
+                note: Text::default(),
+            },
+        )
+    });
+    assert!(e.to_string().contains("no denouncer"), "{e}");
+    reg.record_notice(
+        &den.id,
+        Notice {
+            date: today(),
+            recipients: vec!["Đảng ủy Công an tỉnh".into()],
+            denouncer: true,
+            note: Text::default(),
+        },
+    )
+    .unwrap();
+    let d = reg.case_detail(&den.id).unwrap();
+    assert!(d.notices[0].denouncer);
+    assert!(
+        d.timeline
+            .iter()
+            .any(|t| t.note.as_str().contains("người tố cáo"))
+    );
+    // Projections stay a pure function of the operations.
+    let before = reg.case_detail(&c.id).unwrap().case;
+    reg.rebuild_projections().unwrap();
+    assert_eq!(reg.case_detail(&c.id).unwrap().case, before);
+}
+
+/// Issue 10: letters — named, anonymous, impersonated; a denunciation opens only from a named
+/// letter, an anonymous one may open an inspection on signs; the case names its letter.
+#[test]
+fn letters_open_denunciations_only_when_named() {
+    let (_f, mut reg) = setup();
+    let s = member(&mut reg, "Kiều Văn Hưng", "Phòng PC08", None, false);
+    let received = today();
+    let letter = |kind| NewLetter {
+        kind,
+        received: Some(received),
+        channel: "Bưu điện".into(),
+        content: "Phản ánh đảng viên nhận tiền để bỏ qua vi phạm".into(),
+    };
+    let e = unchanged(&mut reg, |r| {
+        r.record_letter(NewLetter {
+            channel: " ".into(),
+            ..letter(LetterKind::Named)
+        })
+    });
+    assert!(e.to_string().contains("channel"), "{e}");
+    let named = reg.record_letter(letter(LetterKind::Named)).unwrap();
+    let anonymous = reg.record_letter(letter(LetterKind::Anonymous)).unwrap();
+    assert_eq!(reg.list_letters().unwrap().len(), 2);
+    let case = |kind| NewCase {
+        opened: None,
+        ..new_case(kind, "Giải quyết đơn", "HN", "2026-01-01", vec![s.clone()])
+    };
+    // An anonymous letter is not resolved as a denunciation.
+    let e = unchanged(&mut reg, |r| {
+        r.open_case_from_letter(&anonymous.id, case(CaseKind::Denunciation))
+    });
+    assert!(
+        e.to_string().contains("not resolved as a denunciation"),
+        "{e}"
+    );
+    let e = unchanged(&mut reg, |r| {
+        r.open_case_from_letter(&anonymous.id, case(CaseKind::FinanceInspection))
+    });
+    assert_eq!(e.code(), "invalid", "{e}");
+    let insp = reg
+        .open_case_from_letter(&anonymous.id, case(CaseKind::InspectionOnSigns))
+        .unwrap();
+    let den = reg
+        .open_case_from_letter(&named.id, case(CaseKind::Denunciation))
+        .unwrap();
+    let d = reg.case(&den.id).unwrap();
+    assert_eq!(d.letter.as_deref(), Some(named.id.as_str()));
+    assert_eq!(d.origin, CaseOrigin::FromDenunciation);
+    assert_eq!(reg.letter(&named.id).unwrap().cases, [den.number.as_str()]);
+    assert_eq!(
+        reg.letter(&anonymous.id).unwrap().cases,
+        [insp.number.as_str()]
+    );
+    // Not before the letter arrived.
+    let e = unchanged(&mut reg, |r| {
+        r.open_case_from_letter(
+            &named.id,
+            NewCase {
+                opened: Some(received - chrono::Days::new(1)),
+                ..case(CaseKind::Denunciation)
+            },
+        )
+    });
+    assert!(e.to_string().contains("received"), "{e}");
+    let before = reg.letter(&named.id).unwrap();
+    reg.rebuild_projections().unwrap();
+    assert_eq!(reg.letter(&named.id).unwrap(), before);
+}

@@ -196,3 +196,208 @@ fn rules_come_from_the_central_office_only_and_sync_like_reference_data() {
         Some(merged.calendar.add_working_days(opened, 75))
     );
 }
+
+/// The central office and a province that trusts it, with the central office's rules synced.
+fn central_and_province(dir: &tempfile::TempDir) -> (Register, Register) {
+    let central = register(dir, "TW", true);
+    let mut province = register(dir, "HN", false);
+    {
+        use hoso_core::trust::{self, roster};
+        let conn = central.store().conn();
+        let root = trust::trusted_root(conn).unwrap().unwrap();
+        let signed = roster::stored_signed_roster(conn).unwrap().unwrap();
+        trust::set_trusted_root(province.store().conn(), &root).unwrap();
+        roster::adopt_roster(province.store().conn(), &root, &signed).unwrap();
+    }
+    sync(&central, &mut province);
+    (central, province)
+}
+
+/// Monday to Friday of the second full week of January `year`: working days on any calendar
+/// that has no holiday then (a made-up week off, so the test does not depend on real holidays).
+fn week_off(year: i32) -> Vec<Holiday> {
+    use chrono::{Datelike, Weekday};
+    let mut day = NaiveDate::from_ymd_opt(year, 1, 8).unwrap();
+    while day.weekday() != Weekday::Mon {
+        day = day.succ_opt().unwrap();
+    }
+    (0..5)
+        .map(|i| Holiday {
+            date: day + chrono::Days::new(i),
+            name: "Nghỉ Tết (thử)".into(),
+        })
+        .collect()
+}
+
+#[test]
+fn a_deadline_into_a_year_without_a_calendar_is_provisional_until_the_central_office_publishes_it()
+{
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut central, mut province) = central_and_province(&dir);
+    let this_year = today().year();
+    let last_year = this_year - 1;
+
+    // The central office's calendar covers last year only (no days off, to keep counts plain).
+    let mut config = central.rules().unwrap();
+    config.calendar.holidays.clear();
+    config.calendar.extra_working_days.clear();
+    config.calendar.years = vec![last_year];
+    central.set_rules(config.clone()).unwrap();
+    sync(&central, &mut province);
+
+    // 90 working days from early November of last year run into this year: provisional.
+    let opened = NaiveDate::from_ymd_opt(last_year, 11, 3).unwrap();
+    let id = province
+        .add_case(NewCase {
+            kind: CaseKind::Denunciation,
+            title: "Tố cáo về kê khai tài sản".into(),
+            lead: "HN".into(),
+            coordinators: vec![],
+            subjects: vec![],
+            origin: None,
+            opened: Some(opened),
+            summary: Text::default(),
+            team: vec![],
+        })
+        .unwrap()
+        .id;
+    // And one that ends within last year: final.
+    let early = NaiveDate::from_ymd_opt(last_year, 2, 2).unwrap();
+    let final_id = province
+        .add_case(NewCase {
+            kind: CaseKind::Denunciation,
+            title: "Tố cáo về đất đai".into(),
+            lead: "HN".into(),
+            coordinators: vec![],
+            subjects: vec![],
+            origin: None,
+            opened: Some(early),
+            summary: Text::default(),
+            team: vec![],
+        })
+        .unwrap()
+        .id;
+    let weekends_only = config.calendar.add_working_days(opened, 90);
+    let case = province.case(&id).unwrap();
+    assert_eq!(case.deadline, Some(weekends_only));
+    assert_eq!(case.deadline_provisional_years, [this_year]);
+    let final_deadline = province.case(&final_id).unwrap();
+    assert!(final_deadline.deadline_provisional_years.is_empty());
+    let rows = province.list_cases(&Default::default()).unwrap();
+    let flag = |rows: &[hoso_core::search::CaseRow], id: &str| {
+        rows.iter()
+            .find(|r| r.id == id)
+            .map(|r| (r.deadline, r.deadline_provisional))
+            .unwrap()
+    };
+    assert_eq!(flag(&rows, &id), (Some(weekends_only), true));
+    assert!(!flag(&rows, &final_id).1);
+    // The dashboard's warning: this year lacks a calendar and leaves one open case provisional;
+    // next year lacks one too (a case opened today may run into it).
+    let gaps = province.years_without_calendar().unwrap();
+    assert_eq!(
+        gaps,
+        [
+            CalendarGap {
+                year: this_year,
+                open_cases: 1
+            },
+            CalendarGap {
+                year: this_year + 1,
+                open_cases: 0
+            },
+        ]
+    );
+
+    // The central office publishes this year's calendar with a week off in January: the
+    // province recounts the deadline five working days later, and it is final.
+    config.calendar.years = vec![last_year, this_year];
+    config.calendar.holidays = week_off(this_year);
+    // A day off last year does not move a deadline that was final when counted.
+    let in_the_final_period = week_off(last_year)[0].date + chrono::Days::new(28);
+    assert!(config.calendar.is_working_day(in_the_final_period));
+    config.calendar.holidays.push(Holiday {
+        date: in_the_final_period,
+        name: "Nghỉ bù (thử)".into(),
+    });
+    central.set_rules(config.clone()).unwrap();
+    sync(&central, &mut province);
+    let recounted = config.calendar.add_working_days(opened, 90);
+    assert_eq!(
+        recounted,
+        config.calendar.add_working_days(weekends_only, 5)
+    );
+    let case = province.case(&id).unwrap();
+    assert_eq!(case.deadline, Some(recounted));
+    assert!(case.deadline_provisional_years.is_empty());
+    assert_eq!(
+        province.case(&final_id).unwrap().deadline,
+        final_deadline.deadline
+    );
+    let rows = province.list_cases(&Default::default()).unwrap();
+    assert_eq!(flag(&rows, &id), (Some(recounted), false));
+    assert_eq!(
+        province.years_without_calendar().unwrap(),
+        [CalendarGap {
+            year: this_year + 1,
+            open_cases: 0
+        }]
+    );
+
+    // The central office sees the same deadline once the case reaches it.
+    sync(&province, &mut central);
+    assert_eq!(central.case(&id).unwrap().deadline, Some(recounted));
+    assert_eq!(central.digest().unwrap(), province.digest().unwrap());
+}
+
+#[test]
+fn a_deadline_set_by_hand_is_final() {
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut central, mut province) = central_and_province(&dir);
+    let last_year = today().year() - 1;
+    let mut config = central.rules().unwrap();
+    config.calendar.holidays.clear();
+    config.calendar.extra_working_days.clear();
+    config.calendar.years = vec![last_year];
+    central.set_rules(config.clone()).unwrap();
+    sync(&central, &mut province);
+    let opened = NaiveDate::from_ymd_opt(last_year, 12, 1).unwrap();
+    let id = province
+        .add_case(NewCase {
+            kind: CaseKind::Denunciation,
+            title: "Tố cáo".into(),
+            lead: "HN".into(),
+            coordinators: vec![],
+            subjects: vec![],
+            origin: None,
+            opened: Some(opened),
+            summary: Text::default(),
+            team: vec![],
+        })
+        .unwrap()
+        .id;
+    assert!(
+        !province
+            .case(&id)
+            .unwrap()
+            .deadline_provisional_years
+            .is_empty()
+    );
+    // The committee's decision sets the deadline: final, whatever the calendar.
+    let by_hand = NaiveDate::from_ymd_opt(last_year + 1, 6, 30).unwrap();
+    let case = province
+        .set_case_field(&id, "deadline", &by_hand.to_string())
+        .unwrap();
+    assert_eq!(case.deadline, Some(by_hand));
+    assert!(case.deadline_provisional_years.is_empty());
+    let rows = province.list_cases(&Default::default()).unwrap();
+    assert!(
+        !rows
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .deadline_provisional
+    );
+}

@@ -1,6 +1,6 @@
 //! The recovery key must open the register in an independent SQLCipher 4 client: Python's
 //! `sqlcipher3` (`pip install sqlcipher3-binary`), which bundles its own SQLCipher build.
-//! Without python3 + sqlcipher3 this test is skipped locally, and FAILS when `CI=true`.
+//! Without python3 + sqlcipher3 this test fails (a developer may opt out: HOSO_SKIP_INTEROP=1).
 
 use std::process::Command;
 
@@ -20,28 +20,12 @@ cipher = con.execute("PRAGMA cipher_version").fetchone()[0]
 print(json.dumps({"format": fmt, "schema_version": version, "title": title, "cipher": cipher}))
 "#;
 
-fn python_with_sqlcipher3() -> Result<(), String> {
-    let out = Command::new("python3")
-        .args(["-c", "import sqlcipher3"])
-        .output()
-        .map_err(|e| format!("python3 not runnable: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "python3 has no sqlcipher3 (pip install sqlcipher3-binary): {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
-
 #[test]
 fn recovery_key_opens_the_register_in_python_sqlcipher3() {
-    if let Err(why) = python_with_sqlcipher3() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("independent SQLCipher client missing in CI: {why}");
-        }
-        eprintln!("SKIPPED (set CI=true to make this fatal): {why}");
+    if !hoso_testkit::require_tools(
+        "sqlcipher_interop::recovery_key_opens_the_register_in_python_sqlcipher3",
+        &[hoso_testkit::PYTHON_SQLCIPHER3],
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

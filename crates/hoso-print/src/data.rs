@@ -300,7 +300,23 @@ pub(crate) fn gather(
             })
             .collect(),
         opened: dmy(case.opened),
-        deadline: case.deadline.map(dmy),
+        // A deadline counted into a year without a holiday calendar is printed as provisional.
+        deadline: case.deadline.map(|d| {
+            if case.deadline_provisional_years.is_empty() {
+                dmy(d)
+            } else {
+                let years: Vec<String> = case
+                    .deadline_provisional_years
+                    .iter()
+                    .map(|y| y.to_string())
+                    .collect();
+                format!(
+                    "{} (tạm tính: chưa có lịch nghỉ lễ năm {})",
+                    dmy(d),
+                    years.join(", ")
+                )
+            }
+        }),
         // Overdue on the document's date (not the clock), so the same print stays the same.
         overdue: workflow::is_open(case.status) && case.deadline.is_some_and(|d| d < date),
         extensions: case.extensions,

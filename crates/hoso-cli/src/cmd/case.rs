@@ -1,10 +1,12 @@
 //! `hoso case add|list|show|set|transition|decide|link|unlink|denouncer|finding` (helper D),
+//! `category|conclude|suspend|transfer|notify` (the records around a case, issue 10),
 //! `attach|document` and the denouncer's `denouncer-attach|denouncer-documents|denouncer-document`.
 
 use clap::Subcommand;
 use hoso_core::Text;
 use hoso_core::model::{
-    Appeal, AppealOutcome, CaseKind, CaseOrigin, CaseStatus, DisciplineForm, Finding,
+    Appeal, AppealOutcome, CaseKind, CaseOrigin, CaseStatus, Conclusion, ConclusionOutcome,
+    DisciplineForm, Finding, Notice, SubjectConclusion,
 };
 use hoso_core::register::{CaseLink, NewCase, NewDecision};
 use hoso_core::search::CaseFilter;
@@ -210,7 +212,99 @@ pub enum CaseCmd {
         /// defence-security, foreign-affairs, illegal-diplomas
         #[arg(long = "area")]
         areas: Vec<String>,
+        /// Content category of the violation (a code of the rules' lists, e.g. member.corruption)
+        #[arg(long)]
+        category: Option<String>,
     },
+    /// Add a content category to a case (a code of the rules' lists), or --remove it
+    Category {
+        case: String,
+        code: String,
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Record the case's conclusion: number, date, text and the outcome per subject
+    Conclude {
+        case: String,
+        #[arg(long)]
+        number: String,
+        /// YYYY-MM-DD (default: today)
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        text: String,
+        /// SUBJECT:OUTCOME[:CATEGORY,CATEGORY…][:discipline] (repeatable); OUTCOME is
+        /// done-well, shortcomings or violation
+        #[arg(long = "subject", required = true)]
+        subjects: Vec<String>,
+    },
+    /// Suspend a subject from Party activities (the rules' time limit), or --extend the
+    /// suspension in force within the maximum
+    Suspend {
+        case: String,
+        #[arg(long)]
+        subject: String,
+        /// YYYY-MM-DD (default: today)
+        #[arg(long, conflicts_with = "extend")]
+        start: Option<String>,
+        #[arg(long)]
+        extend: bool,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Transfer the case to the body that receives it (status transferred)
+    Transfer {
+        case: String,
+        /// The receiving body
+        #[arg(long)]
+        to: String,
+        /// YYYY-MM-DD (default: today)
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Record a notice of the outcome: to whom (repeatable --to, --denouncer) and when
+    Notify {
+        case: String,
+        #[arg(long = "to")]
+        to: Vec<String>,
+        #[arg(long)]
+        denouncer: bool,
+        /// YYYY-MM-DD (default: today)
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+/// `SUBJECT:OUTCOME[:CATEGORY,…][:discipline]`.
+fn subject_conclusion(spec: &str) -> anyhow::Result<SubjectConclusion> {
+    let mut parts = spec.split(':').map(str::trim);
+    let (Some(subject), Some(outcome)) = (parts.next(), parts.next()) else {
+        anyhow::bail!("invalid subject: '{spec}' is not SUBJECT:OUTCOME[:CATEGORIES][:discipline]");
+    };
+    let mut categories = Vec::new();
+    let mut discipline_required = false;
+    for p in parts {
+        if p == "discipline" {
+            discipline_required = true;
+        } else {
+            categories.extend(
+                p.split(',')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(String::from),
+            );
+        }
+    }
+    Ok(SubjectConclusion {
+        subject: subject.to_string(),
+        outcome: code::<ConclusionOutcome>(outcome)?,
+        categories,
+        discipline_required,
+    })
 }
 
 /// `--area` values as the rules name them.
@@ -284,6 +378,11 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                 summary: summary.map(Text::new).unwrap_or_default(),
                 team,
             })?;
+            // What officers should look at (the lead's management authority): on stderr, so
+            // that scripts reading the id and number are not disturbed.
+            for w in reg.case_detail(&created.id)?.warnings {
+                eprintln!("warning: {w}");
+            }
             if json {
                 print_json(&created)
             } else {
@@ -321,7 +420,12 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "-".into());
                 let flags = format!(
-                    "{}{}",
+                    "{}{}{}",
+                    if r.deadline_provisional {
+                        " PROVISIONAL"
+                    } else {
+                        ""
+                    },
                     if r.overdue { " OVERDUE" } else { "" },
                     if r.conflict { " CONFLICT" } else { "" }
                 );
@@ -370,7 +474,7 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
             }
             println!("opened:      {}", c.opened);
             println!(
-                "deadline:    {}{}{}",
+                "deadline:    {}{}{}{}",
                 c.deadline
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "-".into()),
@@ -378,6 +482,19 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                     format!(" (extended {}×)", c.extensions)
                 } else {
                     String::new()
+                },
+                if c.deadline_provisional_years.is_empty() {
+                    String::new()
+                } else {
+                    let years: Vec<String> = c
+                        .deadline_provisional_years
+                        .iter()
+                        .map(|y| y.to_string())
+                        .collect();
+                    format!(
+                        " PROVISIONAL (no holiday calendar for {}: recounted when it arrives)",
+                        years.join(", ")
+                    )
                 },
                 if d.overdue { " OVERDUE" } else { "" }
             );
@@ -395,6 +512,54 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
             }
             if !c.conflicts.is_empty() {
                 println!("CONFLICT in: {}", c.conflicts.join(", "));
+            }
+            if let Some(item) = &c.plan_item {
+                println!("plan item:   {item}");
+            }
+            for w in &d.warnings {
+                println!("WARNING:     {w}");
+            }
+            if !c.categories.is_empty() {
+                println!("categories:  {}", c.categories.join(", "));
+            }
+            if let Some(k) = d.conclusions.last() {
+                println!("conclusion:  {} of {}: {}", k.number, k.date, k.text);
+                for sc in &k.subjects {
+                    println!(
+                        "             {} {}{}{}",
+                        sc.subject,
+                        sc.outcome,
+                        if sc.categories.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", sc.categories.join(", "))
+                        },
+                        if sc.discipline_required {
+                            ", discipline required"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+            }
+            for s in &d.suspensions {
+                println!(
+                    "suspension:  {} {} – {}{}",
+                    s.subject,
+                    s.start,
+                    s.end,
+                    if s.extensions > 0 { " (extended)" } else { "" }
+                );
+            }
+            for t in &d.transfers {
+                println!("transferred: {} to {}", t.date, t.receiving_body);
+            }
+            for n in &d.notices {
+                let mut to: Vec<String> = n.recipients.iter().map(|r| r.to_string()).collect();
+                if n.denouncer {
+                    to.push("the denouncer".into());
+                }
+                println!("notice:      {} to {}", n.date, to.join(", "));
             }
             let next: Vec<&str> = d.allowed_transitions.iter().map(|s| s.code()).collect();
             println!(
@@ -664,12 +829,13 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
             violated,
             text,
             areas,
+            category,
         } => {
             let f = reg.record_finding(
                 &case,
                 Finding {
                     subject,
-                    category: None,
+                    category,
                     violated,
                     violation_date: None,
                     text: text.into(),
@@ -682,6 +848,101 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                 println!("finding recorded");
                 Ok(())
             }
+        }
+        CaseCmd::Category { case, code, remove } => {
+            let c = reg.set_case_category(&case, &code, !remove)?;
+            if json {
+                return print_json(&c);
+            }
+            println!("{}: {}", c.number, c.categories.join(", "));
+            Ok(())
+        }
+        CaseCmd::Conclude {
+            case,
+            number,
+            date,
+            text,
+            subjects,
+        } => {
+            let c = reg.record_conclusion(
+                &case,
+                Conclusion {
+                    number: number.into(),
+                    date: opt_date("date", date.as_deref())?
+                        .unwrap_or_else(hoso_core::register::today),
+                    text: text.into(),
+                    subjects: subjects
+                        .iter()
+                        .map(|s| subject_conclusion(s))
+                        .collect::<anyhow::Result<_>>()?,
+                },
+            )?;
+            if json {
+                return print_json(&c);
+            }
+            println!("conclusion {} of {} recorded", c.number, c.date);
+            Ok(())
+        }
+        CaseCmd::Suspend {
+            case,
+            subject,
+            start,
+            extend,
+            note,
+        } => {
+            let s = reg.suspend(
+                &case,
+                &subject,
+                opt_date("start", start.as_deref())?,
+                extend,
+                note.map(Text::new).unwrap_or_default(),
+            )?;
+            if json {
+                return print_json(&s);
+            }
+            println!("{} suspended {} – {}", s.subject, s.start, s.end);
+            Ok(())
+        }
+        CaseCmd::Transfer {
+            case,
+            to,
+            date,
+            note,
+        } => {
+            let c = reg.transfer(
+                &case,
+                to.into(),
+                opt_date("date", date.as_deref())?,
+                note.map(Text::new).unwrap_or_default(),
+            )?;
+            if json {
+                return print_json(&c);
+            }
+            println!("{} {}", c.number, c.status);
+            Ok(())
+        }
+        CaseCmd::Notify {
+            case,
+            to,
+            denouncer,
+            date,
+            note,
+        } => {
+            let n = reg.record_notice(
+                &case,
+                Notice {
+                    date: opt_date("date", date.as_deref())?
+                        .unwrap_or_else(hoso_core::register::today),
+                    recipients: to.into_iter().map(Text::new).collect(),
+                    denouncer,
+                    note: note.map(Text::new).unwrap_or_default(),
+                },
+            )?;
+            if json {
+                return print_json(&n);
+            }
+            println!("notice of {} recorded", n.date);
+            Ok(())
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod demo;
 
 // Helper D: the domain register.
 pub mod case;
+pub mod letter;
 pub mod office;
 pub mod overlap;
 pub mod plan;

@@ -1,10 +1,11 @@
-//! `hoso officer add|list` (helper A: key slots; the officer record is the domain's,
+//! `hoso officer add|list|role|deactivate|relate|relations` (helper A: key slots; the officer record is the domain's,
 //! `Register::add_officer`).
 
 use anyhow::{Result, bail};
 use clap::Subcommand;
 use hoso_core::Text;
 use hoso_core::access::Role;
+use hoso_core::register::{Relation, Relations};
 use serde::Serialize;
 
 use crate::ctx::Ctx;
@@ -25,6 +26,31 @@ pub enum OfficerCmd {
     },
     /// List the officers of this office and whether each can unlock the register
     List,
+    /// Change an officer's role (administrators; not their own)
+    Role {
+        login: String,
+        /// administrator | committee-leader | inspector | letters-clerk | viewer
+        role: String,
+    },
+    /// Deactivate an officer: they no longer sign in or join a team (administrators)
+    Deactivate { login: String },
+    /// Declare that an officer is related to a subject or to a case's denouncer: they cannot
+    /// be on that case's team
+    Relate {
+        login: String,
+        /// Subject id
+        #[arg(
+            long,
+            conflicts_with = "denouncer_of",
+            required_unless_present = "denouncer_of"
+        )]
+        subject: Option<String>,
+        /// The case (id or number) whose denouncer the officer is related to
+        #[arg(long)]
+        denouncer_of: Option<String>,
+    },
+    /// The relations an officer declared
+    Relations { login: String },
 }
 
 #[derive(Serialize)]
@@ -33,6 +59,7 @@ struct OfficerRow {
     name: Text,
     role: String,
     has_key: bool,
+    active: bool,
 }
 
 pub fn run(ctx: &mut Ctx, cmd: OfficerCmd) -> Result<()> {
@@ -81,6 +108,7 @@ pub fn run(ctx: &mut Ctx, cmd: OfficerCmd) -> Result<()> {
                 .into_iter()
                 .map(|o| OfficerRow {
                     has_key: keys.contains(&o.login),
+                    active: o.active,
                     login: o.login,
                     name: o.name,
                     role: o.role,
@@ -90,7 +118,9 @@ pub fn run(ctx: &mut Ctx, cmd: OfficerCmd) -> Result<()> {
                 return ctx.print_json(&rows);
             }
             for r in rows {
-                let key = if r.has_key {
+                let key = if !r.active {
+                    "  (deactivated)"
+                } else if r.has_key {
                     ""
                 } else {
                     "  (no key: cannot unlock)"
@@ -99,5 +129,52 @@ pub fn run(ctx: &mut Ctx, cmd: OfficerCmd) -> Result<()> {
             }
             Ok(())
         }
+        OfficerCmd::Role { login, role } => {
+            let role: Role = role.parse()?;
+            let o = ctx.register()?.set_officer_role(&login, role)?;
+            if ctx.json {
+                return ctx.print_json(&o);
+            }
+            println!("{}\t{}\t{}", o.login, o.role, o.name);
+            Ok(())
+        }
+        OfficerCmd::Deactivate { login } => {
+            let o = ctx.register()?.deactivate_officer(&login)?;
+            if ctx.json {
+                return ctx.print_json(&o);
+            }
+            println!("{} deactivated", o.login);
+            Ok(())
+        }
+        OfficerCmd::Relate {
+            login,
+            subject,
+            denouncer_of,
+        } => {
+            let relation = match (subject, denouncer_of) {
+                (Some(s), None) => Relation::Subject(s),
+                (None, Some(c)) => Relation::Denouncer(c),
+                _ => bail!("give --subject or --denouncer-of"),
+            };
+            let r = ctx.register()?.declare_relation(&login, relation)?;
+            print_relations(ctx, &login, &r)
+        }
+        OfficerCmd::Relations { login } => {
+            let r = ctx.register()?.officer_relations(&login)?;
+            print_relations(ctx, &login, &r)
+        }
     }
+}
+
+fn print_relations(ctx: &mut Ctx, login: &str, r: &Relations) -> Result<()> {
+    if ctx.json {
+        return ctx.print_json(r);
+    }
+    for s in &r.subjects {
+        println!("{}\trelated to subject {s}", login.trim());
+    }
+    for c in &r.denouncers {
+        println!("{}\trelated to the denouncer of case {c}", login.trim());
+    }
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! `hoso rules show|set` (helper F): the register's rules (time limits, holidays, limitation
+//! `hoso rules show|set|calendar-gaps` (helper F): the register's rules (time limits, holidays, limitation
 //! periods, content categories) as one JSON document: show it, edit it, set it back.
 
 use std::path::PathBuf;
@@ -22,6 +22,9 @@ pub enum RulesCmd {
         #[arg(long, value_name = "FILE.json")]
         file: PathBuf,
     },
+    /// Years that deadlines need (this year, the next, those open cases' deadlines run into)
+    /// and the holiday calendar lacks: deadlines through them are provisional
+    CalendarGaps,
 }
 
 pub fn run(ctx: &mut Ctx, cmd: RulesCmd) -> anyhow::Result<()> {
@@ -30,6 +33,22 @@ pub fn run(ctx: &mut Ctx, cmd: RulesCmd) -> anyhow::Result<()> {
     match cmd {
         // JSON with or without --json: the document is what an administrator reads and edits.
         RulesCmd::Show => print_json(&reg.rules()?),
+        RulesCmd::CalendarGaps => {
+            let gaps = reg.years_without_calendar()?;
+            if json {
+                return print_json(&gaps);
+            }
+            if gaps.is_empty() {
+                println!("the holiday calendar covers every year deadlines need");
+            }
+            for g in gaps {
+                println!(
+                    "{}: no holiday calendar ({} open case(s) with a provisional deadline)",
+                    g.year, g.open_cases
+                );
+            }
+            Ok(())
+        }
         RulesCmd::Set { file } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;

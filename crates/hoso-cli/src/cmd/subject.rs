@@ -1,8 +1,8 @@
-//! `hoso subject add|list|show` (helper D).
+//! `hoso subject add|edit|list|show` (helper D).
 
 use clap::Subcommand;
 use hoso_core::model::{ManagementAuthority, MembershipStatus, SubjectKind};
-use hoso_core::register::{AddSubject, NewSubject};
+use hoso_core::register::{AddSubject, NewSubject, SubjectEdit};
 
 use crate::ctx::Ctx;
 
@@ -32,6 +32,21 @@ pub enum SubjectCmd {
         /// Add even if it looks like a duplicate
         #[arg(long)]
         force: bool,
+    },
+    /// Edit a subject: post, membership status, management authority, unit (only the options
+    /// given change; an empty value clears a post, unit or authority)
+    Edit {
+        id: String,
+        #[arg(long)]
+        post: Option<String>,
+        /// full | probationary
+        #[arg(long)]
+        membership: Option<String>,
+        /// central | province | both (empty: unknown)
+        #[arg(long)]
+        authority: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
     },
     /// List subjects in Vietnamese order; --search matches name or unit without diacritics
     List {
@@ -124,30 +139,57 @@ fn exec(reg: &mut Register, json: bool, cmd: SubjectCmd) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        SubjectCmd::Show { id } => {
-            let s = reg.subject(&id)?;
-            if json {
-                return print_json(&s);
-            }
-            println!("id:         {}", s.id);
-            println!("kind:       {}", s.kind);
-            println!("name:       {}", s.name);
-            if let Some(y) = s.birth_year {
-                println!("born:       {y}");
-            }
-            if let Some(u) = &s.unit {
-                println!("unit:       {u}");
-            }
-            if let Some(p) = &s.post {
-                println!("post:       {p}");
-            }
-            if let Some(m) = s.membership {
-                println!("membership: {m}");
-            }
-            if let Some(a) = s.authority {
-                println!("authority:  {a}");
-            }
-            Ok(())
+        SubjectCmd::Edit {
+            id,
+            post,
+            membership,
+            authority,
+            unit,
+        } => {
+            let clearable = |v: Option<String>| -> Option<Option<hoso_core::Text>> {
+                v.map(|v| (!v.trim().is_empty()).then(|| v.into()))
+            };
+            let authority = match authority {
+                None => None,
+                Some(a) if a.trim().is_empty() => Some(None),
+                Some(a) => Some(Some(code::<ManagementAuthority>(&a)?)),
+            };
+            let s = reg.edit_subject(
+                &id,
+                SubjectEdit {
+                    post: clearable(post),
+                    membership: opt_code::<MembershipStatus>(membership.as_deref())?,
+                    authority,
+                    unit: clearable(unit),
+                },
+            )?;
+            show(&s, json)
         }
+        SubjectCmd::Show { id } => show(&reg.subject(&id)?, json),
     }
+}
+
+fn show(s: &hoso_core::model::Subject, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(s);
+    }
+    println!("id:         {}", s.id);
+    println!("kind:       {}", s.kind);
+    println!("name:       {}", s.name);
+    if let Some(y) = s.birth_year {
+        println!("born:       {y}");
+    }
+    if let Some(u) = &s.unit {
+        println!("unit:       {u}");
+    }
+    if let Some(p) = &s.post {
+        println!("post:       {p}");
+    }
+    if let Some(m) = s.membership {
+        println!("membership: {m}");
+    }
+    if let Some(a) = s.authority {
+        println!("authority:  {a}");
+    }
+    Ok(())
 }

@@ -120,7 +120,7 @@ impl Segment {
         (first, last)
     }
 
-    fn comment(origin: &str) -> String {
+    pub(crate) fn comment(origin: &str) -> String {
         format!("hoso-segment format=1 origin={origin}")
     }
 

@@ -259,18 +259,6 @@ fn a_stranger_cannot_decrypt() {
     assert!(msg.contains("not addressed to this office"), "{msg}");
 }
 
-fn require_tool(name: &str) -> bool {
-    let found = Command::new(name).arg("-h").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{name} is not installed but CI=true: install Debian's {name} package"
-        );
-        eprintln!("skipping: {name} is not installed");
-    }
-    found
-}
-
 fn unpack(bytes: &[u8], dir: &Path) {
     for (name, data) in members(bytes) {
         std::fs::write(dir.join(name), data).unwrap();
@@ -279,7 +267,10 @@ fn unpack(bytes: &[u8], dir: &Path) {
 
 #[test]
 fn minisign_tool_verifies_the_manifest() {
-    if !require_tool("minisign") {
+    if !hoso_testkit::require_tools(
+        "bundle::minisign_tool_verifies_the_manifest",
+        &[hoso_testkit::MINISIGN],
+    ) {
         return;
     }
     let w = world();
@@ -319,7 +310,10 @@ fn minisign_tool_verifies_the_manifest() {
 
 #[test]
 fn age_tool_decrypts_the_payload() {
-    if !require_tool("age") {
+    if !hoso_testkit::require_tools(
+        "bundle::age_tool_decrypts_the_payload",
+        &[hoso_testkit::AGE],
+    ) {
         return;
     }
     let w = world();

@@ -110,6 +110,7 @@ pub fn create_demo(
             central: true,
         },
     )?;
+    reg.store().set_bulk_load(true)?;
     let mut summary = populate(&mut reg, opts)?;
     // The denouncer's identity is not the administrator's to see or write (access matrix): the
     // letters clerk records it, in a session of their own.
@@ -118,6 +119,7 @@ pub fn create_demo(
     summary.denouncers = n;
     let mut reg = Register::session(clerk.into_store(), DEMO_LOGIN)?;
     summary.sync_peers = exchange_with_provinces(&mut reg, kdf)?;
+    reg.store().set_bulk_load(false)?;
     Ok((reg, recovery, summary))
 }
 
@@ -863,7 +865,16 @@ fn add_case(
             )?;
             summary.decisions += 1;
         }
-        reg.transition(&created.id, next, None, Some(day))?;
+        if next == CaseStatus::Transferred {
+            reg.transfer(
+                &created.id,
+                Text::new("Ủy ban Kiểm tra cấp dưới có thẩm quyền"),
+                Some(day),
+                Text::default(),
+            )?;
+        } else {
+            reg.transition(&created.id, next, None, Some(day))?;
+        }
         status = next;
     }
     *summary
@@ -922,6 +933,13 @@ fn add_plans(
                 } else {
                     vec![]
                 };
+                // A plan holds no identical items: the same draw again is skipped.
+                if tw_items
+                    .iter()
+                    .any(|t| t.0 == s.id && t.1 == kind && t.2 == start && t.3 == end)
+                {
+                    continue;
+                }
                 reg.add_plan_item(
                     &plan,
                     NewPlanItem {
@@ -979,6 +997,8 @@ fn add_plans(
             },
         )?;
         summary.plan_items += 1;
+        let mut local_items = BTreeSet::new();
+        local_items.insert((subject_id.clone(), *kind, shifted_start));
         for _ in 0..3 {
             let local: Vec<&&DemoSubject> = orgs
                 .iter()
@@ -988,18 +1008,20 @@ fn add_plans(
                 break;
             };
             let q = rng.below(4) as u32;
-            reg.add_plan_item(
-                &plan,
-                NewPlanItem {
-                    subject: o.id.clone(),
-                    kind: *rng.pick(&kinds),
-                    start: date(year, 1 + q * 3, 1),
-                    end: date(year, 1 + q * 3, 28),
-                    lead: Some(office.clone()),
-                    coordinators: vec![],
-                    note: Text::default(),
-                },
-            )?;
+            let item = NewPlanItem {
+                subject: o.id.clone(),
+                kind: *rng.pick(&kinds),
+                start: date(year, 1 + q * 3, 1),
+                end: date(year, 1 + q * 3, 28),
+                lead: Some(office.clone()),
+                coordinators: vec![],
+                note: Text::default(),
+            };
+            // A plan holds no identical items: the same draw again is skipped.
+            if !local_items.insert((item.subject.clone(), item.kind, item.start)) {
+                continue;
+            }
+            reg.add_plan_item(&plan, item)?;
             summary.plan_items += 1;
         }
     }

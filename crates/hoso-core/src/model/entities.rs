@@ -58,6 +58,13 @@ pub struct Officer {
     /// Role code as defined by `access` (administrator, committee-leader, inspector, …).
     pub role: String,
     pub office: String,
+    /// False once deactivated: they no longer sign in or join a team.
+    #[serde(default = "active_by_default")]
+    pub active: bool,
+}
+
+fn active_by_default() -> bool {
+    true
 }
 
 /// Logins are ASCII identifiers (they name key slots and audit entries); kept as typed so they
@@ -126,10 +133,39 @@ pub struct Case {
     pub resume_status: Option<CaseStatus>,
     pub opened: NaiveDate,
     pub deadline: Option<NaiveDate>,
+    /// Years the deadline runs through that have no holiday calendar yet: while not empty the
+    /// deadline is provisional (counted without those years' days off, so possibly early) and
+    /// it is recounted when the central office publishes their calendar.
+    #[serde(default)]
+    pub deadline_provisional_years: Vec<i32>,
     pub extensions: u32,
     pub closed: Option<NaiveDate>,
+    /// The annual-plan item this case carries out (a case "from the annual plan" names it).
+    #[serde(default)]
+    pub plan_item: Option<String>,
+    /// The letter this case was opened from.
+    #[serde(default)]
+    pub letter: Option<String>,
     /// Fields with concurrent writes from different offices (an officer resolves them).
     pub conflicts: Vec<String>,
+}
+
+/// A letter received by an office (đơn thư): named, anonymous or impersonated. The denouncer's
+/// identity is never here: it is recorded on the case opened from a named letter (the
+/// confidential denouncer record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Letter {
+    pub id: String,
+    /// The office that received it.
+    pub office: String,
+    pub kind: LetterKind,
+    pub received: NaiveDate,
+    /// How it arrived (post, in person, the reception office, e-mail…).
+    pub channel: Text,
+    pub content: Text,
+    /// Numbers of the cases opened from it.
+    #[serde(default)]
+    pub cases: Vec<String>,
 }
 
 /// The letter behind a denunciation case (the accused are the case's subjects).
@@ -221,6 +257,68 @@ pub struct Appeal {
     pub new_form: Option<DisciplineForm>,
 }
 
+/// The conclusion (kết luận) of a case about one subject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SubjectConclusion {
+    pub subject: String,
+    pub outcome: ConclusionOutcome,
+    /// Content categories of the violations (only with `violation`; at least one then).
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Whether discipline is to be considered (only with `violation`).
+    #[serde(default)]
+    pub discipline_required: bool,
+}
+
+/// The conclusion of an inspection, supervision or denunciation: number, date, text and the
+/// outcome per subject. A later one corrects it (the last recorded is in force).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Conclusion {
+    pub number: Text,
+    pub date: NaiveDate,
+    pub text: Text,
+    pub subjects: Vec<SubjectConclusion>,
+}
+
+/// A suspension from Party activities (đình chỉ sinh hoạt đảng): not a discipline form, it
+/// lasts the rules' time limit and may be extended within the maximum. Each extension is a new
+/// entry; the last one per subject is in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Suspension {
+    pub subject: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub extensions: u32,
+    #[serde(default)]
+    pub note: Text,
+}
+
+/// A case transferred (chuyển đơn) to the body that receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Transfer {
+    pub receiving_body: Text,
+    pub date: NaiveDate,
+    #[serde(default)]
+    pub note: Text,
+}
+
+/// A notice of the outcome (thông báo): to whom and when. The denouncer is notified without
+/// being named here (their identity stays in the denouncer record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Notice {
+    pub date: NaiveDate,
+    pub recipients: Vec<Text>,
+    #[serde(default)]
+    pub denouncer: bool,
+    #[serde(default)]
+    pub note: Text,
+}
+
 /// One line of a case's history (append-only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -269,6 +367,14 @@ pub struct PlanItem {
     pub lead: String,
     pub coordinators: Vec<String>,
     pub note: Text,
+    #[serde(default)]
+    pub status: PlanItemStatus,
+    /// Why it was dropped (required for `dropped`).
+    #[serde(default)]
+    pub drop_reason: Option<Text>,
+    /// Numbers of the cases that carry it out (cases naming this item).
+    #[serde(default)]
+    pub cases: Vec<String>,
 }
 
 /// Parses `YYYY-MM-DD`; the error names the field and the expected format.

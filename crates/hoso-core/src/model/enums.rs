@@ -235,6 +235,34 @@ code_enum! {
 }
 
 code_enum! {
+    /// What a conclusion says about one subject (kết luận kiểm tra, giám sát).
+    ConclusionOutcome, "conclusion outcome" {
+        DoneWell = "done-well", "Thực hiện tốt";
+        Shortcomings = "shortcomings", "Có hạn chế, khuyết điểm";
+        Violation = "violation", "Có vi phạm";
+    }
+}
+
+code_enum! {
+    /// Where an item of an annual programme stands.
+    PlanItemStatus, "plan item status" {
+        Planned = "planned", "Theo kế hoạch";
+        UnderWay = "under-way", "Đang thực hiện";
+        Done = "done", "Đã thực hiện";
+        /// Dropped from the programme, with the reason (the item stays on record).
+        Dropped = "dropped", "Không thực hiện";
+    }
+}
+
+// Written by hand: `code_enum!` declares the variants, so `#[default]` cannot mark one.
+#[allow(clippy::derivable_impls)]
+impl Default for PlanItemStatus {
+    fn default() -> Self {
+        PlanItemStatus::Planned
+    }
+}
+
+code_enum! {
     /// What a timeline entry records.
     TimelineKind, "timeline entry kind" {
         Created = "created", "Tạo hồ sơ";

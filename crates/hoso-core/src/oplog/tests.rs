@@ -975,7 +975,7 @@ fn dump(conn: &Connection) -> Dump {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: hoso_testkit::proptest_cases(48), ..ProptestConfig::default() })]
 
     #[test]
     fn any_order_with_duplicates_and_any_batching_converges(

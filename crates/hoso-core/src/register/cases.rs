@@ -6,8 +6,9 @@ use serde::Serialize;
 
 use super::offices::require_office_on;
 use super::project::{
-    case_log, case_ref, case_team, db, decisions_in_force, read_case, read_officer, read_subject,
+    case_log, case_ref, case_team, db, decisions_in_force, read_case, read_subject,
 };
+use super::rules_bridge::DeadlineBasis;
 use super::{Register, audit, new_id, today};
 use crate::access::{self, Permission, Role};
 use crate::error::{Error, Result};
@@ -79,6 +80,18 @@ pub struct CaseDetail {
     pub appeals: Vec<Appeal>,
     /// Per subject with a decision in force: its form and what appeals left of it.
     pub penalties: Vec<PenaltyInForce>,
+    /// What officers should look at (nothing is refused): the lead office lacks management
+    /// authority over a subject; an officer on the team declared a relation to a subject or
+    /// to the denouncer after joining it.
+    pub warnings: Vec<String>,
+    /// Conclusions recorded, in order (the last is in force).
+    pub conclusions: Vec<Conclusion>,
+    /// Suspensions from Party activities, in order (per subject the last is in force).
+    pub suspensions: Vec<Suspension>,
+    /// Where the case was transferred.
+    pub transfers: Vec<Transfer>,
+    /// Notices of the outcome: to whom and when.
+    pub notices: Vec<Notice>,
     /// This office neither leads nor coordinates the case (any more) and is not the central
     /// office: the case is shown as handed over, read-only, with who leads it now.
     pub handed_over: bool,
@@ -89,27 +102,33 @@ fn scope(id: &str) -> ScopeUnit {
     ScopeUnit::new(format!("case:{id}"))
 }
 
-/// Default time limit in working days for kinds that have one by rule; `None` = set by the
-/// inspection decision (entered with `case set ID deadline`).
+/// Default time limit for kinds that have one by rule, with how it was counted; `None` = set
+/// by the inspection decision (entered with `case set ID deadline`).
 fn deadline_for(
     conn: &rusqlite::Connection,
     kind: CaseKind,
     central: bool,
     opened: NaiveDate,
-) -> Result<Option<NaiveDate>> {
-    super::rules_bridge::case_deadline(conn, kind, central, opened)
+    extensions: u32,
+) -> Result<Option<(NaiveDate, DeadlineBasis)>> {
+    super::rules_bridge::case_deadline(conn, kind, central, opened, extensions)
 }
 
-/// The deadline after one more extension, or an error if the rules allow no more.
-fn extended_deadline(
-    conn: &rusqlite::Connection,
-    kind: CaseKind,
-    central: bool,
-    opened: NaiveDate,
-    deadline: Option<NaiveDate>,
-    extensions: u32,
-) -> Result<Option<NaiveDate>> {
-    super::rules_bridge::extend_deadline(conn, kind, central, opened, deadline, extensions)
+/// Writes a deadline counted by rule and its basis (what reads recount while it is provisional).
+fn put_deadline(
+    txn: &mut crate::oplog::Txn<'_>,
+    sc: &ScopeUnit,
+    e: &crate::oplog::EntityRef,
+    deadline: &(NaiveDate, DeadlineBasis),
+) -> Result<()> {
+    txn.put(sc, e, "deadline", deadline.0.to_string())?;
+    txn.put(
+        sc,
+        e,
+        "deadline_basis",
+        serde_json::to_value(&deadline.1).expect("serialises"),
+    )?;
+    Ok(())
 }
 
 fn next_number(conn: &rusqlite::Connection, office: &str, year: i32) -> Result<String> {
@@ -225,6 +244,11 @@ impl Register {
             findings: case_log(conn, &case.id, "findings")?,
             appeals: case_log(conn, &case.id, "appeals")?,
             penalties: penalties_in_force(conn, &case.id)?,
+            warnings: super::people::case_warnings(conn, &case)?,
+            conclusions: case_log(conn, &case.id, "conclusions")?,
+            suspensions: case_log(conn, &case.id, "suspensions")?,
+            transfers: case_log(conn, &case.id, "transfers")?,
+            notices: case_log(conn, &case.id, "notices")?,
             handed_over: {
                 let me = &self.session_info().office;
                 crate::trust::roster::central_office(conn)?.as_deref() != Some(me.as_str())
@@ -240,6 +264,11 @@ impl Register {
 
     /// Opens a case: numbered `<this office>-<year opened>-<seq>`, status `received`.
     pub fn add_case(&mut self, n: NewCase) -> Result<CaseCreated> {
+        self.open_case(n, None)
+    }
+
+    /// Opens a case, naming the letter it was opened from (checked by the caller).
+    pub(crate) fn open_case(&mut self, n: NewCase, letter: Option<&str>) -> Result<CaseCreated> {
         self.require(Permission::CaseCreate)?;
         let title = Text::new(n.title.as_str().trim());
         if title.is_empty() {
@@ -271,8 +300,15 @@ impl Register {
                         format!("{c} is already the lead office"),
                     ));
                 }
+                let reason = Text::new(reason.as_str().trim());
+                if reason.is_empty() {
+                    return Err(Error::invalid(
+                        "coordinator reason",
+                        format!("say why {c} coordinates the case (CODE:reason)"),
+                    ));
+                }
                 if !coordinators.iter().any(|(x, _)| *x == c) {
-                    coordinators.push((c, Text::new(reason.as_str().trim())));
+                    coordinators.push((c, reason));
                 }
             }
             let mut subjects: Vec<String> = Vec::new();
@@ -291,20 +327,16 @@ impl Register {
             let mut team: Vec<String> = Vec::new();
             for login in &n.team {
                 let login = normalise_login(login)?;
-                if read_officer(conn, &s.office, &login)?.is_none() {
-                    return Err(Error::NotFound {
-                        entity: "officer",
-                        key: login,
-                    });
-                }
+                super::people::require_team_member(conn, &s.office, &login, &subjects, None)?;
                 team.push(login);
             }
             if role == Role::Inspector && !team.contains(&s.login) {
+                super::people::require_team_member(conn, &s.office, &s.login, &subjects, None)?;
                 team.push(s.login.clone());
             }
             let number = next_number(conn, &s.office, opened.year())?;
             let central = self_is_central(conn, &lead)?;
-            let deadline = deadline_for(conn, n.kind, central, opened)?;
+            let deadline = deadline_for(conn, n.kind, central, opened, 0)?;
 
             let e = case_ref(&id);
             let sc = scope(&id);
@@ -317,8 +349,11 @@ impl Register {
             txn.put(&sc, &e, "lead", lead.as_str())?;
             txn.put(&sc, &e, "status", CaseStatus::Received.code())?;
             txn.put(&sc, &e, "opened", opened.to_string())?;
-            if let Some(d) = deadline {
-                txn.put(&sc, &e, "deadline", d.to_string())?;
+            if let Some(l) = letter {
+                txn.put(&sc, &e, "letter", l)?;
+            }
+            if let Some(d) = &deadline {
+                put_deadline(txn, &sc, &e, d)?;
             }
             for (c, reason) in &coordinators {
                 txn.add(&sc, &e, "coordinators", c.as_str())?;
@@ -418,6 +453,17 @@ impl Register {
                 }
             };
             txn.put(&sc, &e, field, stored.clone())?;
+            if field == "deadline" {
+                // Set by hand (from the inspection decision): final, never recounted.
+                txn.put(&sc, &e, "deadline_basis", serde_json::Value::Null)?;
+            }
+            if field == "origin"
+                && stored.as_str() != Some(CaseOrigin::AnnualPlan.code())
+                && case.plan_item.is_some()
+            {
+                // A case no longer from the annual plan carries out no plan item.
+                txn.put(&sc, &e, "plan_item", serde_json::Value::Null)?;
+            }
             txn.append(&sc, &e, "timeline", timeline(TimelineKind::Note, today(), &s.login, None, None, Text::new(format!("{field} set"))))?;
             audit(txn, s, "case.edit", &format!("case:{id}"), serde_json::json!({ "field": field, "value": stored }))
         })?;
@@ -436,6 +482,12 @@ impl Register {
         let case = self.case(key)?;
         self.require_on(Permission::CaseTransition, &case)?;
         check_transition(case.kind, case.status, case.resume_status, to)?;
+        if to == CaseStatus::Transferred {
+            return Err(Error::invalid(
+                "case status",
+                "a case is transferred with the body that receives it (`case transfer`)",
+            ));
+        }
         let date = date.unwrap_or_else(today);
         if date < case.opened {
             return Err(Error::invalid(
@@ -446,55 +498,7 @@ impl Register {
         if date > today() {
             return Err(Error::invalid("date", format!("{date} is in the future")));
         }
-        let id = case.id.clone();
-        self.write(|txn, s| {
-            let e = case_ref(&id);
-            let sc = scope(&id);
-            txn.put(&sc, &e, "status", to.code())?;
-            let resume = resume_after(case.status, case.resume_status, to);
-            if resume != case.resume_status {
-                txn.put(&sc, &e, "resume_status", resume.map(|r| r.code()))?;
-            }
-            if to == CaseStatus::Extended {
-                let central = self_is_central(txn.tx(), &case.lead)?;
-                let d = extended_deadline(
-                    txn.tx(),
-                    case.kind,
-                    central,
-                    case.opened,
-                    case.deadline,
-                    case.extensions,
-                )?;
-                txn.put(&sc, &e, "extensions", case.extensions + 1)?;
-                if d != case.deadline {
-                    txn.put(&sc, &e, "deadline", d.map(|d| d.to_string()))?;
-                }
-            }
-            if workflow::is_open(case.status) && !workflow::is_open(to) && case.closed.is_none() {
-                txn.put(&sc, &e, "closed", date.to_string())?;
-            }
-            let note = note.clone().unwrap_or_default();
-            txn.append(
-                &sc,
-                &e,
-                "timeline",
-                timeline(
-                    TimelineKind::Transition,
-                    date,
-                    &s.login,
-                    Some(case.status),
-                    Some(to),
-                    note,
-                ),
-            )?;
-            audit(
-                txn,
-                s,
-                "case.transition",
-                &format!("case:{id}"),
-                serde_json::json!({ "from": case.status, "to": to }),
-            )
-        })?;
+        self.write(|txn, s| write_transition(txn, s, &case, to, note.clone(), date))?;
         self.case(&case.id)
     }
 
@@ -510,9 +514,25 @@ impl Register {
                 format!("{sid} is not a subject of case {}", case.number),
             ));
         }
+        // A finding's content category is one of the lists in force (for the subject's kind).
+        let category = f
+            .category
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from);
+        if let Some(code) = &category {
+            let subject = read_subject(self.conn(), &sid)?.ok_or_else(|| Error::NotFound {
+                entity: "subject",
+                key: sid.clone(),
+            })?;
+            let on = f.violation_date.unwrap_or_else(today);
+            super::records::check_category(self.conn(), code, subject.kind, on)?;
+        }
         let finding = Finding {
             subject: sid,
             text: Text::new(f.text.as_str().trim()),
+            category,
             ..f
         };
         let id = case.id.clone();
@@ -806,6 +826,65 @@ impl Register {
         })?;
         Ok(decision)
     }
+}
+
+/// Writes a workflow move already checked (`check_transition`): status, the paused status,
+/// the extension of a deadline, the closing date, the timeline entry and the audit entry.
+pub(crate) fn write_transition(
+    txn: &mut crate::oplog::Txn<'_>,
+    s: &super::Session,
+    case: &Case,
+    to: CaseStatus,
+    note: Option<Text>,
+    date: NaiveDate,
+) -> Result<()> {
+    let e = case_ref(&case.id);
+    let sc = scope(&case.id);
+    txn.put(&sc, &e, "status", to.code())?;
+    let resume = resume_after(case.status, case.resume_status, to);
+    if resume != case.resume_status {
+        txn.put(&sc, &e, "resume_status", resume.map(|r| r.code()))?;
+    }
+    if to == CaseStatus::Extended {
+        let central = self_is_central(txn.tx(), &case.lead)?;
+        // Kinds without a regulated limit keep their deadline (the officer sets the
+        // new one); the rules say how many extensions a regulated one allows.
+        let d = deadline_for(
+            txn.tx(),
+            case.kind,
+            central,
+            case.opened,
+            case.extensions + 1,
+        )?;
+        txn.put(&sc, &e, "extensions", case.extensions + 1)?;
+        if let Some(d) = &d {
+            put_deadline(txn, &sc, &e, d)?;
+        }
+    }
+    if workflow::is_open(case.status) && !workflow::is_open(to) && case.closed.is_none() {
+        txn.put(&sc, &e, "closed", date.to_string())?;
+    }
+    let note = note.unwrap_or_default();
+    txn.append(
+        &sc,
+        &e,
+        "timeline",
+        timeline(
+            TimelineKind::Transition,
+            date,
+            &s.login,
+            Some(case.status),
+            Some(to),
+            note,
+        ),
+    )?;
+    audit(
+        txn,
+        s,
+        "case.transition",
+        &format!("case:{}", case.id),
+        serde_json::json!({ "from": case.status, "to": to }),
+    )
 }
 
 /// Per subject with a decision in force (one per subject once conflicts are resolved; with a

@@ -166,7 +166,10 @@ impl Register {
         let opened = opened.unwrap_or_else(today);
         let lead = require_office_on(self.conn(), lead, opened)?.code;
         let central = self_is_central(self.conn(), &lead)?;
-        super::rules_bridge::case_deadline(self.conn(), kind, central, opened)
+        Ok(
+            super::rules_bridge::case_deadline(self.conn(), kind, central, opened, 0)?
+                .map(|(date, _basis)| date),
+        )
     }
 
     /// Appends a note to a case's timeline (append-only), dated `date` (default today).

@@ -2,7 +2,7 @@
 //! the confidential denouncer record.
 
 use super::offices::require_office_on;
-use super::project::{Fields, KIND_DENOUNCER, case_ref, db, read_officer, read_subject};
+use super::project::{Fields, KIND_DENOUNCER, case_ref, db, read_subject};
 use super::{Register, audit};
 use crate::access::Permission;
 use crate::error::{Error, Result};
@@ -46,6 +46,7 @@ impl Register {
                             key: sid.to_string(),
                         });
                     }
+                    super::people::require_no_related_team_member(txn.tx(), &id, sid)?;
                     txn.add(&sc, &e, "subjects", sid)?;
                     ("subject", sid.to_string())
                 }
@@ -55,6 +56,12 @@ impl Register {
                         return Err(Error::invalid(
                             "coordinator",
                             format!("{c} is the lead office"),
+                        ));
+                    }
+                    if reason.as_str().trim().is_empty() {
+                        return Err(Error::invalid(
+                            "coordinator reason",
+                            format!("say why {c} coordinates the case (CODE:reason)"),
                         ));
                     }
                     txn.add(&sc, &e, "coordinators", c.as_str())?;
@@ -68,12 +75,13 @@ impl Register {
                 }
                 CaseLink::Team(login) => {
                     let login = normalise_login(login)?;
-                    if read_officer(txn.tx(), &s.office, &login)?.is_none() {
-                        return Err(Error::NotFound {
-                            entity: "officer",
-                            key: login,
-                        });
-                    }
+                    super::people::require_team_member(
+                        txn.tx(),
+                        &s.office,
+                        &login,
+                        &case.subjects,
+                        Some(&id),
+                    )?;
                     txn.add(&sc, &e, "team", format!("{}/{login}", s.office))?;
                     ("team", login)
                 }

@@ -14,6 +14,24 @@
 //!   A central office is initialised with the 2025 office list (`office_list`: 34 units and the
 //!   former provinces merged into them); `add_office_list()` adds entries of it that are missing.
 //! - Officers: `add_officer(login, name, Role) -> Result<Officer>`, `list_officers()`.
+//! - People (module `people`): `edit_subject(id, SubjectEdit { post, membership, authority,
+//!   unit })`; `set_officer_role(login, Role)`, `deactivate_officer(login)` (no sign-in, no
+//!   team; not oneself); `declare_relation(login, Relation::{Subject(id), Denouncer(case)})`,
+//!   `officer_relations(login)`: a related officer cannot join that case's team (nor can a
+//!   related subject be added to a case they are on). `CaseDetail::warnings`: the lead office
+//!   lacks management authority over a subject; a team member declared a relation later. A
+//!   coordinating office always comes with its reason.
+//! - Records around a case (module `records`, all in the case's unit, lead office and central
+//!   office only): `set_case_category(case, code, add)` (validated against the category lists
+//!   in force; findings' categories too), `record_conclusion(case, Conclusion)` (number, date,
+//!   text, outcome per subject with categories and discipline required for a violation),
+//!   `suspend(case, subject, start, extend, note)` (the rules' `suspension` limit and its
+//!   maximum), `transfer(case, receiving_body, date, note)` (the only way to `transferred`),
+//!   `record_notice(case, Notice)` (to whom, the denouncer, when).
+//! - Letters (module `letters`, own unit `letter:<id>`, the receiving office and the central
+//!   office): `record_letter(NewLetter { kind, received, channel, content })`, `letter(id)`,
+//!   `list_letters()`, `open_case_from_letter(letter, NewCase)` (named: a denunciation or an
+//!   inspection on signs; anonymous or impersonated: an inspection on signs only).
 //! - Subjects: `add_subject(NewSubject, force) -> Result<AddSubject>` (`AddSubject::Added(id)` or
 //!   `AddSubject::PossibleDuplicates(Vec<Subject>)`, nothing written), `subject(id)`,
 //!   `list_subjects(search)`.
@@ -34,10 +52,18 @@
 //!   `attach_denouncer_document(case, name, media_type, bytes)` (denouncer.write),
 //!   `denouncer_documents(case)`, `denouncer_document_content(case, blake3)` (denouncer.read,
 //!   every read audited).
-//! - Plans: `add_plan(NewPlan)`, `add_plan_item(plan, NewPlanItem)`, `list_plans()`,
-//!   `overlaps()`, `omissions()` (module `plans`).
+//! - Plans: `add_plan(NewPlan)`, `add_plan_item(plan, NewPlanItem)` (identical items refused),
+//!   `edit_plan_item(item, PlanItemEdit)`, `remove_plan_item(item)` (not while a case carries
+//!   it out), `set_plan_item_status(item, PlanItemStatus, reason)` (dropped needs a reason),
+//!   `link_plan_item(case, Some(item) | None)` (the case carries the item out; its origin
+//!   becomes the annual plan), `list_plans()`, `overlaps()`, `omissions()` (dropped items count
+//!   for neither) (module `plans`).
 //! - Rules (reference data `rules/current`, module `rules_store`): `rules() -> RulesConfig`,
-//!   `set_rules(RulesConfig)` (rules.admin; validated; only changed sections written).
+//!   `set_rules(RulesConfig)` (rules.admin; validated; only changed sections written),
+//!   `years_without_calendar() -> Vec<CalendarGap { year, open_cases }>` (this year, the next and
+//!   the years provisional deadlines of open cases run into, lacking a holiday calendar). A
+//!   deadline counted by rule into such a year is provisional (`Case::deadline_provisional_years`,
+//!   `CaseRow::deadline_provisional`) and recounted when the calendar arrives.
 //! - Local settings (module `settings`): `office_settings()`, `set_office_setting(key, value)`
 //!   (office.admin, audited); `audit_print(entity, detail)` (the audit entry of every print).
 //! - App case work (module `casework`): `NewCaseForm`, `preview_deadline`, `add_note`,
@@ -47,12 +73,15 @@
 mod cases;
 pub mod casework;
 mod documents;
+pub(crate) mod letters;
 mod links;
 pub mod office_list;
 pub(crate) mod offices;
 pub mod overlap_records;
+mod people;
 pub mod plans;
 pub mod project;
+mod records;
 mod rules_bridge;
 mod rules_store;
 mod settings;
@@ -74,11 +103,14 @@ pub use casework::{
 };
 pub use documents::DEFAULT_ATTACHMENT_LIMIT;
 pub(crate) use documents::attachment_of;
+pub use letters::NewLetter;
 pub use links::CaseLink;
 pub use offices::NewOffice;
 pub use overlap_records::{Settlement, SettlementOutcome};
-pub use plans::{NewPlan, NewPlanItem, Omission, Overlap, PlanView};
+pub use people::{Relation, Relations, SubjectEdit};
+pub use plans::{NewPlan, NewPlanItem, Omission, Overlap, PlanItemEdit, PlanView};
 pub use project::DomainProjector;
+pub use rules_store::CalendarGap;
 pub use subjects::{AddSubject, NewSubject};
 
 use project::db;
@@ -241,6 +273,11 @@ impl Register {
                 key: login.clone(),
             }
         })?;
+        if !officer.active {
+            return Err(Error::PermissionDenied(format!(
+                "officer {login} is deactivated"
+            )));
+        }
         let role: Role = officer.role.parse()?;
         // Every sign-in is audited (a wrong passphrase cannot be: nothing opens without the key).
         let unlocked_with = match store.unlocked_by() {

@@ -331,7 +331,7 @@ impl Register {
         let mut st = self
             .conn()
             .prepare(
-                "SELECT login, name, role, office FROM officers WHERE office = ?1 ORDER BY login",
+                "SELECT login, name, role, office, active FROM officers WHERE office = ?1 ORDER BY login",
             )
             .map_err(db)?;
         let rows = st
@@ -341,6 +341,7 @@ impl Register {
                     name: Text::new(r.get::<_, String>(1)?),
                     role: r.get(2)?,
                     office: r.get(3)?,
+                    active: r.get(4)?,
                 })
             })
             .map_err(db)?;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::offices::{require_office, require_office_on};
@@ -40,6 +40,19 @@ pub struct NewPlanItem {
     pub lead: Option<String>,
     pub coordinators: Vec<String>,
     pub note: Text,
+}
+
+/// Changes to a plan item: each `Some` field replaces the item's value (`coordinators` the
+/// whole set); the result is validated like a new item.
+#[derive(Debug, Clone, Default)]
+pub struct PlanItemEdit {
+    pub subject: Option<String>,
+    pub kind: Option<CaseKind>,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub lead: Option<String>,
+    pub coordinators: Option<Vec<String>>,
+    pub note: Option<Text>,
 }
 
 /// A plan with its items, for listing.
@@ -94,6 +107,47 @@ fn overlaps_in_time(a: &Work, b: &Work) -> bool {
     a.start <= b_end && b.start <= a_end
 }
 
+/// A new or edited item: its period fits the plan's year, and no other item of the plan
+/// (`except` itself) has the same subject, kind and period.
+fn check_item(
+    plan: &Plan,
+    except: Option<&str>,
+    subject: &str,
+    kind: CaseKind,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<()> {
+    use chrono::Datelike;
+    if end < start {
+        return Err(Error::invalid(
+            "period",
+            format!("end {end} is before start {start}"),
+        ));
+    }
+    if start.year() > plan.year || end.year() < plan.year {
+        return Err(Error::invalid(
+            "period",
+            format!("{start} – {end} is outside the plan's year {}", plan.year),
+        ));
+    }
+    if let Some(same) = plan.items.iter().find(|i| {
+        Some(i.id.as_str()) != except
+            && i.subject == subject
+            && i.kind == kind
+            && i.start == start
+            && i.end == end
+    }) {
+        return Err(Error::invalid(
+            "plan item",
+            format!(
+                "the plan already has this item ({}: {} of {} from {start} to {end})",
+                same.id, kind, same.subject_name
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn date(s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|e| Error::Storage(format!("bad stored date {s}: {e}")))
@@ -136,26 +190,12 @@ impl Register {
         Ok(id)
     }
 
-    /// Adds an item to a plan; its period must touch the plan's year.
+    /// Adds an item to a plan; its period must touch the plan's year, and the plan must not
+    /// already hold an identical item (same subject, kind and period).
     pub fn add_plan_item(&mut self, plan_id: &str, it: NewPlanItem) -> Result<String> {
         self.require(Permission::PlanWrite)?;
         let plan = self.plan(plan_id)?;
-        if it.end < it.start {
-            return Err(Error::invalid(
-                "period",
-                format!("end {} is before start {}", it.end, it.start),
-            ));
-        }
-        use chrono::Datelike;
-        if it.start.year() > plan.year || it.end.year() < plan.year {
-            return Err(Error::invalid(
-                "period",
-                format!(
-                    "{} – {} is outside the plan's year {}",
-                    it.start, it.end, plan.year
-                ),
-            ));
-        }
+        check_item(&plan, None, it.subject.trim(), it.kind, it.start, it.end)?;
         let id = new_id();
         self.write(|txn, s| {
             let conn = txn.tx();
@@ -200,6 +240,265 @@ impl Register {
         Ok(id)
     }
 
+    /// The plan an item belongs to.
+    fn plan_of_item(&self, item_id: &str) -> Result<(Plan, PlanItem)> {
+        let plan_id: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT plan_id FROM plan_items WHERE id = ?1",
+                [item_id.trim()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        let not_found = || Error::NotFound {
+            entity: "plan item",
+            key: item_id.trim().to_string(),
+        };
+        let plan = self.plan(&plan_id.ok_or_else(not_found)?)?;
+        let item = plan
+            .items
+            .iter()
+            .find(|i| i.id == item_id.trim())
+            .cloned()
+            .ok_or_else(not_found)?;
+        Ok((plan, item))
+    }
+
+    /// Edits a plan item (the plan's office or the central office): the result must still fit
+    /// the plan's year and differ from the plan's other items.
+    pub fn edit_plan_item(&mut self, item_id: &str, edit: PlanItemEdit) -> Result<PlanItem> {
+        self.require(Permission::PlanWrite)?;
+        let (plan, item) = self.plan_of_item(item_id)?;
+        let subject = edit
+            .subject
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or(&item.subject)
+            .to_string();
+        let kind = edit.kind.unwrap_or(item.kind);
+        let start = edit.start.unwrap_or(item.start);
+        let end = edit.end.unwrap_or(item.end);
+        check_item(&plan, Some(&item.id), &subject, kind, start, end)?;
+        let id = item.id.clone();
+        self.write(|txn, s| {
+            let conn = txn.tx();
+            if read_subject(conn, &subject)?.is_none() {
+                return Err(Error::NotFound {
+                    entity: "subject",
+                    key: subject.clone(),
+                });
+            }
+            let lead = match &edit.lead {
+                Some(l) => require_office_on(conn, l, start)?.code,
+                None => item.lead.clone(),
+            };
+            let coordinators = match &edit.coordinators {
+                Some(list) => {
+                    let mut out: Vec<String> = Vec::new();
+                    for c in list {
+                        let c = require_office_on(conn, c, start)?.code;
+                        if c != lead && !out.contains(&c) {
+                            out.push(c);
+                        }
+                    }
+                    Some(out)
+                }
+                None => None,
+            };
+            let e = EntityRef::new(KIND_PLAN_ITEM, &id);
+            let sc = plan_scope(&plan.id);
+            let mut changed: Vec<&str> = Vec::new();
+            if subject != item.subject {
+                txn.put(&sc, &e, "subject", subject.as_str())?;
+                changed.push("subject");
+            }
+            if kind != item.kind {
+                txn.put(&sc, &e, "kind", kind.code())?;
+                changed.push("kind");
+            }
+            if start != item.start {
+                txn.put(&sc, &e, "start", start.to_string())?;
+                changed.push("start");
+            }
+            if end != item.end {
+                txn.put(&sc, &e, "end", end.to_string())?;
+                changed.push("end");
+            }
+            if lead != item.lead {
+                txn.put(&sc, &e, "lead", lead.as_str())?;
+                changed.push("lead");
+            }
+            if let Some(note) = &edit.note {
+                let note = note.as_str().trim();
+                if note != item.note.as_str() {
+                    txn.put(&sc, &e, "note", note)?;
+                    changed.push("note");
+                }
+            }
+            if let Some(list) = &coordinators {
+                let current: Vec<serde_json::Value> =
+                    oplog::set_members(txn.tx(), &e, "coordinators")?;
+                for c in &current {
+                    if c.as_str().is_none_or(|c| !list.iter().any(|x| x == c)) {
+                        txn.remove(&sc, &e, "coordinators", c.clone())?;
+                    }
+                }
+                for c in list {
+                    if !current.iter().any(|x| x.as_str() == Some(c.as_str())) {
+                        txn.add(&sc, &e, "coordinators", c.as_str())?;
+                    }
+                }
+                if list != &item.coordinators {
+                    changed.push("coordinators");
+                }
+            }
+            if changed.is_empty() {
+                return Ok(());
+            }
+            audit(
+                txn,
+                s,
+                "plan.item.edit",
+                &format!("plan:{}", plan.id),
+                serde_json::json!({ "item": id, "fields": changed }),
+            )
+        })?;
+        Ok(self.plan_of_item(&id)?.1)
+    }
+
+    /// Removes an item from its plan. An item a case carries out stays: drop it with a reason
+    /// instead ([`Register::set_plan_item_status`]).
+    pub fn remove_plan_item(&mut self, item_id: &str) -> Result<()> {
+        self.require(Permission::PlanWrite)?;
+        let (plan, item) = self.plan_of_item(item_id)?;
+        if !item.cases.is_empty() {
+            return Err(Error::invalid(
+                "plan item",
+                format!(
+                    "case {} carries this item out: mark it dropped with a reason instead of removing it",
+                    item.cases.join(", ")
+                ),
+            ));
+        }
+        self.write(|txn, s| {
+            let e = EntityRef::new(KIND_PLAN_ITEM, &item.id);
+            txn.delete(&plan_scope(&plan.id), &e)?;
+            audit(
+                txn,
+                s,
+                "plan.item.remove",
+                &format!("plan:{}", plan.id),
+                serde_json::json!({
+                    "item": item.id, "subject": item.subject, "kind": item.kind,
+                    "start": item.start, "end": item.end,
+                }),
+            )
+        })
+    }
+
+    /// Sets where an item stands. `dropped` needs the reason; the other statuses clear it.
+    pub fn set_plan_item_status(
+        &mut self,
+        item_id: &str,
+        status: PlanItemStatus,
+        reason: Option<Text>,
+    ) -> Result<PlanItem> {
+        self.require(Permission::PlanWrite)?;
+        let (plan, item) = self.plan_of_item(item_id)?;
+        let reason = reason
+            .map(|r| Text::new(r.as_str().trim()))
+            .filter(|r| !r.is_empty());
+        match (status, &reason) {
+            (PlanItemStatus::Dropped, None) => {
+                return Err(Error::invalid(
+                    "reason",
+                    "an item is dropped from the plan only with the reason",
+                ));
+            }
+            (PlanItemStatus::Dropped, Some(_)) => {}
+            (_, Some(_)) => {
+                return Err(Error::invalid("reason", "only a dropped item has a reason"));
+            }
+            (_, None) => {}
+        }
+        self.write(|txn, s| {
+            let e = EntityRef::new(KIND_PLAN_ITEM, &item.id);
+            let sc = plan_scope(&plan.id);
+            txn.put(&sc, &e, "status", status.code())?;
+            txn.put(
+                &sc,
+                &e,
+                "drop_reason",
+                reason.as_ref().map(|r| r.as_str().to_string()),
+            )?;
+            audit(
+                txn,
+                s,
+                "plan.item.status",
+                &format!("plan:{}", plan.id),
+                serde_json::json!({ "item": item.id, "status": status, "reason": reason }),
+            )
+        })?;
+        Ok(self.plan_of_item(&item.id)?.1)
+    }
+
+    /// Names the plan item a case carries out (the case's origin becomes the annual plan), or
+    /// with `None` unlinks it. The item must be of the case's kind, about one of its subjects,
+    /// and not dropped. Written on the case (its lead office or the central office).
+    pub fn link_plan_item(&mut self, case_key: &str, item_id: Option<&str>) -> Result<Case> {
+        let case = self.case(case_key)?;
+        self.require_on(Permission::CaseEdit, &case)?;
+        let item = match item_id {
+            Some(i) => {
+                let (_, item) = self.plan_of_item(i)?;
+                if item.kind != case.kind {
+                    return Err(Error::invalid(
+                        "plan item",
+                        format!(
+                            "the item plans a {} and case {} is a {}",
+                            item.kind, case.number, case.kind
+                        ),
+                    ));
+                }
+                if !case.subjects.contains(&item.subject) {
+                    return Err(Error::invalid(
+                        "plan item",
+                        format!(
+                            "the item is about {} ({}), not a subject of case {}",
+                            item.subject_name, item.subject, case.number
+                        ),
+                    ));
+                }
+                if item.status == PlanItemStatus::Dropped {
+                    return Err(Error::invalid(
+                        "plan item",
+                        "the item was dropped from the plan",
+                    ));
+                }
+                Some(item)
+            }
+            None => None,
+        };
+        let id = case.id.clone();
+        self.write(|txn, s| {
+            let e = super::project::case_ref(&id);
+            let sc = ScopeUnit::new(format!("case:{id}"));
+            txn.put(&sc, &e, "plan_item", item.as_ref().map(|i| i.id.clone()))?;
+            if item.is_some() && case.origin != CaseOrigin::AnnualPlan {
+                txn.put(&sc, &e, "origin", CaseOrigin::AnnualPlan.code())?;
+            }
+            audit(
+                txn,
+                s,
+                "case.plan-item",
+                &format!("case:{id}"),
+                serde_json::json!({ "item": item.as_ref().map(|i| &i.id) }),
+            )
+        })?;
+        self.case(&case.id)
+    }
+
     /// One plan with its items.
     pub fn plan(&self, id: &str) -> Result<Plan> {
         self.require(Permission::CaseRead)?;
@@ -219,8 +518,8 @@ impl Register {
         };
         let mut st = conn
             .prepare(
-                "SELECT id, subject_id, kind, start_date, end_date, lead, note FROM plan_items WHERE plan_id = ?1
-                 ORDER BY start_date, id",
+                "SELECT id, subject_id, kind, start_date, end_date, lead, note, status, drop_reason
+                 FROM plan_items WHERE plan_id = ?1 ORDER BY start_date, id",
             )
             .map_err(db)?;
         let rows = st
@@ -233,12 +532,24 @@ impl Register {
                     r.get::<_, String>(4)?,
                     r.get::<_, String>(5)?,
                     r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
+                    r.get::<_, Option<String>>(8)?,
                 ))
             })
             .map_err(db)?;
         let mut items = Vec::new();
         for row in rows {
-            let (iid, subject, kind, start, end, lead, note) = row.map_err(db)?;
+            let (iid, subject, kind, start, end, lead, note, status, drop_reason) =
+                row.map_err(db)?;
+            let cases: Vec<String> = {
+                let mut st = conn
+                    .prepare_cached("SELECT number FROM cases WHERE plan_item = ?1 ORDER BY number")
+                    .map_err(db)?;
+                st.query_map([&iid], |r| r.get(0))
+                    .map_err(db)?
+                    .collect::<rusqlite::Result<_>>()
+                    .map_err(db)?
+            };
             let mut coordinators: Vec<String> = {
                 let mut st = conn
                     .prepare_cached("SELECT office FROM plan_item_offices WHERE item_id = ?1 AND role = 'coordinating'")
@@ -262,6 +573,9 @@ impl Register {
                 lead,
                 coordinators,
                 note: Text::new(note),
+                status: status.parse().unwrap_or_default(),
+                drop_reason: drop_reason.map(Text::new),
+                cases,
             });
         }
         Ok(Plan {
@@ -302,7 +616,10 @@ impl Register {
         let mut by_subject: BTreeMap<String, Vec<Work>> = BTreeMap::new();
         {
             let mut st = conn
-                .prepare("SELECT subject_id, kind, id, lead, start_date, end_date FROM plan_items")
+                .prepare(
+                    "SELECT subject_id, kind, id, lead, start_date, end_date FROM plan_items
+                     WHERE status != 'dropped'",
+                )
                 .map_err(db)?;
             let rows = st
                 .query_map([], |r| {
@@ -471,6 +788,7 @@ impl Register {
                  )
                  SELECT n.subject_id, s.name, n.reason, n.number FROM needs n JOIN subjects s ON s.id = n.subject_id
                   WHERE NOT EXISTS (SELECT 1 FROM plan_items p WHERE p.subject_id = n.subject_id
+                                      AND p.status != 'dropped'
                                       AND p.kind IN (SELECT value FROM json_each(?1))
                                       AND p.end_date >= n.since)
                     AND NOT EXISTS (SELECT 1 FROM cases c2 JOIN case_subjects cs2 ON cs2.case_id = c2.id
@@ -553,8 +871,9 @@ pub(crate) fn project_plan_item(tx: &Transaction<'_>, id: &str) -> Result<()> {
     };
     exec(
         tx,
-        "INSERT INTO plan_items(id, plan_id, subject_id, kind, start_date, end_date, lead, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO plan_items(id, plan_id, subject_id, kind, start_date, end_date, lead, note,
+                                status, drop_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             id,
             plan,
@@ -563,7 +882,9 @@ pub(crate) fn project_plan_item(tx: &Transaction<'_>, id: &str) -> Result<()> {
             start.to_string(),
             end.to_string(),
             lead,
-            f.text("note").unwrap_or_default().as_str()
+            f.text("note").unwrap_or_default().as_str(),
+            f.get::<PlanItemStatus>("status").unwrap_or_default().code(),
+            f.text("drop_reason").map(Text::into_string),
         ],
     )?;
     exec(

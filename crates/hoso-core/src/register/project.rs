@@ -175,6 +175,7 @@ pub fn read_officer(conn: &Connection, office: &str, login: &str) -> Result<Opti
         name,
         role,
         office: office.to_string(),
+        active: f.get("active").unwrap_or(true),
     }))
 }
 
@@ -247,6 +248,25 @@ fn read_case_and_team(conn: &Connection, id: &str) -> Result<Option<(Case, Vec<S
     let subjects = strings("subjects");
     let categories = strings("categories");
     let team = case_team(conn, id)?;
+    let extensions = f.get("extensions").unwrap_or(0);
+    let stored_deadline: Option<NaiveDate> = f.get("deadline");
+    // A deadline counted by rule into a year without a holiday calendar is recounted with the
+    // rules in force (rules_bridge::DeadlineBasis); a case written before bases were recorded
+    // (no field at all) is read as counted by its kind's rule with the built-in calendar.
+    let basis = match f.0.get("deadline_basis") {
+        Some(_) => f.get::<super::rules_bridge::DeadlineBasis>("deadline_basis"),
+        None => super::rules_bridge::DeadlineBasis::legacy(
+            kind,
+            read_office(conn, &lead)?.is_some_and(|o| o.kind == OfficeKind::Central),
+            opened,
+            extensions,
+            stored_deadline,
+        ),
+    };
+    let (deadline, deadline_provisional_years) = match &basis {
+        Some(b) => super::rules_bridge::deadline_in_force(conn, stored_deadline, b)?,
+        None => (stored_deadline, Vec::new()),
+    };
     let case = Case {
         id: id.to_string(),
         number,
@@ -261,9 +281,12 @@ fn read_case_and_team(conn: &Connection, id: &str) -> Result<Option<(Case, Vec<S
         status,
         resume_status: f.get("resume_status"),
         opened,
-        deadline: f.get("deadline"),
-        extensions: f.get("extensions").unwrap_or(0),
+        deadline,
+        deadline_provisional_years,
+        extensions,
         closed: f.get("closed"),
+        plan_item: f.get("plan_item"),
+        letter: f.get("letter"),
         conflicts: {
             let mut c = f.conflicts(CONFLICT_FIELDS);
             c.extend(decision_conflicts(conn, id)?);
@@ -347,6 +370,8 @@ impl Projector for DomainProjector {
             super::overlap_records::KIND_OVERLAP => {
                 super::overlap_records::project_overlap(tx, &entity.id)
             }
+            super::rules_store::KIND_RULES => reproject_provisional_deadlines(tx),
+            super::letters::KIND_LETTER => super::letters::project_letter(tx, &entity.id),
             _ => Ok(()),
         }
     }
@@ -362,6 +387,24 @@ impl Projector for DomainProjector {
     ) -> Result<Vec<EntityRef>> {
         crate::authority::settle(tx, units)
     }
+}
+
+/// The rules changed (a calendar published, a time limit edited): cases whose deadline is
+/// provisional are recounted. A final deadline never moves with a later edit of the rules.
+fn reproject_provisional_deadlines(tx: &Transaction<'_>) -> Result<()> {
+    let ids: Vec<String> = {
+        let mut st = tx
+            .prepare_cached("SELECT id FROM cases WHERE deadline_provisional = 1")
+            .map_err(db)?;
+        st.query_map([], |r| r.get(0))
+            .map_err(db)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db)?
+    };
+    for id in ids {
+        project_case(tx, &id)?;
+    }
+    Ok(())
 }
 
 fn project_office(tx: &Transaction<'_>, code: &str) -> Result<()> {
@@ -410,8 +453,8 @@ fn project_officer(tx: &Transaction<'_>, id: &str) -> Result<()> {
     if let Some(o) = read_officer(tx, office, login)? {
         exec(
             tx,
-            "INSERT INTO officers(office, login, name, role) VALUES (?1, ?2, ?3, ?4)",
-            params![o.office, o.login, o.name.as_str(), o.role],
+            "INSERT INTO officers(office, login, name, role, active) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![o.office, o.login, o.name.as_str(), o.role, o.active],
         )?;
     }
     Ok(())
@@ -491,18 +534,24 @@ fn project_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
         c.closed.map(|d| d.to_string()),
         workflow::is_open(c.status),
         !c.conflicts.is_empty(),
+        !c.deadline_provisional_years.is_empty(),
+        c.plan_item,
+        c.letter,
     ];
     // Upsert keeps the rowid, which is the FTS row id.
     exec(tx,
         "INSERT INTO cases(id, number, kind, title, summary, origin, lead, status, resume_status, opened,
-                           year, deadline, extensions, closed, is_open, conflict)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                           year, deadline, extensions, closed, is_open, conflict,
+                           deadline_provisional, plan_item, letter)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19)
          ON CONFLICT(id) DO UPDATE SET number = excluded.number, kind = excluded.kind,
            title = excluded.title, summary = excluded.summary, origin = excluded.origin,
            lead = excluded.lead, status = excluded.status, resume_status = excluded.resume_status,
            opened = excluded.opened, year = excluded.year, deadline = excluded.deadline,
            extensions = excluded.extensions, closed = excluded.closed, is_open = excluded.is_open,
-           conflict = excluded.conflict",
+           conflict = excluded.conflict, deadline_provisional = excluded.deadline_provisional,
+           plan_item = excluded.plan_item, letter = excluded.letter",
         values,
     )?;
     exec(
@@ -628,6 +677,7 @@ pub(crate) fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
         "plan_items",
         "plan_item_offices",
         "overlap_records",
+        "letters",
     ] {
         exec(tx, &format!("DELETE FROM {table}"), [])?;
     }
@@ -641,6 +691,7 @@ pub(crate) fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
         KIND_PLAN,
         KIND_PLAN_ITEM,
         super::overlap_records::KIND_OVERLAP,
+        super::letters::KIND_LETTER,
     ] {
         for id in oplog::entities_of_kind(tx, kind)? {
             DomainProjector.project(tx, &EntityRef::new(kind, id))?;

@@ -136,7 +136,58 @@ pub(crate) fn write_defaults(txn: &mut Txn<'_>) -> Result<()> {
     Ok(())
 }
 
+/// A year deadlines need that the holiday calendar does not cover (the dashboard's warning):
+/// deadlines counted in working days through it are provisional until the central office
+/// publishes its calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarGap {
+    pub year: i32,
+    /// Open cases whose deadline runs into this year (each marked provisional).
+    pub open_cases: u32,
+}
+
 impl Register {
+    /// Years lacking a holiday calendar among this year, the next (a case opened today may
+    /// run into it) and every year an open case's provisional deadline runs into, with how many
+    /// open cases each one leaves provisional. Empty when the calendar covers them all.
+    pub fn years_without_calendar(&self) -> Result<Vec<CalendarGap>> {
+        self.require(Permission::CaseRead)?;
+        use chrono::Datelike;
+        let cal = calendar(self.conn())?;
+        let this_year = super::today().year();
+        let mut gaps: std::collections::BTreeMap<i32, u32> = [this_year, this_year + 1]
+            .into_iter()
+            .filter(|y| !cal.years.contains(y))
+            .map(|y| (y, 0))
+            .collect();
+        let mut st = self
+            .conn()
+            .prepare(
+                "SELECT opened, deadline FROM cases
+                 WHERE is_open AND deadline_provisional = 1 AND deadline IS NOT NULL",
+            )
+            .map_err(super::project::db)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(super::project::db)?;
+        for row in rows {
+            let (opened, deadline) = row.map_err(super::project::db)?;
+            let (Ok(opened), Ok(deadline)) = (
+                crate::model::parse_date("opened", &opened),
+                crate::model::parse_date("deadline", &deadline),
+            ) else {
+                continue;
+            };
+            for y in cal.uncovered_years(opened, deadline) {
+                *gaps.entry(y).or_default() += 1;
+            }
+        }
+        Ok(gaps
+            .into_iter()
+            .map(|(year, open_cases)| CalendarGap { year, open_cases })
+            .collect())
+    }
+
     /// The rules in force in this register (stored sections, built-in defaults for the rest).
     pub fn rules(&self) -> Result<RulesConfig> {
         load(self.conn())

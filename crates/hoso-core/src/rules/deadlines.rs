@@ -211,6 +211,25 @@ impl RuleSet {
         rule.add(start, rule.amount + rule.extension * extensions, cal)
     }
 
+    /// [`RuleSet::deadline`] and the years it runs through that `cal` has no holidays for. Only
+    /// a limit in working days depends on the calendar; while any year is listed the date is
+    /// provisional (counted without that year's days off, so possibly early).
+    pub fn deadline_checked(
+        &self,
+        key: &str,
+        start: NaiveDate,
+        extensions: u32,
+        cal: &HolidayCalendar,
+    ) -> Result<(NaiveDate, Vec<i32>)> {
+        let date = self.deadline(key, start, extensions, cal)?;
+        let uncovered = match self.in_force(key, start)?.unit {
+            // The start day itself does not count: a limit from 31/12 starts in the next year.
+            DurationUnit::WorkingDays => cal.uncovered_years(start + Days::new(1), date),
+            DurationUnit::CalendarDays | DurationUnit::Months => Vec::new(),
+        };
+        Ok((date, uncovered))
+    }
+
     /// Checks that amounts are positive and that no two rules of one key are in force at once.
     pub fn validate(&self) -> Result<()> {
         for (i, a) in self.rules.iter().enumerate() {
@@ -260,6 +279,7 @@ pub fn rule_key_for_case(kind: CaseKind, central: bool) -> Option<&'static str> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Datelike;
 
     #[test]
     fn defaults_match_the_glossary_and_are_consistent() {
@@ -379,6 +399,34 @@ mod tests {
         rules.rules.last_mut().unwrap().effective_from = date(2026, 1, 1);
         let e = rules.validate().unwrap_err();
         assert!(e.to_string().contains("denunciation.province"), "{e}");
+    }
+
+    #[test]
+    fn a_working_day_limit_into_a_year_without_holidays_is_provisional() {
+        let rules = RuleSet::defaults();
+        let mut cal = HolidayCalendar::vietnam_default();
+        cal.years = vec![2025];
+        // 90 working days from 3/3/2025 end in July 2025: every day counted is known.
+        let (d, years) = rules
+            .deadline_checked(keys::DENUNCIATION_PROVINCE, date(2025, 3, 3), 0, &cal)
+            .unwrap();
+        assert_eq!((d, years), (date(2025, 7, 10), vec![]));
+        // From 3/11/2025 they run into 2026, which this calendar does not cover.
+        let (d, years) = rules
+            .deadline_checked(keys::DENUNCIATION_PROVINCE, date(2025, 11, 3), 1, &cal)
+            .unwrap();
+        assert_eq!(years, [2026]);
+        assert_eq!(d.year(), 2026);
+        // Counted from 31/12/2024 (a year this calendar lacks), every day counted is in 2025.
+        let (_, years) = rules
+            .deadline_checked(keys::DENUNCIATION_PROVINCE, date(2024, 12, 31), 0, &cal)
+            .unwrap();
+        assert!(years.is_empty(), "the start day is not counted: {years:?}");
+        // Calendar days and months do not depend on holidays: never provisional.
+        let (_, years) = rules
+            .deadline_checked(keys::SUSPENSION, date(2025, 12, 1), 1, &cal)
+            .unwrap();
+        assert!(years.is_empty());
     }
 
     #[test]

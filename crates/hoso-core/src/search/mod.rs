@@ -103,6 +103,9 @@ pub struct CaseRow {
     pub status: CaseStatus,
     pub opened: NaiveDate,
     pub deadline: Option<NaiveDate>,
+    /// The deadline runs into a year without a holiday calendar: it may move when the calendar
+    /// arrives (shown as provisional).
+    pub deadline_provisional: bool,
     pub overdue: bool,
     pub conflict: bool,
 }
@@ -130,7 +133,8 @@ impl Register {
         let (mut sql, mut args) = self.case_query(
             f,
             "SELECT c.id, c.number, c.kind, c.title, c.lead, c.status, c.opened, c.deadline, c.conflict,
-                    (c.is_open AND c.deadline IS NOT NULL AND c.deadline < ?1) AS overdue
+                    (c.is_open AND c.deadline IS NOT NULL AND c.deadline < ?1) AS overdue,
+                    c.deadline_provisional
              FROM cases c WHERE 1",
         )?;
         sql.push_str(f.sort.unwrap_or_default().order_by());
@@ -152,13 +156,25 @@ impl Register {
                     r.get::<_, Option<String>>(7)?,
                     r.get::<_, bool>(8)?,
                     r.get::<_, bool>(9)?,
+                    r.get::<_, bool>(10)?,
                 ))
             })
             .map_err(db)?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, number, kind, title, lead, status, opened, deadline, conflict, overdue) =
-                row.map_err(db)?;
+            let (
+                id,
+                number,
+                kind,
+                title,
+                lead,
+                status,
+                opened,
+                deadline,
+                conflict,
+                overdue,
+                deadline_provisional,
+            ) = row.map_err(db)?;
             let date = |s: &str| {
                 NaiveDate::parse_from_str(s, "%Y-%m-%d")
                     .map_err(|e| Error::Storage(format!("bad date {s}: {e}")))
@@ -172,6 +188,7 @@ impl Register {
                 status: status.parse()?,
                 opened: date(&opened)?,
                 deadline: deadline.as_deref().map(date).transpose()?,
+                deadline_provisional,
                 overdue,
                 conflict,
             });

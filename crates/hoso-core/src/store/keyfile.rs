@@ -54,26 +54,27 @@ impl KeyFile {
         }
         let bytes =
             std::fs::read(path).map_err(|e| Error::Storage(format!("{}: {e}", path.display())))?;
-        let file: KeyFile =
-            serde_json::from_slice(&bytes).map_err(|e| corrupt(format!("not valid: {e}")))?;
+        KeyFile::parse(&bytes).map(Some).map_err(corrupt)
+    }
+
+    /// Checks the key file's bytes; the error says what is wrong with them.
+    pub(crate) fn parse(bytes: &[u8]) -> std::result::Result<KeyFile, String> {
+        let file: KeyFile = serde_json::from_slice(bytes).map_err(|e| format!("not valid: {e}"))?;
         if file.format != FORMAT {
-            return Err(corrupt(format!(
-                "format {:?} is not {FORMAT:?}",
-                file.format
-            )));
+            return Err(format!("format {:?} is not {FORMAT:?}", file.format));
         }
         if file.version != VERSION {
-            return Err(corrupt(format!(
+            return Err(format!(
                 "version {} is not supported by this HoSo (expects {VERSION})",
                 file.version
-            )));
+            ));
         }
         let mut logins: Vec<&str> = file.slots.iter().map(|s| s.login()).collect();
         logins.sort_unstable();
         if let Some(w) = logins.windows(2).find(|w| w[0] == w[1]) {
-            return Err(corrupt(format!("two key slots for {}", w[0])));
+            return Err(format!("two key slots for {}", w[0]));
         }
-        Ok(Some(file))
+        Ok(file)
     }
 
     /// Like `load`, but a missing file is `KeyFileMissing`.

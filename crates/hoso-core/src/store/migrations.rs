@@ -12,7 +12,9 @@
 //! bookkeeping (ops without effect, the central office's code from the roster); migration 4 the
 //! date signs of violation were found; migration 5 overlap records; migration 6 rollback safety
 //! (the bundle sequence floor, the recovery state, ops set aside); migration 7 the
-//! office's local settings (`office_settings`: what printed documents say about the office).
+//! office's local settings (`office_settings`: what printed documents say about the office);
+//! migration 8 provisional deadlines (`cases.deadline_provisional`), the plan item a case
+//! carries out (`cases.plan_item`) and plan items' status.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -36,6 +38,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/overlaps.sql"),
     include_str!("schema/rollback.sql"),
     include_str!("schema/settings.sql"),
+    include_str!("schema/records.sql"),
 ];
 
 /// The schema version this build writes and understands.

@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 
 use crate::text::Text;
 use crate::{Error, Result};
-use keyfile::KeyFile;
+pub(crate) use keyfile::KeyFile;
 pub use keyfile::key_file_path;
 pub use migrations::schema_version;
 
@@ -240,6 +240,19 @@ impl Store {
             key,
             unlocked_by,
         })
+    }
+
+    /// While a new register is generated in bulk (the demo), transactions are not synced to
+    /// disk one by one: a crash then loses the half-made file, which is simply generated again.
+    /// Turning it off syncs everything written so far and restores the normal durability.
+    pub fn set_bulk_load(&self, on: bool) -> Result<()> {
+        if on {
+            self.conn.execute_batch("PRAGMA synchronous = OFF;")?;
+        } else {
+            self.conn
+                .execute_batch("PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(TRUNCATE);")?;
+        }
+        Ok(())
     }
 
     pub fn conn(&self) -> &Connection {

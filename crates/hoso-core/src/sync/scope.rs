@@ -105,6 +105,13 @@ pub fn peer_scope(conn: &Connection, peer: &str) -> Result<PeerScope> {
         }
         units.extend(cases.into_iter().map(|c| format!("case:{c}")));
         units.extend(plans.into_iter().map(|p| format!("plan:{p}")));
+        // Letters the office received, and those a case of its opened from.
+        let letters = list(
+            "SELECT id FROM letters WHERE office = ?1
+             UNION SELECT c.letter FROM cases c JOIN case_offices o ON o.case_id = c.id
+                   WHERE o.office = ?1 AND c.letter IS NOT NULL",
+        )?;
+        units.extend(letters.into_iter().map(|l| format!("letter:{l}")));
         // Overlap records naming the office, with their subjects.
         for o in &offices {
             for (id, subject) in crate::register::overlap_records::records_naming(conn, o)? {

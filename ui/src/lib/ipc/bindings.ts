@@ -155,8 +155,18 @@ export type Case = {
 	resume_status: CaseStatus | null,
 	opened: string,
 	deadline: string | null,
+	/**
+	 *  Years the deadline runs through that have no holiday calendar yet: while not empty the
+	 *  deadline is provisional (counted without those years' days off, so possibly early) and
+	 *  it is recounted when the central office publishes their calendar.
+	 */
+	deadline_provisional_years?: number[],
 	extensions: number,
 	closed: string | null,
+	/**  The annual-plan item this case carries out (a case "from the annual plan" names it). */
+	plan_item?: string | null,
+	/**  The letter this case was opened from. */
+	letter?: string | null,
 	/**  Fields with concurrent writes from different offices (an officer resolves them). */
 	conflicts: string[],
 };
@@ -194,6 +204,20 @@ export type CaseDetail = {
 	appeals: Appeal[],
 	/**  Per subject with a decision in force: its form and what appeals left of it. */
 	penalties: PenaltyInForce[],
+	/**
+	 *  What officers should look at (nothing is refused): the lead office lacks management
+	 *  authority over a subject; an officer on the team declared a relation to a subject or
+	 *  to the denouncer after joining it.
+	 */
+	warnings: string[],
+	/**  Conclusions recorded, in order (the last is in force). */
+	conclusions: Conclusion[],
+	/**  Suspensions from Party activities, in order (per subject the last is in force). */
+	suspensions: Suspension[],
+	/**  Where the case was transferred. */
+	transfers: Transfer[],
+	/**  Notices of the outcome: to whom and when. */
+	notices: Notice[],
 	/**
 	 *  This office neither leads nor coordinates the case (any more) and is not the central
 	 *  office: the case is shown as handed over, read-only, with who leads it now.
@@ -254,6 +278,11 @@ export type CaseRow = {
 	status: CaseStatus,
 	opened: string,
 	deadline: string | null,
+	/**
+	 *  The deadline runs into a year without a holiday calendar: it may move when the calendar
+	 *  arrives (shown as provisional).
+	 */
+	deadline_provisional: boolean,
 	overdue: boolean,
 	conflict: boolean,
 };
@@ -302,6 +331,20 @@ export type ClockWarning = {
 	/**  The furthest time its changes carry (RFC 3339, UTC). */
 	furthest: string,
 };
+
+/**
+ *  The conclusion of an inspection, supervision or denunciation: number, date, text and the
+ *  outcome per subject. A later one corrects it (the last recorded is in force).
+ */
+export type Conclusion = {
+	number: Text,
+	date: string,
+	text: Text,
+	subjects: SubjectConclusion[],
+};
+
+/**  What a conclusion says about one subject (kết luận kiểm tra, giám sát). */
+export type ConclusionOutcome = "done-well" | "shortcomings" | "violation";
 
 /**  One of the concurrent values of a conflicting field, with who wrote it and when. */
 export type ConflictValue = {
@@ -541,6 +584,17 @@ export type NewSubject = {
 };
 
 /**
+ *  A notice of the outcome (thông báo): to whom and when. The denouncer is notified without
+ *  being named here (their identity stays in the denouncer record).
+ */
+export type Notice = {
+	date: string,
+	recipients: Text[],
+	denouncer?: boolean,
+	note?: Text,
+};
+
+/**
  *  An inspection committee. Offices are data: the 2025 merger closes the old offices
  *  (`valid_to`) and opens new ones whose `predecessors` name them; old cases keep their office.
  */
@@ -672,8 +726,31 @@ export type Subject = {
 	authority: ManagementAuthority | null,
 };
 
+/**  The conclusion (kết luận) of a case about one subject. */
+export type SubjectConclusion = {
+	subject: string,
+	outcome: ConclusionOutcome,
+	/**  Content categories of the violations (only with `violation`; at least one then). */
+	categories?: string[],
+	/**  Whether discipline is to be considered (only with `violation`). */
+	discipline_required?: boolean,
+};
+
 /**  Who or what a case is about. */
 export type SubjectKind = "member" | "organisation";
+
+/**
+ *  A suspension from Party activities (đình chỉ sinh hoạt đảng): not a discipline form, it
+ *  lasts the rules' time limit and may be extended within the maximum. Each extension is a new
+ *  entry; the last one per subject is in force.
+ */
+export type Suspension = {
+	subject: string,
+	start: string,
+	end: string,
+	extensions: number,
+	note?: Text,
+};
 
 /**
  *  A string known to be in Unicode NFC. The only way in is through normalisation, so text typed
@@ -693,6 +770,13 @@ export type TimelineEntry = {
 
 /**  What a timeline entry records. */
 export type TimelineKind = "created" | "transition" | "note" | "decision" | "finding" | "appeal" | "document";
+
+/**  A case transferred (chuyển đơn) to the body that receives it. */
+export type Transfer = {
+	receiving_body: Text,
+	date: string,
+	note?: Text,
+};
 
 /**  Violations with no limitation period whatever the form (exceptions of Quy định 69-QĐ/TW). */
 export type ViolationArea = 

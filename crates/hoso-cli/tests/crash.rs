@@ -1,0 +1,261 @@
+//! Crash safety: the real `hoso` binary killed with SIGKILL at random moments of a burst of
+//! `case add`, of `bundle import` and of `passwd`. After every kill the register opens, its
+//! audit chain verifies, every write that reported success is there, an import is applied whole
+//! or not at all and can be run again, and the old or the new passphrase opens it (never
+//! neither).
+//!
+//! `HOSO_CRASH_TRIALS` sets the number of kills per scenario (`make test` runs a handful,
+//! `make test-long` hundreds); `HOSO_CRASH_SEED` replays a run (the seed is printed on failure).
+
+use std::collections::BTreeSet;
+use std::process::{Child, Command, Output};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+mod common;
+use common::{NEW_PASS, PASS, Reg};
+
+fn trials() -> usize {
+    std::env::var("HOSO_CRASH_TRIALS")
+        .map(|v| v.parse().expect("HOSO_CRASH_TRIALS is a number"))
+        .unwrap_or(6)
+}
+
+/// xorshift64*: enough randomness for kill moments, reproducible from the printed seed.
+struct Rng(u64);
+
+impl Rng {
+    fn from_env(scenario: &str) -> Rng {
+        let seed = std::env::var("HOSO_CRASH_SEED")
+            .map(|v| v.parse().expect("HOSO_CRASH_SEED is a number"))
+            .unwrap_or_else(|_| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+                    | 1
+            });
+        eprintln!("{scenario}: HOSO_CRASH_SEED={seed}");
+        Rng(seed)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A moment in `0..=span`, uniformly.
+    fn moment(&mut self, span: Duration) -> Duration {
+        let micros = span.as_micros().max(1) as u64;
+        Duration::from_micros(self.next() % (micros + 1))
+    }
+}
+
+/// Starts `cmd`, kills it with SIGKILL after `after` unless it ended first; its output and
+/// whether it ran to the end.
+fn kill_after(mut cmd: Command, after: Duration) -> (Output, bool) {
+    let mut child: Child = cmd.spawn().unwrap();
+    let started = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return (child.wait_with_output().unwrap(), true);
+        }
+        if started.elapsed() >= after {
+            child.kill().unwrap(); // SIGKILL on Unix: no destructor, no rollback, no flush
+            return (child.wait_with_output().unwrap(), false);
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+}
+
+/// How long one uninterrupted run of `cmd` takes (kill moments are drawn from a little more).
+fn duration_of(cmd: Command) -> Duration {
+    let started = Instant::now();
+    let (out, finished) = kill_after(cmd, Duration::from_secs(120));
+    assert!(
+        finished && out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    started.elapsed() * 5 / 4
+}
+
+fn case_titles(reg: &Reg) -> Vec<String> {
+    reg.json(PASS, &["case", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_burst_of_case_adds_killed_at_random_loses_no_reported_write() {
+    let mut rng = Rng::from_env("case add");
+    let tw = Reg::init("TW", &["--central"]);
+    let add = |title: &str| {
+        tw.command(
+            PASS,
+            &[
+                "case",
+                "add",
+                "--kind",
+                "inspection-on-signs",
+                "--title",
+                title,
+                "--lead",
+                "TW",
+            ],
+        )
+    };
+    let span = duration_of(add("Vụ việc đo thời gian"));
+    let mut reported = vec!["Vụ việc đo thời gian".to_string()];
+    let mut killed = 0;
+    for i in 0..trials() {
+        let title = format!("Kiểm tra dấu hiệu vi phạm số {i}");
+        let (out, finished) = kill_after(add(&title), rng.moment(span));
+        if finished {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            reported.push(title);
+        } else {
+            killed += 1;
+        }
+        tw.assert_sound(PASS, &format!("after trial {i}"));
+        let titles = case_titles(&tw);
+        for t in &reported {
+            assert!(titles.contains(t), "reported written, then lost: {t}");
+        }
+        let unique: BTreeSet<&String> = titles.iter().collect();
+        assert_eq!(
+            unique.len(),
+            titles.len(),
+            "a case stored twice: {titles:?}"
+        );
+    }
+    // Case numbers stay unique however the writes were cut.
+    let numbers: Vec<Value> = tw
+        .json(PASS, &["case", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["number"].clone())
+        .collect();
+    let unique: BTreeSet<String> = numbers.iter().map(|n| n.to_string()).collect();
+    assert_eq!(unique.len(), numbers.len(), "{numbers:?}");
+    eprintln!("case add: {killed} of {} runs killed", trials());
+}
+
+#[test]
+fn an_import_killed_at_random_is_applied_whole_or_not_at_all_and_runs_again() {
+    let mut rng = Rng::from_env("bundle import");
+    let (tw, hn, stick) = common::enrolled_pair();
+    for i in 0..40 {
+        tw.ok(
+            PASS,
+            &[
+                "case",
+                "add",
+                "--kind",
+                "thematic-supervision",
+                "--title",
+                &format!("Giám sát chuyên đề số {i} tại Công an Hà Nội"),
+                "--lead",
+                "HN",
+            ],
+        );
+    }
+    let bundle = stick.path().join("TW-HN.hoso");
+    tw.ok(
+        PASS,
+        &[
+            "bundle",
+            "export",
+            "--to",
+            "HN",
+            "--out",
+            bundle.to_str().unwrap(),
+        ],
+    );
+    let import = || hn.command(PASS, &["bundle", "import", bundle.to_str().unwrap()]);
+
+    let pristine = stick.path().join("pristine");
+    hn.save_to(&pristine);
+    let before = hn.digest(PASS);
+    let span = duration_of(import());
+    let after = hn.digest(PASS);
+    assert_ne!(before, after, "the bundle changes HN");
+
+    let (mut whole, mut none) = (0, 0);
+    for i in 0..trials() {
+        hn.restore_from(&pristine);
+        let (out, finished) = kill_after(import(), rng.moment(span));
+        if finished {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        hn.assert_sound(PASS, &format!("after import trial {i}"));
+        let now = hn.digest(PASS);
+        assert!(
+            now == before || now == after,
+            "trial {i}: the import was applied in part"
+        );
+        if now == after {
+            whole += 1;
+        } else {
+            none += 1;
+        }
+        // Run again: the register ends with the bundle applied exactly once.
+        hn.ok(PASS, &["bundle", "import", bundle.to_str().unwrap()]);
+        assert_eq!(
+            hn.digest(PASS),
+            after,
+            "trial {i}: the re-run did not complete it"
+        );
+        hn.assert_sound(PASS, &format!("after re-running import trial {i}"));
+    }
+    eprintln!("bundle import: {whole} applied whole, {none} not at all before the kill");
+}
+
+#[test]
+fn a_passphrase_change_killed_at_random_leaves_the_old_or_the_new_one_working() {
+    let mut rng = Rng::from_env("passwd");
+    let hn = Reg::init("HN", &[]);
+    let pristine = hn.dir.path().join("pristine");
+    hn.save_to(&pristine);
+    let span = duration_of(hn.command(PASS, &["passwd"]));
+    let opens = |pass: &str| hn.run(pass, &["digest"]).status.success();
+    let (mut old, mut new) = (0, 0);
+    for i in 0..trials() {
+        hn.restore_from(&pristine);
+        let (out, finished) = kill_after(hn.command(PASS, &["passwd"]), rng.moment(span));
+        let (old_works, new_works) = (opens(PASS), opens(NEW_PASS));
+        assert!(
+            old_works != new_works,
+            "trial {i}: old opens: {old_works}, new opens: {new_works} (exactly one must)"
+        );
+        if finished {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(
+                new_works,
+                "trial {i}: passwd reported success, the new one fails"
+            );
+        }
+        hn.assert_sound(if new_works { NEW_PASS } else { PASS }, "after passwd");
+        if new_works { new += 1 } else { old += 1 }
+    }
+    eprintln!("passwd: old passphrase kept {old} times, new one {new} times");
+}

@@ -1,0 +1,3 @@
+#![no_main]
+// See hoso_core::fuzzing::enrolment for what this target reads.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hoso_core::fuzzing::enrolment(data));
