@@ -66,8 +66,11 @@ ui: ui-deps
 
 # The app embeds the built UI at compile time, so the UI is built first. The app and the CLI are
 # built in one cargo run, so their shared dependencies (the core first) resolve to one feature
-# set and build once.
-BINARIES := $(CARGO) build -p hoso-desktop -p hoso-cli
+# set and build once. The end-to-end tests and screenshots build the app with the `e2e-dialogs`
+# feature (file dialogs answered from HOSO_E2E_OPEN_FILE / HOSO_E2E_OPEN_REGISTER: WebDriver
+# cannot drive native dialogs; debug builds only).
+APP_FEATURES ?=
+BINARIES = $(CARGO) build -p hoso-desktop -p hoso-cli $(APP_FEATURES)
 app: ui
 	$(BINARIES)
 
@@ -106,6 +109,7 @@ ui-test: ui-deps
 	npm --prefix ui run test 2>&1 | tee $(TEST_LOGS)/ui.log
 
 # End-to-end: the real app under a virtual display (Xvfb started here unless DISPLAY is set).
+e2e screenshot: APP_FEATURES = --features hoso-desktop/e2e-dialogs
 e2e: app tools
 	@mkdir -p $(TEST_LOGS)
 	$(CARGO) build -p hoso-tests --features e2e --tests
@@ -160,7 +164,8 @@ bench: deps
 screenshot: app demo tools
 	HOSO_SCREENSHOT_REGISTER="$(DEMO_REGISTER)" HOSO_SCREENSHOT_OUT="$(CURDIR)/docs/screenshot.png" \
 	HOSO_SCREENSHOT_SYNC_OUT="$(CURDIR)/docs/screenshot-sync.png" \
-	  xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+	HOSO_SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" \
+	  xvfb-run -a -s "-screen 0 1366x768x24 -nolisten tcp" \
 	  $(CARGO) test -p hoso-tests --features e2e --test e2e readme_screenshot -- --ignored
 
 clean:

@@ -27,6 +27,10 @@ pub struct IpcError {
     pub code: IpcErrorCode,
     /// Technical detail in English, for the "details" disclosure and the log.
     pub detail: String,
+    /// What the error is about, for forms to show it next to its field: the field of an
+    /// `invalid` error (`title`, `opened`, `coordinator`…), the entity of a `not-found` one
+    /// (`office`, `subject`…).
+    pub field: Option<String>,
 }
 
 impl IpcError {
@@ -34,6 +38,7 @@ impl IpcError {
         IpcError {
             code: IpcErrorCode::Shell(ShellErrorCode::Locked),
             detail: "the register is locked".into(),
+            field: None,
         }
     }
 }
@@ -48,9 +53,15 @@ pub fn all_codes() -> Vec<IpcErrorCode> {
 
 impl From<hoso_core::Error> for IpcError {
     fn from(e: hoso_core::Error) -> Self {
+        let field = match &e {
+            hoso_core::Error::Invalid { field, .. } => Some(field.clone()),
+            hoso_core::Error::NotFound { entity, .. } => Some(entity.to_string()),
+            _ => None,
+        };
         IpcError {
             code: IpcErrorCode::Core(e.error_code()),
             detail: e.to_string(),
+            field,
         }
     }
 }
@@ -60,6 +71,7 @@ impl From<anyhow::Error> for IpcError {
         IpcError {
             code: IpcErrorCode::Shell(ShellErrorCode::Internal),
             detail: format!("{e:#}"),
+            field: None,
         }
     }
 }

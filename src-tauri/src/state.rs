@@ -9,7 +9,7 @@ use hoso_core::register::Register;
 use crate::error::{IpcError, IpcResult};
 
 pub struct AppState {
-    pub register_path: PathBuf,
+    register_path: Mutex<PathBuf>,
     session: Mutex<Option<Register>>,
 }
 
@@ -27,9 +27,32 @@ impl AppState {
             }
         }
         AppState {
-            register_path: register_path.unwrap_or_else(hoso_core::paths::default_register_path),
+            register_path: Mutex::new(
+                register_path.unwrap_or_else(hoso_core::paths::default_register_path),
+            ),
             session: Mutex::new(None),
         }
+    }
+
+    /// The register file the next unlock opens.
+    pub fn register_path(&self) -> PathBuf {
+        self.register_path
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Another register file ("Mở sổ khác…"): only while no register is open.
+    pub fn set_register_path(&self, path: PathBuf) -> IpcResult<()> {
+        let session = self.lock_session();
+        if session.is_some() {
+            return Err(anyhow::anyhow!("lock the open register before opening another").into());
+        }
+        *self
+            .register_path
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = path;
+        Ok(())
     }
 
     pub fn set_session(&self, register: Register) {
@@ -62,8 +85,10 @@ mod tests {
     #[test]
     fn register_flag_overrides_default() {
         let s = AppState::from_args(["hoso-desktop", "--register", "/tmp/x.db"].map(String::from));
-        assert_eq!(s.register_path, PathBuf::from("/tmp/x.db"));
+        assert_eq!(s.register_path(), PathBuf::from("/tmp/x.db"));
         let s = AppState::from_args(["hoso-desktop", "--register=/tmp/y.db"].map(String::from));
-        assert_eq!(s.register_path, PathBuf::from("/tmp/y.db"));
+        assert_eq!(s.register_path(), PathBuf::from("/tmp/y.db"));
+        s.set_register_path(PathBuf::from("/tmp/z.db")).unwrap();
+        assert_eq!(s.register_path(), PathBuf::from("/tmp/z.db"));
     }
 }

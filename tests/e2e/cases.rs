@@ -58,6 +58,9 @@ async fn unlock_then_find_a_case_typed_decomposed() -> Result<()> {
     field.clear().await?;
     field.send_keys(PASSPHRASE).await?;
     app.by_test_id("unlock-submit").await?.click().await?;
+    // The dashboard is the first screen after unlocking; the cases are one click away.
+    app.by_test_id("dashboard-screen").await?;
+    app.by_test_id("nav-cases").await?.click().await?;
     app.by_test_id("cases-screen").await?;
     let officer = app.by_test_id("session-officer").await?.text().await?;
     assert!(officer.contains("Trần Văn Hùng"), "header shows {officer}");

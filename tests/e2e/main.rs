@@ -2,6 +2,7 @@
 //! Run with `make e2e` (builds the app, starts Xvfb).
 
 mod cases;
+mod casework;
 mod screenshot;
 mod subjects;
 mod sync;

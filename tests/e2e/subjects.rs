@@ -135,7 +135,8 @@ async fn decomposed_twin_warns_and_list_sorts_vietnamese() -> Result<()> {
         .send_keys(PASSPHRASE)
         .await?;
     app.by_test_id("unlock-submit").await?.click().await?;
-    app.by_test_id("cases-screen").await?;
+    // The dashboard is the first screen after unlocking.
+    app.by_test_id("dashboard-screen").await?;
 
     app.by_test_id("nav-subjects").await?.click().await?;
     app.by_test_id("subjects-screen").await?;

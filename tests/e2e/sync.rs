@@ -75,7 +75,10 @@ async fn province_previews_and_imports_a_bundle_from_the_central_office() -> Res
         .send_keys("mật khẩu")
         .await?;
     app.by_test_id("unlock-submit").await?.click().await?;
-    app.by_test_id("cases-screen").await?;
+    // The dashboard is the first screen after unlocking; the case list is empty.
+    app.by_test_id("dashboard-screen").await?;
+    app.by_test_id("nav-cases").await?.click().await?;
+    app.by_test_id("case-empty").await?;
     assert_eq!(
         text_of(&app, "case-empty").await?,
         "Không có vụ việc nào phù hợp."
@@ -207,7 +210,8 @@ async fn province_sets_up_trust_with_the_fingerprint_read_out_by_the_central_off
         .send_keys("mật khẩu")
         .await?;
     app.by_test_id("unlock-submit").await?.click().await?;
-    app.by_test_id("cases-screen").await?;
+    // The dashboard is the first screen after unlocking.
+    app.by_test_id("dashboard-screen").await?;
     app.by_test_id("nav-sync").await?.click().await?;
     app.by_test_id("sync-screen").await?;
     let none = wait_for_text(&app, "sync-no-peers", |t| !t.is_empty()).await?;
@@ -327,7 +331,8 @@ async fn a_clock_far_ahead_is_shown_in_the_preview_the_result_and_on_the_dashboa
         .send_keys("mật khẩu")
         .await?;
     app.by_test_id("unlock-submit").await?.click().await?;
-    app.by_test_id("cases-screen").await?;
+    // The dashboard is the first screen after unlocking.
+    app.by_test_id("dashboard-screen").await?;
     app.by_test_id("nav-sync").await?.click().await?;
     app.by_test_id("sync-screen").await?;
     wait_for_text(&app, "sync-peer-office", |t| !t.is_empty()).await?;

@@ -45,6 +45,12 @@ impl App {
     /// Starts the app with `args` and an isolated data home (reused if given, to test
     /// persistence across restarts).
     pub async fn launch(args: &[&str], home: &Path) -> Result<App> {
+        App::launch_with_env(args, home, &[]).await
+    }
+
+    /// As [`App::launch`], with extra environment for the app (e.g. `HOSO_E2E_OPEN_FILE`, the
+    /// file the `e2e-dialogs` build answers file dialogs with).
+    pub async fn launch_with_env(args: &[&str], home: &Path, env: &[(&str, &str)]) -> Result<App> {
         if std::env::var_os("DISPLAY").is_none() {
             bail!("DISPLAY is not set: run the end-to-end tests under Xvfb (`make e2e`)");
         }
@@ -66,6 +72,7 @@ impl App {
             .env("XDG_CACHE_HOME", home.join("cache"))
             // Software rendering under Xvfb: a shader cache only adds noise to the test log.
             .env("MESA_SHADER_CACHE_DISABLE", "true")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -124,6 +131,85 @@ impl App {
             .execute(script, vec![serde_json::Value::String(id.to_owned())])
             .await?;
         serde_json::from_value(value).context("texts_of: the script did not return strings")
+    }
+
+    /// Clicks the element with this `data-testid`, retrying for a few seconds while another layer
+    /// (a closing dialog's overlay) still intercepts the click.
+    pub async fn click(&self, id: &str) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let result = self.by_test_id(id).await?.click().await;
+            match result {
+                Ok(()) => return Ok(()),
+                Err(_) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => return Err(e).with_context(|| format!("clicking [data-testid={id}]")),
+            }
+        }
+    }
+
+    /// Signs in on the unlock screen (or the locked screen) and waits for the dashboard.
+    pub async fn sign_in(&self, login: &str, passphrase: &str) -> Result<()> {
+        let field = self.by_test_id("unlock-login").await?;
+        field.clear().await?;
+        field.send_keys(login).await?;
+        self.by_test_id("unlock-passphrase")
+            .await?
+            .send_keys(passphrase)
+            .await?;
+        self.by_test_id("unlock-submit").await?.click().await?;
+        Ok(())
+    }
+
+    /// Waits until `check` holds for the texts of `id` (lists re-render after IPC calls).
+    pub async fn wait_for_texts(
+        &self,
+        id: &str,
+        check: impl Fn(&[String]) -> bool,
+    ) -> Result<Vec<String>> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let texts = self.texts_of(id).await?;
+            if check(&texts) || Instant::now() > deadline {
+                return Ok(texts);
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// The value of an attribute of the first element with this `data-testid` (None if absent).
+    pub async fn attr_of(&self, id: &str, attr: &str) -> Result<Option<String>> {
+        let script = "const e = document.querySelector(`[data-testid=\"${arguments[0]}\"]`); return e ? e.getAttribute(arguments[1]) : null;";
+        let value = self
+            .client
+            .execute(
+                script,
+                vec![
+                    serde_json::Value::String(id.to_owned()),
+                    serde_json::Value::String(attr.to_owned()),
+                ],
+            )
+            .await?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// Waits until the attribute of the first element with this `data-testid` equals `expected`;
+    /// returns the last value seen.
+    pub async fn wait_for_attr(
+        &self,
+        id: &str,
+        attr: &str,
+        expected: &str,
+    ) -> Result<Option<String>> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let v = self.attr_of(id, attr).await?;
+            if v.as_deref() == Some(expected) || Instant::now() > deadline {
+                return Ok(v);
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
     }
 
     /// Waits until the document title equals `expected`; returns the last title seen.

@@ -89,6 +89,13 @@ impl World {
         report
     }
 
+    /// Closes every register and hands over the directory that holds them (for the app to open
+    /// one of them).
+    pub fn close(self) -> tempfile::TempDir {
+        drop(self.offices);
+        self.dir
+    }
+
     pub fn office(&self, code: &str) -> &Office {
         self.offices
             .iter()

@@ -15,9 +15,14 @@ pub struct AppInfo {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn app_info(state: State<'_, AppState>) -> IpcResult<AppInfo> {
-    Ok(AppInfo {
+    Ok(info(&state))
+}
+
+pub(crate) fn info(state: &AppState) -> AppInfo {
+    let path = state.register_path();
+    AppInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        register_path: state.register_path.display().to_string(),
-        register_exists: state.register_path.exists(),
-    })
+        register_path: path.display().to_string(),
+        register_exists: path.exists(),
+    }
 }

@@ -1,6 +1,7 @@
 //! IPC commands. Each is a few lines: lock state, call the core, map the error.
 pub mod app;
 pub mod cases;
+pub mod files;
 pub mod session;
 pub mod subjects;
 pub mod sync;

@@ -16,7 +16,7 @@ pub fn unlock(
     passphrase: String,
 ) -> IpcResult<SignedIn> {
     let passphrase = Zeroizing::new(passphrase);
-    let store = Store::open(&state.register_path, &login, &passphrase)?;
+    let store = Store::open(state.register_path(), &login, &passphrase)?;
     let register = Register::session(store, &login)?;
     let signed_in = register.whoami()?;
     state.set_session(register);
@@ -29,4 +29,11 @@ pub fn unlock(
 pub fn lock(state: State<'_, AppState>) -> IpcResult<()> {
     state.clear_session();
     Ok(())
+}
+
+/// Seconds without input before the app locks itself (office setting in minutes, default 10).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn idle_seconds(state: State<'_, AppState>) -> IpcResult<u32> {
+    state.with_register(|r| Ok(r.idle_seconds()?))
 }

@@ -409,7 +409,7 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                 subject,
                 overdue,
                 limit: Some(limit),
-                today: None,
+                ..Default::default()
             })?;
             if json {
                 return print_json(&rows);

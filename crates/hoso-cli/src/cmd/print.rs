@@ -115,10 +115,14 @@ pub fn settings(ctx: &mut Ctx, cmd: SettingsCmd) -> Result<()> {
     let json = ctx.json;
     let reg = ctx.register()?;
     let known = |key: &str| -> Result<()> {
-        if KEYS.iter().any(|(k, _, _)| *k == key.trim()) {
+        // Besides the print settings: the app's auto-lock time (minutes, default 10).
+        if KEYS.iter().any(|(k, _, _)| *k == key.trim())
+            || key.trim() == hoso_core::register::casework::IDLE_MINUTES_SETTING
+        {
             Ok(())
         } else {
-            let names: Vec<&str> = KEYS.iter().map(|(k, _, _)| *k).collect();
+            let mut names: Vec<&str> = KEYS.iter().map(|(k, _, _)| *k).collect();
+            names.push(hoso_core::register::casework::IDLE_MINUTES_SETTING);
             Err(anyhow!(
                 "unknown setting '{}'; known: {}",
                 key.trim(),

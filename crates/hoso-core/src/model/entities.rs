@@ -11,6 +11,7 @@ use crate::text::Text;
 /// An inspection committee. Offices are data: the 2025 merger closes the old offices
 /// (`valid_to`) and opens new ones whose `predecessors` name them; old cases keep their office.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Office {
     pub code: String,
     pub name: Text,
@@ -106,6 +107,7 @@ pub struct Subject {
 
 /// A coordinating office with the reason it takes part (every case states it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Coordinator {
     pub office: String,
     pub reason: Text,
@@ -113,6 +115,7 @@ pub struct Coordinator {
 
 /// A case: one inspection, supervision, denunciation, appeal or discipline matter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Case {
     pub id: String,
     /// `<OFFICE>-<YEAR>-<SEQ>`, numbered by the office that registered the case.
@@ -177,6 +180,7 @@ pub struct Denunciation {
 /// The denouncer's identity: kept apart from the case, readable only with `denouncer.read` on
 /// that case, synced only to the case's lead office.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Denouncer {
     pub case_id: String,
     pub name: Text,
@@ -193,6 +197,7 @@ impl std::fmt::Debug for Denouncer {
 
 /// A violation (or its absence) found about one subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Finding {
     pub subject: String,
     /// Content category code (rules' category list).
@@ -208,6 +213,7 @@ pub struct Finding {
 
 /// A discipline decision on one subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DisciplineDecision {
     pub subject: String,
     pub form: DisciplineForm,
@@ -231,6 +237,7 @@ pub struct DisciplineDecision {
 /// The discipline a subject of a case carries now: the decision in force, as appeals left it
 /// (upheld, increased or reduced to another form, annulled).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PenaltyInForce {
     pub subject: String,
     /// The decision's form.
@@ -241,6 +248,7 @@ pub struct PenaltyInForce {
 
 /// An appeal against a discipline decision, and its outcome once resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Appeal {
     pub subject: String,
     pub filed: NaiveDate,
@@ -251,6 +259,7 @@ pub struct Appeal {
 
 /// The conclusion (kết luận) of a case about one subject.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SubjectConclusion {
     pub subject: String,
     pub outcome: ConclusionOutcome,
@@ -265,6 +274,7 @@ pub struct SubjectConclusion {
 /// The conclusion of an inspection, supervision or denunciation: number, date, text and the
 /// outcome per subject. A later one corrects it (the last recorded is in force).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Conclusion {
     pub number: Text,
     pub date: NaiveDate,
@@ -276,6 +286,7 @@ pub struct Conclusion {
 /// lasts the rules' time limit and may be extended within the maximum. Each extension is a new
 /// entry; the last one per subject is in force.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Suspension {
     pub subject: String,
     pub start: NaiveDate,
@@ -287,6 +298,7 @@ pub struct Suspension {
 
 /// A case transferred (chuyển đơn) to the body that receives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Transfer {
     pub receiving_body: Text,
     pub date: NaiveDate,
@@ -297,6 +309,7 @@ pub struct Transfer {
 /// A notice of the outcome (thông báo): to whom and when. The denouncer is notified without
 /// being named here (their identity stays in the denouncer record).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Notice {
     pub date: NaiveDate,
     pub recipients: Vec<Text>,
@@ -308,6 +321,7 @@ pub struct Notice {
 
 /// One line of a case's history (append-only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TimelineEntry {
     pub kind: TimelineKind,
     pub date: NaiveDate,
@@ -319,10 +333,13 @@ pub struct TimelineEntry {
 
 /// Metadata of an attachment (content stored encrypted in the register, addressed by BLAKE3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DocumentMeta {
     pub blake3: String,
     pub name: Text,
     pub media_type: String,
+    // A number in TypeScript (attachments are far below 4 GiB).
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub size: u64,
     pub added: NaiveDate,
 }

@@ -10,8 +10,10 @@ use crate::error::{Error, Result};
 /// Identifies one operation everywhere: the office that wrote it and that office's sequence
 /// number (1, 2, 3, … per origin, never reused).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OpId {
     pub origin: String,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub seq: u64,
 }
 

@@ -37,29 +37,36 @@ pub struct NewCase {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CaseCreated {
     pub id: String,
     pub number: String,
 }
 
 /// A discipline decision to record on a case.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewDecision {
     pub subject: String,
     pub form: DisciplineForm,
     pub date: NaiveDate,
     /// When the violation was committed: the limitation period runs from it.
+    #[serde(default)]
     pub violation_date: Option<NaiveDate>,
+    #[serde(default)]
     pub note: Text,
     /// Required when the subject already has a decision in force in this case: the decision
     /// then replaces it, as a recorded change.
+    #[serde(default)]
     pub change_reason: Option<Text>,
     /// Areas of the violation with no limitation period (then no violation date is needed).
+    #[serde(default)]
     pub violation_areas: Vec<crate::rules::ViolationArea>,
 }
 
 /// Everything `case show` prints.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CaseDetail {
     #[serde(flatten)]
     pub case: Case,
@@ -138,7 +145,7 @@ fn next_number(conn: &rusqlite::Connection, office: &str, year: i32) -> Result<S
     Ok(case_number(office, year, seq))
 }
 
-fn timeline(
+pub(super) fn timeline(
     kind: TimelineKind,
     date: NaiveDate,
     author: &str,
@@ -915,6 +922,6 @@ pub(crate) fn penalties_in_force(
     Ok(out)
 }
 
-fn self_is_central(conn: &rusqlite::Connection, office: &str) -> Result<bool> {
+pub(super) fn self_is_central(conn: &rusqlite::Connection, office: &str) -> Result<bool> {
     Ok(super::project::read_office(conn, office)?.is_some_and(|o| o.kind == OfficeKind::Central))
 }

@@ -66,9 +66,12 @@
 //!   `CaseRow::deadline_provisional`) and recounted when the calendar arrives.
 //! - Local settings (module `settings`): `office_settings()`, `set_office_setting(key, value)`
 //!   (office.admin, audited); `audit_print(entity, detail)` (the audit entry of every print).
+//! - App case work (module `casework`): `NewCaseForm`, `preview_deadline`, `add_note`,
+//!   `may_read_denouncer`, `case_conflicts`, `resolve_conflict`, `dashboard`, `case_audit`, `idle_seconds`.
 //! - `digest() -> String` (oplog::digest), `rebuild_projections()`.
 
 mod cases;
+pub mod casework;
 mod documents;
 pub(crate) mod letters;
 mod links;
@@ -95,6 +98,9 @@ use crate::store::Store;
 use crate::text::Text;
 
 pub use cases::{CaseCreated, CaseDetail, NewCase, NewDecision};
+pub use casework::{
+    CaseAuditEntry, CaseConflict, ConflictValue, Dashboard, NewCaseForm, media_type_for,
+};
 pub use documents::DEFAULT_ATTACHMENT_LIMIT;
 pub(crate) use documents::attachment_of;
 pub use letters::NewLetter;

@@ -60,6 +60,7 @@ pub type PlanView = Plan;
 
 /// One piece of work in an overlap: a plan item or an open case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Work {
     /// `plan-item` or `case`.
     pub source: String,
@@ -74,6 +75,7 @@ pub struct Work {
 
 /// Offices doing overlapping kinds of work on the same subject at the same time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Overlap {
     pub subject: String,
     pub subject_name: Text,
@@ -87,6 +89,7 @@ pub struct Overlap {
 
 /// A subject that needs an inspection nobody has planned or opened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Omission {
     pub subject: String,
     pub subject_name: Text,

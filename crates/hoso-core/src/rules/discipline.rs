@@ -74,6 +74,7 @@ pub fn validate_discipline_form(form: DisciplineForm, s: &SubjectFacts) -> Resul
 /// Violations with no limitation period whatever the form (exceptions of Quy định 69-QĐ/TW).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ViolationArea {
     /// chính trị nội bộ
     InternalPolitics,

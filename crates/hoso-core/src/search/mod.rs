@@ -34,12 +34,61 @@ pub struct CaseFilter {
     pub year: Option<i32>,
     pub subject: Option<String>,
     pub overdue: bool,
+    /// Only cases with concurrent writes to resolve.
+    pub conflict: bool,
+    /// Only cases whose inspection team includes the signed-in officer.
+    pub mine: bool,
+    /// Only open cases (not concluded, archived, transferred or withdrawn).
+    pub open: bool,
+    /// Only open cases whose deadline falls in `due_from..=due_until` (either bound optional).
+    pub due_from: Option<NaiveDate>,
+    pub due_until: Option<NaiveDate>,
+    /// Default: newest first.
+    pub sort: Option<CaseSort>,
     /// Default 1000.
     pub limit: Option<u32>,
+    /// Rows to skip (paging), default 0.
+    pub offset: Option<u32>,
     /// "Today" for `overdue` (default: the local date); not settable over IPC.
     #[serde(skip)]
     #[cfg_attr(feature = "specta", specta(skip))]
     pub today: Option<NaiveDate>,
+}
+
+/// Orders of a case list; every order ends with the number, so pages never overlap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "kebab-case")]
+pub enum CaseSort {
+    /// Opened, newest first.
+    #[default]
+    Newest,
+    /// Case number, ascending.
+    Number,
+    /// Opened, oldest first.
+    Opened,
+    /// Deadline, soonest first; cases without one last.
+    Deadline,
+}
+
+impl CaseSort {
+    fn order_by(self) -> &'static str {
+        match self {
+            CaseSort::Newest => " ORDER BY c.opened DESC, c.number DESC",
+            CaseSort::Number => " ORDER BY c.number ASC",
+            CaseSort::Opened => " ORDER BY c.opened ASC, c.number ASC",
+            CaseSort::Deadline => " ORDER BY c.deadline IS NULL, c.deadline ASC, c.number ASC",
+        }
+    }
+}
+
+/// A page of a case list and how many cases match in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CasePage {
+    pub rows: Vec<CaseRow>,
+    pub total: u32,
+    pub offset: u32,
 }
 
 /// One line of a case list.
@@ -78,16 +127,100 @@ pub fn fts_query(text: &str) -> Option<String> {
 }
 
 impl Register {
-    /// Cases matching `f`, newest first.
+    /// Cases matching `f`, in its order (newest first by default).
     pub fn list_cases(&self, f: &CaseFilter) -> Result<Vec<CaseRow>> {
         self.require(Permission::CaseRead)?;
-        let today = f.today.unwrap_or_else(today);
-        let mut sql = String::from(
+        let (mut sql, mut args) = self.case_query(
+            f,
             "SELECT c.id, c.number, c.kind, c.title, c.lead, c.status, c.opened, c.deadline, c.conflict,
                     (c.is_open AND c.deadline IS NOT NULL AND c.deadline < ?1) AS overdue,
                     c.deadline_provisional
              FROM cases c WHERE 1",
-        );
+        )?;
+        sql.push_str(f.sort.unwrap_or_default().order_by());
+        args.push(SqlValue::Integer(f.limit.unwrap_or(1000).into()));
+        sql.push_str(&format!(" LIMIT ?{}", args.len()));
+        args.push(SqlValue::Integer(f.offset.unwrap_or(0).into()));
+        sql.push_str(&format!(" OFFSET ?{}", args.len()));
+        let mut st = self.store().conn().prepare(&sql).map_err(db)?;
+        let rows = st
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, bool>(8)?,
+                    r.get::<_, bool>(9)?,
+                    r.get::<_, bool>(10)?,
+                ))
+            })
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (
+                id,
+                number,
+                kind,
+                title,
+                lead,
+                status,
+                opened,
+                deadline,
+                conflict,
+                overdue,
+                deadline_provisional,
+            ) = row.map_err(db)?;
+            let date = |s: &str| {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|e| Error::Storage(format!("bad date {s}: {e}")))
+            };
+            out.push(CaseRow {
+                id,
+                number,
+                kind: kind.parse()?,
+                title: Text::new(title),
+                lead,
+                status: status.parse()?,
+                opened: date(&opened)?,
+                deadline: deadline.as_deref().map(date).transpose()?,
+                deadline_provisional,
+                overdue,
+                conflict,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A page of cases matching `f` (at most `limit`, default 50, from `offset`) with the
+    /// number of cases matching in all.
+    pub fn case_page(&self, f: &CaseFilter) -> Result<CasePage> {
+        let f = CaseFilter {
+            limit: Some(f.limit.unwrap_or(50).min(1000)),
+            ..f.clone()
+        };
+        let rows = self.list_cases(&f)?;
+        let (sql, args) = self.case_query(&f, "SELECT count(*) FROM cases c WHERE ?1 = ?1")?;
+        let total: i64 = self
+            .store()
+            .conn()
+            .query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))
+            .map_err(db)?;
+        Ok(CasePage {
+            rows,
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            offset: f.offset.unwrap_or(0),
+        })
+    }
+
+    /// The filtered query (`select` with `WHERE 1`, `?1` = today) and its arguments.
+    fn case_query(&self, f: &CaseFilter, select: &str) -> Result<(String, Vec<SqlValue>)> {
+        let today = f.today.unwrap_or_else(today);
+        let mut sql = String::from(select);
         let mut args: Vec<SqlValue> = vec![SqlValue::Text(today.to_string())];
         let mut arg = |sql: &mut String, clause: &str, v: SqlValue| {
             args.push(v);
@@ -146,64 +279,37 @@ impl Register {
         if f.overdue {
             sql.push_str(" AND c.is_open AND c.deadline IS NOT NULL AND c.deadline < ?1");
         }
-        arg(
-            &mut sql,
-            " ORDER BY c.opened DESC, c.number DESC LIMIT ?N",
-            SqlValue::Integer(f.limit.unwrap_or(1000).into()),
-        );
-
-        let mut st = self.store().conn().prepare(&sql).map_err(db)?;
-        let rows = st
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                    r.get::<_, bool>(8)?,
-                    r.get::<_, bool>(9)?,
-                    r.get::<_, bool>(10)?,
-                ))
-            })
-            .map_err(db)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (
-                id,
-                number,
-                kind,
-                title,
-                lead,
-                status,
-                opened,
-                deadline,
-                conflict,
-                overdue,
-                deadline_provisional,
-            ) = row.map_err(db)?;
-            let date = |s: &str| {
-                NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                    .map_err(|e| Error::Storage(format!("bad date {s}: {e}")))
-            };
-            out.push(CaseRow {
-                id,
-                number,
-                kind: kind.parse()?,
-                title: Text::new(title),
-                lead,
-                status: status.parse()?,
-                opened: date(&opened)?,
-                deadline: deadline.as_deref().map(date).transpose()?,
-                deadline_provisional,
-                overdue,
-                conflict,
-            });
+        if f.conflict {
+            sql.push_str(" AND c.conflict");
         }
-        Ok(out)
+        if f.open {
+            sql.push_str(" AND c.is_open");
+        }
+        if f.mine {
+            let s = self.session_info();
+            let me = serde_json::to_string(&format!("{}/{}", s.office, s.login))
+                .expect("a string serialises");
+            arg(
+                &mut sql,
+                " AND c.id IN (SELECT id FROM oplog_set_elems WHERE kind = 'case' AND set_name = 'team' AND live = 1 AND element = ?N)",
+                SqlValue::Text(me),
+            );
+        }
+        if let Some(d) = f.due_from {
+            arg(
+                &mut sql,
+                " AND c.is_open AND c.deadline >= ?N",
+                SqlValue::Text(d.to_string()),
+            );
+        }
+        if let Some(d) = f.due_until {
+            arg(
+                &mut sql,
+                " AND c.is_open AND c.deadline <= ?N",
+                SqlValue::Text(d.to_string()),
+            );
+        }
+        Ok((sql, args))
     }
 }
 

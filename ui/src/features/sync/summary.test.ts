@@ -87,9 +87,9 @@ describe("bundle dates", () => {
 
 describe("set-up bundle", () => {
   it("asks for the root fingerprint only when the register trusts no central office yet", () => {
-    expect(needsTrustRoot({ code: "trust-root-missing", detail: "" })).toBe(true);
+    expect(needsTrustRoot({ code: "trust-root-missing", detail: "", field: null })).toBe(true);
     // A wrong fingerprint is the core's error to show, not a reason to ask again silently.
-    expect(needsTrustRoot({ code: "trust-unknown-signer", detail: "" })).toBe(false);
+    expect(needsTrustRoot({ code: "trust-unknown-signer", detail: "", field: null })).toBe(false);
     expect(needsTrustRoot(null)).toBe(false);
   });
 

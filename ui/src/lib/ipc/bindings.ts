@@ -10,8 +10,62 @@ export const commands = {
 	unlock: (login: string, passphrase: string) => typedError<SignedIn, IpcError>(__TAURI_INVOKE("unlock", { login, passphrase })),
 	/**  Closes the register; its keys are dropped and zeroized. */
 	lock: () => typedError<null, IpcError>(__TAURI_INVOKE("lock")),
+	/**  Seconds without input before the app locks itself (office setting in minutes, default 10). */
+	idleSeconds: () => typedError<number, IpcError>(__TAURI_INVOKE("idle_seconds")),
+	/**  Asks the officer for a document to attach; None if the dialog was cancelled. */
+	pickDocument: () => typedError<string | null, IpcError>(__TAURI_INVOKE("pick_document")),
+	/**
+	 *  "Mở sổ khác…": asks for another register file and makes it the one the next unlock opens
+	 *  (only while no register is open). None if the dialog was cancelled.
+	 */
+	chooseRegister: () => typedError<AppInfo | null, IpcError>(__TAURI_INVOKE("choose_register")),
+	/**
+	 *  Opens a document of a case with the system's viewer: the core decrypts it (and audits the
+	 *  read), the shell writes a temporary copy readable only by this user and hands it to the
+	 *  viewer. Returns the copy's path.
+	 */
+	openDocument: (key: string, blake3: string) => typedError<string, IpcError>(__TAURI_INVOKE("open_document", { key, blake3 })),
 	/**  Cases matching the filter, newest first (search folds diacritics and đ). */
 	listCases: (filter: CaseFilter) => typedError<CaseRow[], IpcError>(__TAURI_INVOKE("list_cases", { filter })),
+	/**  One page of the filtered, sorted case list and the number of matches in all. */
+	casePage: (filter: CaseFilter) => typedError<CasePage, IpcError>(__TAURI_INVOKE("case_page", { filter })),
+	/**  Overdue, due soon, conflicts, overlaps and omissions. */
+	dashboard: () => typedError<Dashboard, IpcError>(__TAURI_INVOKE("dashboard")),
+	/**  A case by id or number with everything the detail screen shows. */
+	caseDetail: (key: string) => typedError<CaseDetail, IpcError>(__TAURI_INVOKE("case_detail", { key })),
+	/**  Offices (Vietnamese order) for the lead and coordinator choices. */
+	listOffices: () => typedError<Office[], IpcError>(__TAURI_INVOKE("list_offices")),
+	/**  The deadline the core would store for a new case (None: set by the inspection decision). */
+	previewDeadline: (kind: CaseKind, lead: string, opened: string | null) => typedError<string | null, IpcError>(__TAURI_INVOKE("preview_deadline", { kind, lead, opened })),
+	/**  Opens a case. */
+	addCase: (form: NewCaseForm) => typedError<CaseCreated, IpcError>(__TAURI_INVOKE("add_case", { form })),
+	/**  Moves a case along the workflow (the core refuses moves it does not allow). */
+	transitionCase: (key: string, to: CaseStatus, note: Text | null, date: string | null) => typedError<Case, IpcError>(__TAURI_INVOKE("transition_case", { key, to, note, date })),
+	/**  Appends a note to the case's timeline. */
+	addCaseNote: (key: string, note: Text, date: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("add_case_note", { key, note, date })),
+	/**  Records a finding about one of the case's subjects. */
+	recordFinding: (key: string, finding: Finding) => typedError<Finding, IpcError>(__TAURI_INVOKE("record_finding", { key, finding })),
+	/**  Records a discipline decision (validated by the core's rules). */
+	decideCase: (key: string, decision: NewDecision) => typedError<DisciplineDecision, IpcError>(__TAURI_INVOKE("decide_case", { key, decision })),
+	/**  Stores the file at `path` (chosen with `pick_document`) encrypted in the register. */
+	attachDocument: (key: string, path: string) => typedError<DocumentMeta, IpcError>(__TAURI_INVOKE("attach_document", { key, path })),
+	/**  Conflicting fields with each value's office, officer and time. */
+	caseConflicts: (key: string) => typedError<CaseConflict[], IpcError>(__TAURI_INVOKE("case_conflicts", { key })),
+	/**  Resolves a conflict with the value that stands (a new operation). */
+	resolveConflict: (key: string, field: string, value: string | null) => typedError<Case, IpcError>(__TAURI_INVOKE("resolve_conflict", { key, field, value })),
+	/**  Whether the denouncer panel may be offered (reads nothing confidential). */
+	mayReadDenouncer: (key: string) => typedError<boolean, IpcError>(__TAURI_INVOKE("may_read_denouncer", { key })),
+	/**  The denouncer's identity; the core audits every read. */
+	revealDenouncer: (key: string) => typedError<Denouncer | null, IpcError>(__TAURI_INVOKE("reveal_denouncer", { key })),
+	/**  The case's audit trail, newest first (`audit.read`). */
+	caseAudit: (key: string) => typedError<CaseAuditEntry[], IpcError>(__TAURI_INVOKE("case_audit", { key })),
+	/**
+	 *  Sets one field of a case: `title`, `summary`, `origin`, `lead`, `opened` or `deadline`
+	 *  (YYYY-MM-DD, empty to clear); the core validates it.
+	 */
+	setCaseField: (key: string, field: string, value: string) => typedError<Case, IpcError>(__TAURI_INVOKE("set_case_field", { key, field, value })),
+	/**  Records an appeal against a discipline decision of the case, or its outcome. */
+	recordAppeal: (key: string, appeal: Appeal) => typedError<Appeal, IpcError>(__TAURI_INVOKE("record_appeal", { key, appeal })),
 	/**
 	 *  Subjects in Vietnamese alphabetical order (members by given name first), optionally filtered
 	 *  by folded name or unit.
@@ -65,11 +119,112 @@ export type AppInfo = {
 	register_exists: boolean,
 };
 
+/**  An appeal against a discipline decision, and its outcome once resolved. */
+export type Appeal = {
+	subject: string,
+	filed: string,
+	decision_received: string,
+	outcome: AppealOutcome | null,
+	new_form: DisciplineForm | null,
+};
+
+/**  Outcome of a discipline appeal; "change" is split by direction for the statistics. */
+export type AppealOutcome = "uphold" | "increase" | "reduce" | "annul";
+
 export type BundleSummary = {
 	at: string,
 	sequence: number,
 	operations: number,
 };
+
+/**  A case: one inspection, supervision, denunciation, appeal or discipline matter. */
+export type Case = {
+	id: string,
+	/**  `<OFFICE>-<YEAR>-<SEQ>`, numbered by the office that registered the case. */
+	number: string,
+	kind: CaseKind,
+	title: Text,
+	summary: Text,
+	origin: CaseOrigin,
+	lead: string,
+	coordinators: Coordinator[],
+	subjects: string[],
+	categories: string[],
+	status: CaseStatus,
+	/**  The main status an extended/deferred case paused. */
+	resume_status: CaseStatus | null,
+	opened: string,
+	deadline: string | null,
+	/**
+	 *  Years the deadline runs through that have no holiday calendar yet: while not empty the
+	 *  deadline is provisional (counted without those years' days off, so possibly early) and
+	 *  it is recounted when the central office publishes their calendar.
+	 */
+	deadline_provisional_years?: number[],
+	extensions: number,
+	closed: string | null,
+	/**  The annual-plan item this case carries out (a case "from the annual plan" names it). */
+	plan_item?: string | null,
+	/**  The letter this case was opened from. */
+	letter?: string | null,
+	/**  Fields with concurrent writes from different offices (an officer resolves them). */
+	conflicts: string[],
+};
+
+/**  One line of a case's audit trail: who did what, when. */
+export type CaseAuditEntry = {
+	/**  RFC 3339, UTC. */
+	time: string,
+	actor: string,
+	/**  `case.create`, `case.transition`, `denouncer.read`… */
+	action: string,
+};
+
+/**  A field of a case holding concurrent writes of different values. */
+export type CaseConflict = {
+	/**  `status`, `deadline`, `lead` or `kind`. */
+	field: string,
+	values: ConflictValue[],
+};
+
+export type CaseCreated = {
+	id: string,
+	number: string,
+};
+
+/**  Everything `case show` prints. */
+export type CaseDetail = {
+	subject_details: Subject[],
+	team: string[],
+	overdue: boolean,
+	allowed_transitions: CaseStatus[],
+	timeline: TimelineEntry[],
+	decisions: DisciplineDecision[],
+	findings: Finding[],
+	appeals: Appeal[],
+	/**  Per subject with a decision in force: its form and what appeals left of it. */
+	penalties: PenaltyInForce[],
+	/**
+	 *  What officers should look at (nothing is refused): the lead office lacks management
+	 *  authority over a subject; an officer on the team declared a relation to a subject or
+	 *  to the denouncer after joining it.
+	 */
+	warnings: string[],
+	/**  Conclusions recorded, in order (the last is in force). */
+	conclusions: Conclusion[],
+	/**  Suspensions from Party activities, in order (per subject the last is in force). */
+	suspensions: Suspension[],
+	/**  Where the case was transferred. */
+	transfers: Transfer[],
+	/**  Notices of the outcome: to whom and when. */
+	notices: Notice[],
+	/**
+	 *  This office neither leads nor coordinates the case (any more) and is not the central
+	 *  office: the case is shown as handed over, read-only, with who leads it now.
+	 */
+	handed_over: boolean,
+	documents: DocumentMeta[],
+} & Case;
 
 /**
  *  Filters of `case list`; `Default` lists everything, newest first. Omitted fields (over IPC)
@@ -83,12 +238,35 @@ export type CaseFilter = {
 	year?: number | null,
 	subject?: string | null,
 	overdue?: boolean,
+	/**  Only cases with concurrent writes to resolve. */
+	conflict?: boolean,
+	/**  Only cases whose inspection team includes the signed-in officer. */
+	mine?: boolean,
+	/**  Only open cases (not concluded, archived, transferred or withdrawn). */
+	open?: boolean,
+	/**  Only open cases whose deadline falls in `due_from..=due_until` (either bound optional). */
+	due_from?: string | null,
+	due_until?: string | null,
+	/**  Default: newest first. */
+	sort?: CaseSort | null,
 	/**  Default 1000. */
 	limit?: number | null,
+	/**  Rows to skip (paging), default 0. */
+	offset?: number | null,
 };
 
 /**  Kinds of case (Party Statute art. 32 and the inspection regulation). */
 export type CaseKind = "inspection-on-signs" | "routine-supervision" | "thematic-supervision" | "inspection-work-audit" | "finance-inspection" | "asset-declaration-check" | "denunciation" | "discipline-appeal" | "discipline";
+
+/**  How a case came to be opened. */
+export type CaseOrigin = "annual-plan" | "ad-hoc" | "from-denunciation" | "assigned-from-above" | "found-by-supervision";
+
+/**  A page of a case list and how many cases match in all. */
+export type CasePage = {
+	rows: CaseRow[],
+	total: number,
+	offset: number,
+};
 
 /**  One line of a case list. */
 export type CaseRow = {
@@ -108,6 +286,17 @@ export type CaseRow = {
 	overdue: boolean,
 	conflict: boolean,
 };
+
+/**  Orders of a case list; every order ends with the number, so pages never overlap. */
+export type CaseSort = 
+/**  Opened, newest first. */
+"newest" | 
+/**  Case number, ascending. */
+"number" | 
+/**  Opened, oldest first. */
+"opened" | 
+/**  Deadline, soonest first; cases without one last. */
+"deadline";
 
 /**  Workflow status: the main path chuẩn bị → tiến hành → kết thúc, then four side states. */
 export type CaseStatus = "received" | "classified" | "preparing" | "decided" | "announced" | "verifying" | "report-drafted" | "committee-review" | "concluded" | "disciplined" | "proposed-upward" | "notified" | "follow-up" | "archived" | "extended" | "deferred" | "transferred" | "withdrawn";
@@ -144,6 +333,102 @@ export type ClockWarning = {
 };
 
 /**
+ *  The conclusion of an inspection, supervision or denunciation: number, date, text and the
+ *  outcome per subject. A later one corrects it (the last recorded is in force).
+ */
+export type Conclusion = {
+	number: Text,
+	date: string,
+	text: Text,
+	subjects: SubjectConclusion[],
+};
+
+/**  What a conclusion says about one subject (kết luận kiểm tra, giám sát). */
+export type ConclusionOutcome = "done-well" | "shortcomings" | "violation";
+
+/**  One of the concurrent values of a conflicting field, with who wrote it and when. */
+export type ConflictValue = {
+	/**
+	 *  The value as stored (a status or kind code, an office code, a YYYY-MM-DD date); None:
+	 *  cleared.
+	 */
+	value: string | null,
+	office: string,
+	officer: string,
+	/**  When its office says it was written (RFC 3339, UTC). */
+	at: string,
+	/**  The value the register shows until the conflict is resolved. */
+	shown: boolean,
+};
+
+/**  A coordinating office with the reason it takes part (every case states it). */
+export type Coordinator = {
+	office: string,
+	reason: Text,
+};
+
+/**  What the first screen after unlocking shows. */
+export type Dashboard = {
+	/**  Open cases whose inspection team includes the signed-in officer, soonest deadline first. */
+	mine: CaseRow[],
+	/**  Open cases past their deadline, the longest overdue first. */
+	overdue: CaseRow[],
+	/**  Open cases due from today to `due_soon_until` (14 working days), soonest first. */
+	due_soon: CaseRow[],
+	due_soon_until: string,
+	/**  Cases with concurrent writes to resolve. */
+	conflicts: CaseRow[],
+	overlaps: Overlap[],
+	omissions: Omission[],
+	today: string,
+};
+
+/**
+ *  The denouncer's identity: kept apart from the case, readable only with `denouncer.read` on
+ *  that case, synced only to the case's lead office.
+ */
+export type Denouncer = {
+	case_id: string,
+	name: Text,
+	address: Text | null,
+	contact: Text | null,
+};
+
+/**  A discipline decision on one subject. */
+export type DisciplineDecision = {
+	subject: string,
+	form: DisciplineForm,
+	date: string,
+	violation_date: string | null,
+	note: Text,
+	/**  Areas of the violation that carry no limitation period. */
+	violation_areas?: ViolationArea[],
+	/**
+	 *  The decisions on the same subject in this case that were in force when this one was
+	 *  recorded (their op ids): it replaces them. Two decisions neither of which replaces the
+	 *  other are a conflict.
+	 */
+	replaces?: OpId[],
+	/**
+	 *  Why this decision replaces one in force (a later decision is a recorded change, never a
+	 *  silent one; GLOSSARY "Severity order").
+	 */
+	change_reason?: Text | null,
+};
+
+/**  Discipline forms of Quy định 69-QĐ/TW (suspension is not one). */
+export type DisciplineForm = "reprimand" | "warning" | "removal-from-post" | "expulsion" | "dissolution";
+
+/**  Metadata of an attachment (content stored encrypted in the register, addressed by BLAKE3). */
+export type DocumentMeta = {
+	blake3: string,
+	name: Text,
+	media_type: string,
+	size: number,
+	added: string,
+};
+
+/**
  *  Every error code, closed: front-ends map each to a message in the user's language (a UI test
  *  checks that both catalogues have one for every code).
  */
@@ -166,6 +451,21 @@ export type ExportReport = {
 	 *  rest of the bundle is complete; the unit is sent again once it can be).
 	 */
 	skipped: SkippedUnit[],
+};
+
+/**  A violation (or its absence) found about one subject. */
+export type Finding = {
+	subject: string,
+	/**  Content category code (rules' category list). */
+	category: string | null,
+	violated: boolean,
+	violation_date: string | null,
+	text: Text,
+	/**
+	 *  Areas of the violation that carry no limitation period (internal politics, security,
+	 *  foreign affairs, illegal diplomas).
+	 */
+	violation_areas?: ViolationArea[],
 };
 
 /**  What an import did (or, for a dry run or `verify`, would do). */
@@ -223,6 +523,12 @@ export type IpcError = {
 	code: IpcErrorCode,
 	/**  Technical detail in English, for the "details" disclosure and the log. */
 	detail: string,
+	/**
+	 *  What the error is about, for forms to show it next to its field: the field of an
+	 *  `invalid` error (`title`, `opened`, `coordinator`…), the entity of a `not-found` one
+	 *  (`office`, `subject`…).
+	 */
+	field: string | null,
 };
 
 export type IpcErrorCode = ErrorCode | ShellErrorCode;
@@ -232,6 +538,36 @@ export type ManagementAuthority = "central" | "province" | "both";
 
 /**  Party membership status (probationary members can only be reprimanded or warned). */
 export type MembershipStatus = "full" | "probationary";
+
+/**  A new case as the app's form sends it. */
+export type NewCaseForm = {
+	kind: CaseKind,
+	title: Text,
+	summary?: Text,
+	lead: string,
+	coordinators?: Coordinator[],
+	subjects?: string[],
+	origin?: CaseOrigin | null,
+	/**  Default: today. */
+	opened?: string | null,
+};
+
+/**  A discipline decision to record on a case. */
+export type NewDecision = {
+	subject: string,
+	form: DisciplineForm,
+	date: string,
+	/**  When the violation was committed: the limitation period runs from it. */
+	violation_date?: string | null,
+	note?: Text,
+	/**
+	 *  Required when the subject already has a decision in force in this case: the decision
+	 *  then replaces it, as a recorded change.
+	 */
+	change_reason?: Text | null,
+	/**  Areas of the violation with no limitation period (then no violation date is needed). */
+	violation_areas?: ViolationArea[],
+};
 
 /**
  *  A new member or organisation. `post`, `membership` and `birth_year` apply to members only.
@@ -245,6 +581,63 @@ export type NewSubject = {
 	post: Text | null,
 	membership: MembershipStatus | null,
 	authority: ManagementAuthority | null,
+};
+
+/**
+ *  A notice of the outcome (thông báo): to whom and when. The denouncer is notified without
+ *  being named here (their identity stays in the denouncer record).
+ */
+export type Notice = {
+	date: string,
+	recipients: Text[],
+	denouncer?: boolean,
+	note?: Text,
+};
+
+/**
+ *  An inspection committee. Offices are data: the 2025 merger closes the old offices
+ *  (`valid_to`) and opens new ones whose `predecessors` name them; old cases keep their office.
+ */
+export type Office = {
+	code: string,
+	name: Text,
+	kind: OfficeKind,
+	parent: string | null,
+	predecessors: string[],
+	valid_from: string | null,
+	valid_to: string | null,
+};
+
+/**  Level of an office (each office is one inspection committee). */
+export type OfficeKind = "central" | "city" | "province" | "other";
+
+/**  A subject that needs an inspection nobody has planned or opened. */
+export type Omission = {
+	subject: string,
+	subject_name: Text,
+	/**  Why: `open denunciation HN-2026-0003`, `signs of violation found in HN-2026-0007`. */
+	reasons: string[],
+};
+
+/**
+ *  Identifies one operation everywhere: the office that wrote it and that office's sequence
+ *  number (1, 2, 3, … per origin, never reused).
+ */
+export type OpId = {
+	origin: string,
+	seq: number,
+};
+
+/**  Offices doing overlapping kinds of work on the same subject at the same time. */
+export type Overlap = {
+	subject: string,
+	subject_name: Text,
+	/**  The kinds of work involved (one kind, or kinds the rules say overlap). */
+	kinds: CaseKind[],
+	offices: string[],
+	works: Work[],
+	/**  The overlap record (notice) that names it, if one was written (`notify_overlaps`). */
+	record: string | null,
 };
 
 export type PeerStatus = {
@@ -268,6 +661,18 @@ export type PeerStatus = {
 	 *  of this workstation's clock, still in the future: their clock is wrong.
 	 */
 	clock_ahead: ClockWarning[],
+};
+
+/**
+ *  The discipline a subject of a case carries now: the decision in force, as appeals left it
+ *  (upheld, increased or reduced to another form, annulled).
+ */
+export type PenaltyInForce = {
+	subject: string,
+	/**  The decision's form. */
+	decided: DisciplineForm,
+	/**  After the appeals resolved so far (None: annulled). */
+	in_force: DisciplineForm | null,
 };
 
 /**  Progress of a long export or import, for the UI. */
@@ -321,14 +726,81 @@ export type Subject = {
 	authority: ManagementAuthority | null,
 };
 
+/**  The conclusion (kết luận) of a case about one subject. */
+export type SubjectConclusion = {
+	subject: string,
+	outcome: ConclusionOutcome,
+	/**  Content categories of the violations (only with `violation`; at least one then). */
+	categories?: string[],
+	/**  Whether discipline is to be considered (only with `violation`). */
+	discipline_required?: boolean,
+};
+
 /**  Who or what a case is about. */
 export type SubjectKind = "member" | "organisation";
+
+/**
+ *  A suspension from Party activities (đình chỉ sinh hoạt đảng): not a discipline form, it
+ *  lasts the rules' time limit and may be extended within the maximum. Each extension is a new
+ *  entry; the last one per subject is in force.
+ */
+export type Suspension = {
+	subject: string,
+	start: string,
+	end: string,
+	extensions: number,
+	note?: Text,
+};
 
 /**
  *  A string known to be in Unicode NFC. The only way in is through normalisation, so text typed
  *  decomposed (NFD, as some input methods send it) and precomposed compare equal everywhere.
  */
 export type Text = string;
+
+/**  One line of a case's history (append-only). */
+export type TimelineEntry = {
+	kind: TimelineKind,
+	date: string,
+	author: string,
+	from: CaseStatus | null,
+	to: CaseStatus | null,
+	note: Text,
+};
+
+/**  What a timeline entry records. */
+export type TimelineKind = "created" | "transition" | "note" | "decision" | "finding" | "appeal" | "document";
+
+/**  A case transferred (chuyển đơn) to the body that receives it. */
+export type Transfer = {
+	receiving_body: Text,
+	date: string,
+	note?: Text,
+};
+
+/**  Violations with no limitation period whatever the form (exceptions of Quy định 69-QĐ/TW). */
+export type ViolationArea = 
+/**  chính trị nội bộ */
+"internal-politics" | 
+/**  quốc phòng, an ninh */
+"defence-security" | 
+/**  đối ngoại */
+"foreign-affairs" | 
+/**  sử dụng văn bằng, chứng chỉ không hợp pháp */
+"illegal-diplomas";
+
+/**  One piece of work in an overlap: a plan item or an open case. */
+export type Work = {
+	/**  `plan-item` or `case`. */
+	source: string,
+	/**  Plan item id or case number. */
+	reference: string,
+	kind: CaseKind,
+	office: string,
+	start: string,
+	/**  None: open-ended (an open case without a deadline). */
+	end: string | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {
