@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "preview_deadline",
     "add_case",
     "transition_case",
+    "transfer_case",
     "add_case_note",
     "record_finding",
     "decide_case",

@@ -28,6 +28,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::cases::preview_deadline,
             commands::cases::add_case,
             commands::cases::transition_case,
+            commands::cases::transfer_case,
             commands::cases::add_case_note,
             commands::cases::record_finding,
             commands::cases::decide_case,

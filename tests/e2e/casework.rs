@@ -147,6 +147,47 @@ async fn the_workflow_offers_only_what_the_core_allows() -> Result<()> {
     app.quit().await
 }
 
+/// A transfer names the body that takes the case over: without it the core refuses (its message
+/// under the form), with it the case is transferred and the timeline names the body.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_denunciation_is_transferred_to_the_body_named() -> Result<()> {
+    let (app, f, _home) = start(None, &[]).await?;
+    open_case(&app, &f.denunciation).await?;
+    app.click("case-transition").await?;
+    app.click("case-transition-transferred").await?;
+    app.click("case-transition-confirm").await?;
+    let error = app
+        .by_test_id("case-transition-error")
+        .await?
+        .text()
+        .await?;
+    assert!(error.contains("receiving body"), "{error}");
+    app.by_test_id("case-transition-receiving-body")
+        .await?
+        .send_keys("Ủy ban Kiểm tra Huyện ủy Nghi Lộc")
+        .await?;
+    app.click("case-transition-confirm").await?;
+    assert_eq!(
+        app.wait_for_attr("case-detail-status", "data-status", "transferred")
+            .await?
+            .as_deref(),
+        Some("transferred")
+    );
+    app.click("case-tab-timeline").await?;
+    let entries = app
+        .wait_for_texts("case-timeline-entry", |t| {
+            t.iter().any(|e| e.contains("Nghi Lộc"))
+        })
+        .await?;
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.contains("Chuyển đến Ủy ban Kiểm tra Huyện ủy Nghi Lộc")),
+        "{entries:?}"
+    );
+    app.quit().await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_decision_the_core_refuses_shows_why_and_one_it_accepts_is_listed() -> Result<()> {
     let (app, f, _home) = start(None, &[]).await?;

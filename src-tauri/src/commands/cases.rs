@@ -82,6 +82,20 @@ pub fn transition_case(
     state.with_register(|r| Ok(r.transition(&key, to, note, date)?))
 }
 
+/// Transfers the case to the body that will handle it (the core records the receiving body;
+/// a plain transition to "transferred" is refused).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn transfer_case(
+    state: State<'_, AppState>,
+    key: String,
+    receiving_body: Text,
+    date: Option<NaiveDate>,
+    note: Text,
+) -> IpcResult<Case> {
+    state.with_register(|r| Ok(r.transfer(&key, receiving_body, date, note)?))
+}
+
 /// Appends a note to the case's timeline.
 #[tauri::command(async)]
 #[specta::specta]

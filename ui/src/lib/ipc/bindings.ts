@@ -41,6 +41,11 @@ export const commands = {
 	addCase: (form: NewCaseForm) => typedError<CaseCreated, IpcError>(__TAURI_INVOKE("add_case", { form })),
 	/**  Moves a case along the workflow (the core refuses moves it does not allow). */
 	transitionCase: (key: string, to: CaseStatus, note: Text | null, date: string | null) => typedError<Case, IpcError>(__TAURI_INVOKE("transition_case", { key, to, note, date })),
+	/**
+	 *  Transfers the case to the body that will handle it (the core records the receiving body;
+	 *  a plain transition to "transferred" is refused).
+	 */
+	transferCase: (key: string, receivingBody: Text, date: string | null, note: Text) => typedError<Case, IpcError>(__TAURI_INVOKE("transfer_case", { key, receivingBody, date, note })),
 	/**  Appends a note to the case's timeline. */
 	addCaseNote: (key: string, note: Text, date: string | null) => typedError<null, IpcError>(__TAURI_INVOKE("add_case_note", { key, note, date })),
 	/**  Records a finding about one of the case's subjects. */
