@@ -69,3 +69,72 @@ fn every_command_is_granted_in_the_capability() {
         );
     }
 }
+
+/// The window may call HoSo's own commands and the file dialogs, nothing else: no shell, no
+/// file system, no HTTP, no other plugin; and no other capability file widens that.
+#[test]
+fn the_capability_grants_only_the_apps_commands_and_its_dialogs() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities");
+    let files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("capabilities directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files, ["default.json"], "one capability file only");
+    let caps: serde_json::Value =
+        serde_json::from_str(include_str!("../capabilities/default.json"))
+            .expect("capability JSON");
+    assert_eq!(caps["windows"], serde_json::json!(["main"]));
+    let build_rs = include_str!("../build.rs");
+    const PLUGIN_GRANTS: &[&str] = &[
+        "core:window:allow-set-title",
+        "dialog:allow-open",
+        "dialog:allow-save",
+        "dialog:allow-message",
+    ];
+    for permission in caps["permissions"].as_array().expect("permissions array") {
+        let p = permission
+            .as_str()
+            .expect("a permission name, not an object with scopes");
+        if PLUGIN_GRANTS.contains(&p) {
+            continue;
+        }
+        let command = p
+            .strip_prefix("allow-")
+            .unwrap_or_else(|| panic!("{p} is neither an app command nor a dialog"))
+            .replace('-', "_");
+        assert!(
+            build_rs.contains(&format!("\"{command}\"")),
+            "{p} grants something that is not one of HoSo's commands"
+        );
+    }
+}
+
+/// The content security policy admits only the app's own bundled files and the IPC channel: no
+/// remote origin, no eval, no inline script, no plugins or frames.
+#[test]
+fn the_content_security_policy_is_strict() {
+    let conf: serde_json::Value =
+        serde_json::from_str(include_str!("../../tauri.conf.json")).expect("tauri.conf.json");
+    assert_eq!(conf["app"]["withGlobalTauri"], false);
+    let csp = conf["app"]["security"]["csp"]
+        .as_object()
+        .expect("a CSP given directive by directive");
+    let get = |d: &str| csp.get(d).and_then(|v| v.as_str()).unwrap_or("");
+    assert_eq!(get("default-src"), "'self'");
+    assert_eq!(get("script-src"), "'self'");
+    assert_eq!(get("object-src"), "'none'");
+    assert_eq!(get("frame-ancestors"), "'none'");
+    assert_eq!(get("base-uri"), "'none'");
+    for (directive, value) in csp {
+        let value = value.as_str().expect("a directive's value");
+        assert!(!value.contains("unsafe-eval"), "{directive}: {value}");
+        for source in value.split_whitespace() {
+            let remote =
+                source.starts_with("http:") || source.starts_with("https:") || source == "*";
+            assert!(
+                !remote || source == "http://ipc.localhost",
+                "{directive} admits a remote origin: {source}"
+            );
+        }
+    }
+}
