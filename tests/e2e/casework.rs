@@ -304,11 +304,27 @@ async fn an_attached_document_shows_its_hash() -> Result<()> {
         .and_then(|rest| rest.split('/').next())
         .expect("the copies folder names its process")
         .to_string();
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while std::path::Path::new(&format!("/proc/{pid}")).exists()
-        && std::time::Instant::now() < deadline
-    {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    // Ended means gone or a zombie its parent has not reaped.
+    let running = |pid: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            stat.rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next())
+                .is_some_and(|state| state != "Z" && state != "X")
+        })
+    };
+    while running(&pid) && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    if running(&pid) {
+        // WebKit sometimes hangs on its way out under WebDriver: end it as a crash would, which
+        // leaves the copy to the next start's sweep.
+        std::process::Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()?;
+        while running(&pid) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
     let again = App::launch(&[], &home).await?;
     again.by_test_id("unlock-screen").await?;

@@ -83,7 +83,7 @@ pub fn sweep_stale_document_copies() {
             continue;
         };
         let alive = if cfg!(target_os = "linux") {
-            std::path::Path::new(&format!("/proc/{pid}")).exists()
+            running_on_linux(pid)
         } else {
             // Without a cheap liveness check, only this process's own leftovers go.
             pid != std::process::id()
@@ -92,6 +92,19 @@ pub fn sweep_stale_document_copies() {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// Whether process `pid` still runs: a zombie (ended, not yet reaped by a parent that may
+/// never reap it) has ended too.
+fn running_on_linux(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // "pid (comm) state …": the command name may hold spaces and parentheses.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next());
+    !matches!(state, Some("Z") | Some("X") | None)
 }
 
 /// A file name that stays inside the copies folder whatever the document was called.
