@@ -16,7 +16,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("usage: list_bench REGISTER [RUNS]");
     let runs: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(200);
