@@ -93,7 +93,7 @@ fmt-check:
 	$(CARGO) fmt --all --check
 
 clippy: ui
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --features hoso-tests/e2e -- -D warnings
 
 # Interop tests fail when their tool is missing; HOSO_SKIP_INTEROP=1 (a developer's explicit
 # opt-out) skips them instead, and the summary lists what was skipped.
