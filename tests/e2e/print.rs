@@ -32,7 +32,10 @@ async fn a_case_summary_is_previewed_and_saved_as_a_pdf() -> Result<()> {
         .await?
         .send_keys(&f.overdue)
         .await?;
-    let css = format!("[data-testid=\"case-row\"][data-case-number=\"{}\"]", f.overdue);
+    let css = format!(
+        "[data-testid=\"case-row\"][data-case-number=\"{}\"]",
+        f.overdue
+    );
     app.client
         .wait()
         .at_most(Duration::from_secs(10))

@@ -83,7 +83,8 @@ pub fn save_print(
     options: PrintRequest,
     suggested_name: String,
 ) -> IpcResult<Option<SavedPrint>> {
-    let Some(path) = crate::commands::files::pick_save(&app, &suggested_name, "HOSO_E2E_SAVE_FILE")?
+    let Some(path) =
+        crate::commands::files::pick_save(&app, &suggested_name, "HOSO_E2E_SAVE_FILE")?
     else {
         return Ok(None);
     };
