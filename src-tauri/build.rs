@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "case_audit",
     "set_case_field",
     "record_appeal",
+    "preview_print",
+    "save_print",
     "list_subjects",
     "add_subject",
     "sync_status",

@@ -40,6 +40,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::cases::case_audit,
             commands::cases::set_case_field,
             commands::cases::record_appeal,
+            commands::print::preview_print,
+            commands::print::save_print,
             commands::subjects::list_subjects,
             commands::subjects::add_subject,
             commands::sync::sync_status,

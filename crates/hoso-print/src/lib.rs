@@ -7,6 +7,10 @@
 //!   and records the print in the audit log (what, options, who) before returning the bytes.
 //! - [`render_case`]: the same without the audit entry (benchmarks, previews that are audited
 //!   when saved); callers that hand the PDF to a person use [`print_case`].
+//! - [`save_case`]: [`print_case`] into a new file with the core's no-clobber writer (the CLI's
+//!   `hoso print` and the app's "Lưu PDF…"): the file appears only once the print is audited.
+//! - [`preview_case`]: the first pages as SVG images for the app's preview (not audited: nothing
+//!   leaves the screen; the same permission checks as printing).
 //!
 //! Safety of user text: the case reaches typst only as JSON in `sys.inputs.data`, read by the
 //! template with `json(bytes(sys.inputs.data))`; values are never spliced into markup, so a
@@ -119,10 +123,7 @@ pub fn render_pdf(
     ident: &str,
     date: NaiveDate,
 ) -> Result<(Vec<u8>, usize), PrintError> {
-    let world = world::PrintWorld::new(templates, data);
-    let doc: PagedDocument = typst::compile(&world)
-        .output
-        .map_err(|e| PrintError::Typst(diagnostics(&e)))?;
+    let doc = compile(templates, data)?;
     let options = PdfOptions {
         ident: Smart::Custom(ident.to_string()),
         creator: Smart::Custom(Some("HoSo".to_string())),
@@ -140,17 +141,29 @@ pub fn render_pdf(
     Ok((pdf, doc.pages().len()))
 }
 
-/// Renders a case without recording it (see [`print_case`]).
-pub fn render_case(
-    reg: &mut Register,
-    case: &str,
-    opts: &PrintOptions,
-) -> Result<Printed, PrintError> {
+fn compile(templates: &[(&str, String)], data: String) -> Result<PagedDocument, PrintError> {
+    let world = world::PrintWorld::new(templates, data);
+    typst::compile(&world)
+        .output
+        .map_err(|e| PrintError::Typst(diagnostics(&e)))
+}
+
+/// A case ready for typst: templates, JSON data, identifier and date.
+struct Prepared {
+    templates: Vec<(&'static str, String)>,
+    json: String,
+    ident: String,
+    date: NaiveDate,
+    case_id: String,
+    case_number: String,
+}
+
+fn prepare(reg: &mut Register, case: &str, opts: &PrintOptions) -> Result<Prepared, PrintError> {
     let settings = PrintSettings::load(reg)?;
     let date = opts.date.unwrap_or_else(hoso_core::register::today);
     let doc = data::gather(reg, case, opts, &settings, date)?;
     let summary = read_template(settings.summary_template.as_deref(), SUMMARY_TEMPLATE)?;
-    let templates: Vec<(&str, String)> = if opts.case_file {
+    let templates: Vec<(&'static str, String)> = if opts.case_file {
         let file = read_template(settings.case_file_template.as_deref(), CASE_FILE_TEMPLATE)?;
         vec![("case-file.typ", file), ("summary.typ", summary)]
     } else {
@@ -162,14 +175,96 @@ pub fn render_case(
         doc.kind, doc.case.number, date, opts.include_denouncer
     );
     let case_id = reg.case(case)?.id;
-    let (pdf, pages) = render_pdf(&templates, json, &ident, date)?;
+    Ok(Prepared {
+        templates,
+        json,
+        ident,
+        date,
+        case_id,
+        case_number: doc.case.number,
+    })
+}
+
+/// Renders a case without recording it (see [`print_case`]).
+pub fn render_case(
+    reg: &mut Register,
+    case: &str,
+    opts: &PrintOptions,
+) -> Result<Printed, PrintError> {
+    let p = prepare(reg, case, opts)?;
+    let (pdf, pages) = render_pdf(&p.templates, p.json, &p.ident, p.date)?;
     Ok(Printed {
         blake3: blake3::hash(&pdf).to_hex().to_string(),
         pdf,
         pages,
-        case_id,
-        case_number: doc.case.number,
+        case_id: p.case_id,
+        case_number: p.case_number,
     })
+}
+
+/// The first pages of a document as images, for an on-screen preview.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preview {
+    pub case_number: String,
+    /// The document's page count.
+    pub pages: usize,
+    /// The first `max_pages` pages, each a standalone SVG (glyphs as paths: no fonts needed).
+    pub svgs: Vec<String>,
+}
+
+/// Renders the first `max_pages` pages of a case's document as SVG, with the same permission
+/// checks as [`print_case`] (`case.read`; `denouncer.read` when asked for) and no audit entry:
+/// the print is audited when it is saved ([`save_case`]).
+pub fn preview_case(
+    reg: &mut Register,
+    case: &str,
+    opts: &PrintOptions,
+    max_pages: usize,
+) -> Result<Preview, PrintError> {
+    let p = prepare(reg, case, opts)?;
+    let doc = compile(&p.templates, p.json)?;
+    let svgs = doc
+        .pages()
+        .iter()
+        .take(max_pages)
+        .map(|page| typst_svg::svg(page, &typst_svg::SvgOptions::default()))
+        .collect();
+    typst::comemo::evict(10);
+    Ok(Preview {
+        case_number: p.case_number,
+        pages: doc.pages().len(),
+        svgs,
+    })
+}
+
+/// Prints a case ([`print_case`]: rendered and audited) into a new file at `out`, written
+/// atomically with the core's no-clobber writer: an existing file is never replaced, and
+/// nothing is left behind (and nothing audited) when the print is refused.
+pub fn save_case(
+    reg: &mut Register,
+    case: &str,
+    opts: &PrintOptions,
+    out: &Path,
+) -> Result<Printed, PrintError> {
+    // Render and audit inside the atomic write: the file appears only once the print is
+    // recorded.
+    let mut failure: Option<PrintError> = None;
+    let written = hoso_core::sync::write_new_file(out, |w| {
+        let printed = match print_case(reg, case, opts) {
+            Ok(p) => p,
+            Err(e) => {
+                failure = Some(e);
+                return Err(hoso_core::Error::invalid("print", "failed"));
+            }
+        };
+        w.write_all(&printed.pdf)
+            .map_err(|e| hoso_core::Error::Storage(format!("writing the PDF: {e}")))?;
+        Ok(printed)
+    });
+    match (written, failure) {
+        (_, Some(e)) => Err(e),
+        (r, None) => Ok(r?),
+    }
 }
 
 /// Renders a case and records the print in the audit log (action `print`, entity `case:<id>`,

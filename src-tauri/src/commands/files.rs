@@ -56,6 +56,32 @@ fn pick(app: &AppHandle, env_var: &str) -> IpcResult<Option<String>> {
     })
 }
 
+/// A new file to save to, chosen in the system dialog with `suggested` as its name (or, in
+/// `e2e-dialogs` builds, from `env_var`); None if the dialog was cancelled.
+pub fn pick_save(app: &AppHandle, suggested: &str, env_var: &str) -> IpcResult<Option<String>> {
+    #[cfg(feature = "e2e-dialogs")]
+    if let Ok(path) = std::env::var(env_var) {
+        return Ok(Some(path));
+    }
+    let _ = env_var;
+    use tauri_plugin_dialog::DialogExt;
+    let picked = app
+        .dialog()
+        .file()
+        .set_file_name(safe_file_name(suggested))
+        .add_filter("PDF", &["pdf"])
+        .blocking_save_file();
+    Ok(match picked {
+        Some(p) => Some(
+            p.into_path()
+                .map_err(|e| anyhow::anyhow!("the chosen file has no local path: {e}"))?
+                .to_string_lossy()
+                .into_owned(),
+        ),
+        None => None,
+    })
+}
+
 /// Where decrypted copies of documents go while the app runs: a private folder of this process,
 /// removed when the app closes ([`remove_document_copies`]).
 fn copies_dir() -> std::path::PathBuf {

@@ -57,25 +57,7 @@ pub fn run(ctx: &mut Ctx, args: PrintArgs) -> Result<()> {
     };
     let json = ctx.json;
     let reg = ctx.register()?;
-    // Render and audit inside the atomic write: the file appears only once the print is
-    // recorded, and nothing is left behind when it is refused.
-    let mut failure: Option<PrintError> = None;
-    let written = hoso_core::sync::write_new_file(&args.out, |w| {
-        let printed = match hoso_print::print_case(reg, &args.case, &opts) {
-            Ok(p) => p,
-            Err(e) => {
-                failure = Some(e);
-                return Err(hoso_core::Error::invalid("print", "failed"));
-            }
-        };
-        w.write_all(&printed.pdf)
-            .map_err(|e| hoso_core::Error::Storage(format!("writing the PDF: {e}")))?;
-        Ok(printed)
-    });
-    let printed = match (written, failure) {
-        (_, Some(e)) => return Err(print_error(e)),
-        (r, None) => r?,
-    };
+    let printed = hoso_print::save_case(reg, &args.case, &opts, &args.out).map_err(print_error)?;
     if json {
         ctx.print_json(&serde_json::json!({
             "result": "printed",

@@ -71,6 +71,13 @@ export const commands = {
 	setCaseField: (key: string, field: string, value: string) => typedError<Case, IpcError>(__TAURI_INVOKE("set_case_field", { key, field, value })),
 	/**  Records an appeal against a discipline decision of the case, or its outcome. */
 	recordAppeal: (key: string, appeal: Appeal) => typedError<Appeal, IpcError>(__TAURI_INVOKE("record_appeal", { key, appeal })),
+	/**  The first pages of the document as it would print (nothing is audited until it is saved). */
+	previewPrint: (key: string, options: PrintRequest) => typedError<PrintPreview, IpcError>(__TAURI_INVOKE("preview_print", { key, options })),
+	/**
+	 *  "Lưu PDF…": asks where to save (None if cancelled), then prints the case into that new file;
+	 *  the core audits the print.
+	 */
+	savePrint: (key: string, options: PrintRequest, suggestedName: string) => typedError<SavedPrint | null, IpcError>(__TAURI_INVOKE("save_print", { key, options, suggestedName })),
 	/**
 	 *  Subjects in Vietnamese alphabetical order (members by given name first), optionally filtered
 	 *  by folded name or unit.
@@ -680,6 +687,23 @@ export type PenaltyInForce = {
 	in_force: DisciplineForm | null,
 };
 
+export type PrintPreview = {
+	/**  The document's page count. */
+	pages: number,
+	/**  The first pages, each a standalone SVG image. */
+	svgs: string[],
+};
+
+/**  The options the print dialog offers. */
+export type PrintRequest = {
+	/**  The whole case file (cover, document index, summary, closing sheet). */
+	case_file: boolean,
+	/**  The denouncer's identity (refused by the core without `denouncer.read`). */
+	include_denouncer: boolean,
+	/**  Mark the document "MẬT". */
+	confidential: boolean,
+};
+
 /**  Progress of a long export or import, for the UI. */
 export type Progress = {
 	segments: number,
@@ -688,6 +712,11 @@ export type Progress = {
 
 /**  An officer's role in the register. */
 export type Role = "administrator" | "committee-leader" | "inspector" | "letters-clerk" | "viewer";
+
+export type SavedPrint = {
+	path: string,
+	pages: number,
+};
 
 /**  Failures that belong to the shell rather than the core. */
 export type ShellErrorCode = 
