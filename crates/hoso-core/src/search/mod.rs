@@ -277,7 +277,7 @@ impl Register {
             );
         }
         if f.overdue {
-            sql.push_str(" AND c.is_open AND c.deadline IS NOT NULL AND c.deadline < ?1");
+            sql.push_str(" AND c.is_open = 1 AND c.deadline IS NOT NULL AND c.deadline < ?1");
         }
         if f.conflict {
             sql.push_str(" AND c.conflict");
@@ -298,14 +298,14 @@ impl Register {
         if let Some(d) = f.due_from {
             arg(
                 &mut sql,
-                " AND c.is_open AND c.deadline >= ?N",
+                " AND c.is_open = 1 AND c.deadline >= ?N",
                 SqlValue::Text(d.to_string()),
             );
         }
         if let Some(d) = f.due_until {
             arg(
                 &mut sql,
-                " AND c.is_open AND c.deadline <= ?N",
+                " AND c.is_open = 1 AND c.deadline <= ?N",
                 SqlValue::Text(d.to_string()),
             );
         }
