@@ -34,7 +34,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rusqlite::Transaction;
+use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -126,7 +126,7 @@ pub fn admit_with(central: Option<&str>, op: &Op) -> Result<()> {
 /// by one office cannot be created again by another. (A case's id reaches another office only
 /// after its creation, through the central office, which holds the first `create`: a second one,
 /// clocked earlier to claim the case, is refused there and never relayed.)
-pub fn admit(tx: &Transaction<'_>, op: &Op) -> Result<()> {
+pub fn admit(tx: &Connection, op: &Op) -> Result<()> {
     admit_with(central_office(tx)?.as_deref(), op)?;
     // Cases, plans and overlap records belong to their creator (or lead): a second `create` is
     // a claim. A denouncer record may be created by a former lead and by the new one alike
@@ -435,7 +435,7 @@ fn merge_key(op: &Op) -> (oplog::Hlc, &str, u64) {
 /// Decides the units whose history just changed and keeps the merged state consistent with the
 /// verdicts. A case's units are decided together (its denouncer depends on its lead). Returns
 /// the entities whose merged state was rebuilt.
-pub fn settle(tx: &Transaction<'_>, units: &BTreeSet<ScopeUnit>) -> Result<Vec<EntityRef>> {
+pub fn settle(tx: &Connection, units: &BTreeSet<ScopeUnit>) -> Result<Vec<EntityRef>> {
     let central = central_office(tx)?;
     let mut todo: BTreeSet<ScopeUnit> = BTreeSet::new();
     for u in units {

@@ -2736,3 +2736,70 @@ fn letters_open_denunciations_only_when_named() {
     reg.rebuild_projections().unwrap();
     assert_eq!(reg.letter(&named.id).unwrap(), before);
 }
+
+#[test]
+fn a_batch_commits_all_of_its_writes_or_none() {
+    let (f, mut reg) = setup();
+    let s = member(&mut reg, "Trần Văn Bình", "Phòng PC01", None, false);
+    let case = |title: &str| {
+        new_case(
+            CaseKind::ThematicSupervision,
+            title,
+            "HN",
+            "2026-03-02",
+            vec![s.clone()],
+        )
+    };
+
+    // A failing write in the middle: the writes before it inside the batch are rolled back
+    // with it, and the register is as before (the audit chain too).
+    let err = unchanged(&mut reg, |reg| {
+        reg.batch(|reg| {
+            reg.add_case(case("Giám sát chuyên đề thứ nhất"))?;
+            reg.add_case(case("Giám sát chuyên đề thứ hai"))?;
+            reg.add_case(new_case(
+                CaseKind::ThematicSupervision,
+                "",
+                "HN",
+                "2026-03-02",
+                vec![],
+            ))
+        })
+    });
+    assert!(err.to_string().contains("title"), "{err}");
+    assert!(reg.list_cases(&CaseFilter::default()).unwrap().is_empty());
+
+    // Every write of a batch that succeeds is there, with its own number, after reopening.
+    let numbers = reg
+        .batch(|reg| {
+            (1..=3)
+                .map(|i| {
+                    Ok(reg
+                        .add_case(case(&format!("Giám sát chuyên đề {i}")))?
+                        .number)
+                })
+                .collect::<hoso_core::Result<Vec<_>>>()
+        })
+        .unwrap();
+    assert_eq!(numbers.len(), 3);
+    assert_eq!(
+        numbers
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        3
+    );
+    drop(reg);
+    let store = Store::open(&f.path, "admin", "mật khẩu").unwrap();
+    let reg = Register::session(store, "admin").unwrap();
+    let listed: Vec<String> = reg
+        .list_cases(&CaseFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|c| c.number)
+        .collect();
+    for n in &numbers {
+        assert!(listed.contains(n), "{n} missing from {listed:?}");
+    }
+    audit::verify(reg.store().conn()).unwrap();
+}

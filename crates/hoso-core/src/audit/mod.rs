@@ -4,7 +4,7 @@
 //!
 //! API (helper R):
 //! - `NewEntry::new(actor, action, entity, detail: serde_json::Value)`
-//! - `append(tx: &rusqlite::Transaction, &NewEntry) -> Result<Entry>` (time = now, UTC);
+//! - `append(tx: &rusqlite::Connection, &NewEntry) -> Result<Entry>` (time = now, UTC);
 //!   `append_at(tx, &NewEntry, DateTime<Utc>) -> Result<Entry>` (imports, demo data)
 //! - `list(conn, &AuditFilter) -> Result<Vec<Entry>>`
 //! - `verify(conn) -> Result<VerifyReport>`; `VerifyReport::is_intact()`, `problems`
@@ -21,7 +21,7 @@
 //! the file (e.g. in sync bundles received by the central office) would close that gap.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -99,12 +99,12 @@ fn entry_hash(
 }
 
 /// Appends an entry stamped with the current time.
-pub fn append(tx: &Transaction, entry: &NewEntry) -> Result<Entry> {
+pub fn append(tx: &Connection, entry: &NewEntry) -> Result<Entry> {
     append_at(tx, entry, Utc::now())
 }
 
 /// Appends an entry with an explicit time (the system clock for live use; `append`).
-pub fn append_at(tx: &Transaction, entry: &NewEntry, time: DateTime<Utc>) -> Result<Entry> {
+pub fn append_at(tx: &Connection, entry: &NewEntry, time: DateTime<Utc>) -> Result<Entry> {
     if entry.action.trim().is_empty() {
         return Err(Error::invalid("audit action", "must not be empty"));
     }

@@ -123,6 +123,9 @@ pub fn create_demo(
     Ok((reg, recovery, summary))
 }
 
+/// Writes per SQL transaction while generating (`Register::batch`).
+const BATCH: usize = 500;
+
 /// Provinces the demo enrols; the last one is certified and sent its set-up bundle but never
 /// answers, so the dashboard shows an overdue peer.
 const DEMO_PEERS: usize = 4;
@@ -330,22 +333,28 @@ pub fn populate(reg: &mut Register, opts: &DemoOptions) -> Result<DemoSummary> {
 
     // The first cases cover every status (twice) and every kind, whatever the seed.
     let statuses = CaseStatus::ALL.len();
-    for i in 0..opts.cases {
-        let forced = (i < statuses * 2).then(|| CaseStatus::ALL[i % statuses]);
-        let forced_kind = i
-            .checked_sub(statuses * 2)
-            .and_then(|k| CaseKind::ALL.get(k).copied());
-        add_case(
-            reg,
-            &mut rng,
-            &mut summary,
-            &members,
-            &orgs,
-            &inspectors,
-            (forced, forced_kind),
-            first,
-            cutoff,
-        )?;
+    // Several cases per SQL transaction: a commit costs more than a case.
+    for chunk in (0..opts.cases).collect::<Vec<_>>().chunks(BATCH) {
+        reg.batch(|reg| {
+            for &i in chunk {
+                let forced = (i < statuses * 2).then(|| CaseStatus::ALL[i % statuses]);
+                let forced_kind = i
+                    .checked_sub(statuses * 2)
+                    .and_then(|k| CaseKind::ALL.get(k).copied());
+                add_case(
+                    reg,
+                    &mut rng,
+                    &mut summary,
+                    &members,
+                    &orgs,
+                    &inspectors,
+                    (forced, forced_kind),
+                    first,
+                    cutoff,
+                )?;
+            }
+            Ok(())
+        })?;
     }
 
     add_plans(reg, &mut rng, &mut summary, &orgs, &members, cutoff)?;
@@ -388,106 +397,115 @@ fn add_subjects(
     let mut out: Vec<DemoSubject> = Vec::with_capacity(n);
     let mut seen = BTreeSet::new();
     let mut attempts = 0;
+    // Several subjects per SQL transaction: a commit costs more than a subject.
     while out.len() < n {
-        attempts += 1;
-        if attempts > n * 20 {
-            return Err(Error::invalid(
-                "demo subjects",
-                "could not make enough distinct names",
-            ));
-        }
-        let place = rng.pick(places).clone();
-        let dept = *rng.pick(pools::DEPARTMENTS);
-        let police = format!("Công an {}", place.label);
-        // One subject in five is an organisation; always at least a few of each.
-        let organisation = out.len() % 5 == 4;
-        let (new, facts, authority, post, name) = if organisation {
-            let tpl = *rng.pick(pools::ORGANISATIONS);
-            let name = tpl
-                .replace("{dept}", dept)
-                .replace("{prov}", &place.label)
-                .replace("{n}", &(1 + rng.below(9)).to_string());
-            let authority = if name.starts_with("Ban Thường vụ") {
-                ManagementAuthority::Both
-            } else {
-                ManagementAuthority::Province
-            };
-            let new = NewSubject {
-                kind: SubjectKind::Organisation,
-                name: Text::new(&name),
-                birth_year: None,
-                unit: Some(Text::new(format!("Đảng bộ {police}"))),
-                post: None,
-                membership: None,
-                authority: Some(authority),
-            };
-            let facts = SubjectFacts {
-                kind: SubjectKind::Organisation,
-                membership: None,
-                holds_post: false,
-            };
-            (new, facts, authority, None, name)
-        } else {
-            let name = person_name(rng);
-            let probationary = rng.chance(0.08);
-            let post = if probationary {
-                None
-            } else {
-                *rng.weighted(pools::POSTS)
-            };
-            let post = post.map(|p| {
-                if p.ends_with("Công an") {
-                    format!("{p} {}", place.label)
-                } else {
-                    p.to_string()
+        let target = (out.len() + BATCH).min(n);
+        reg.batch(|reg| {
+            while out.len() < target {
+                attempts += 1;
+                if attempts > n * 20 {
+                    return Err(Error::invalid(
+                        "demo subjects",
+                        "could not make enough distinct names",
+                    ));
                 }
-            });
-            let authority = match post.as_deref() {
-                Some(p) if p.starts_with("Phó Giám đốc") => ManagementAuthority::Central,
-                Some("Trưởng phòng") => ManagementAuthority::Both,
-                _ => ManagementAuthority::Province,
-            };
-            let membership = if probationary {
-                MembershipStatus::Probationary
-            } else {
-                MembershipStatus::Full
-            };
-            let unit = if post.as_deref().is_some_and(|p| p.contains("Giám đốc")) {
-                police.clone()
-            } else {
-                format!("{dept}, {police}")
-            };
-            let new = NewSubject {
-                kind: SubjectKind::Member,
-                name: Text::new(&name),
-                birth_year: Some(1968 + rng.below(33) as i32),
-                unit: Some(Text::new(unit)),
-                post: post.as_deref().map(Text::new),
-                membership: Some(membership),
-                authority: Some(authority),
-            };
-            let facts = SubjectFacts {
-                kind: SubjectKind::Member,
-                membership: Some(membership),
-                holds_post: post.is_some(),
-            };
-            (new, facts, authority, post, name)
-        };
-        if !seen.insert((name.clone(), new.unit.clone())) {
-            continue;
-        }
-        match reg.add_subject(new, false)? {
-            AddSubject::Added { id } => out.push(DemoSubject {
-                id,
-                name,
-                kind: facts.kind,
-                post,
-                facts,
-                authority,
-                place,
-            }),
-            AddSubject::PossibleDuplicates { .. } => continue,
-        }
+                let place = rng.pick(places).clone();
+                let dept = *rng.pick(pools::DEPARTMENTS);
+                let police = format!("Công an {}", place.label);
+                // One subject in five is an organisation; always at least a few of each.
+                let organisation = out.len() % 5 == 4;
+                let (new, facts, authority, post, name) = if organisation {
+                    let tpl = *rng.pick(pools::ORGANISATIONS);
+                    let name = tpl
+                        .replace("{dept}", dept)
+                        .replace("{prov}", &place.label)
+                        .replace("{n}", &(1 + rng.below(9)).to_string());
+                    let authority = if name.starts_with("Ban Thường vụ") {
+                        ManagementAuthority::Both
+                    } else {
+                        ManagementAuthority::Province
+                    };
+                    let new = NewSubject {
+                        kind: SubjectKind::Organisation,
+                        name: Text::new(&name),
+                        birth_year: None,
+                        unit: Some(Text::new(format!("Đảng bộ {police}"))),
+                        post: None,
+                        membership: None,
+                        authority: Some(authority),
+                    };
+                    let facts = SubjectFacts {
+                        kind: SubjectKind::Organisation,
+                        membership: None,
+                        holds_post: false,
+                    };
+                    (new, facts, authority, None, name)
+                } else {
+                    let name = person_name(rng);
+                    let probationary = rng.chance(0.08);
+                    let post = if probationary {
+                        None
+                    } else {
+                        *rng.weighted(pools::POSTS)
+                    };
+                    let post = post.map(|p| {
+                        if p.ends_with("Công an") {
+                            format!("{p} {}", place.label)
+                        } else {
+                            p.to_string()
+                        }
+                    });
+                    let authority = match post.as_deref() {
+                        Some(p) if p.starts_with("Phó Giám đốc") => {
+                            ManagementAuthority::Central
+                        }
+                        Some("Trưởng phòng") => ManagementAuthority::Both,
+                        _ => ManagementAuthority::Province,
+                    };
+                    let membership = if probationary {
+                        MembershipStatus::Probationary
+                    } else {
+                        MembershipStatus::Full
+                    };
+                    let unit = if post.as_deref().is_some_and(|p| p.contains("Giám đốc")) {
+                        police.clone()
+                    } else {
+                        format!("{dept}, {police}")
+                    };
+                    let new = NewSubject {
+                        kind: SubjectKind::Member,
+                        name: Text::new(&name),
+                        birth_year: Some(1968 + rng.below(33) as i32),
+                        unit: Some(Text::new(unit)),
+                        post: post.as_deref().map(Text::new),
+                        membership: Some(membership),
+                        authority: Some(authority),
+                    };
+                    let facts = SubjectFacts {
+                        kind: SubjectKind::Member,
+                        membership: Some(membership),
+                        holds_post: post.is_some(),
+                    };
+                    (new, facts, authority, post, name)
+                };
+                if !seen.insert((name.clone(), new.unit.clone())) {
+                    continue;
+                }
+                match reg.add_subject(new, false)? {
+                    AddSubject::Added { id } => out.push(DemoSubject {
+                        id,
+                        name,
+                        kind: facts.kind,
+                        post,
+                        facts,
+                        authority,
+                        place,
+                    }),
+                    AddSubject::PossibleDuplicates { .. } => continue,
+                }
+            }
+            Ok(())
+        })?;
     }
     Ok(out)
 }

@@ -20,7 +20,7 @@
 //! - `txn.remove(&scope, &entity, set, element) -> Result<Option<OpId>>` (None: not a member)
 //! - `txn.append(&scope, &entity, log, entry) -> Result<OpId>`
 //! - `txn.delete(&scope, &entity) -> Result<OpId>`
-//! - `txn.tx() -> &rusqlite::Transaction` (read merged state, write audit rows in the same
+//! - `txn.tx() -> &rusqlite::Connection` (read merged state, write audit rows in the same
 //!   transaction), `txn.ops()`, `txn.origin()`, `txn.author()`
 //! - `txn.commit(&dyn Projector) -> Result<Vec<Op>>`: projects every touched entity, commits.
 //!   Writes through `Txn` require the entity to be visible (created, not deleted), else
@@ -39,7 +39,7 @@
 //!
 //! Sync-facing:
 //! - `apply_remote(conn: &mut Connection, ops, &dyn Projector) -> Result<ApplyReport>` (own
-//!   transaction) and `apply_remote_in(tx: &Transaction, ops, &dyn Projector, now_ms)` (inside
+//!   transaction) and `apply_remote_in(tx: &Connection, ops, &dyn Projector, now_ms)` (inside
 //!   the caller's transaction, e.g. with the bundle bookkeeping and the audit entry).
 //!   `ApplyReport { new_ops, known_ops, entities_touched, created, updated, removed (per kind),
 //!   conflicts: Vec<(EntityRef, String)>, clock_ahead: Vec<String> }`.
@@ -53,9 +53,9 @@
 //! - `digest(conn) -> Result<String>`, `digest_filtered(conn, &dyn Fn(&EntityRef, &str) -> bool)`
 //!   (the `&str` is the entity's scope unit): hex BLAKE3 of the canonical merged state.
 //!
-//! Projection: `trait Projector { fn project(&self, tx: &Transaction, entity: &EntityRef) ->
+//! Projection: `trait Projector { fn project(&self, tx: &Connection, entity: &EntityRef) ->
 //! Result<()> }`, called once per touched entity (sorted) after merge, inside the transaction.
-//! `NoProjection` does nothing; closures `Fn(&Transaction, &EntityRef) -> Result<()>` implement it.
+//! `NoProjection` does nothing; closures `Fn(&Connection, &EntityRef) -> Result<()>` implement it.
 //!
 //! # Merge rules
 //! - Field = multi-value register: a Put survives unless some known Put names it in `replaces`.
@@ -149,10 +149,10 @@ pub const SCHEMA: &str = include_str!("../store/schema/oplog.sql");
 /// local or imported, passes [`admit`](Projector::admit) before it is stored, and after new ops
 /// are merged [`settle`](Projector::settle) decides, per scope unit, which ops have no effect.
 pub trait Projector {
-    fn project(&self, tx: &rusqlite::Transaction<'_>, entity: &EntityRef) -> crate::Result<()>;
+    fn project(&self, tx: &rusqlite::Connection, entity: &EntityRef) -> crate::Result<()>;
 
     /// Refuses an op that no history could authorise: the whole write or import fails.
-    fn admit(&self, _tx: &rusqlite::Transaction<'_>, _op: &Op) -> crate::Result<()> {
+    fn admit(&self, _tx: &rusqlite::Connection, _op: &Op) -> crate::Result<()> {
         Ok(())
     }
 
@@ -160,7 +160,7 @@ pub trait Projector {
     /// effect (see [`effect::settle_unit`]) and returns the entities whose merged state changed.
     fn settle(
         &self,
-        _tx: &rusqlite::Transaction<'_>,
+        _tx: &rusqlite::Connection,
         _units: &std::collections::BTreeSet<ScopeUnit>,
     ) -> crate::Result<Vec<EntityRef>> {
         Ok(Vec::new())
@@ -171,16 +171,16 @@ pub trait Projector {
 pub struct NoProjection;
 
 impl Projector for NoProjection {
-    fn project(&self, _: &rusqlite::Transaction<'_>, _: &EntityRef) -> crate::Result<()> {
+    fn project(&self, _: &rusqlite::Connection, _: &EntityRef) -> crate::Result<()> {
         Ok(())
     }
 }
 
 impl<F> Projector for F
 where
-    F: Fn(&rusqlite::Transaction<'_>, &EntityRef) -> crate::Result<()>,
+    F: Fn(&rusqlite::Connection, &EntityRef) -> crate::Result<()>,
 {
-    fn project(&self, tx: &rusqlite::Transaction<'_>, entity: &EntityRef) -> crate::Result<()> {
+    fn project(&self, tx: &rusqlite::Connection, entity: &EntityRef) -> crate::Result<()> {
         self(tx, entity)
     }
 }

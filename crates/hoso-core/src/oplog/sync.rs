@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::merge::{apply_op, load_clock, store_clock};
 use super::read::{OP_COLUMNS, entity_exists, op_from_row};
@@ -59,7 +59,7 @@ where
 /// known ops are skipped; each touched entity is projected once, at the end, in sorted order.
 /// `now_ms` is our wall clock, used only for the local clock and the clock-ahead flag.
 pub fn apply_remote_in<I>(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     ops: I,
     projector: &dyn Projector,
     now_ms: u64,

@@ -345,7 +345,7 @@ fn a_failed_transaction_writes_nothing() {
     let mut t = Txn::begin_at(&mut hn, "HN", "an", 4_000).unwrap();
     t.put(&scope("c1"), &case("c1"), "status", "reopened")
         .unwrap();
-    let failing = |_: &rusqlite::Transaction<'_>, _: &EntityRef| -> crate::Result<()> {
+    let failing = |_: &rusqlite::Connection, _: &EntityRef| -> crate::Result<()> {
         Err(Error::invalid("status", "not allowed"))
     };
     assert!(t.commit(&failing).is_err());
@@ -362,7 +362,7 @@ fn projector_sees_each_touched_entity_once_with_merged_state() {
     put(&mut hn, "HN", "c1", "status", json!("closed"), 1_500);
     hp.execute_batch("CREATE TABLE seen(entity TEXT, status TEXT)")
         .unwrap();
-    let projector = |tx: &rusqlite::Transaction<'_>, e: &EntityRef| -> crate::Result<()> {
+    let projector = |tx: &rusqlite::Connection, e: &EntityRef| -> crate::Result<()> {
         let s = field(tx, e, "status")?.map(|s| s.value.to_string());
         tx.execute(
             "INSERT INTO seen VALUES (?1, ?2)",

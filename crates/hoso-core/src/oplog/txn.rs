@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{
+    Connection, OptionalExtension, Savepoint, Transaction, TransactionBehavior, params,
+};
 use serde_json::Value;
 
 use super::canon::to_canonical;
@@ -14,9 +16,10 @@ use crate::error::{Error, Result};
 
 /// A set of local changes written as ops in one SQL transaction. Each change is merged as it is
 /// made, so reads through [`Txn::tx`] see it; dropping the `Txn` without [`commit`](Self::commit)
-/// rolls everything back.
+/// rolls everything back. Inside an open transaction (a batch, see `Register::batch`) it is a
+/// savepoint of that transaction instead.
 pub struct Txn<'c> {
-    tx: Transaction<'c>,
+    tx: Scope<'c>,
     origin: String,
     author: String,
     now_ms: u64,
@@ -46,10 +49,15 @@ impl<'c> Txn<'c> {
         if author.is_empty() {
             return Err(Error::invalid("author", "must not be empty"));
         }
-        // IMMEDIATE: take the write lock now, not on the first write after some reads.
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(db)?;
+        let tx = if conn.is_autocommit() {
+            // IMMEDIATE: take the write lock now, not on the first write after some reads.
+            Scope::Top(
+                conn.transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(db)?,
+            )
+        } else {
+            Scope::Nested(conn.savepoint().map_err(db)?)
+        };
         let clock = load_clock(&tx)?;
         let counter: Option<i64> = tx
             .prepare_cached("SELECT next_seq FROM oplog_local_seq WHERE origin = ?1")
@@ -80,7 +88,7 @@ impl<'c> Txn<'c> {
 
     /// The underlying SQL transaction: read merged state, or write rows that must commit or
     /// roll back together with these ops (audit).
-    pub fn tx(&self) -> &Transaction<'c> {
+    pub fn tx(&self) -> &Connection {
         &self.tx
     }
 
@@ -263,15 +271,35 @@ impl<'c> Txn<'c> {
         for entity in &touched {
             projector.project(&self.tx, entity)?;
         }
-        self.tx.commit().map_err(db)?;
+        match self.tx {
+            Scope::Top(tx) => tx.commit(),
+            Scope::Nested(sp) => sp.commit(),
+        }
+        .map_err(db)?;
         Ok(self.ops)
+    }
+}
+
+/// A transaction of its own, or a savepoint inside the caller's; both roll back when dropped.
+enum Scope<'c> {
+    Top(Transaction<'c>),
+    Nested(Savepoint<'c>),
+}
+
+impl std::ops::Deref for Scope<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Scope::Top(tx) => tx,
+            Scope::Nested(sp) => sp,
+        }
     }
 }
 
 /// Stores the clock as the last local op left it: later than before, or pulled back to the cap
 /// (wall clock + one day, see `Hlc::tick`) when the stored clock had run further ahead, so that
 /// the next local write starts from there rather than from the far-ahead time.
-fn set_clock(tx: &Transaction<'_>, clock: Hlc) -> Result<()> {
+fn set_clock(tx: &Connection, clock: Hlc) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO oplog_clock(id, hlc) VALUES (0, ?1)
          ON CONFLICT(id) DO UPDATE SET hlc = excluded.hlc",

@@ -64,7 +64,7 @@ fn new_meta(limit: u64, name: &Text, media_type: &str, content: &[u8]) -> Result
 }
 
 /// Stores contents once (identical contents share one row).
-fn store_blob(tx: &rusqlite::Transaction<'_>, meta: &DocumentMeta, content: &[u8]) -> Result<()> {
+fn store_blob(tx: &rusqlite::Connection, meta: &DocumentMeta, content: &[u8]) -> Result<()> {
     tx.execute(
         "INSERT OR IGNORE INTO document_blobs(blake3, size, content) VALUES (?1, ?2, ?3)",
         params![meta.blake3, meta.size as i64, content],

@@ -9,7 +9,7 @@
 //! it and to the offices of a case opened from it. The case names its letter (field `letter`).
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::project::{Fields, db, exec};
 use super::{CaseCreated, NewCase, Register, audit, new_id, today};
@@ -182,7 +182,7 @@ impl Register {
     }
 }
 
-pub(crate) fn project_letter(tx: &Transaction<'_>, id: &str) -> Result<()> {
+pub(crate) fn project_letter(tx: &Connection, id: &str) -> Result<()> {
     exec(tx, "DELETE FROM letters WHERE id = ?1", [id])?;
     let e = letter_ref(id);
     if !oplog::entity_exists(tx, &e)? {

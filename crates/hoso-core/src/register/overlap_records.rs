@@ -14,7 +14,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use super::plans::{Overlap, Work};
@@ -309,7 +309,7 @@ fn write_record(txn: &mut oplog::Txn<'_>, o: &Overlap) -> Result<String> {
     Ok(id)
 }
 
-pub(crate) fn project_overlap(tx: &Transaction<'_>, id: &str) -> Result<()> {
+pub(crate) fn project_overlap(tx: &Connection, id: &str) -> Result<()> {
     exec(tx, "DELETE FROM overlap_records WHERE id = ?1", [id])?;
     let e = entity(id);
     if !oplog::entity_exists(tx, &e)? {

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::offices::{require_office, require_office_on};
@@ -829,7 +829,7 @@ impl Register {
     }
 }
 
-pub(crate) fn project_plan(tx: &Transaction<'_>, id: &str) -> Result<()> {
+pub(crate) fn project_plan(tx: &Connection, id: &str) -> Result<()> {
     exec(tx, "DELETE FROM plans WHERE id = ?1", [id])?;
     let e = EntityRef::new(KIND_PLAN, id);
     if !oplog::entity_exists(tx, &e)? {
@@ -851,7 +851,7 @@ pub(crate) fn project_plan(tx: &Transaction<'_>, id: &str) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn project_plan_item(tx: &Transaction<'_>, id: &str) -> Result<()> {
+pub(crate) fn project_plan_item(tx: &Connection, id: &str) -> Result<()> {
     exec(tx, "DELETE FROM plan_items WHERE id = ?1", [id])?;
     exec(tx, "DELETE FROM plan_item_offices WHERE item_id = ?1", [id])?;
     let e = EntityRef::new(KIND_PLAN_ITEM, id);

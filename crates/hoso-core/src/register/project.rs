@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -344,11 +344,7 @@ pub fn name_key(s: &str) -> String {
 
 /// Runs a statement through the connection's statement cache: projections run once per touched
 /// entity, thousands of times in one import.
-pub(crate) fn exec<P: rusqlite::Params>(
-    tx: &Transaction<'_>,
-    sql: &str,
-    params: P,
-) -> Result<usize> {
+pub(crate) fn exec<P: rusqlite::Params>(tx: &Connection, sql: &str, params: P) -> Result<usize> {
     tx.prepare_cached(sql)
         .and_then(|mut s| s.execute(params))
         .map_err(db)
@@ -358,7 +354,7 @@ pub(crate) fn exec<P: rusqlite::Params>(
 pub struct DomainProjector;
 
 impl Projector for DomainProjector {
-    fn project(&self, tx: &Transaction<'_>, entity: &EntityRef) -> Result<()> {
+    fn project(&self, tx: &Connection, entity: &EntityRef) -> Result<()> {
         match entity.kind.as_str() {
             KIND_OFFICE => project_office(tx, &entity.id),
             KIND_OFFICER => project_officer(tx, &entity.id),
@@ -376,13 +372,13 @@ impl Projector for DomainProjector {
         }
     }
 
-    fn admit(&self, tx: &Transaction<'_>, op: &oplog::Op) -> Result<()> {
+    fn admit(&self, tx: &Connection, op: &oplog::Op) -> Result<()> {
         crate::authority::admit(tx, op)
     }
 
     fn settle(
         &self,
-        tx: &Transaction<'_>,
+        tx: &Connection,
         units: &std::collections::BTreeSet<oplog::ScopeUnit>,
     ) -> Result<Vec<EntityRef>> {
         crate::authority::settle(tx, units)
@@ -391,7 +387,7 @@ impl Projector for DomainProjector {
 
 /// The rules changed (a calendar published, a time limit edited): cases whose deadline is
 /// provisional are recounted. A final deadline never moves with a later edit of the rules.
-fn reproject_provisional_deadlines(tx: &Transaction<'_>) -> Result<()> {
+fn reproject_provisional_deadlines(tx: &Connection) -> Result<()> {
     let ids: Vec<String> = {
         let mut st = tx
             .prepare_cached("SELECT id FROM cases WHERE deadline_provisional = 1")
@@ -407,7 +403,7 @@ fn reproject_provisional_deadlines(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-fn project_office(tx: &Transaction<'_>, code: &str) -> Result<()> {
+fn project_office(tx: &Connection, code: &str) -> Result<()> {
     exec(tx, "DELETE FROM offices WHERE code = ?1", [code])?;
     exec(
         tx,
@@ -441,7 +437,7 @@ fn project_office(tx: &Transaction<'_>, code: &str) -> Result<()> {
     Ok(())
 }
 
-fn project_officer(tx: &Transaction<'_>, id: &str) -> Result<()> {
+fn project_officer(tx: &Connection, id: &str) -> Result<()> {
     let Some((office, login)) = id.split_once('/') else {
         return Ok(());
     };
@@ -460,7 +456,7 @@ fn project_officer(tx: &Transaction<'_>, id: &str) -> Result<()> {
     Ok(())
 }
 
-fn project_subject(tx: &Transaction<'_>, id: &str) -> Result<()> {
+fn project_subject(tx: &Connection, id: &str) -> Result<()> {
     exec(tx, "DELETE FROM subjects WHERE id = ?1", [id])?;
     if let Some(s) = read_subject(tx, id)? {
         exec(tx,
@@ -499,7 +495,7 @@ fn project_subject(tx: &Transaction<'_>, id: &str) -> Result<()> {
     Ok(())
 }
 
-fn project_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
+fn project_case(tx: &Connection, id: &str) -> Result<()> {
     let rowid: Option<i64> = tx
         .prepare_cached("SELECT rowid FROM cases WHERE id = ?1")
         .and_then(|mut s| s.query_row([id], |r| r.get(0)))
@@ -602,7 +598,7 @@ fn project_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
 }
 
 /// (Re)writes a case's search row: folded number, title, summary and its subjects' names.
-fn index_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
+fn index_case(tx: &Connection, id: &str) -> Result<()> {
     let row: Option<(i64, String, String, String)> = tx
         .query_row(
             "SELECT rowid, number, title, summary FROM cases WHERE id = ?1",
@@ -636,7 +632,7 @@ fn index_case(tx: &Transaction<'_>, id: &str) -> Result<()> {
     Ok(())
 }
 
-fn project_denouncer(tx: &Transaction<'_>, case_id: &str) -> Result<()> {
+fn project_denouncer(tx: &Connection, case_id: &str) -> Result<()> {
     exec(tx, "DELETE FROM denouncers WHERE case_id = ?1", [case_id])?;
     let e = EntityRef::new(KIND_DENOUNCER, case_id);
     if !oplog::entity_exists(tx, &e)? {
@@ -660,7 +656,7 @@ fn project_denouncer(tx: &Transaction<'_>, case_id: &str) -> Result<()> {
 }
 
 /// Recomputes every query table from the merged state.
-pub(crate) fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
+pub(crate) fn rebuild_all(tx: &Connection) -> Result<()> {
     for table in [
         "offices",
         "office_predecessors",

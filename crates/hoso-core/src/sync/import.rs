@@ -13,7 +13,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
 use hoso_crypto::PublicKey;
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::Progress;
@@ -401,7 +401,7 @@ fn replay(conn: &Connection, m: &Manifest, manifest_hash: &str) -> Result<Replay
 
 /// Stage 5: the root confirmed by the set-up bundle and a newer roster are adopted (inside the
 /// import's transaction: they stay only if it commits).
-fn adopt_trust(tx: &Transaction<'_>, t: &Trust, report: &mut ImportReport) -> Result<()> {
+fn adopt_trust(tx: &Connection, t: &Trust, report: &mut ImportReport) -> Result<()> {
     if t.new_root {
         set_trusted_root(tx, &t.root)?;
         report.trust_root_set = true;
@@ -420,7 +420,7 @@ fn adopt_trust(tx: &Transaction<'_>, t: &Trust, report: &mut ImportReport) -> Re
 /// with the domain's projector); attachments must be named by a signed entry. Returns the
 /// highest of our own ops the bundle brought back (a full export after a restore).
 fn apply(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     mut reader: SegmentReader<Box<dyn Read>>,
     roster: &Roster,
     me: &str,
@@ -431,7 +431,7 @@ fn apply(
     // Ops stored by this import remember who brought them (not sent back there).
     tx.execute("UPDATE oplog_arrival SET via = ?1", [sender])
         .map_err(db)?;
-    let inert = |tx: &Transaction<'_>| -> Result<i64> {
+    let inert = |tx: &Connection| -> Result<i64> {
         tx.query_row("SELECT count(*) FROM oplog_without_effect", [], |r| {
             r.get(0)
         })
@@ -597,7 +597,7 @@ struct Received<'a> {
 /// Stage 8, acknowledge: the replay guard, what the sender holds of ours (its
 /// acknowledgements), and the audit entry.
 fn acknowledge(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     r: &Received<'_>,
     me: &str,
     login: &str,

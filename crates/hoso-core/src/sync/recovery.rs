@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::bundle::Manifest;
@@ -205,7 +205,7 @@ fn claimed(conn: &Connection, me: &str) -> Result<u64> {
 /// may hold with other content (written after the newest bundle of ours a peer acknowledged),
 /// pauses writing until our own history comes back.
 pub(crate) fn before_apply(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     me: &str,
     peer: &str,
     theirs: u64,
@@ -255,7 +255,7 @@ pub(crate) fn before_apply(
     Ok(())
 }
 
-fn pause(tx: &Transaction<'_>, peer: &str, claimed: u64, held: u64) -> Result<()> {
+fn pause(tx: &Connection, peer: &str, claimed: u64, held: u64) -> Result<()> {
     tx.execute(
         "UPDATE sync_recovery SET
            detected_at = coalesce(detected_at, ?1), peer = coalesce(peer, ?2),
@@ -272,7 +272,7 @@ fn pause(tx: &Transaction<'_>, peer: &str, claimed: u64, held: u64) -> Result<()
 /// sequence we hold with other content shows that our ops from that sequence on were written
 /// after the copy was taken: they go aside (to be written again under fresh sequences). Returns the
 /// highest sequence among them (how far our own history came back).
-pub(crate) fn receive_own(tx: &Transaction<'_>, me: &str, ops: &[Op]) -> Result<u64> {
+pub(crate) fn receive_own(tx: &Connection, me: &str, ops: &[Op]) -> Result<u64> {
     let highest = ops.iter().map(|o| o.id.seq).max().unwrap_or(0);
     // Only a register that knows it is behind sets anything aside; elsewhere an op known with
     // other content refuses the bundle, as always.
@@ -306,7 +306,7 @@ pub(crate) fn receive_own(tx: &Transaction<'_>, me: &str, ops: &[Op]) -> Result<
 }
 
 /// Moves our ops `ids` out of the log into `oplog_set_aside`, out of the merged state.
-fn set_aside(tx: &Transaction<'_>, ids: &[OpId]) -> Result<()> {
+fn set_aside(tx: &Connection, ids: &[OpId]) -> Result<()> {
     let (removed, units, entities) = oplog::aside::take_out(tx, ids)?;
     let mut stmt = tx
         .prepare_cached("INSERT OR REPLACE INTO oplog_set_aside(seq, op) VALUES (?1, ?2)")
@@ -330,7 +330,7 @@ fn set_aside(tx: &Transaction<'_>, ids: &[OpId]) -> Result<()> {
 /// register holds every op of ours its peers hold, and bundles brought our own history back up
 /// to the highest of them (so that every op of ours a peer may hold with other content was
 /// compared), the set-aside ops are written again under fresh sequences and writing resumes. Returns whether it resumed with this import.
-pub(crate) fn after_apply(tx: &Transaction<'_>, me: &str, brought_back: u64) -> Result<bool> {
+pub(crate) fn after_apply(tx: &Connection, me: &str, brought_back: u64) -> Result<bool> {
     if recovery_needed(tx, me)?.is_none() {
         return Ok(false);
     }
@@ -377,7 +377,7 @@ pub(crate) fn after_apply(tx: &Transaction<'_>, me: &str, brought_back: u64) -> 
 /// Writes the set-aside ops again as ops numbered from `base + 1` (a transaction keeps its ops
 /// together and in order), naming each other by their new ids; drops those that came back
 /// unchanged. A case number another case now holds is replaced by the office's next one.
-fn reissue(tx: &Transaction<'_>, me: &str, base: u64) -> Result<()> {
+fn reissue(tx: &Connection, me: &str, base: u64) -> Result<()> {
     let aside: Vec<Op> = {
         let mut stmt = tx
             .prepare("SELECT op FROM oplog_set_aside ORDER BY seq")
@@ -513,7 +513,7 @@ impl CaseNumbers {
 /// A peer's newer bundle acknowledging an older bundle of ours than it did before lost what it
 /// had imported since (its register was restored from a copy): nothing it acknowledged since
 /// counts any more, so the next export sends it everything in its scope again.
-pub(crate) fn peer_went_back(tx: &Transaction<'_>, peer: &str, ack: Option<u64>) -> Result<()> {
+pub(crate) fn peer_went_back(tx: &Connection, peer: &str, ack: Option<u64>) -> Result<()> {
     let before: Option<i64> = tx
         .query_row(
             "SELECT acked_sequence FROM sync_peers WHERE office = ?1",

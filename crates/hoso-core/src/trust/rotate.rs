@@ -140,7 +140,7 @@ fn replace_signing_key(conn: &Connection, secret: &Zeroizing<String>, public: &s
 /// Inside an import's transaction, once the roster was adopted: if the stored roster now
 /// certifies this office's pending signing key, that key becomes the signing key. Returns
 /// whether it did. Audited (as the system: the officer importing did not choose it).
-pub(crate) fn activate_pending_key(tx: &rusqlite::Transaction) -> Result<bool> {
+pub(crate) fn activate_pending_key(tx: &rusqlite::Connection) -> Result<bool> {
     let Some(public) = pending_public(tx)? else {
         return Ok(false);
     };
