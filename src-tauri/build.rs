@@ -22,6 +22,8 @@ const COMMANDS: &[&str] = &[
     "record_finding",
     "decide_case",
     "attach_document",
+    "remove_document",
+    "list_categories",
     "case_conflicts",
     "resolve_conflict",
     "may_read_denouncer",

@@ -33,6 +33,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::cases::record_finding,
             commands::cases::decide_case,
             commands::cases::attach_document,
+            commands::cases::remove_document,
+            commands::cases::list_categories,
             commands::cases::case_conflicts,
             commands::cases::resolve_conflict,
             commands::cases::may_read_denouncer,

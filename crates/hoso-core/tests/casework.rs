@@ -94,6 +94,38 @@ fn the_form_opens_a_case_with_the_deadline_it_previewed() {
 }
 
 #[test]
+fn the_form_sets_content_categories_with_the_case_or_opens_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hn, _tw) = two_offices(dir.path());
+    let offered = hn.categories_in_force(Some(d("2026-02-02"))).unwrap();
+    let codes: Vec<&str> = offered.iter().map(|c| c.code.as_str()).collect();
+    assert!(codes.contains(&"member.corruption"), "{codes:?}");
+    assert!(
+        codes.iter().any(|c| c.starts_with("organisation.")),
+        "{codes:?}"
+    );
+
+    let mut with_category = form(
+        CaseKind::InspectionOnSigns,
+        "Kiểm tra dấu hiệu",
+        "2026-02-02",
+    );
+    with_category.categories = vec!["member.corruption".into()];
+    let created = hn.add_case_from_form(with_category).unwrap();
+    assert_eq!(
+        hn.case(&created.id).unwrap().categories,
+        vec!["member.corruption".to_string()]
+    );
+
+    // A category that is not on the lists is refused, and the case is not opened either.
+    let before = hn.list_cases(&CaseFilter::default()).unwrap().len();
+    let mut bad = form(CaseKind::InspectionOnSigns, "Kiểm tra khác", "2026-02-02");
+    bad.categories = vec!["member.no-such-thing".into()];
+    assert!(hn.add_case_from_form(bad).is_err());
+    assert_eq!(hn.list_cases(&CaseFilter::default()).unwrap().len(), before);
+}
+
+#[test]
 fn notes_are_appended_to_the_timeline_and_audited() {
     let dir = tempfile::tempdir().unwrap();
     let (mut hn, _tw) = two_offices(dir.path());
@@ -333,4 +365,94 @@ fn the_idle_time_comes_from_the_office_settings() {
 fn media_types_follow_the_extension() {
     assert_eq!(media_type_for("Bien ban.PDF"), "application/pdf");
     assert_eq!(media_type_for("noext"), "application/octet-stream");
+}
+
+#[test]
+fn a_removed_document_leaves_the_list_everywhere_but_stays_in_the_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hn, mut tw) = two_offices(dir.path());
+    let c = hn
+        .add_case(
+            form(
+                CaseKind::FinanceInspection,
+                "Kiểm tra tài chính",
+                "2026-02-02",
+            )
+            .into(),
+        )
+        .unwrap();
+    let kept = hn
+        .attach_document(
+            &c.id,
+            &"Biên bản.pdf".into(),
+            "application/pdf",
+            b"bien ban",
+        )
+        .unwrap();
+    let wrong = hn
+        .attach_document(&c.id, &"Nhầm hồ sơ.pdf".into(), "application/pdf", b"nham")
+        .unwrap();
+
+    // A reason is required; an unknown document is named as such; neither changes anything.
+    let before = hn.digest().unwrap();
+    let e = hn
+        .remove_document(&c.id, &wrong.blake3, &"  ".into())
+        .unwrap_err();
+    assert!(matches!(e, hoso_core::Error::Invalid { ref field, .. } if field == "reason"));
+    let e = hn
+        .remove_document(&c.id, "00ff", &"nhầm".into())
+        .unwrap_err();
+    assert!(matches!(
+        e,
+        hoso_core::Error::NotFound {
+            entity: "document",
+            ..
+        }
+    ));
+    assert_eq!(hn.digest().unwrap(), before);
+
+    hn.remove_document(&c.id, &wrong.blake3, &"Đính kèm nhầm hồ sơ".into())
+        .unwrap();
+    let listed: Vec<String> = hn
+        .documents(&c.id)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.name.to_string())
+        .collect();
+    assert_eq!(listed, ["Biên bản.pdf"]);
+    let detail = hn.case_detail(&c.id).unwrap();
+    assert_eq!(detail.documents.len(), 1);
+    assert_eq!(detail.documents[0].blake3, kept.blake3);
+    let last = detail.timeline.last().unwrap();
+    assert_eq!(last.kind, TimelineKind::DocumentRemoved);
+    assert!(
+        last.note.as_str().contains("Nhầm hồ sơ.pdf"),
+        "{:?}",
+        last.note
+    );
+    // The history keeps what the file held.
+    assert_eq!(
+        hn.document_content(&c.id, &wrong.blake3).unwrap().unwrap(),
+        b"nham"
+    );
+    assert!(
+        !audit::list(
+            hn.store().conn(),
+            &audit::AuditFilter {
+                action: Some("case.document.remove".into()),
+                ..Default::default()
+            }
+        )
+        .unwrap()
+        .is_empty()
+    );
+    // Removing it again: it is no longer on the list.
+    assert!(
+        hn.remove_document(&c.id, &wrong.blake3, &"lần hai".into())
+            .is_err()
+    );
+
+    // The removal is an operation: the other office's list loses it too.
+    sync(&hn, &mut tw);
+    assert_eq!(tw.documents(&c.id).unwrap().len(), 1);
 }

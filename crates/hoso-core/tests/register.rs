@@ -906,6 +906,31 @@ fn search_folds_vietnamese_and_filters_combine() {
     );
     assert_eq!(
         ids(CaseFilter {
+            lead: Some("DNG".into()),
+            ..Default::default()
+        }),
+        [c.id.as_str()],
+        "DNG leads c only"
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            coordinator: Some("DNG".into()),
+            ..Default::default()
+        }),
+        [a.id.as_str()],
+        "DNG coordinates a only"
+    );
+    assert_eq!(
+        ids(CaseFilter {
+            lead: Some("HN".into()),
+            coordinator: Some("DNG".into()),
+            ..Default::default()
+        }),
+        [a.id.as_str()],
+        "HN leads a, DNG coordinates it"
+    );
+    assert_eq!(
+        ids(CaseFilter {
             subject: Some(duc.clone()),
             ..Default::default()
         }),

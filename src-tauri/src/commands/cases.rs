@@ -9,6 +9,7 @@ use hoso_core::register::{
     CaseAuditEntry, CaseConflict, CaseCreated, CaseDetail, Dashboard, NewCaseForm, NewDecision,
     media_type_for,
 };
+use hoso_core::rules::ContentCategory;
 use hoso_core::search::{CaseFilter, CasePage, CaseRow};
 use hoso_core::text::Text;
 
@@ -66,7 +67,17 @@ pub fn preview_deadline(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn add_case(state: State<'_, AppState>, form: NewCaseForm) -> IpcResult<CaseCreated> {
-    state.with_register(|r| Ok(r.add_case(form.into())?))
+    state.with_register(|r| Ok(r.add_case_from_form(form)?))
+}
+
+/// The content categories in force on `on` (default today): the choices of the case form.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn list_categories(
+    state: State<'_, AppState>,
+    on: Option<NaiveDate>,
+) -> IpcResult<Vec<ContentCategory>> {
+    state.with_register(|r| Ok(r.categories_in_force(on)?))
 }
 
 /// Moves a case along the workflow (the core refuses moves it does not allow).
@@ -148,6 +159,18 @@ pub fn attach_document(
     state.with_register(|r| {
         Ok(r.attach_document(&key, &Text::new(&name), media_type_for(&name), &content)?)
     })
+}
+
+/// Takes a document off the case's list, with the reason (the history keeps it).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn remove_document(
+    state: State<'_, AppState>,
+    key: String,
+    blake3: String,
+    reason: Text,
+) -> IpcResult<()> {
+    state.with_register(|r| Ok(r.remove_document(&key, &blake3, &reason)?))
 }
 
 /// Conflicting fields with each value's office, officer and time.

@@ -67,4 +67,5 @@ export const NEW_CASE_FIELD_ALIASES: Record<string, string> = {
   subject: "subjects",
   kind: "kind",
   "case kind": "kind",
+  "content category": "category",
 };

@@ -170,6 +170,14 @@ pub enum CaseCmd {
         #[arg(long, default_value = "")]
         media_type: String,
     },
+    /// Take a document (by its BLAKE3 hash) off the case's list, with the reason (the lead
+    /// office; the history keeps it)
+    Detach {
+        case: String,
+        blake3: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Write one of a case's documents (by its BLAKE3 hash) to a file
     Document {
         case: String,
@@ -762,6 +770,15 @@ fn exec(reg: &mut Register, json: bool, cmd: CaseCmd) -> anyhow::Result<()> {
                 println!("{} {}", meta.blake3, meta.name);
                 Ok(())
             }
+        }
+        CaseCmd::Detach {
+            case,
+            blake3,
+            reason,
+        } => {
+            reg.remove_document(&case, &blake3, &Text::new(reason))?;
+            println!("document {blake3} removed from {case}");
+            Ok(())
         }
         CaseCmd::DenouncerAttach {
             case,

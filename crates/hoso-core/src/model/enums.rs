@@ -272,6 +272,7 @@ code_enum! {
         Finding = "finding", "Kết quả, vi phạm";
         Appeal = "appeal", "Khiếu nại";
         Document = "document", "Tài liệu";
+        DocumentRemoved = "document-removed", "Gỡ tài liệu";
     }
 }
 

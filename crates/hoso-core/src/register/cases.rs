@@ -255,7 +255,7 @@ impl Register {
                     && case.lead != *me
                     && !case.coordinators.iter().any(|c| c.office == *me)
             },
-            documents: case_log(conn, &case.id, "documents")?,
+            documents: super::documents::listed_documents(conn, &case.id)?,
             subject_details,
             overdue,
             case,

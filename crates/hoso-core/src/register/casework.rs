@@ -48,6 +48,9 @@ pub struct NewCaseForm {
     /// Default: today.
     #[serde(default)]
     pub opened: Option<NaiveDate>,
+    /// Content categories (codes of the lists in force on the opening day).
+    #[serde(default)]
+    pub categories: Vec<String>,
 }
 
 impl From<NewCaseForm> for NewCase {
@@ -153,6 +156,34 @@ pub fn media_type_for(name: &str) -> &'static str {
 }
 
 impl Register {
+    /// Opens a case from the app's form: the case and its content categories in one
+    /// transaction, so a refused category leaves no case behind.
+    pub fn add_case_from_form(&mut self, form: NewCaseForm) -> Result<super::CaseCreated> {
+        let categories = form.categories.clone();
+        self.batch(|reg| {
+            let created = reg.add_case(form.into())?;
+            for code in &categories {
+                reg.set_case_category(&created.id, code, true)?;
+            }
+            Ok(created)
+        })
+    }
+
+    /// The content categories in force on `date` (default today), members' list then
+    /// organisations', each in form order: the choices for a case opened that day.
+    pub fn categories_in_force(
+        &self,
+        date: Option<NaiveDate>,
+    ) -> Result<Vec<crate::rules::ContentCategory>> {
+        let list = super::rules_store::categories(self.conn())?;
+        let day = date.unwrap_or_else(today);
+        Ok(SubjectKind::ALL
+            .iter()
+            .flat_map(|k| crate::rules::categories::in_force(&list, *k, day))
+            .cloned()
+            .collect())
+    }
+
     /// The deadline a new case of `kind` led by `lead`, opened on `opened` (default today),
     /// would be stored with (working days and holidays of the register's rules); None when the
     /// kind has no time limit by rule.

@@ -73,6 +73,28 @@ fn store_blob(tx: &rusqlite::Connection, meta: &DocumentMeta, content: &[u8]) ->
     Ok(())
 }
 
+/// The case log naming the documents taken off the case's list.
+const DOCUMENT_REMOVALS: &str = "document_removals";
+
+/// One document taken off a case's list.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct DocumentRemoval {
+    blake3: String,
+    date: chrono::NaiveDate,
+    reason: Text,
+}
+
+/// The case's documents in the order they were attached, without those removed.
+pub(crate) fn listed_documents(
+    conn: &rusqlite::Connection,
+    case_id: &str,
+) -> Result<Vec<DocumentMeta>> {
+    let removed: Vec<DocumentRemoval> = case_log(conn, case_id, DOCUMENT_REMOVALS)?;
+    let mut docs: Vec<DocumentMeta> = case_log(conn, case_id, "documents")?;
+    docs.retain(|d| !removed.iter().any(|r| r.blake3 == d.blake3));
+    Ok(docs)
+}
+
 fn denouncer_ref(case_id: &str) -> EntityRef {
     EntityRef::new(KIND_DENOUNCER, case_id)
 }
@@ -133,10 +155,69 @@ impl Register {
         Ok(meta)
     }
 
-    /// The documents of a case (metadata).
+    /// The documents of a case (metadata), without those removed from it.
     pub fn documents(&self, key: &str) -> Result<Vec<DocumentMeta>> {
         let case = self.case(key)?;
-        case_log(self.conn(), &case.id, "documents")
+        listed_documents(self.conn(), &case.id)
+    }
+
+    /// Takes a document off the case's list, with the reason: an entry of the case's
+    /// `document_removals` log names it by hash, with a timeline entry and an audit entry. The
+    /// contents and the entry that attached them stay (the history shows what the file held).
+    /// The lead office's act: the authority module refuses it from a coordinating office.
+    pub fn remove_document(&mut self, key: &str, blake3: &str, reason: &Text) -> Result<()> {
+        let case = self.case(key)?;
+        self.require_on(Permission::CaseEdit, &case)?;
+        let reason = Text::new(reason.as_str().trim());
+        if reason.is_empty() {
+            return Err(Error::invalid("reason", "must not be empty"));
+        }
+        let Some(doc) = listed_documents(self.conn(), &case.id)?
+            .into_iter()
+            .find(|d| d.blake3 == blake3)
+        else {
+            return Err(Error::NotFound {
+                entity: "document",
+                key: blake3.to_string(),
+            });
+        };
+        let id = case.id.clone();
+        self.write(|txn, s| {
+            let e = case_ref(&id);
+            let sc = ScopeUnit::new(format!("case:{id}"));
+            let removal = DocumentRemoval {
+                blake3: doc.blake3.clone(),
+                date: today(),
+                reason: reason.clone(),
+            };
+            txn.append(
+                &sc,
+                &e,
+                DOCUMENT_REMOVALS,
+                serde_json::to_value(&removal).expect("serialises"),
+            )?;
+            let entry = TimelineEntry {
+                kind: TimelineKind::DocumentRemoved,
+                date: removal.date,
+                author: s.login.clone(),
+                from: None,
+                to: None,
+                note: Text::new(format!("{}: {}", doc.name.as_str(), reason.as_str())),
+            };
+            txn.append(
+                &sc,
+                &e,
+                "timeline",
+                serde_json::to_value(entry).expect("serialises"),
+            )?;
+            audit(
+                txn,
+                s,
+                "case.document.remove",
+                &format!("case:{id}"),
+                serde_json::json!({ "blake3": doc.blake3, "reason": reason.as_str() }),
+            )
+        })
     }
 
     /// The contents of one of the case's documents; `None` when its contents have not arrived

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::SubjectKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ContentCategory {
     /// Stable code, e.g. `member.ethics-lifestyle`.
     pub code: String,

@@ -30,7 +30,12 @@ pub struct CaseFilter {
     pub search: Option<String>,
     pub kind: Option<CaseKind>,
     pub status: Option<CaseStatus>,
+    /// Lead or coordinating office (with the offices merged into it).
     pub office: Option<String>,
+    /// Lead office only (with the offices merged into it).
+    pub lead: Option<String>,
+    /// Coordinating office only (with the offices merged into it).
+    pub coordinator: Option<String>,
     pub year: Option<i32>,
     pub subject: Option<String>,
     pub overdue: bool,
@@ -258,13 +263,20 @@ impl Register {
         if let Some(y) = f.year {
             arg(&mut sql, " AND c.year = ?N", SqlValue::Integer(y.into()));
         }
-        if let Some(o) = f.office.as_deref() {
+        for (office, role) in [
+            (&f.office, ""),
+            (&f.lead, " AND role = 'lead'"),
+            (&f.coordinator, " AND role = 'coordinating'"),
+        ] {
+            let Some(o) = office.as_deref() else { continue };
             let code = self.office(o)?.code;
             let line = crate::register::offices_with_predecessors(self, &code)?;
             let list = serde_json::to_string(&line).expect("strings serialise");
             arg(
                 &mut sql,
-                " AND c.id IN (SELECT case_id FROM case_offices WHERE office IN (SELECT value FROM json_each(?N)))",
+                &format!(
+                    " AND c.id IN (SELECT case_id FROM case_offices WHERE office IN (SELECT value FROM json_each(?N)){role})"
+                ),
                 SqlValue::Text(list),
             );
         }

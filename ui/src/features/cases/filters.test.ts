@@ -4,7 +4,7 @@ import { NO_FILTERS, isFiltered, missingPages, toCaseFilter } from "./filters";
 describe("case list filters", () => {
   it("asks the core for nothing but a page when nothing is set", () => {
     expect(toCaseFilter(NO_FILTERS)).toEqual({
-      search: null, kind: null, status: null, overdue: false, mine: false, office: null, year: null, sort: "newest", offset: 0, limit: 50,
+      search: null, kind: null, status: null, overdue: false, mine: false, lead: null, coordinator: null, year: null, sort: "newest", offset: 0, limit: 50,
     });
     expect(isFiltered(NO_FILTERS)).toBe(false);
   });
@@ -12,13 +12,19 @@ describe("case list filters", () => {
   it("passes every filter, the search normalised to NFC", () => {
     const f = {
       search: " \u0110a\u0309ng ", kind: "denunciation" as const, status: "received" as const, overdue: true,
-      mine: true, office: "HN", year: " 2026 ", sort: "deadline" as const,
+      mine: true, lead: "HN", coordinator: "DNG", year: " 2026 ", sort: "deadline" as const,
     };
     expect(toCaseFilter(f, 100)).toEqual({
-      search: "Đảng", kind: "denunciation", status: "received", overdue: true, mine: true, office: "HN", year: 2026,
+      search: "Đảng", kind: "denunciation", status: "received", overdue: true, mine: true, lead: "HN", coordinator: "DNG", year: 2026,
       sort: "deadline", offset: 100, limit: 50,
     });
     expect(isFiltered(f)).toBe(true);
+  });
+
+  it("filters the lead and the coordinating office separately", () => {
+    expect(toCaseFilter({ ...NO_FILTERS, coordinator: "DNG" })).toMatchObject({ lead: null, coordinator: "DNG" });
+    expect(isFiltered({ ...NO_FILTERS, coordinator: "DNG" })).toBe(true);
+    expect(isFiltered({ ...NO_FILTERS, lead: "HN" })).toBe(true);
   });
 
   it("ignores a year that is not four digits", () => {

@@ -11,8 +11,10 @@ export type ListFilters = {
   overdue: boolean;
   /** Only cases whose inspection team includes me. */
   mine: boolean;
-  /** Lead or coordinating office (with the offices merged into it), "" for any. */
-  office: string;
+  /** Lead office (with the offices merged into it), "" for any. */
+  lead: string;
+  /** Coordinating office (with the offices merged into it), "" for any. */
+  coordinator: string;
   /** Year opened, as typed ("" for any). */
   year: string;
   sort: CaseSort;
@@ -24,7 +26,8 @@ export const NO_FILTERS: ListFilters = {
   status: "",
   overdue: false,
   mine: false,
-  office: "",
+  lead: "",
+  coordinator: "",
   year: "",
   sort: "newest",
 };
@@ -44,7 +47,8 @@ export function toCaseFilter(f: ListFilters, offset = 0, limit = PAGE_SIZE): Cas
     status: f.status || null,
     overdue: f.overdue,
     mine: f.mine,
-    office: f.office || null,
+    lead: f.lead || null,
+    coordinator: f.coordinator || null,
     year: yearOf(f.year),
     sort: f.sort,
     offset,
@@ -60,7 +64,8 @@ export function isFiltered(f: ListFilters): boolean {
     f.status !== "" ||
     f.overdue ||
     f.mine ||
-    f.office !== "" ||
+    f.lead !== "" ||
+    f.coordinator !== "" ||
     yearOf(f.year) !== null
   );
 }

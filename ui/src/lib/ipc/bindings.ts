@@ -54,6 +54,10 @@ export const commands = {
 	decideCase: (key: string, decision: NewDecision) => typedError<DisciplineDecision, IpcError>(__TAURI_INVOKE("decide_case", { key, decision })),
 	/**  Stores the file at `path` (chosen with `pick_document`) encrypted in the register. */
 	attachDocument: (key: string, path: string) => typedError<DocumentMeta, IpcError>(__TAURI_INVOKE("attach_document", { key, path })),
+	/**  Takes a document off the case's list, with the reason (the history keeps it). */
+	removeDocument: (key: string, blake3: string, reason: Text) => typedError<null, IpcError>(__TAURI_INVOKE("remove_document", { key, blake3, reason })),
+	/**  The content categories in force on `on` (default today): the choices of the case form. */
+	listCategories: (on: string | null) => typedError<ContentCategory[], IpcError>(__TAURI_INVOKE("list_categories", { on })),
 	/**  Conflicting fields with each value's office, officer and time. */
 	caseConflicts: (key: string) => typedError<CaseConflict[], IpcError>(__TAURI_INVOKE("case_conflicts", { key })),
 	/**  Resolves a conflict with the value that stands (a new operation). */
@@ -246,7 +250,12 @@ export type CaseFilter = {
 	search?: string | null,
 	kind?: CaseKind | null,
 	status?: CaseStatus | null,
+	/**  Lead or coordinating office (with the offices merged into it). */
 	office?: string | null,
+	/**  Lead office only (with the offices merged into it). */
+	lead?: string | null,
+	/**  Coordinating office only (with the offices merged into it). */
+	coordinator?: string | null,
 	year?: number | null,
 	subject?: string | null,
 	overdue?: boolean,
@@ -371,6 +380,18 @@ export type ConflictValue = {
 	at: string,
 	/**  The value the register shows until the conflict is resolved. */
 	shown: boolean,
+};
+
+export type ContentCategory = {
+	/**  Stable code, e.g. `member.ethics-lifestyle`. */
+	code: string,
+	label_vi: string,
+	applies_to: SubjectKind,
+	/**  Column order on the forms. */
+	order: number,
+	effective_from: string,
+	effective_to: string | null,
+	source: string,
 };
 
 /**  A coordinating office with the reason it takes part (every case states it). */
@@ -562,6 +583,8 @@ export type NewCaseForm = {
 	origin?: CaseOrigin | null,
 	/**  Default: today. */
 	opened?: string | null,
+	/**  Content categories (codes of the lists in force on the opening day). */
+	categories?: string[],
 };
 
 /**  A discipline decision to record on a case. */
@@ -803,7 +826,7 @@ export type TimelineEntry = {
 };
 
 /**  What a timeline entry records. */
-export type TimelineKind = "created" | "transition" | "note" | "decision" | "finding" | "appeal" | "document";
+export type TimelineKind = "created" | "transition" | "note" | "decision" | "finding" | "appeal" | "document" | "document-removed";
 
 /**  A case transferred (chuyển đơn) to the body that receives it. */
 export type Transfer = {
