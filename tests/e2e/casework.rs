@@ -648,3 +648,132 @@ async fn another_register_is_opened_from_the_unlock_screen() -> Result<()> {
         .await?;
     app.quit().await
 }
+
+/// Issue 11: a conflict settled with a value neither office wrote (typed as dd/mm/yyyy).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_conflict_is_resolved_with_a_value_of_ones_own() -> Result<()> {
+    use hoso_tests::offices::World;
+
+    let mut w = World::new(&["HN"]);
+    let case = w.open_case("HN", "Kiểm tra tài chính Đảng ủy phường", &[]);
+    w.carry("HN", "TW");
+    let year = chrono::Local::now().date_naive().format("%Y").to_string();
+    w.reg("HN")
+        .set_case_field(&case.id, "deadline", &format!("{year}-12-10"))?;
+    w.reg("TW")
+        .set_case_field(&case.id, "deadline", &format!("{year}-12-20"))?;
+    w.carry("HN", "TW");
+    w.carry("TW", "HN");
+    let dir = w.close();
+    let register = dir.path().join("HN.hoso-db");
+
+    let home = tempfile::tempdir()?;
+    let app = App::launch(
+        &["--register", register.to_str().expect("utf-8")],
+        home.path(),
+    )
+    .await?;
+    app.sign_in("admin", "mật khẩu").await?;
+    app.click("nav-cases").await?;
+    app.click("case-row").await?;
+    let conflict = app.by_test_id("case-conflict").await?;
+    assert_eq!(
+        conflict.attr("data-field").await?.as_deref(),
+        Some("deadline")
+    );
+    app.click("case-conflict-other").await?;
+    app.by_test_id("case-conflict-other-value")
+        .await?
+        .send_keys(&format!("31/12/{year}"))
+        .await?;
+    app.click("case-conflict-other-save").await?;
+    assert!(
+        app.wait_for_texts("case-conflict", |t| t.is_empty())
+            .await?
+            .is_empty()
+    );
+    app.quit().await?;
+    let store = hoso_core::store::Store::open(&register, "admin", "mật khẩu")?;
+    let reg = hoso_core::register::Register::session(store, "admin")?;
+    assert_eq!(
+        reg.case(&case.id)?.deadline.map(|d| d.to_string()),
+        Some(format!("{year}-12-31"))
+    );
+    Ok(())
+}
+
+/// Issue 11: the new-case form adds a subject inline (without leaving the form) and records
+/// the content categories with the case; a document attached by mistake is taken off with a
+/// reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_case_gets_an_inline_subject_and_categories_and_a_document_is_removed()
+-> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("Nhầm hồ sơ.txt");
+    std::fs::write(&file, "không thuộc vụ việc này")?;
+    let (app, _f, home) = start(
+        None,
+        &[("HOSO_E2E_OPEN_FILE", file.to_str().expect("utf-8"))],
+    )
+    .await?;
+    app.click("nav-cases").await?;
+    app.click("case-new-open").await?;
+    app.by_test_id("case-form-title")
+        .await?
+        .send_keys("Kiểm tra dấu hiệu vi phạm của đồng chí Hoàng Thị Én")
+        .await?;
+    app.click("case-form-subject-new").await?;
+    app.by_test_id("case-form-new-subject-form-name")
+        .await?
+        .send_keys("Hoàng Thị Én")
+        .await?;
+    app.by_test_id("case-form-new-subject-form-unit")
+        .await?
+        .send_keys("Phòng Cảnh sát kinh tế")
+        .await?;
+    app.click("case-form-new-subject-form-submit").await?;
+    let chips = app
+        .wait_for_texts("case-form-subject", |t| !t.is_empty())
+        .await?;
+    assert!(chips[0].contains("Hoàng Thị Én"), "{chips:?}");
+    app.client
+        .find(fantoccini::Locator::Css(
+            "[data-testid=\"case-form-category\"][data-code=\"member.corruption\"]",
+        ))
+        .await?
+        .click()
+        .await?;
+    app.click("case-form-submit").await?;
+    let number = app
+        .by_test_id("case-detail")
+        .await?
+        .attr("data-case-number")
+        .await?
+        .expect("a number");
+
+    app.click("case-tab-documents").await?;
+    app.click("case-document-add").await?;
+    app.wait_for_texts("case-document-name", |t| t.len() == 1)
+        .await?;
+    app.click("case-document-remove").await?;
+    // A reason is required: the core's refusal is shown and nothing is removed.
+    app.click("case-document-remove-confirm").await?;
+    app.by_test_id("case-document-remove-error").await?;
+    app.by_test_id("case-document-remove-reason")
+        .await?
+        .send_keys("Đính kèm nhầm hồ sơ")
+        .await?;
+    app.click("case-document-remove-confirm").await?;
+    app.by_test_id("case-documents-empty").await?;
+    let register = home.path().join("nghe-an.hoso-db");
+    app.quit().await?;
+
+    let store = hoso_core::store::Store::open(&register, OFFICER, PASSPHRASE)?;
+    let reg = hoso_core::register::Register::session(store, OFFICER)?;
+    let case = reg.case(&number)?;
+    assert_eq!(case.categories, ["member.corruption"]);
+    let subject = reg.subject(&case.subjects[0])?;
+    assert_eq!(subject.name.as_str(), "Hoàng Thị Én");
+    assert!(reg.documents(&number)?.is_empty());
+    Ok(())
+}
