@@ -320,6 +320,40 @@ impl Store {
         self.audited_key_change("key.slot-add", &login, || keys.save(&self.keys_path()))
     }
 
+    /// Checks `passphrase` against `login`'s key slot without opening anything (the app's
+    /// "Đổi mật khẩu" asks for the current passphrase first).
+    pub fn verify_passphrase(&self, login: &str, passphrase: &str) -> Result<()> {
+        let login = normalise_login(login)?;
+        let passphrase = Zeroizing::new(Text::new(passphrase).into_string());
+        let keys = self.load_keys()?;
+        let slot = keys.slot(&login).ok_or_else(|| Error::UnknownOfficer {
+            login: login.clone(),
+        })?;
+        let key = slot.open(&passphrase).map_err(|e| match e {
+            CryptoError::WrongPassphrase => Error::WrongPassphrase {
+                login: login.clone(),
+            },
+            other => Error::KeyFileCorrupt {
+                path: self.keys_path().display().to_string(),
+                reason: format!("slot of {login}: {other}"),
+            },
+        })?;
+        if key != self.key {
+            return Err(Error::WrongPassphrase { login });
+        }
+        Ok(())
+    }
+
+    /// Whether `recovery` is the recovery key of this register (the key it is encrypted with).
+    pub fn check_recovery_key(&self, recovery: &RecoveryKey) -> Result<()> {
+        if recovery.data_key().as_bytes() != self.key.as_bytes() {
+            return Err(Error::WrongRecoveryKey {
+                path: self.path.display().to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// Replaces `login`'s passphrase, keeping that slot's KDF parameters. Authorisation (own
     /// passphrase, administrator, recovery) is the caller's business.
     pub fn set_passphrase(&self, login: &str, passphrase: &str) -> Result<()> {
