@@ -109,6 +109,36 @@ pub struct CertifiedOffice {
     pub operations: u64,
 }
 
+/// What the signed-in officer may administer and what kind of office this is: the settings
+/// screen hides what the role cannot do (the core refuses it anyway).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AdminCapabilities {
+    /// Settings, offices, certify and revoke (central office), sync periods.
+    pub office_admin: bool,
+    /// Add officers, change roles, deactivate, reset passphrases.
+    pub officer_admin: bool,
+    /// Edit time limits and holidays.
+    pub rules_admin: bool,
+    /// Rotate this office's key.
+    pub key_admin: bool,
+    /// This register holds the root key (the central office).
+    pub holds_root: bool,
+    /// This office's signing key fingerprint, and the trusted root's (grouped for reading aloud).
+    pub key_fingerprint: String,
+    pub root_fingerprint: Option<String>,
+    /// A new signing key waits for its certificate (province, after a rotation).
+    pub pending_key: Option<String>,
+}
+
+/// The rules the settings screen edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct EditableRules {
+    pub time_limits: RuleSet,
+    pub calendar: HolidayCalendar,
+}
+
 /// Default validity of a certificate: two years (then the office is certified again).
 pub const DEFAULT_CERTIFICATE_DAYS: i64 = 730;
 
@@ -189,6 +219,32 @@ impl Register {
             });
         }
         Ok(out)
+    }
+
+    /// What the signed-in officer may administer here.
+    pub fn admin_capabilities(&self) -> Result<AdminCapabilities> {
+        let role = self.session_info().role;
+        let may = |p| crate::access::require(role, p).is_ok();
+        let keys = self.key_info()?;
+        Ok(AdminCapabilities {
+            office_admin: may(Permission::OfficeAdmin),
+            officer_admin: may(Permission::OfficerAdmin),
+            rules_admin: may(Permission::RulesAdmin),
+            key_admin: may(Permission::KeyExport),
+            holds_root: keys.holds_root,
+            key_fingerprint: keys.key_fingerprint,
+            root_fingerprint: keys.root_fingerprint,
+            pending_key: self.pending_signing_key()?,
+        })
+    }
+
+    /// The time limits and the holiday calendar in force (any officer may read them).
+    pub fn editable_rules(&self) -> Result<EditableRules> {
+        let r = self.rules()?;
+        Ok(EditableRules {
+            time_limits: r.time_limits,
+            calendar: r.calendar,
+        })
     }
 
     /// The officers of this office with whether each can unlock the register.

@@ -99,7 +99,7 @@ use crate::store::Store;
 use crate::text::Text;
 
 pub use admin::{
-    CertifiedOffice, DeadlineMove, OfficeOverview, OfficerOverview, RevokedOffice, RulesEdit,
+    AdminCapabilities, EditableRules, CertifiedOffice, DeadlineMove, OfficeOverview, OfficerOverview, RevokedOffice, RulesEdit,
 };
 pub use cases::{CaseCreated, CaseDetail, NewCase, NewDecision};
 pub use casework::{

@@ -44,6 +44,28 @@ pub const FAST_KDF_FOR_TESTS: KdfParams = KdfParams {
     p_cost: 1,
 };
 
+/// Set in debug builds only: new key slots use [`FAST_KDF_FOR_TESTS`] (the CLI's and the app's
+/// tests create officers by the dozen).
+pub const TEST_FAST_KDF_ENV: &str = "HOSO_TEST_FAST_KDF";
+
+/// Parameters for a key slot written now: the recommended ones, or in a debug build with
+/// [`TEST_FAST_KDF_ENV`] set, the fast ones for tests.
+pub fn kdf_params_for_new_slots() -> KdfParams {
+    if cfg!(debug_assertions) && std::env::var_os(TEST_FAST_KDF_ENV).is_some() {
+        FAST_KDF_FOR_TESTS
+    } else {
+        KdfParams::recommended()
+    }
+}
+
+/// The recovery key as typed (groups, spaces and case as printed by `hoso init`).
+pub fn parse_recovery_key(typed: &str) -> Result<RecoveryKey> {
+    typed
+        .trim()
+        .parse()
+        .map_err(|e: CryptoError| Error::invalid("recovery key", e.to_string()))
+}
+
 /// Who unlocked the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unlock {
