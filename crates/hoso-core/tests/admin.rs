@@ -275,11 +275,14 @@ fn the_central_office_certifies_a_request_file_and_revokes_an_office_with_its_re
     assert!(
         offices
             .iter()
-            .any(|o| o.office.code == successor && o.office.predecessors.contains(&merged.office.code))
+            .any(|o| o.office.code == successor
+                && o.office.predecessors.contains(&merged.office.code))
     );
 
     let until = today() + chrono::Days::new(365);
-    let certified = tw.certify_request_file(&request, &out, Some(until)).unwrap();
+    let certified = tw
+        .certify_request_file(&request, &out, Some(until))
+        .unwrap();
     assert_eq!(certified.office, "HN");
     assert_eq!(certified.valid_until, until);
     assert_eq!(certified.root_fingerprint, tw.root_fingerprint().unwrap());

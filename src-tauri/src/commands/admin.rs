@@ -113,7 +113,9 @@ pub async fn rotate_office_key(app: AppHandle) -> IpcResult<Option<RotatedKey>> 
     if let Some(out) = &out
         && out.exists()
     {
-        return Err(anyhow::anyhow!("{} already exists; nothing was changed", out.display()).into());
+        return Err(
+            anyhow::anyhow!("{} already exists; nothing was changed", out.display()).into(),
+        );
     }
     on_register(app, move |r| match r.rotate_signing_key()? {
         KeyRotation::Active { key_id, .. } => Ok(Some(RotatedKey {
@@ -214,7 +216,12 @@ pub async fn reset_officer_passphrase(
     let passphrase = Zeroizing::new(passphrase);
     on_register(app, move |r| {
         let rk = parse_recovery_key(&recovery_key)?;
-        r.reset_passphrase_with_recovery_key(&login, &rk, &passphrase, &kdf_params_for_new_slots())?;
+        r.reset_passphrase_with_recovery_key(
+            &login,
+            &rk,
+            &passphrase,
+            &kdf_params_for_new_slots(),
+        )?;
         Ok(())
     })
     .await
@@ -230,7 +237,10 @@ pub async fn change_own_passphrase(
 ) -> IpcResult<()> {
     let current = Zeroizing::new(current);
     let passphrase = Zeroizing::new(passphrase);
-    on_register(app, move |r| Ok(r.change_own_passphrase(&current, &passphrase)?)).await
+    on_register(app, move |r| {
+        Ok(r.change_own_passphrase(&current, &passphrase)?)
+    })
+    .await
 }
 
 /// The time limits and the holiday calendar in force.

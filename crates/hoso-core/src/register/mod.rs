@@ -99,7 +99,8 @@ use crate::store::Store;
 use crate::text::Text;
 
 pub use admin::{
-    AdminCapabilities, EditableRules, CertifiedOffice, DeadlineMove, OfficeOverview, OfficerOverview, RevokedOffice, RulesEdit,
+    AdminCapabilities, CertifiedOffice, DeadlineMove, EditableRules, OfficeOverview,
+    OfficerOverview, RevokedOffice, RulesEdit,
 };
 pub use cases::{CaseCreated, CaseDetail, NewCase, NewDecision};
 pub use casework::{
