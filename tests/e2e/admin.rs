@@ -353,3 +353,101 @@ async fn an_officer_added_in_the_app_signs_in_and_the_idle_time_is_stored() -> R
     assert_eq!(reg.idle_seconds()?, 180);
     Ok(())
 }
+
+/// A day off added in the app first lists the open case whose provisional deadline it moves
+/// (case number, deadline now, new deadline); saving then stores exactly that deadline.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_holiday_added_in_the_app_shows_the_deadline_it_moves_before_saving() -> Result<()> {
+    use chrono::{Datelike, Days, NaiveDate, Weekday};
+    use hoso_core::model::CaseKind;
+    use hoso_core::register::NewCase;
+
+    let dir = tempfile::tempdir()?;
+    let (number, id, before) = {
+        let mut tw = create(dir.path(), CENTRAL, true);
+        // Opened today, 90 working days run into next year, whose days off are not entered:
+        // the deadline is provisional and is counted again when the calendar changes.
+        let created = tw.add_case(NewCase {
+            kind: CaseKind::Denunciation,
+            title: "Tố cáo về kê khai tài sản".into(),
+            lead: "HN".into(),
+            coordinators: vec![],
+            subjects: vec![],
+            origin: None,
+            opened: None,
+            summary: hoso_core::Text::default(),
+            team: vec![],
+        })?;
+        let case = tw.case(&created.id)?;
+        ensure!(
+            !case.deadline_provisional_years.is_empty(),
+            "the fixture's deadline is not provisional: {case:?}"
+        );
+        (
+            case.number,
+            created.id,
+            case.deadline.context("no deadline")?,
+        )
+    };
+    // A working day ten days or more from now becomes a day off.
+    let mut day: NaiveDate = hoso_core::register::today() + Days::new(10);
+    while matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+        day = day.succ_opt().context("date")?;
+    }
+    let typed = day.format("%d/%m/%Y").to_string();
+
+    let register = dir.path().join("TW.hoso-db");
+    let home = tempfile::tempdir()?;
+    let app = App::launch(&["--register", path_str(&register)], home.path()).await?;
+    app.sign_in("admin", ADMIN_PASS).await?;
+    app.by_test_id("dashboard-screen").await?;
+    open_settings_tab(&app, "rules").await?;
+    app.wait_for_texts("rule-row", |t| !t.is_empty()).await?;
+    app.by_test_id("holiday-date")
+        .await?
+        .send_keys(&typed)
+        .await?;
+    app.by_test_id("holiday-name")
+        .await?
+        .send_keys("Ngày nghỉ thử")
+        .await?;
+    app.click("holiday-add").await?;
+    let rows = app
+        .wait_for_texts("holiday-row", |t| t.iter().any(|r| r.contains(&typed)))
+        .await?;
+    ensure!(
+        rows.iter().any(|r| r.contains(&typed)),
+        "the day off is not listed: {rows:?}"
+    );
+    app.click("holiday-save").await?;
+    app.by_test_id("rules-preview-move").await?;
+    let moved_number = app
+        .attr_of("rules-preview-move", "data-number")
+        .await?
+        .context("no number")?;
+    let old = app
+        .attr_of("rules-preview-move", "data-old")
+        .await?
+        .context("no old deadline")?;
+    let new = app
+        .attr_of("rules-preview-move", "data-new")
+        .await?
+        .context("no new deadline")?;
+    assert_eq!(moved_number, number);
+    assert_eq!(old, before.to_string());
+    let new: NaiveDate = new.parse()?;
+    ensure!(
+        new > before,
+        "a day off moves the deadline later: {old} -> {new}"
+    );
+    app.click("rules-preview-confirm").await?;
+    app.wait_for_texts("toast", |t| t.iter().any(|s| s.contains("1 hạn")))
+        .await?;
+    app.quit().await?;
+
+    let store = Store::open(&register, "admin", ADMIN_PASS)?;
+    let reg = Register::session(store, "admin")?;
+    // Saving did what the preview showed.
+    assert_eq!(reg.case(&id)?.deadline, Some(new));
+    Ok(())
+}

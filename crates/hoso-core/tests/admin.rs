@@ -299,7 +299,9 @@ fn the_central_office_certifies_a_request_file_and_revokes_an_office_with_its_re
     assert_eq!(hn_row(&tw).certified_until, Some(until));
     assert_eq!(hn_row(&tw).revoked, None);
 
-    tw.revoke_office("HN", "Máy bị mất").unwrap();
+    assert!(tw.revoke_office_with_reason("HN", "  ").is_err());
+    assert_eq!(hn_row(&tw).revoked, None);
+    tw.revoke_office_with_reason("HN", "Máy bị mất").unwrap();
     let row = hn_row(&tw);
     assert_eq!(row.certified_until, None);
     assert_eq!(row.revoked.unwrap().reason, "Máy bị mất");

@@ -76,13 +76,7 @@ pub async fn certify_office(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn revoke_office(state: State<'_, AppState>, office: String, reason: String) -> IpcResult<()> {
-    if reason.trim().is_empty() {
-        return Err(anyhow::anyhow!("a revocation needs a reason").into());
-    }
-    state.with_register(|r| {
-        r.revoke_office(&office, &reason)?;
-        Ok(())
-    })
+    state.with_register(|r| Ok(r.revoke_office_with_reason(&office, &reason)?))
 }
 
 /// Result of "Đổi khoá": the central office's new key is in use at once; a province's waits

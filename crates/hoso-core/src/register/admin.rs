@@ -13,7 +13,7 @@
 //!   calendar; the preview lists the open cases whose deadline it moves, computed by running the
 //!   very same write and rolling it back;
 //! - `certify_request_file(request, out, valid_until)`: central office, an enrolment request
-//!   file into a set-up bundle (what `hoso office certify` does).
+//!   file into a set-up bundle (what `hoso office certify` does); `revoke_office_with_reason`.
 
 use std::path::Path;
 
@@ -405,6 +405,18 @@ impl Register {
     pub fn edit_rules(&mut self, edit: RulesEdit) -> Result<()> {
         let config = self.edited_rules(edit)?;
         self.set_rules(config)
+    }
+
+    /// Central office: revokes every key of `office` with a reason the app requires (it travels
+    /// in the roster and is shown when the office's bundles are refused).
+    pub fn revoke_office_with_reason(&mut self, office: &str, reason: &str) -> Result<()> {
+        if reason.trim().is_empty() {
+            return Err(Error::invalid(
+                "reason",
+                "a revocation needs a reason (it is shown when the office's bundles are refused)",
+            ));
+        }
+        self.revoke_office(office, reason).map(|_| ())
     }
 
     /// Central office: certifies the office whose enrolment request is in the file `request`
