@@ -145,9 +145,12 @@ pub const DEFAULT_CERTIFICATE_DAYS: i64 = 730;
 /// Bounds of the idle auto-lock time an administrator may set, in minutes.
 pub const IDLE_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 1..=240;
 
+/// An open case as the preview reads it: id, number, title, deadline (YYYY-MM-DD).
+type OpenDeadline = (String, String, String, Option<String>);
+
 /// Open cases with a provisional deadline: the only deadlines a rules change can move (a final
 /// deadline never moves with a later edit of the rules).
-fn movable_deadlines(conn: &Connection) -> Result<Vec<(String, String, String, Option<String>)>> {
+fn movable_deadlines(conn: &Connection) -> Result<Vec<OpenDeadline>> {
     let mut st = conn
         .prepare(
             "SELECT id, number, title, deadline FROM cases
