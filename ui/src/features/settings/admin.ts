@@ -1,5 +1,5 @@
 // Pure helpers of the settings screen (tested in admin.test.ts).
-import type { Office } from "../../lib/ipc/bindings";
+import type { Office, TimeLimitRule } from "../../lib/ipc/bindings";
 
 /** The fingerprint's groups of digits, to read aloud one at a time. */
 export function fingerprintGroups(fingerprint: string): string[] {
@@ -28,4 +28,22 @@ export function calendarYears(years: number[], dates: string[], current: number)
   const all = new Set<number>([...years, current, current + 1]);
   for (const d of dates) all.add(Number(d.slice(0, 4)));
   return [...all].sort((a, b) => b - a);
+}
+
+/** The rules after editing rule `index`: corrected in place, or with `from` a new version that
+ *  applies from that day while the one in force ends then (effective dates, not an overwrite). */
+export function editRule(
+  rules: TimeLimitRule[],
+  index: number,
+  edited: TimeLimitRule,
+  from: string | null,
+): TimeLimitRule[] {
+  const list = rules.map((r) => ({ ...r }));
+  if (from) {
+    list[index] = { ...list[index], effective_to: from };
+    list.push({ ...edited, effective_from: from, effective_to: null });
+  } else {
+    list[index] = { ...edited };
+  }
+  return list;
 }
