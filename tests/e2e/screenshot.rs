@@ -4,7 +4,8 @@ use hoso_tests::app::App;
 /// Not a test: `make screenshot` runs it to refresh the README's pictures of the app, signed in
 /// to the demo register (HOSO_SCREENSHOT_REGISTER): the dashboard to HOSO_SCREENSHOT_OUT and,
 /// when HOSO_SCREENSHOT_DIR is set, the dashboard, case list, a case and the new-case form
-/// there (the user guide's pictures). HOSO_SCREENSHOT_SYNC_OUT: the sync screen.
+/// there (the user guide's pictures), and the settings tabs (`settings-<tab>.png`).
+/// HOSO_SCREENSHOT_SYNC_OUT: the sync screen.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "run by `make screenshot`"]
 async fn readme_screenshot() -> Result<()> {
@@ -46,6 +47,25 @@ async fn readme_screenshot() -> Result<()> {
             format!("{dir}/new-case.png"),
             app.client.screenshot().await?,
         )?;
+    }
+    // The settings tabs (the user guide's "Quản trị"), when HOSO_SCREENSHOT_DIR is set.
+    if let Some(dir) = &dir {
+        app.click("nav-settings").await?;
+        app.by_test_id("settings-screen").await?;
+        for (tab, ready) in [
+            ("general", "settings-idle-minutes"),
+            ("offices", "office-row"),
+            ("officers", "officer-row"),
+            ("rules", "rule-row"),
+        ] {
+            app.click(&format!("settings-tab-{tab}")).await?;
+            app.by_test_id(ready).await?;
+            settle().await;
+            std::fs::write(
+                format!("{dir}/settings-{tab}.png"),
+                app.client.screenshot().await?,
+            )?;
+        }
     }
     // Optionally the sync tab too (HOSO_SCREENSHOT_SYNC_OUT), for the user guide.
     if let Ok(sync_out) = std::env::var("HOSO_SCREENSHOT_SYNC_OUT") {

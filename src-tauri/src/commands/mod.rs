@@ -1,4 +1,5 @@
 //! IPC commands. Each is a few lines: lock state, call the core, map the error.
+pub mod admin;
 pub mod app;
 pub mod cases;
 pub mod files;

@@ -240,6 +240,34 @@ impl<'c> Txn<'c> {
 
     /// Saves the clock, projects every touched entity and commits. Returns the ops written.
     pub fn commit(self, projector: &dyn Projector) -> Result<Vec<Op>> {
+        self.settle(projector)?;
+        match self.tx {
+            Scope::Top(tx) => tx.commit(),
+            Scope::Nested(sp) => sp.commit(),
+        }
+        .map_err(db)?;
+        Ok(self.ops)
+    }
+
+    /// Everything [`commit`](Self::commit) does except committing: the ops are admitted and the
+    /// touched entities projected, then `read` sees the register as it would be, and the
+    /// transaction is rolled back. What a preview shows is thus exactly what saving would do.
+    pub fn dry_run<T>(
+        self,
+        projector: &dyn Projector,
+        read: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
+        self.settle(projector)?;
+        let out = read(&self.tx)?;
+        match self.tx {
+            Scope::Top(tx) => tx.rollback(),
+            Scope::Nested(mut sp) => sp.rollback(),
+        }
+        .map_err(db)?;
+        Ok(out)
+    }
+
+    fn settle(&self, projector: &dyn Projector) -> Result<()> {
         if !self.ops.is_empty() {
             set_clock(&self.tx, self.clock)?;
             self.tx
@@ -271,12 +299,7 @@ impl<'c> Txn<'c> {
         for entity in &touched {
             projector.project(&self.tx, entity)?;
         }
-        match self.tx {
-            Scope::Top(tx) => tx.commit(),
-            Scope::Nested(sp) => sp.commit(),
-        }
-        .map_err(db)?;
-        Ok(self.ops)
+        Ok(())
     }
 }
 

@@ -70,6 +70,7 @@
 //!   `may_read_denouncer`, `case_conflicts`, `resolve_conflict`, `dashboard`, `case_audit`, `idle_seconds`.
 //! - `digest() -> String` (oplog::digest), `rebuild_projections()`.
 
+pub mod admin;
 mod cases;
 pub mod casework;
 mod documents;
@@ -97,6 +98,10 @@ use crate::oplog::{self, ScopeUnit, Txn};
 use crate::store::Store;
 use crate::text::Text;
 
+pub use admin::{
+    AdminCapabilities, CertifiedOffice, DeadlineMove, EditableRules, OfficeOverview,
+    OfficerOverview, RevokedOffice, RulesEdit,
+};
 pub use cases::{CaseCreated, CaseDetail, NewCase, NewDecision};
 pub use casework::{
     CaseAuditEntry, CaseConflict, ConflictValue, Dashboard, NewCaseForm, media_type_for,

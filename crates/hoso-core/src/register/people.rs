@@ -249,7 +249,7 @@ impl Register {
     }
 
     /// An officer of this office, active or not.
-    fn own_officer(&self, login: &str) -> Result<Officer> {
+    pub(crate) fn own_officer(&self, login: &str) -> Result<Officer> {
         let login = normalise_login(login)?;
         read_officer(self.conn(), &self.session.office, &login)?.ok_or(Error::NotFound {
             entity: "officer",

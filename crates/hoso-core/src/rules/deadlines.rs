@@ -21,6 +21,7 @@ pub mod keys {
     pub const SUSPENSION: &str = "suspension";
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DurationUnit {
@@ -30,6 +31,7 @@ pub enum DurationUnit {
 }
 
 /// How sure we are that the rule is the one in force.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Confidence {
@@ -40,6 +42,7 @@ pub enum Confidence {
     Unconfirmed,
 }
 
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeLimitRule {
     pub key: String,
@@ -72,6 +75,7 @@ impl TimeLimitRule {
 }
 
 /// The set of time-limit rules of a register.
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleSet {
     pub rules: Vec<TimeLimitRule>,

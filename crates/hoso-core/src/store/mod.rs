@@ -44,6 +44,28 @@ pub const FAST_KDF_FOR_TESTS: KdfParams = KdfParams {
     p_cost: 1,
 };
 
+/// Set in debug builds only: new key slots use [`FAST_KDF_FOR_TESTS`] (the CLI's and the app's
+/// tests create officers by the dozen).
+pub const TEST_FAST_KDF_ENV: &str = "HOSO_TEST_FAST_KDF";
+
+/// Parameters for a key slot written now: the recommended ones, or in a debug build with
+/// [`TEST_FAST_KDF_ENV`] set, the fast ones for tests.
+pub fn kdf_params_for_new_slots() -> KdfParams {
+    if cfg!(debug_assertions) && std::env::var_os(TEST_FAST_KDF_ENV).is_some() {
+        FAST_KDF_FOR_TESTS
+    } else {
+        KdfParams::recommended()
+    }
+}
+
+/// The recovery key as typed (groups, spaces and case as printed by `hoso init`).
+pub fn parse_recovery_key(typed: &str) -> Result<RecoveryKey> {
+    typed
+        .trim()
+        .parse()
+        .map_err(|e: CryptoError| Error::invalid("recovery key", e.to_string()))
+}
+
 /// Who unlocked the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unlock {
@@ -318,6 +340,40 @@ impl Store {
         let slot = KeySlot::seal(&login, &passphrase, &self.key, params).map_err(crypto_failure)?;
         keys.slots.push(slot);
         self.audited_key_change("key.slot-add", &login, || keys.save(&self.keys_path()))
+    }
+
+    /// Checks `passphrase` against `login`'s key slot without opening anything (the app's
+    /// "Đổi mật khẩu" asks for the current passphrase first).
+    pub fn verify_passphrase(&self, login: &str, passphrase: &str) -> Result<()> {
+        let login = normalise_login(login)?;
+        let passphrase = Zeroizing::new(Text::new(passphrase).into_string());
+        let keys = self.load_keys()?;
+        let slot = keys.slot(&login).ok_or_else(|| Error::UnknownOfficer {
+            login: login.clone(),
+        })?;
+        let key = slot.open(&passphrase).map_err(|e| match e {
+            CryptoError::WrongPassphrase => Error::WrongPassphrase {
+                login: login.clone(),
+            },
+            other => Error::KeyFileCorrupt {
+                path: self.keys_path().display().to_string(),
+                reason: format!("slot of {login}: {other}"),
+            },
+        })?;
+        if key != self.key {
+            return Err(Error::WrongPassphrase { login });
+        }
+        Ok(())
+    }
+
+    /// Whether `recovery` is the recovery key of this register (the key it is encrypted with).
+    pub fn check_recovery_key(&self, recovery: &RecoveryKey) -> Result<()> {
+        if recovery.data_key().as_bytes() != self.key.as_bytes() {
+            return Err(Error::WrongRecoveryKey {
+                path: self.path.display().to_string(),
+            });
+        }
+        Ok(())
     }
 
     /// Replaces `login`'s passphrase, keeping that slot's KDF parameters. Authorisation (own

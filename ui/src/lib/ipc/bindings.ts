@@ -116,6 +116,54 @@ export const commands = {
 	 *  reporting progress.
 	 */
 	exportBundle: (to: string[], full: boolean, path: string, onProgress: Channel<Progress>) => typedError<ExportReport, IpcError>(__TAURI_INVOKE("export_bundle", { to, full, path, onProgress })),
+	/**  What the signed-in officer may administer, and this office's key fingerprints. */
+	adminCapabilities: () => typedError<AdminCapabilities, IpcError>(__TAURI_INVOKE("admin_capabilities")),
+	/**  The office list with validity, predecessors, certificates and revocations. */
+	officesOverview: () => typedError<OfficeOverview[], IpcError>(__TAURI_INVOKE("offices_overview")),
+	/**
+	 *  Central office: asks for an enrolment request file, then where to save the set-up bundle,
+	 *  certifies the office and writes the bundle. None if a dialog was cancelled.
+	 */
+	certifyOffice: (validUntil: string | null) => typedError<CertifiedOffice | null, IpcError>(__TAURI_INVOKE("certify_office", { validUntil })),
+	/**
+	 *  Central office: revokes every key of `office` with the reason; bundles it signs are refused
+	 *  from now on.
+	 */
+	revokeOffice: (office: string, reason: string) => typedError<null, IpcError>(__TAURI_INVOKE("revoke_office", { office, reason })),
+	/**
+	 *  Rotates this office's signing key; a province first chooses where to write the request for
+	 *  the central office (None if cancelled).
+	 */
+	rotateOfficeKey: () => typedError<RotatedKey | null, IpcError>(__TAURI_INVOKE("rotate_office_key")),
+	/**
+	 *  Province: writes this office's enrolment request to a new file chosen in the dialog (None if
+	 *  cancelled), to carry to the central office.
+	 */
+	writeEnrolmentRequest: () => typedError<string | null, IpcError>(__TAURI_INVOKE("write_enrolment_request")),
+	/**  The officers of this office. */
+	officersOverview: () => typedError<OfficerOverview[], IpcError>(__TAURI_INVOKE("officers_overview")),
+	/**  Adds an officer with their first passphrase (administrators). */
+	addOfficer: (login: string, name: string, role: Role, passphrase: string) => typedError<null, IpcError>(__TAURI_INVOKE("add_officer", { login, name, role, passphrase })),
+	/**  Changes an officer's role (administrators; not their own). */
+	setOfficerRole: (login: string, role: Role) => typedError<null, IpcError>(__TAURI_INVOKE("set_officer_role", { login, role })),
+	/**  Deactivates an officer (administrators; not themselves). */
+	deactivateOfficer: (login: string) => typedError<null, IpcError>(__TAURI_INVOKE("deactivate_officer", { login })),
+	/**  An administrator sets a new passphrase for an officer with the register's recovery key. */
+	resetOfficerPassphrase: (login: string, recoveryKey: string, passphrase: string) => typedError<null, IpcError>(__TAURI_INVOKE("reset_officer_passphrase", { login, recoveryKey, passphrase })),
+	/**  "Đổi mật khẩu": the signed-in officer changes their own passphrase. */
+	changeOwnPassphrase: (current: string, passphrase: string) => typedError<null, IpcError>(__TAURI_INVOKE("change_own_passphrase", { current, passphrase })),
+	/**  The time limits and the holiday calendar in force. */
+	editableRules: () => typedError<EditableRules, IpcError>(__TAURI_INVOKE("editable_rules")),
+	/**  The open cases whose deadline the edit would move (changes nothing). */
+	previewRulesEdit: (edit: RulesEdit) => typedError<DeadlineMove[], IpcError>(__TAURI_INVOKE("preview_rules_edit", { edit })),
+	/**  Saves the edit of the time limits or the holiday calendar (administrators; audited). */
+	saveRulesEdit: (edit: RulesEdit) => typedError<null, IpcError>(__TAURI_INVOKE("save_rules_edit", { edit })),
+	/**  The idle time before the app locks, in minutes. */
+	idleMinutes: () => typedError<number, IpcError>(__TAURI_INVOKE("idle_minutes")),
+	/**  Sets the idle time before the app locks (administrators; audited). */
+	setIdleMinutes: (minutes: number) => typedError<null, IpcError>(__TAURI_INVOKE("set_idle_minutes", { minutes })),
+	/**  Sets how often bundles should be exchanged with `office` (administrators; audited). */
+	setSyncPeriod: (office: string, days: number) => typedError<null, IpcError>(__TAURI_INVOKE("set_sync_period", { office, days })),
 };
 
 /* Constants */
@@ -127,6 +175,28 @@ export const ERROR_CODES = ["invalid","not-found","permission-denied","storage",
  *  the same normalised name, birth year and unit already exist (add again with `force`).
  */
 export type AddSubject = { result: "added"; id: string } | { result: "possible-duplicates"; existing: Subject[] };
+
+/**
+ *  What the signed-in officer may administer and what kind of office this is: the settings
+ *  screen hides what the role cannot do (the core refuses it anyway).
+ */
+export type AdminCapabilities = {
+	/**  Settings, offices, certify and revoke (central office), sync periods. */
+	office_admin: boolean,
+	/**  Add officers, change roles, deactivate, reset passphrases. */
+	officer_admin: boolean,
+	/**  Edit time limits and holidays. */
+	rules_admin: boolean,
+	/**  Rotate this office's key. */
+	key_admin: boolean,
+	/**  This register holds the root key (the central office). */
+	holds_root: boolean,
+	/**  This office's signing key fingerprint, and the trusted root's (grouped for reading aloud). */
+	key_fingerprint: string,
+	root_fingerprint: string | null,
+	/**  A new signing key waits for its certificate (province, after a rotation). */
+	pending_key: string | null,
+};
 
 /**  What the welcome screen shows before anything is unlocked. */
 export type AppInfo = {
@@ -322,6 +392,21 @@ export type CaseSort =
 /**  Workflow status: the main path chuẩn bị → tiến hành → kết thúc, then four side states. */
 export type CaseStatus = "received" | "classified" | "preparing" | "decided" | "announced" | "verifying" | "report-drafted" | "committee-review" | "concluded" | "disciplined" | "proposed-upward" | "notified" | "follow-up" | "archived" | "extended" | "deferred" | "transferred" | "withdrawn";
 
+/**  What certifying an enrolment request wrote and what to read out to the office. */
+export type CertifiedOffice = {
+	office: string,
+	name: string,
+	/**  Last day of validity. */
+	valid_until: string,
+	/**  The office's key fingerprint, to confirm with the office by phone. */
+	key_fingerprint: string,
+	/**  The root fingerprint to read out to the office (it types it when importing). */
+	root_fingerprint: string,
+	/**  The set-up bundle written. */
+	bundle_path: string,
+	operations: number,
+};
+
 /**
  *  A change another office made that its authority did not allow: kept in the log, without
  *  effect, shown to officers (it may be an insider at that office, or a case's history that
@@ -366,6 +451,13 @@ export type Conclusion = {
 
 /**  What a conclusion says about one subject (kết luận kiểm tra, giám sát). */
 export type ConclusionOutcome = "done-well" | "shortcomings" | "violation";
+
+/**  How sure we are that the rule is the one in force. */
+export type Confidence = 
+/**  Read in the regulation in force. */
+"confirmed" | 
+/**  Established practice under an earlier regulation; not checked against the current one. */
+"practice" | "unconfirmed";
 
 /**  One of the concurrent values of a conflicting field, with who wrote it and when. */
 export type ConflictValue = {
@@ -416,6 +508,15 @@ export type Dashboard = {
 	today: string,
 };
 
+/**  An open case whose deadline a rules change moves. */
+export type DeadlineMove = {
+	case_id: string,
+	number: string,
+	title: string,
+	old_deadline: string | null,
+	new_deadline: string | null,
+};
+
 /**
  *  The denouncer's identity: kept apart from the case, readable only with `denouncer.read` on
  *  that case, synced only to the case's lead office.
@@ -461,6 +562,14 @@ export type DocumentMeta = {
 	added: string,
 };
 
+export type DurationUnit = "working-days" | "calendar-days" | "months";
+
+/**  The rules the settings screen edits. */
+export type EditableRules = {
+	time_limits: RuleSet,
+	calendar: HolidayCalendar,
+};
+
 /**
  *  Every error code, closed: front-ends map each to a message in the user's language (a UI test
  *  checks that both catalogues have one for every code).
@@ -499,6 +608,22 @@ export type Finding = {
 	 *  foreign affairs, illegal diplomas).
 	 */
 	violation_areas?: ViolationArea[],
+};
+
+/**  One dated day with its name, for the settings screen. */
+export type Holiday = {
+	date: string,
+	name: string,
+};
+
+export type HolidayCalendar = {
+	/**  Days off that would otherwise be working days (holidays, swapped and compensatory days). */
+	holidays: Holiday[],
+	/**  Weekend days that are working days (make-up Saturdays for swapped days off). */
+	extra_working_days: Holiday[],
+	/**  Years whose holidays are entered; deadlines running into other years count weekends only. */
+	years: number[],
+	source: string,
 };
 
 /**  What an import did (or, for a dry run or `verify`, would do). */
@@ -646,6 +771,36 @@ export type Office = {
 /**  Level of an office (each office is one inspection committee). */
 export type OfficeKind = "central" | "city" | "province" | "other";
 
+/**  One office of the list with what the roster says of it. */
+export type OfficeOverview = {
+	office: Office,
+	/**  This register's own office. */
+	is_self: boolean,
+	/**  The office is in force today (not closed by a merger). */
+	in_force: boolean,
+	/**
+	 *  The offices merged into it are listed in `office.predecessors`; this is the office that
+	 *  absorbed this one, when it was closed by a merger.
+	 */
+	successor: string | null,
+	/**  The last day of its newest certificate not revoked (YYYY-MM-DD), if any. */
+	certified_until: string | null,
+	/**  The revocation that left the office without a valid key. */
+	revoked: RevokedOffice | null,
+};
+
+/**  An officer of this office as the officers screen lists them. */
+export type OfficerOverview = {
+	login: string,
+	name: Text,
+	role: Role,
+	active: boolean,
+	/**  Has a key slot: can unlock the register with a passphrase. */
+	has_key: boolean,
+	/**  The officer signed in now. */
+	is_self: boolean,
+};
+
 /**  A subject that needs an inspection nobody has planned or opened. */
 export type Omission = {
 	subject: string,
@@ -733,8 +888,35 @@ export type Progress = {
 	operations: number,
 };
 
+export type RevokedOffice = {
+	/**  RFC 3339, UTC. */
+	at: string,
+	reason: string,
+};
+
 /**  An officer's role in the register. */
 export type Role = "administrator" | "committee-leader" | "inspector" | "letters-clerk" | "viewer";
+
+/**
+ *  Result of "Đổi khoá": the central office's new key is in use at once; a province's waits
+ *  for its certificate and its request file was written to `request_path`.
+ */
+export type RotatedKey = {
+	key_id: string,
+	pending: boolean,
+	request_path: string | null,
+};
+
+/**  The set of time-limit rules of a register. */
+export type RuleSet = {
+	rules: TimeLimitRule[],
+};
+
+/**  A change of the rules from the settings screen: the sections given replace the ones in force. */
+export type RulesEdit = {
+	time_limits: RuleSet | null,
+	calendar: HolidayCalendar | null,
+};
 
 export type SavedPrint = {
 	path: string,
@@ -814,6 +996,21 @@ export type Suspension = {
  *  decomposed (NFD, as some input methods send it) and precomposed compare equal everywhere.
  */
 export type Text = string;
+
+export type TimeLimitRule = {
+	key: string,
+	label_vi: string,
+	amount: number,
+	unit: DurationUnit,
+	/**  Length of one extension, in `unit`; 0 when the limit cannot be extended. */
+	extension: number,
+	max_extensions: number,
+	effective_from: string,
+	/**  Exclusive end; `None` while in force. */
+	effective_to: string | null,
+	source: string,
+	confidence: Confidence,
+};
 
 /**  One line of a case's history (append-only). */
 export type TimelineEntry = {
