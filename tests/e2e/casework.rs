@@ -706,8 +706,8 @@ async fn a_conflict_is_resolved_with_a_value_of_ones_own() -> Result<()> {
 /// the content categories with the case; a document attached by mistake is taken off with a
 /// reason.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_new_case_gets_an_inline_subject_and_categories_and_a_document_is_removed()
--> Result<()> {
+async fn a_new_case_gets_an_inline_subject_and_categories_and_a_document_is_removed() -> Result<()>
+{
     let dir = tempfile::tempdir()?;
     let file = dir.path().join("Nhầm hồ sơ.txt");
     std::fs::write(&file, "không thuộc vụ việc này")?;
@@ -736,13 +736,28 @@ async fn a_new_case_gets_an_inline_subject_and_categories_and_a_document_is_remo
         .wait_for_texts("case-form-subject", |t| !t.is_empty())
         .await?;
     assert!(chips[0].contains("Hoàng Thị Én"), "{chips:?}");
-    app.client
+    // The dialog closes once the subject is added (its overlay must be gone before clicking).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while app.texts_of("case-form-subject-dialog").await?.len() > 0 {
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "the subject dialog stayed open"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let category = app
+        .client
         .find(fantoccini::Locator::Css(
             "[data-testid=\"case-form-category\"][data-code=\"member.corruption\"]",
         ))
-        .await?
-        .click()
         .await?;
+    app.client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![serde_json::to_value(&category)?],
+        )
+        .await?;
+    category.click().await?;
     app.click("case-form-submit").await?;
     let number = app
         .by_test_id("case-detail")

@@ -51,10 +51,20 @@ impl App {
     /// As [`App::launch`], with extra environment for the app (e.g. `HOSO_E2E_OPEN_FILE`, the
     /// file the `e2e-dialogs` build answers file dialogs with).
     pub async fn launch_with_env(args: &[&str], home: &Path, env: &[(&str, &str)]) -> Result<App> {
+        App::launch_binary(&app_binary()?, args, home, env).await
+    }
+
+    /// As [`App::launch_with_env`], for another Tauri binary (the start-up benchmark's
+    /// yardstick).
+    pub async fn launch_binary(
+        binary: &Path,
+        args: &[&str],
+        home: &Path,
+        env: &[(&str, &str)],
+    ) -> Result<App> {
         if std::env::var_os("DISPLAY").is_none() {
             bail!("DISPLAY is not set: run the end-to-end tests under Xvfb (`make e2e`)");
         }
-        let binary = app_binary()?;
         for dir in ["data", "config", "cache"] {
             std::fs::create_dir_all(home.join(dir))?;
         }

@@ -1,0 +1,24 @@
+//! The yardstick of the start-up benchmark (`make bench`, docs/BENCHMARKS.md): the smallest
+//! Tauri app built from the same crate and configuration as HoSo, whose one window shows a
+//! static page and nothing else. HoSo's cold start is measured against it, started the same way.
+
+use tauri::{WebviewUrl, WebviewWindowBuilder};
+
+const PAGE: &str =
+    "data:text/html,<!doctype html><title>minimal</title><p id=ready data-testid=ready>ok</p>";
+
+fn main() {
+    let mut context = tauri::generate_context!();
+    // No windows from the configuration (they would load HoSo's UI): one static page only.
+    context.config_mut().app.windows.clear();
+    tauri::Builder::default()
+        .setup(|app| {
+            let url = PAGE.parse().expect("a data URL");
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::External(url))
+                .title("minimal")
+                .build()?;
+            Ok(())
+        })
+        .run(context)
+        .expect("the minimal window runs");
+}
