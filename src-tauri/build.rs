@@ -39,6 +39,18 @@ const COMMANDS: &[&str] = &[
     "preview_bundle",
     "import_bundle",
     "export_bundle",
+    "plan_years",
+    "plans_of_year",
+    "plan_item_page",
+    "add_plan",
+    "add_plan_item",
+    "edit_plan_item",
+    "remove_plan_item",
+    "set_plan_item_status",
+    "open_case_from_plan_item",
+    "list_overlaps",
+    "settle_overlap",
+    "list_omissions",
 ];
 
 fn main() {

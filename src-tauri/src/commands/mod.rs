@@ -2,6 +2,7 @@
 pub mod app;
 pub mod cases;
 pub mod files;
+pub mod plans;
 pub mod print;
 pub mod session;
 pub mod subjects;
