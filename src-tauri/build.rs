@@ -51,6 +51,7 @@ const COMMANDS: &[&str] = &[
     "list_overlaps",
     "settle_overlap",
     "list_omissions",
+    "notify_overlaps",
 ];
 
 fn main() {

@@ -56,6 +56,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::plans::list_overlaps,
             commands::plans::settle_overlap,
             commands::plans::list_omissions,
+            commands::plans::notify_overlaps,
             commands::sync::sync_status,
             commands::sync::changes_without_effect,
             commands::sync::root_fingerprint,

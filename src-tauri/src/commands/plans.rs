@@ -142,3 +142,12 @@ pub fn settle_overlap(
 pub fn list_omissions(state: State<'_, AppState>) -> IpcResult<Vec<Omission>> {
     state.with_register(|r| Ok(r.omissions()?))
 }
+
+/// Writes a notice for each current overlap no record covers yet, so that every office
+/// involved learns of it with its next bundle (the central office sees every office's work).
+/// Returns how many notices were written.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn notify_overlaps(state: State<'_, AppState>) -> IpcResult<u32> {
+    state.with_register(|r| Ok(u32::try_from(r.notify_overlaps()?).unwrap_or(u32::MAX)))
+}

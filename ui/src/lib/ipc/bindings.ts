@@ -112,6 +112,12 @@ export const commands = {
 	settleOverlap: (key: string, outcome: SettlementOutcome, lead: string | null, reason: Text) => typedError<string, IpcError>(__TAURI_INVOKE("settle_overlap", { key, outcome, lead, reason })),
 	/**  Subjects that need an inspection nobody planned or opened (bỏ lọt). */
 	listOmissions: () => typedError<Omission[], IpcError>(__TAURI_INVOKE("list_omissions")),
+	/**
+	 *  Writes a notice for each current overlap no record covers yet, so that every office
+	 *  involved learns of it with its next bundle (the central office sees every office's work).
+	 *  Returns how many notices were written.
+	 */
+	notifyOverlaps: () => typedError<number, IpcError>(__TAURI_INVOKE("notify_overlaps")),
 	/**  Per peer office: the last bundle sent and received, operations waiting, overdue or not. */
 	syncStatus: () => typedError<PeerStatus[], IpcError>(__TAURI_INVOKE("sync_status")),
 	/**  Changes from other offices kept without effect: their office had no authority for them. */
