@@ -3,6 +3,7 @@
 
 mod cases;
 mod casework;
+mod plans;
 mod print;
 mod screenshot;
 mod subjects;

@@ -625,7 +625,10 @@ fn two_provinces_overlap_the_central_office_settles_and_it_clears_at_all_three()
     plan_one(&mut w, "HN", next, &subject, kind, "03-01", "05-31");
     plan_one(&mut w, "HP", next, &subject, kind, "05-15", "07-31");
     for p in ["HN", "HP"] {
-        assert!(w.reg(p).overlaps().unwrap().is_empty(), "{p} sees only its own plan");
+        assert!(
+            w.reg(p).overlaps().unwrap().is_empty(),
+            "{p} sees only its own plan"
+        );
     }
     w.carry("HN", CENTRAL);
     w.carry("HP", CENTRAL);
@@ -638,7 +641,10 @@ fn two_provinces_overlap_the_central_office_settles_and_it_clears_at_all_three()
     for (p, other) in [("HN", "HP"), ("HP", "HN")] {
         let seen = w.reg(p).overlaps().unwrap();
         assert_eq!(seen.len(), 1, "at {p}: {seen:#?}");
-        assert!(seen[0].offices.iter().any(|o| o == other), "{p} names {other}");
+        assert!(
+            seen[0].offices.iter().any(|o| o == other),
+            "{p} names {other}"
+        );
         assert!(seen[0].record.is_some());
     }
 

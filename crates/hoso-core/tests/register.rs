@@ -2767,15 +2767,16 @@ fn a_plan_item_opens_its_case_in_one_step() {
             title: "Chương trình năm 2025".into(),
         })
         .unwrap();
-    let item = |s: &str, start: &str, end: &str, lead: Option<&str>, coord: Vec<&str>| NewPlanItem {
-        subject: s.into(),
-        kind: CaseKind::FinanceInspection,
-        start: d(start),
-        end: d(end),
-        lead: lead.map(String::from),
-        coordinators: coord.into_iter().map(String::from).collect(),
-        note: Text::from("Theo Quy định 296"),
-    };
+    let item =
+        |s: &str, start: &str, end: &str, lead: Option<&str>, coord: Vec<&str>| NewPlanItem {
+            subject: s.into(),
+            kind: CaseKind::FinanceInspection,
+            start: d(start),
+            end: d(end),
+            lead: lead.map(String::from),
+            coordinators: coord.into_iter().map(String::from).collect(),
+            note: Text::from("Theo Quy định 296"),
+        };
     let mut ids = Vec::new();
     for (i, month) in ["03", "01", "02"].iter().enumerate() {
         let s = if i == 0 { &x } else { &y };
@@ -2819,14 +2820,19 @@ fn a_plan_item_opens_its_case_in_one_step() {
     .unwrap();
     let year = reg.plans_of_year(2026).unwrap();
     assert_eq!(
-        year.iter().map(|p| (p.id.as_str(), p.own)).collect::<Vec<_>>(),
+        year.iter()
+            .map(|p| (p.id.as_str(), p.own))
+            .collect::<Vec<_>>(),
         [(own.as_str(), true), (dng.as_str(), false)]
     );
 
     // Pages by start date.
     let page = reg.plan_item_page(&own, 1, 1).unwrap();
     assert_eq!(page.total, 3);
-    assert_eq!(page.plan.title.as_str(), "Chương trình kiểm tra, giám sát năm 2026");
+    assert_eq!(
+        page.plan.title.as_str(),
+        "Chương trình kiểm tra, giám sát năm 2026"
+    );
     assert_eq!(page.items.len(), 1);
     assert_eq!(page.items[0].id, ids[2], "second by start date: February");
     assert_eq!(reg.plan_item_page(&own, 0, 10).unwrap().items.len(), 3);
@@ -2845,9 +2851,21 @@ fn a_plan_item_opens_its_case_in_one_step() {
     assert_eq!(case.lead, "HN");
     assert_eq!(case.origin, CaseOrigin::AnnualPlan);
     assert_eq!(case.opened, d("2026-03-02"));
-    assert!(case.title.as_str().contains("Bùi Văn Khoa"), "{}", case.title);
-    assert!(case.title.as_str().starts_with("Kiểm tra tài chính"), "{}", case.title);
-    let coords: Vec<&str> = case.coordinators.iter().map(|c| c.office.as_str()).collect();
+    assert!(
+        case.title.as_str().contains("Bùi Văn Khoa"),
+        "{}",
+        case.title
+    );
+    assert!(
+        case.title.as_str().starts_with("Kiểm tra tài chính"),
+        "{}",
+        case.title
+    );
+    let coords: Vec<&str> = case
+        .coordinators
+        .iter()
+        .map(|c| c.office.as_str())
+        .collect();
     assert_eq!(coords, ["DNG"]);
     let items = reg.plan(&own).unwrap().items;
     let opened = items.iter().find(|i| i.id == ids[0]).unwrap();
@@ -2855,21 +2873,34 @@ fn a_plan_item_opens_its_case_in_one_step() {
     assert_eq!(opened.status, PlanItemStatus::UnderWay);
 
     // Only once.
-    let e = unchanged(&mut reg, |r| r.open_case_from_plan_item(&ids[0], None, None));
+    let e = unchanged(&mut reg, |r| {
+        r.open_case_from_plan_item(&ids[0], None, None)
+    });
     assert!(e.to_string().contains(&c.number), "{e}");
     // Not from a dropped item.
-    reg.set_plan_item_status(&ids[1], PlanItemStatus::Dropped, Some("Đã kiểm tra năm trước".into()))
-        .unwrap();
-    let e = unchanged(&mut reg, |r| r.open_case_from_plan_item(&ids[1], None, None));
+    reg.set_plan_item_status(
+        &ids[1],
+        PlanItemStatus::Dropped,
+        Some("Đã kiểm tra năm trước".into()),
+    )
+    .unwrap();
+    let e = unchanged(&mut reg, |r| {
+        r.open_case_from_plan_item(&ids[1], None, None)
+    });
     assert!(e.to_string().contains("dropped"), "{e}");
     // Not by an office that does not lead the item.
-    let e = unchanged(&mut reg, |r| r.open_case_from_plan_item(&dng_item, None, None));
+    let e = unchanged(&mut reg, |r| {
+        r.open_case_from_plan_item(&dng_item, None, None)
+    });
     assert!(e.to_string().contains("DNG leads"), "{e}");
     // A title given is kept.
     let c2 = reg
         .open_case_from_plan_item(&ids[2], Some("Kiểm tra tài chính Phòng PC08".into()), None)
         .unwrap();
-    assert_eq!(reg.case(&c2.id).unwrap().title.as_str(), "Kiểm tra tài chính Phòng PC08");
+    assert_eq!(
+        reg.case(&c2.id).unwrap().title.as_str(),
+        "Kiểm tra tài chính Phòng PC08"
+    );
 
     // A viewer may read the plans but not open a case from them.
     let third = reg
@@ -2884,6 +2915,8 @@ fn a_plan_item_opens_its_case_in_one_step() {
     let mut viewer =
         Register::session(Store::open(&f.path, "xem", "mật khẩu").unwrap(), "xem").unwrap();
     assert_eq!(viewer.plans_of_year(2026).unwrap().len(), 2);
-    let e = unchanged(&mut viewer, |r| r.open_case_from_plan_item(&third, None, None));
+    let e = unchanged(&mut viewer, |r| {
+        r.open_case_from_plan_item(&third, None, None)
+    });
     assert_eq!(e.code(), "permission-denied");
 }

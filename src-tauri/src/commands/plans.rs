@@ -7,8 +7,8 @@ use tauri::State;
 
 use hoso_core::model::{PlanItem, PlanItemStatus};
 use hoso_core::register::{
-    CaseCreated, NewPlan, NewPlanItem, Omission, Overlap, PlanItemEdit, PlanItemPage,
-    PlanSummary, Settlement, SettlementOutcome,
+    CaseCreated, NewPlan, NewPlanItem, Omission, Overlap, PlanItemEdit, PlanItemPage, PlanSummary,
+    Settlement, SettlementOutcome,
 };
 use hoso_core::text::Text;
 

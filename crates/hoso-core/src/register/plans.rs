@@ -694,16 +694,16 @@ impl Register {
         if !item.cases.is_empty() {
             return Err(Error::invalid(
                 "plan item",
-                format!("case {} already carries this item out", item.cases.join(", ")),
+                format!(
+                    "case {} already carries this item out",
+                    item.cases.join(", ")
+                ),
             ));
         }
         if item.lead != self.session.office {
             return Err(Error::invalid(
                 "plan item",
-                format!(
-                    "{} leads this item: that office opens its case",
-                    item.lead
-                ),
+                format!("{} leads this item: that office opens its case", item.lead),
             ));
         }
         let title = title
@@ -977,68 +977,67 @@ fn load_items(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<PlanItem>> {
-        let mut st = conn
-            .prepare(
-                "SELECT id, subject_id, kind, start_date, end_date, lead, note, status, drop_reason
+    let mut st = conn
+        .prepare(
+            "SELECT id, subject_id, kind, start_date, end_date, lead, note, status, drop_reason
                  FROM plan_items WHERE plan_id = ?1 ORDER BY start_date, id LIMIT ?2 OFFSET ?3",
-            )
-            .map_err(db)?;
-        let rows = st
-            .query_map(params![plan_id, limit, offset], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                ))
-            })
-            .map_err(db)?;
-        let mut items = Vec::new();
-        for row in rows {
-            let (iid, subject, kind, start, end, lead, note, status, drop_reason) =
-                row.map_err(db)?;
-            let cases: Vec<String> = {
-                let mut st = conn
-                    .prepare_cached("SELECT number FROM cases WHERE plan_item = ?1 ORDER BY number")
-                    .map_err(db)?;
-                st.query_map([&iid], |r| r.get(0))
-                    .map_err(db)?
-                    .collect::<rusqlite::Result<_>>()
-                    .map_err(db)?
-            };
-            let mut coordinators: Vec<String> = {
-                let mut st = conn
+        )
+        .map_err(db)?;
+    let rows = st
+        .query_map(params![plan_id, limit, offset], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, Option<String>>(8)?,
+            ))
+        })
+        .map_err(db)?;
+    let mut items = Vec::new();
+    for row in rows {
+        let (iid, subject, kind, start, end, lead, note, status, drop_reason) = row.map_err(db)?;
+        let cases: Vec<String> = {
+            let mut st = conn
+                .prepare_cached("SELECT number FROM cases WHERE plan_item = ?1 ORDER BY number")
+                .map_err(db)?;
+            st.query_map([&iid], |r| r.get(0))
+                .map_err(db)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db)?
+        };
+        let mut coordinators: Vec<String> = {
+            let mut st = conn
                     .prepare_cached("SELECT office FROM plan_item_offices WHERE item_id = ?1 AND role = 'coordinating'")
                     .map_err(db)?;
-                st.query_map([&iid], |r| r.get(0))
-                    .map_err(db)?
-                    .collect::<rusqlite::Result<_>>()
-                    .map_err(db)?
-            };
-            coordinators.sort();
-            let subject_name = read_subject(conn, &subject)?
-                .map(|s| s.name)
-                .unwrap_or_default();
-            items.push(PlanItem {
-                id: iid,
-                subject,
-                subject_name,
-                kind: kind.parse()?,
-                start: date(&start)?,
-                end: date(&end)?,
-                lead,
-                coordinators,
-                note: Text::new(note),
-                status: status.parse().unwrap_or_default(),
-                drop_reason: drop_reason.map(Text::new),
-                cases,
-            });
-        }
+            st.query_map([&iid], |r| r.get(0))
+                .map_err(db)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db)?
+        };
+        coordinators.sort();
+        let subject_name = read_subject(conn, &subject)?
+            .map(|s| s.name)
+            .unwrap_or_default();
+        items.push(PlanItem {
+            id: iid,
+            subject,
+            subject_name,
+            kind: kind.parse()?,
+            start: date(&start)?,
+            end: date(&end)?,
+            lead,
+            coordinators,
+            note: Text::new(note),
+            status: status.parse().unwrap_or_default(),
+            drop_reason: drop_reason.map(Text::new),
+            cases,
+        });
+    }
     Ok(items)
 }
 
