@@ -35,8 +35,8 @@ export function barOf(start: string, end: string, year: number): { from: number;
   return { from: Math.max(0, a) / total, to: Math.min(total, b) / total };
 }
 
-// Distinct, printable colours that stay readable with white text (offices in order of first use).
-export const OFFICE_COLOURS = ["#b3261e", "#1f5f8b", "#2e7d32", "#8a5a00", "#6a3d9a", "#00796b", "#ad1457", "#455a64"];
+// Distinct, printable colours (offices in order of first use); red is kept for the overlap mark.
+export const OFFICE_COLOURS = ["#1f5f8b", "#2e7d32", "#8a5a00", "#6a3d9a", "#00796b", "#ad1457", "#455a64", "#5d4037"];
 
 /** A colour for each office, in the order given (the same office keeps its colour). */
 export function officeColours(offices: string[]): Map<string, string> {
