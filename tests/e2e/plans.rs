@@ -223,7 +223,11 @@ async fn overlaps_reach_every_office_and_settling_in_the_app_clears_them_everywh
         "{items:?}"
     );
     let warned = wait_attrs(&app, "plan-item-overlap", "data-office", |v| v.len() == 2).await?;
-    assert_eq!(warned, ["HN HP", "HN HP"], "both items carry the warning");
+    assert_eq!(
+        warned,
+        ["HP", "HN"],
+        "both items carry the warning naming the other office"
+    );
     // The year view: one row per item.
     let rows = attrs_of(&app, "plan-timeline-row", "data-subject").await?;
     assert_eq!(rows.len(), items.len(), "{rows:?}");
@@ -314,6 +318,7 @@ async fn overlaps_reach_every_office_and_settling_in_the_app_clears_them_everywh
         row[0].contains(OMISSION_SUBJECT) && row[0].contains("Thêm vào kế hoạch"),
         "{row:?}"
     );
+    screenshot(&app, "plans-omissions.png").await?;
     app.click("omission-add").await?;
     app.by_test_id("plan-item-dialog").await?;
     assert_eq!(
@@ -331,6 +336,7 @@ async fn overlaps_reach_every_office_and_settling_in_the_app_clears_them_everywh
         .await?
         .send_keys(&format!("27/02/{next}"))
         .await?;
+    screenshot(&app, "plans-item-dialog.png").await?;
     app.click("plan-item-form-submit").await?;
     app.by_test_id("omissions-empty").await?;
 
