@@ -311,7 +311,7 @@ async fn overlaps_reach_every_office_and_settling_in_the_app_clears_them_everywh
     app.click("plans-tab-omissions").await?;
     assert_eq!(
         wait_attrs(&app, "omission-row", "data-subject", |v| !v.is_empty()).await?,
-        [member.clone()]
+        std::slice::from_ref(&member)
     );
     let row = app.texts_of("omission-row").await?;
     assert!(

@@ -2847,7 +2847,7 @@ fn a_plan_item_opens_its_case_in_one_step() {
         .unwrap();
     let case = reg.case(&c.id).unwrap();
     assert_eq!(case.kind, CaseKind::FinanceInspection);
-    assert_eq!(case.subjects, [x.clone()]);
+    assert_eq!(case.subjects, std::slice::from_ref(&x));
     assert_eq!(case.lead, "HN");
     assert_eq!(case.origin, CaseOrigin::AnnualPlan);
     assert_eq!(case.opened, d("2026-03-02"));
@@ -2869,7 +2869,7 @@ fn a_plan_item_opens_its_case_in_one_step() {
     assert_eq!(coords, ["DNG"]);
     let items = reg.plan(&own).unwrap().items;
     let opened = items.iter().find(|i| i.id == ids[0]).unwrap();
-    assert_eq!(opened.cases, [c.number.clone()]);
+    assert_eq!(opened.cases, std::slice::from_ref(&c.number));
     assert_eq!(opened.status, PlanItemStatus::UnderWay);
 
     // Only once.
