@@ -87,6 +87,21 @@ async fn wait_attrs(
     }
 }
 
+/// Clicks the element `css` finds, retrying while a closing dialog's overlay still takes the
+/// click (as `App::click` does for test ids).
+async fn click_css(app: &App, css: &str) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match app.client.find(Locator::Css(css)).await?.click().await {
+            Ok(()) => return Ok(()),
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => bail!("clicking {css}: {e}"),
+        }
+    }
+}
+
 /// The overlaps tab: the `data-office` of each overlap (the other offices), once there is one.
 async fn overlaps_shown(app: &App) -> Result<Vec<String>> {
     app.click("plans-tab-overlaps").await?;
@@ -296,6 +311,33 @@ async fn overlaps_reach_every_office_and_settling_in_the_app_clears_them_everywh
         notice[0].contains("Theo thông báo của Ủy ban Kiểm tra Trung ương"),
         "{notice:?}"
     );
+    // HP adds an item of its own from "Thêm nội dung kế hoạch": a subject found by typing.
+    app.click("plans-tab-items").await?;
+    // Its own item and the central office's three (it coordinates one of them).
+    wait_attrs(&app, "plan-item", "data-subject", |v| v.len() == 4).await?;
+    app.click("plan-item-new").await?;
+    app.by_test_id("plan-item-dialog").await?;
+    app.by_test_id("plan-item-form-subject-search")
+        .await?
+        .send_keys("ngan hang")
+        .await?;
+    app.click("plan-item-form-subject-hit").await?;
+    app.by_test_id("plan-item-form-start")
+        .await?
+        .send_keys(&format!("05/01/{next}"))
+        .await?;
+    app.by_test_id("plan-item-form-end")
+        .await?
+        .send_keys(&format!("25/01/{next}"))
+        .await?;
+    app.click("plan-item-form-submit").await?;
+    // HP's programme comes first, January first.
+    let names = wait_attrs(&app, "plan-item", "data-subject-name", |v| v.len() == 5).await?;
+    assert_eq!(
+        names[..2],
+        ["Đảng ủy Ngân hàng Nhà nước", OVERLAP_SUBJECT],
+        "{names:?}"
+    );
     app.quit().await?;
 
     // HN sees it with HP named; adds the omission to its plan; opens a case from that item;
@@ -342,10 +384,30 @@ async fn overlaps_reach_every_office_and_settling_in_the_app_clears_them_everywh
 
     app.click("plans-tab-items").await?;
     wait_attrs(&app, "plan-item", "data-subject", |v| v.contains(&member)).await?;
+    // Edited: a note.
+    let edit = format!(
+        "[data-testid=\"plan-item\"][data-subject=\"{member}\"] [data-testid=\"plan-item-edit\"]"
+    );
+    click_css(&app, &edit).await?;
+    app.by_test_id("plan-item-dialog").await?;
+    app.by_test_id("plan-item-form-note")
+        .await?
+        .send_keys("Theo đơn tố cáo")
+        .await?;
+    app.click("plan-item-form-submit").await?;
+    let rows = app
+        .wait_for_texts("plan-item", |t| {
+            t.iter().any(|r| r.contains("Theo đơn tố cáo"))
+        })
+        .await?;
+    assert!(
+        rows.iter().any(|r| r.contains("Theo đơn tố cáo")),
+        "{rows:?}"
+    );
     let open = format!(
         "[data-testid=\"plan-item\"][data-subject=\"{member}\"] [data-testid=\"plan-item-open-case\"]"
     );
-    app.client.find(Locator::Css(&open)).await?.click().await?;
+    click_css(&app, &open).await?;
     app.by_test_id("case-detail").await?;
     let title = app.texts_of("case-detail-title").await?;
     assert!(
