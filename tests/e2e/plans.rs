@@ -45,6 +45,13 @@ async fn plans_at(w: &World, code: &str, home: &Path, year: i32) -> Result<App> 
     app.by_test_id("dashboard-screen").await?;
     app.click("nav-plans").await?;
     app.by_test_id("plans-screen").await?;
+    set_year(&app, year).await?;
+    Ok(app)
+}
+
+/// Chooses the year in the Plans screen's year selector.
+async fn set_year(app: &App, year: i32) -> Result<()> {
+    app.by_test_id("plan-year").await?;
     app.client
         .execute(
             "const s = document.querySelector('[data-testid=plan-year]'); \
@@ -52,7 +59,7 @@ async fn plans_at(w: &World, code: &str, home: &Path, year: i32) -> Result<App> 
             vec![serde_json::json!(year)],
         )
         .await?;
-    Ok(app)
+    Ok(())
 }
 
 /// The given attribute of every element with this `data-testid`.
@@ -92,7 +99,13 @@ async fn wait_attrs(
 async fn click_css(app: &App, css: &str) -> Result<()> {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        match app.client.find(Locator::Css(css)).await?.click().await {
+        let element = app
+            .client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await?;
+        match element.click().await {
             Ok(()) => return Ok(()),
             Err(_) if Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(200)).await;
@@ -311,7 +324,22 @@ async fn overlaps_reach_every_office_and_settling_in_the_app_clears_them_everywh
         notice[0].contains("Theo thông báo của Ủy ban Kiểm tra Trung ương"),
         "{notice:?}"
     );
+    // The dashboard's overlap opens the Plans screen on the overlaps.
+    app.click("nav-dashboard").await?;
+    click_css(&app, "[data-testid=dash-overlaps] [data-testid=dash-item]").await?;
+    assert_eq!(
+        wait_attrs(&app, "plan-overlap", "data-office", |v| !v.is_empty()).await?,
+        ["HN"]
+    );
+    assert_eq!(
+        app.attr_of("plans-tab-overlaps", "data-state")
+            .await?
+            .as_deref(),
+        Some("active")
+    );
+
     // HP adds an item of its own from "Thêm nội dung kế hoạch": a subject found by typing.
+    set_year(&app, next).await?;
     app.click("plans-tab-items").await?;
     // Its own item and the central office's three (it coordinates one of them).
     wait_attrs(&app, "plan-item", "data-subject", |v| v.len() == 4).await?;
