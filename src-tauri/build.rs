@@ -59,6 +59,19 @@ const COMMANDS: &[&str] = &[
     "idle_minutes",
     "set_idle_minutes",
     "set_sync_period",
+    "plan_years",
+    "plans_of_year",
+    "plan_item_page",
+    "add_plan",
+    "add_plan_item",
+    "edit_plan_item",
+    "remove_plan_item",
+    "set_plan_item_status",
+    "open_case_from_plan_item",
+    "list_overlaps",
+    "settle_overlap",
+    "list_omissions",
+    "notify_overlaps",
 ];
 
 fn main() {

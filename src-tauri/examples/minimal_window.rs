@@ -13,8 +13,7 @@ fn main() {
     context.config_mut().app.windows.clear();
     tauri::Builder::default()
         .setup(|app| {
-            let url = PAGE.parse().expect("a data URL");
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::External(url))
+            WebviewWindowBuilder::new(app, "main", WebviewUrl::App(PAGE.into()))
                 .title("minimal")
                 .build()?;
             Ok(())

@@ -4,6 +4,7 @@
 mod admin;
 mod cases;
 mod casework;
+mod plans;
 mod print;
 mod screenshot;
 mod subjects;

@@ -5,3 +5,4 @@
 pub mod app;
 pub mod fixtures;
 pub mod offices;
+pub mod planning;

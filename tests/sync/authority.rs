@@ -609,3 +609,66 @@ fn a_case_that_comes_back_into_an_offices_scope_brings_what_was_written_meanwhil
     assert_eq!(back.title.as_str(), "Tiêu đề khi Hà Nội không tham gia");
     assert_eq!(w.scope_digest("HN", CENTRAL), w.scope_digest("HN", "HN"));
 }
+
+/// Issue 12: two provinces plan the same inspection of one subject in overlapping periods;
+/// neither sees the other's plan, the central office sees both and notifies them; each then
+/// shows the overlap naming the other. The central office settles it (one lead): after the
+/// next exchange it is cleared at all three, and all three hold the same record.
+#[test]
+fn two_provinces_overlap_the_central_office_settles_and_it_clears_at_all_three() {
+    use hoso_core::register::{Settlement, SettlementOutcome};
+    use hoso_tests::planning::{plan_one, shared_subject, this_year};
+    let mut w = World::new(&["HN", "HP"]);
+    let subject = shared_subject(&mut w, "Đảng ủy Tổng công ty Đường sắt", &["HN", "HP"]);
+    let next = this_year() + 1;
+    let kind = CaseKind::FinanceInspection;
+    plan_one(&mut w, "HN", next, &subject, kind, "03-01", "05-31");
+    plan_one(&mut w, "HP", next, &subject, kind, "05-15", "07-31");
+    for p in ["HN", "HP"] {
+        assert!(
+            w.reg(p).overlaps().unwrap().is_empty(),
+            "{p} sees only its own plan"
+        );
+    }
+    w.carry("HN", CENTRAL);
+    w.carry("HP", CENTRAL);
+    let at_tw = w.reg(CENTRAL).overlaps().unwrap();
+    assert_eq!(at_tw.len(), 1, "{at_tw:#?}");
+    assert_eq!(at_tw[0].offices, ["HN", "HP"]);
+    assert_eq!(w.reg(CENTRAL).notify_overlaps().unwrap(), 1);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    for (p, other) in [("HN", "HP"), ("HP", "HN")] {
+        let seen = w.reg(p).overlaps().unwrap();
+        assert_eq!(seen.len(), 1, "at {p}: {seen:#?}");
+        assert!(
+            seen[0].offices.iter().any(|o| o == other),
+            "{p} names {other}"
+        );
+        assert!(seen[0].record.is_some());
+    }
+
+    w.reg(CENTRAL)
+        .settle_overlap(
+            &subject,
+            Settlement {
+                outcome: SettlementOutcome::OneLead,
+                lead: Some("HN".into()),
+                reason: "Hà Nội chủ trì, Hải Phòng phối hợp".into(),
+            },
+        )
+        .unwrap();
+    assert!(w.reg(CENTRAL).overlaps().unwrap().is_empty());
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    for at in ["HN", "HP", CENTRAL] {
+        assert!(w.reg(at).overlaps().unwrap().is_empty(), "cleared at {at}");
+    }
+    for p in ["HN", "HP"] {
+        assert_eq!(
+            w.scope_digest(p, CENTRAL),
+            w.scope_digest(p, p),
+            "{p} and the central office hold the same for {p}"
+        );
+    }
+}

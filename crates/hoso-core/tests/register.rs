@@ -2827,4 +2827,186 @@ fn a_batch_commits_all_of_its_writes_or_none() {
         assert!(listed.contains(n), "{n} missing from {listed:?}");
     }
     audit::verify(reg.store().conn()).unwrap();
+/// Issue 12: the Plans screen's reads (the plans of a year this office sees, a page of a plan's
+/// items) and "Mở vụ việc từ kế hoạch": one call opens the case with the item's kind, subject,
+/// lead and coordinators, linked to the item; only once, only by the lead office, not from a
+/// dropped item, and not for an officer who may not open cases.
+#[test]
+fn a_plan_item_opens_its_case_in_one_step() {
+    let (f, mut reg) = setup();
+    let x = member(&mut reg, "Bùi Văn Khoa", "Công an tỉnh", None, false);
+    let y = member(&mut reg, "Đặng Thị Lụa", "Công an tỉnh", None, false);
+    let own = reg
+        .add_plan(NewPlan {
+            office: None,
+            year: 2026,
+            title: "Chương trình kiểm tra, giám sát năm 2026".into(),
+        })
+        .unwrap();
+    let dng = reg
+        .add_plan(NewPlan {
+            office: Some("DNG".into()),
+            year: 2026,
+            title: "Kế hoạch ĐN 2026".into(),
+        })
+        .unwrap();
+    let other_year = reg
+        .add_plan(NewPlan {
+            office: None,
+            year: 2025,
+            title: "Chương trình năm 2025".into(),
+        })
+        .unwrap();
+    let item =
+        |s: &str, start: &str, end: &str, lead: Option<&str>, coord: Vec<&str>| NewPlanItem {
+            subject: s.into(),
+            kind: CaseKind::FinanceInspection,
+            start: d(start),
+            end: d(end),
+            lead: lead.map(String::from),
+            coordinators: coord.into_iter().map(String::from).collect(),
+            note: Text::from("Theo Quy định 296"),
+        };
+    let mut ids = Vec::new();
+    for (i, month) in ["03", "01", "02"].iter().enumerate() {
+        let s = if i == 0 { &x } else { &y };
+        ids.push(
+            reg.add_plan_item(
+                &own,
+                item(
+                    s,
+                    &format!("2026-{month}-01"),
+                    &format!("2026-{month}-20"),
+                    None,
+                    vec!["DNG"],
+                ),
+            )
+            .unwrap(),
+        );
+    }
+    // DNG's plan with an item DNG leads: HN does not take part, so HN does not see it.
+    let dng_item = reg
+        .add_plan_item(&dng, item(&x, "2026-05-01", "2026-05-31", None, vec![]))
+        .unwrap();
+
+    let year = reg.plans_of_year(2026).unwrap();
+    assert_eq!(
+        year.iter()
+            .map(|p| (p.id.as_str(), p.items, p.own))
+            .collect::<Vec<_>>(),
+        [(own.as_str(), 3, true)]
+    );
+    assert_eq!(reg.plan_years().unwrap(), [2026, 2025]);
+    assert!(reg.plans_of_year(2024).unwrap().is_empty());
+    let _ = other_year;
+    // HN coordinating an item of DNG's plan: the plan is listed, after HN's own.
+    reg.edit_plan_item(
+        &dng_item,
+        PlanItemEdit {
+            coordinators: Some(vec!["HN".into()]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let year = reg.plans_of_year(2026).unwrap();
+    assert_eq!(
+        year.iter()
+            .map(|p| (p.id.as_str(), p.own))
+            .collect::<Vec<_>>(),
+        [(own.as_str(), true), (dng.as_str(), false)]
+    );
+
+    // Pages by start date.
+    let page = reg.plan_item_page(&own, 1, 1).unwrap();
+    assert_eq!(page.total, 3);
+    assert_eq!(
+        page.plan.title.as_str(),
+        "Chương trình kiểm tra, giám sát năm 2026"
+    );
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.items[0].id, ids[2], "second by start date: February");
+    assert_eq!(reg.plan_item_page(&own, 0, 10).unwrap().items.len(), 3);
+    assert_eq!(
+        reg.plan_item_page("nope", 0, 10).unwrap_err().code(),
+        "not-found"
+    );
+
+    // Open the case of the March item (X, DNG coordinating).
+    let c = reg
+        .open_case_from_plan_item(&ids[0], None, Some(d("2026-03-02")))
+        .unwrap();
+    let case = reg.case(&c.id).unwrap();
+    assert_eq!(case.kind, CaseKind::FinanceInspection);
+    assert_eq!(case.subjects, std::slice::from_ref(&x));
+    assert_eq!(case.lead, "HN");
+    assert_eq!(case.origin, CaseOrigin::AnnualPlan);
+    assert_eq!(case.opened, d("2026-03-02"));
+    assert!(
+        case.title.as_str().contains("Bùi Văn Khoa"),
+        "{}",
+        case.title
+    );
+    assert!(
+        case.title.as_str().starts_with("Kiểm tra tài chính"),
+        "{}",
+        case.title
+    );
+    let coords: Vec<&str> = case
+        .coordinators
+        .iter()
+        .map(|c| c.office.as_str())
+        .collect();
+    assert_eq!(coords, ["DNG"]);
+    let items = reg.plan(&own).unwrap().items;
+    let opened = items.iter().find(|i| i.id == ids[0]).unwrap();
+    assert_eq!(opened.cases, std::slice::from_ref(&c.number));
+    assert_eq!(opened.status, PlanItemStatus::UnderWay);
+
+    // Only once.
+    let e = unchanged(&mut reg, |r| {
+        r.open_case_from_plan_item(&ids[0], None, None)
+    });
+    assert!(e.to_string().contains(&c.number), "{e}");
+    // Not from a dropped item.
+    reg.set_plan_item_status(
+        &ids[1],
+        PlanItemStatus::Dropped,
+        Some("Đã kiểm tra năm trước".into()),
+    )
+    .unwrap();
+    let e = unchanged(&mut reg, |r| {
+        r.open_case_from_plan_item(&ids[1], None, None)
+    });
+    assert!(e.to_string().contains("dropped"), "{e}");
+    // Not by an office that does not lead the item.
+    let e = unchanged(&mut reg, |r| {
+        r.open_case_from_plan_item(&dng_item, None, None)
+    });
+    assert!(e.to_string().contains("DNG leads"), "{e}");
+    // A title given is kept.
+    let c2 = reg
+        .open_case_from_plan_item(&ids[2], Some("Kiểm tra tài chính Phòng PC08".into()), None)
+        .unwrap();
+    assert_eq!(
+        reg.case(&c2.id).unwrap().title.as_str(),
+        "Kiểm tra tài chính Phòng PC08"
+    );
+
+    // A viewer may read the plans but not open a case from them.
+    let third = reg
+        .add_plan_item(&own, item(&y, "2026-09-01", "2026-09-30", None, vec![]))
+        .unwrap();
+    reg.add_officer("xem", &"Người Xem".into(), Role::Viewer)
+        .unwrap();
+    reg.store()
+        .add_key_slot("xem", "mật khẩu", &FAST_KDF_FOR_TESTS)
+        .unwrap();
+    drop(reg);
+    let mut viewer =
+        Register::session(Store::open(&f.path, "xem", "mật khẩu").unwrap(), "xem").unwrap();
+    assert_eq!(viewer.plans_of_year(2026).unwrap().len(), 2);
+    let e = unchanged(&mut viewer, |r| {
+        r.open_case_from_plan_item(&third, None, None)
+    });
+    assert_eq!(e.code(), "permission-denied");
 }

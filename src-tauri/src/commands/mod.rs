@@ -3,6 +3,7 @@ pub mod admin;
 pub mod app;
 pub mod cases;
 pub mod files;
+pub mod plans;
 pub mod print;
 pub mod session;
 pub mod subjects;

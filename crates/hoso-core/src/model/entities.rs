@@ -346,6 +346,7 @@ pub struct DocumentMeta {
 
 /// An annual programme of one office.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Plan {
     pub id: String,
     pub office: String,
@@ -356,6 +357,7 @@ pub struct Plan {
 
 /// One planned inspection or supervision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PlanItem {
     pub id: String,
     pub subject: String,

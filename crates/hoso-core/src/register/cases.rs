@@ -264,11 +264,17 @@ impl Register {
 
     /// Opens a case: numbered `<this office>-<year opened>-<seq>`, status `received`.
     pub fn add_case(&mut self, n: NewCase) -> Result<CaseCreated> {
-        self.open_case(n, None)
+        self.open_case(n, None, None)
     }
 
-    /// Opens a case, naming the letter it was opened from (checked by the caller).
-    pub(crate) fn open_case(&mut self, n: NewCase, letter: Option<&str>) -> Result<CaseCreated> {
+    /// Opens a case, naming the letter it was opened from and the plan item it carries out
+    /// (both checked by the caller).
+    pub(crate) fn open_case(
+        &mut self,
+        n: NewCase,
+        letter: Option<&str>,
+        plan_item: Option<&str>,
+    ) -> Result<CaseCreated> {
         self.require(Permission::CaseCreate)?;
         let title = Text::new(n.title.as_str().trim());
         if title.is_empty() {
@@ -351,6 +357,9 @@ impl Register {
             txn.put(&sc, &e, "opened", opened.to_string())?;
             if let Some(l) = letter {
                 txn.put(&sc, &e, "letter", l)?;
+            }
+            if let Some(i) = plan_item {
+                txn.put(&sc, &e, "plan_item", i)?;
             }
             if let Some(d) = &deadline {
                 put_deadline(txn, &sc, &e, d)?;

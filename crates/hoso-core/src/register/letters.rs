@@ -178,7 +178,7 @@ impl Register {
                 CaseOrigin::AdHoc
             });
         }
-        self.open_case(n, Some(&l.id))
+        self.open_case(n, Some(&l.id), None)
     }
 }
 

@@ -113,7 +113,10 @@ pub use links::CaseLink;
 pub use offices::NewOffice;
 pub use overlap_records::{Settlement, SettlementOutcome};
 pub use people::{Relation, Relations, SubjectEdit};
-pub use plans::{NewPlan, NewPlanItem, Omission, Overlap, PlanItemEdit, PlanView};
+pub use plans::{
+    MAX_PLAN_ITEM_PAGE, NewPlan, NewPlanItem, Omission, Overlap, PlanItemEdit, PlanItemPage,
+    PlanSummary, PlanView, Work,
+};
 pub use project::DomainProjector;
 pub use rules_store::CalendarGap;
 pub use subjects::{AddSubject, NewSubject};

@@ -29,6 +29,7 @@ pub const KIND_OVERLAP: &str = "overlap";
 
 /// How an overlap was settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "kebab-case")]
 pub enum SettlementOutcome {
     /// One office keeps the lead; the others coordinate or drop their work.

@@ -30,21 +30,27 @@ pub struct NewPlan {
 }
 
 /// One planned inspection or supervision of a subject.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NewPlanItem {
     pub subject: String,
     pub kind: CaseKind,
     pub start: NaiveDate,
     pub end: NaiveDate,
     /// Default: the plan's office.
+    #[serde(default)]
     pub lead: Option<String>,
+    #[serde(default)]
     pub coordinators: Vec<String>,
+    #[serde(default)]
     pub note: Text,
 }
 
 /// Changes to a plan item: each `Some` field replaces the item's value (`coordinators` the
 /// whole set); the result is validated like a new item.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct PlanItemEdit {
     pub subject: Option<String>,
     pub kind: Option<CaseKind>,
@@ -96,6 +102,33 @@ pub struct Omission {
     /// Why: `open denunciation HN-2026-0003`, `signs of violation found in HN-2026-0007`.
     pub reasons: Vec<String>,
 }
+
+/// A plan without its items: what the list of a year shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PlanSummary {
+    pub id: String,
+    pub office: String,
+    pub year: i32,
+    pub title: Text,
+    /// How many items it holds.
+    pub items: u32,
+    /// This office's own programme (the one it adds items to).
+    pub own: bool,
+}
+
+/// One page of a plan's items, by start date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PlanItemPage {
+    pub plan: PlanSummary,
+    pub items: Vec<PlanItem>,
+    /// Items in the whole plan.
+    pub total: u32,
+}
+
+/// The largest page of plan items one call returns.
+pub const MAX_PLAN_ITEM_PAGE: u32 = 500;
 
 fn plan_scope(plan_id: &str) -> ScopeUnit {
     ScopeUnit::new(format!("plan:{plan_id}"))
@@ -516,68 +549,7 @@ impl Register {
                 key: id.trim().to_string(),
             });
         };
-        let mut st = conn
-            .prepare(
-                "SELECT id, subject_id, kind, start_date, end_date, lead, note, status, drop_reason
-                 FROM plan_items WHERE plan_id = ?1 ORDER BY start_date, id",
-            )
-            .map_err(db)?;
-        let rows = st
-            .query_map([id.trim()], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                ))
-            })
-            .map_err(db)?;
-        let mut items = Vec::new();
-        for row in rows {
-            let (iid, subject, kind, start, end, lead, note, status, drop_reason) =
-                row.map_err(db)?;
-            let cases: Vec<String> = {
-                let mut st = conn
-                    .prepare_cached("SELECT number FROM cases WHERE plan_item = ?1 ORDER BY number")
-                    .map_err(db)?;
-                st.query_map([&iid], |r| r.get(0))
-                    .map_err(db)?
-                    .collect::<rusqlite::Result<_>>()
-                    .map_err(db)?
-            };
-            let mut coordinators: Vec<String> = {
-                let mut st = conn
-                    .prepare_cached("SELECT office FROM plan_item_offices WHERE item_id = ?1 AND role = 'coordinating'")
-                    .map_err(db)?;
-                st.query_map([&iid], |r| r.get(0))
-                    .map_err(db)?
-                    .collect::<rusqlite::Result<_>>()
-                    .map_err(db)?
-            };
-            coordinators.sort();
-            let subject_name = read_subject(conn, &subject)?
-                .map(|s| s.name)
-                .unwrap_or_default();
-            items.push(PlanItem {
-                id: iid,
-                subject,
-                subject_name,
-                kind: kind.parse()?,
-                start: date(&start)?,
-                end: date(&end)?,
-                lead,
-                coordinators,
-                note: Text::new(note),
-                status: status.parse().unwrap_or_default(),
-                drop_reason: drop_reason.map(Text::new),
-                cases,
-            });
-        }
+        let items = load_items(conn, id.trim(), -1, 0)?;
         Ok(Plan {
             id: id.trim().to_string(),
             office,
@@ -600,6 +572,175 @@ impl Register {
                 .map_err(db)?
         };
         ids.iter().map(|id| self.plan(id)).collect()
+    }
+
+    /// The plans of `year` this office sees in the Plans screen: its own programme and the
+    /// plans in which it leads or coordinates an item (the central office: every plan). Its own
+    /// first, then by office.
+    pub fn plans_of_year(&self, year: i32) -> Result<Vec<PlanSummary>> {
+        self.require(Permission::CaseRead)?;
+        let conn = self.conn();
+        let me = self.session.office.clone();
+        let central = super::cases::self_is_central(conn, &me)?;
+        let mut st = conn
+            .prepare(
+                "SELECT p.id, p.office, p.year, p.title,
+                        (SELECT count(*) FROM plan_items i WHERE i.plan_id = p.id)
+                   FROM plans p
+                  WHERE p.year = ?1
+                    AND (?3 OR p.office = ?2
+                         OR EXISTS (SELECT 1 FROM plan_items i
+                                      JOIN plan_item_offices o ON o.item_id = i.id
+                                     WHERE i.plan_id = p.id AND o.office = ?2))
+                  ORDER BY p.office != ?2, p.office, p.title, p.id",
+            )
+            .map_err(db)?;
+        let rows = st
+            .query_map(params![year, me, central], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i32>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, u32>(4)?,
+                ))
+            })
+            .map_err(db)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, office, year, title, items) = row.map_err(db)?;
+            out.push(PlanSummary {
+                own: office == me,
+                id,
+                office,
+                year,
+                title: Text::new(title),
+                items,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The years that have plans this register holds, newest first.
+    pub fn plan_years(&self) -> Result<Vec<i32>> {
+        self.require(Permission::CaseRead)?;
+        let mut st = self
+            .conn()
+            .prepare("SELECT DISTINCT year FROM plans ORDER BY year DESC")
+            .map_err(db)?;
+        st.query_map([], |r| r.get(0))
+            .map_err(db)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(db)
+    }
+
+    /// One page of a plan's items (by start date): at most `limit` (1 to
+    /// [`MAX_PLAN_ITEM_PAGE`]) from `offset`, with the plan and its item count.
+    pub fn plan_item_page(&self, plan_id: &str, offset: u32, limit: u32) -> Result<PlanItemPage> {
+        self.require(Permission::CaseRead)?;
+        let conn = self.conn();
+        let row: Option<(String, i32, String, u32)> = conn
+            .query_row(
+                "SELECT office, year, title,
+                        (SELECT count(*) FROM plan_items i WHERE i.plan_id = p.id)
+                   FROM plans p WHERE id = ?1",
+                [plan_id.trim()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(db)?;
+        let Some((office, year, title, total)) = row else {
+            return Err(Error::NotFound {
+                entity: "plan",
+                key: plan_id.trim().to_string(),
+            });
+        };
+        let limit = limit.clamp(1, MAX_PLAN_ITEM_PAGE);
+        let items = load_items(conn, plan_id.trim(), limit.into(), offset.into())?;
+        Ok(PlanItemPage {
+            plan: PlanSummary {
+                id: plan_id.trim().to_string(),
+                own: office == self.session.office,
+                office,
+                year,
+                title: Text::new(title),
+                items: total,
+            },
+            items,
+            total,
+        })
+    }
+
+    /// Opens the case that carries out a plan item ("Mở vụ việc từ kế hoạch"), in one step:
+    /// the item's kind and subject, its lead and its coordinators (each with the plan as the
+    /// reason), the annual plan as origin, and the case linked to the item. Only the item's
+    /// lead office opens it, and only once; a dropped item opens nothing. The title defaults
+    /// to the kind and the subject's name; `opened` to today. An item of this office's own
+    /// plan is then marked under way.
+    pub fn open_case_from_plan_item(
+        &mut self,
+        item_id: &str,
+        title: Option<Text>,
+        opened: Option<NaiveDate>,
+    ) -> Result<super::CaseCreated> {
+        self.require(Permission::CaseCreate)?;
+        let (plan, item) = self.plan_of_item(item_id)?;
+        if item.status == PlanItemStatus::Dropped {
+            return Err(Error::invalid(
+                "plan item",
+                "the item was dropped from the plan",
+            ));
+        }
+        if !item.cases.is_empty() {
+            return Err(Error::invalid(
+                "plan item",
+                format!(
+                    "case {} already carries this item out",
+                    item.cases.join(", ")
+                ),
+            ));
+        }
+        if item.lead != self.session.office {
+            return Err(Error::invalid(
+                "plan item",
+                format!("{} leads this item: that office opens its case", item.lead),
+            ));
+        }
+        let title = title
+            .map(|t| Text::new(t.as_str().trim()))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| {
+                let name = if item.subject_name.is_empty() {
+                    item.subject.as_str()
+                } else {
+                    item.subject_name.as_str()
+                };
+                Text::new(format!("{}: {name}", item.kind.label_vi()))
+            });
+        let reason = Text::new(format!("Phối hợp theo {}", plan.title.as_str()));
+        let created = self.open_case(
+            super::NewCase {
+                kind: item.kind,
+                title,
+                lead: item.lead.clone(),
+                coordinators: item
+                    .coordinators
+                    .iter()
+                    .map(|c| (c.clone(), reason.clone()))
+                    .collect(),
+                subjects: vec![item.subject.clone()],
+                origin: Some(CaseOrigin::AnnualPlan),
+                opened,
+                summary: item.note.clone(),
+                team: Vec::new(),
+            },
+            None,
+            Some(&item.id),
+        )?;
+        if plan.office == self.session.office && item.status == PlanItemStatus::Planned {
+            self.set_plan_item_status(&item.id, PlanItemStatus::UnderWay, None)?;
+        }
+        Ok(created)
     }
 
     /// Work of two or more offices on the same subject at the same time (trùng dẫm, chồng
@@ -827,6 +968,77 @@ impl Register {
         }
         Ok(out)
     }
+}
+
+/// The items of a plan by start date: `limit` of them (-1: all) from `offset`.
+fn load_items(
+    conn: &rusqlite::Connection,
+    plan_id: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<PlanItem>> {
+    let mut st = conn
+        .prepare(
+            "SELECT id, subject_id, kind, start_date, end_date, lead, note, status, drop_reason
+                 FROM plan_items WHERE plan_id = ?1 ORDER BY start_date, id LIMIT ?2 OFFSET ?3",
+        )
+        .map_err(db)?;
+    let rows = st
+        .query_map(params![plan_id, limit, offset], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, Option<String>>(8)?,
+            ))
+        })
+        .map_err(db)?;
+    let mut items = Vec::new();
+    for row in rows {
+        let (iid, subject, kind, start, end, lead, note, status, drop_reason) = row.map_err(db)?;
+        let cases: Vec<String> = {
+            let mut st = conn
+                .prepare_cached("SELECT number FROM cases WHERE plan_item = ?1 ORDER BY number")
+                .map_err(db)?;
+            st.query_map([&iid], |r| r.get(0))
+                .map_err(db)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db)?
+        };
+        let mut coordinators: Vec<String> = {
+            let mut st = conn
+                    .prepare_cached("SELECT office FROM plan_item_offices WHERE item_id = ?1 AND role = 'coordinating'")
+                    .map_err(db)?;
+            st.query_map([&iid], |r| r.get(0))
+                .map_err(db)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db)?
+        };
+        coordinators.sort();
+        let subject_name = read_subject(conn, &subject)?
+            .map(|s| s.name)
+            .unwrap_or_default();
+        items.push(PlanItem {
+            id: iid,
+            subject,
+            subject_name,
+            kind: kind.parse()?,
+            start: date(&start)?,
+            end: date(&end)?,
+            lead,
+            coordinators,
+            note: Text::new(note),
+            status: status.parse().unwrap_or_default(),
+            drop_reason: drop_reason.map(Text::new),
+            cases,
+        });
+    }
+    Ok(items)
 }
 
 pub(crate) fn project_plan(tx: &Connection, id: &str) -> Result<()> {

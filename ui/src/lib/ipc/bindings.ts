@@ -92,6 +92,36 @@ export const commands = {
 	 *  name, birth year and unit without writing anything.
 	 */
 	addSubject: (input: NewSubject, force: boolean) => typedError<AddSubject, IpcError>(__TAURI_INVOKE("add_subject", { input, force })),
+	/**  The years that have plans, newest first. */
+	planYears: () => typedError<number[], IpcError>(__TAURI_INVOKE("plan_years")),
+	/**  The plans of a year this office sees: its own programme and those it takes part in. */
+	plansOfYear: (year: number) => typedError<PlanSummary[], IpcError>(__TAURI_INVOKE("plans_of_year", { year })),
+	/**  One page of a plan's items, by start date. */
+	planItemPage: (planId: string, offset: number, limit: number) => typedError<PlanItemPage, IpcError>(__TAURI_INVOKE("plan_item_page", { planId, offset, limit })),
+	/**  Adds this office's programme for a year; returns its id. */
+	addPlan: (year: number, title: Text) => typedError<string, IpcError>(__TAURI_INVOKE("add_plan", { year, title })),
+	/**  Adds an item to a plan (also "Thêm vào kế hoạch" for an omission); returns its id. */
+	addPlanItem: (planId: string, item: NewPlanItem) => typedError<string, IpcError>(__TAURI_INVOKE("add_plan_item", { planId, item })),
+	/**  Changes a plan item. */
+	editPlanItem: (itemId: string, edit: PlanItemEdit) => typedError<PlanItem, IpcError>(__TAURI_INVOKE("edit_plan_item", { itemId, edit })),
+	/**  Removes a plan item no case carries out. */
+	removePlanItem: (itemId: string) => typedError<null, IpcError>(__TAURI_INVOKE("remove_plan_item", { itemId })),
+	/**  Sets where an item stands (dropped needs the reason). */
+	setPlanItemStatus: (itemId: string, status: PlanItemStatus, reason: Text | null) => typedError<PlanItem, IpcError>(__TAURI_INVOKE("set_plan_item_status", { itemId, status, reason })),
+	/**  Opens the case that carries out a plan item, with its subject, kind, lead and coordinators. */
+	openCaseFromPlanItem: (itemId: string, title: Text | null, opened: string | null) => typedError<CaseCreated, IpcError>(__TAURI_INVOKE("open_case_from_plan_item", { itemId, title, opened })),
+	/**  Current overlaps (trùng dẫm, chồng chéo) this office sees or was notified of. */
+	listOverlaps: () => typedError<Overlap[], IpcError>(__TAURI_INVOKE("list_overlaps")),
+	/**  Records how an overlap (its record id, or its subject) was settled; returns the record id. */
+	settleOverlap: (key: string, outcome: SettlementOutcome, lead: string | null, reason: Text) => typedError<string, IpcError>(__TAURI_INVOKE("settle_overlap", { key, outcome, lead, reason })),
+	/**  Subjects that need an inspection nobody planned or opened (bỏ lọt). */
+	listOmissions: () => typedError<Omission[], IpcError>(__TAURI_INVOKE("list_omissions")),
+	/**
+	 *  Writes a notice for each current overlap no record covers yet, so that every office
+	 *  involved learns of it with its next bundle (the central office sees every office's work).
+	 *  Returns how many notices were written.
+	 */
+	notifyOverlaps: () => typedError<number, IpcError>(__TAURI_INVOKE("notify_overlaps")),
 	/**  Per peer office: the last bundle sent and received, operations waiting, overdue or not. */
 	syncStatus: () => typedError<PeerStatus[], IpcError>(__TAURI_INVOKE("sync_status")),
 	/**  Changes from other offices kept without effect: their office had no authority for them. */
@@ -729,6 +759,18 @@ export type NewDecision = {
 	violation_areas?: ViolationArea[],
 };
 
+/**  One planned inspection or supervision of a subject. */
+export type NewPlanItem = {
+	subject: string,
+	kind: CaseKind,
+	start: string,
+	end: string,
+	/**  Default: the plan's office. */
+	lead?: string | null,
+	coordinators?: string[],
+	note?: Text,
+};
+
 /**
  *  A new member or organisation. `post`, `membership` and `birth_year` apply to members only.
  *  Deserialised as the app sends it: strings are `Text`, NFC from the moment they arrive.
@@ -865,6 +907,64 @@ export type PenaltyInForce = {
 	in_force: DisciplineForm | null,
 };
 
+/**  One planned inspection or supervision. */
+export type PlanItem = {
+	id: string,
+	subject: string,
+	/**  The subject's name as this register knows it (empty until its record arrives). */
+	subject_name: Text,
+	kind: CaseKind,
+	start: string,
+	end: string,
+	lead: string,
+	coordinators: string[],
+	note: Text,
+	status?: PlanItemStatus,
+	/**  Why it was dropped (required for `dropped`). */
+	drop_reason?: Text | null,
+	/**  Numbers of the cases that carry it out (cases naming this item). */
+	cases?: string[],
+};
+
+/**
+ *  Changes to a plan item: each `Some` field replaces the item's value (`coordinators` the
+ *  whole set); the result is validated like a new item.
+ */
+export type PlanItemEdit = {
+	subject?: string | null,
+	kind?: CaseKind | null,
+	start?: string | null,
+	end?: string | null,
+	lead?: string | null,
+	coordinators?: string[] | null,
+	note?: Text | null,
+};
+
+/**  One page of a plan's items, by start date. */
+export type PlanItemPage = {
+	plan: PlanSummary,
+	items: PlanItem[],
+	/**  Items in the whole plan. */
+	total: number,
+};
+
+/**  Where an item of an annual programme stands. */
+export type PlanItemStatus = "planned" | "under-way" | "done" | 
+/**  Dropped from the programme, with the reason (the item stays on record). */
+"dropped";
+
+/**  A plan without its items: what the list of a year shows. */
+export type PlanSummary = {
+	id: string,
+	office: string,
+	year: number,
+	title: Text,
+	/**  How many items it holds. */
+	items: number,
+	/**  This office's own programme (the one it adds items to). */
+	own: boolean,
+};
+
 export type PrintPreview = {
 	/**  The document's page count. */
 	pages: number,
@@ -922,6 +1022,15 @@ export type SavedPrint = {
 	path: string,
 	pages: number,
 };
+
+/**  How an overlap was settled. */
+export type SettlementOutcome = 
+/**  One office keeps the lead; the others coordinate or drop their work. */
+"one-lead" | 
+/**  The work was moved to another period. */
+"moved" | 
+/**  All work stays, for a recorded reason. */
+"kept";
 
 /**  Failures that belong to the shell rather than the core. */
 export type ShellErrorCode = 
