@@ -6,6 +6,7 @@ mod authority;
 mod canon;
 mod confidential;
 mod flow;
+mod history;
 mod golden;
 mod limits;
 mod offices;
