@@ -39,6 +39,14 @@ const COMMANDS: &[&str] = &[
     "preview_bundle",
     "import_bundle",
     "export_bundle",
+    "choose_bundles",
+    "choose_export_folder",
+    "sync_history",
+    "last_backup",
+    "choose_backup_folder",
+    "backup_register",
+    "choose_backup_to_restore",
+    "restore_register",
 ];
 
 fn main() {
