@@ -5,6 +5,7 @@ mod cases;
 mod casework;
 mod print;
 mod screenshot;
+mod stick;
 mod subjects;
 mod sync;
 mod welcome;
