@@ -47,7 +47,10 @@ fn commands() -> Vec<Command> {
                 .into_iter()
                 .filter_map(|p| {
                     let (n, t) = p.split_once(':')?;
-                    Some((n.trim().trim_start_matches("mut ").to_string(), t.trim().to_string()))
+                    Some((
+                        n.trim().trim_start_matches("mut ").to_string(),
+                        t.trim().to_string(),
+                    ))
                 })
                 .collect();
             let body_end = rest.find("\n}\n").unwrap_or(rest.len());
@@ -109,7 +112,12 @@ fn no_command_takes_a_path_and_every_chosen_file_goes_through_the_dialogs_handle
     }
     // The sync screen (import, export), backup, restore and documents: all by handle.
     assert!(handles >= 6, "only {handles} handle parameters found");
-    for required in ["preview_bundle", "import_bundle", "export_bundle", "backup_register"] {
+    for required in [
+        "preview_bundle",
+        "import_bundle",
+        "export_bundle",
+        "backup_register",
+    ] {
         let c = commands
             .iter()
             .find(|c| c.name == required)

@@ -7,10 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use hoso_core::Text;
 use hoso_core::model::CaseKind;
 use hoso_core::register::{NewCase, Register};
 use hoso_core::store::Store;
-use hoso_core::Text;
 use hoso_tests::app::App;
 use hoso_tests::offices::{CENTRAL, World};
 
@@ -72,12 +72,16 @@ async fn bundles_go_by_stick_from_a_province_to_the_central_office_with_progress
     for round in 0..2 {
         app.click("sync-export-open").await?;
         let recipient = app.by_test_id("sync-export-recipient").await?;
-        assert_eq!(recipient.attr("data-office").await?.as_deref(), Some(CENTRAL));
+        assert_eq!(
+            recipient.attr("data-office").await?.as_deref(),
+            Some(CENTRAL)
+        );
         let last = recipient.text().await?;
         assert!(last.contains("Gửi lần cuối"), "{last}");
         app.click("sync-export-choose").await?;
         app.click("sync-export-submit").await?;
-        app.wait_for_attr("sync-progress", "data-state", "done").await?;
+        app.wait_for_attr("sync-progress", "data-state", "done")
+            .await?;
         let file = app
             .attr_of("sync-export-result", "data-file")
             .await?
@@ -122,20 +126,21 @@ async fn bundles_go_by_stick_from_a_province_to_the_central_office_with_progress
         vec![],
     ).await?;
     let order: Vec<String> = serde_json::from_value(order)?;
-    assert!(
-        order.iter().all(|o| o.starts_with("HN:ready")),
-        "{order:?}"
-    );
+    assert!(order.iter().all(|o| o.starts_with("HN:ready")), "{order:?}");
     let names: Vec<String> = written
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    assert!(files[0].contains(&names[0]) && files[1].contains(&names[1]), "{files:?}");
+    assert!(
+        files[0].contains(&names[0]) && files[1].contains(&names[1]),
+        "{files:?}"
+    );
     // The preview of the first says what comes, then everything is imported in order.
     app.click("sync-import-preview").await?;
     app.by_test_id("sync-preview").await?;
     app.click("sync-import-all").await?;
-    app.wait_for_attr("sync-progress", "data-state", "done").await?;
+    app.wait_for_attr("sync-progress", "data-state", "done")
+        .await?;
     let statuses = app
         .wait_for_texts("sync-import-file-status", |s| {
             s.len() == 2 && s.iter().all(|t| t == "Vừa nhập xong")
@@ -146,6 +151,37 @@ async fn bundles_go_by_stick_from_a_province_to_the_central_office_with_progress
         .wait_for_texts("sync-history-row", |r| r.len() >= 3)
         .await?;
     assert!(rows.len() >= 3, "{rows:?}");
+    // With HOSO_SCREENSHOT_DIR=docs/screenshots: the user guide's pictures of the sync screen
+    // (sync.png, sync-history.png), at the smallest screen officers use, without horizontal
+    // scrolling.
+    if let Ok(dir) = std::env::var("HOSO_SCREENSHOT_DIR") {
+        let _ = app.client.set_window_size(1366, 768).await;
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let wide = app
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth > document.documentElement.clientWidth",
+                vec![],
+            )
+            .await?;
+        assert_eq!(
+            wide,
+            serde_json::json!(false),
+            "no horizontal scroll at 1366×768"
+        );
+        std::fs::write(format!("{dir}/sync.png"), app.client.screenshot().await?)?;
+        app.client
+            .execute(
+                "document.querySelector('[data-testid=sync-history]').scrollIntoView()",
+                vec![],
+            )
+            .await?;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        std::fs::write(
+            format!("{dir}/sync-history.png"),
+            app.client.screenshot().await?,
+        )?;
+    }
     // Received from HN: the two bundles (the set-up bundle was sent to HN).
     app.client
         .execute(
@@ -157,7 +193,12 @@ async fn bundles_go_by_stick_from_a_province_to_the_central_office_with_progress
         .wait_for_texts("sync-history-row", |r| r.len() == 2)
         .await?;
     assert_eq!(received.len(), 2, "{received:?}");
-    assert!(received.iter().all(|r| r.contains("HN") && r.contains("Đã nhập")), "{received:?}");
+    assert!(
+        received
+            .iter()
+            .all(|r| r.contains("HN") && r.contains("Đã nhập")),
+        "{received:?}"
+    );
     app.quit().await?;
 
     let central = Register::session(Store::open(&tw, "admin", PASS)?, "admin")?;
@@ -187,11 +228,16 @@ async fn a_backup_then_a_restore_gives_back_the_same_digest() -> Result<()> {
     );
     app.click("backup-now").await?;
     app.by_test_id("backup-done").await?;
-    let last = app.attr_of("backup-last", "data-at").await?.unwrap_or_default();
+    let last = app
+        .attr_of("backup-last", "data-at")
+        .await?
+        .unwrap_or_default();
     assert!(!last.is_empty(), "the last backup is recorded");
     // The dashboard shows it too.
     app.click("nav-dashboard").await?;
-    let shown = app.wait_for_texts("dash-last-backup", |t| !t.is_empty()).await?;
+    let shown = app
+        .wait_for_texts("dash-last-backup", |t| !t.is_empty())
+        .await?;
     assert!(shown[0].starts_with("Sao lưu lần cuối:"), "{shown:?}");
     app.quit().await?;
     let saved = digest(&hn)?;
@@ -222,16 +268,29 @@ async fn a_backup_then_a_restore_gives_back_the_same_digest() -> Result<()> {
     )
     .await?;
     app.click("restore").await?;
-    let warning = app.wait_for_texts("restore-warning", |t| !t.is_empty()).await?;
-    assert!(warning[0].starts_with("Cảnh báo: sổ hồ sơ hiện nay sẽ được thay"), "{warning:?}");
-    let info = app.wait_for_texts("restore-info", |t| !t.is_empty()).await?;
+    let warning = app
+        .wait_for_texts("restore-warning", |t| !t.is_empty())
+        .await?;
+    assert!(
+        warning[0].starts_with("Cảnh báo: sổ hồ sơ hiện nay sẽ được thay"),
+        "{warning:?}"
+    );
+    let info = app
+        .wait_for_texts("restore-info", |t| !t.is_empty())
+        .await?;
     assert!(info[0].starts_with("Bản sao lưu của HN"), "{info:?}");
-    app.by_test_id("restore-passphrase").await?.send_keys(PASS).await?;
+    app.by_test_id("restore-passphrase")
+        .await?
+        .send_keys(PASS)
+        .await?;
     app.click("restore-confirm").await?;
     // Done: the confirmation form goes, the session goes on with the restored register.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while !app.texts_of("restore-confirm-form").await?.is_empty() {
-        anyhow::ensure!(std::time::Instant::now() < deadline, "the restore never finished");
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "the restore never finished"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     assert!(app.texts_of("backup-error").await?.is_empty(), "no error");
@@ -239,7 +298,10 @@ async fn a_backup_then_a_restore_gives_back_the_same_digest() -> Result<()> {
     app.quit().await?;
     assert_eq!(digest(&hn)?, saved, "the restored register is the backup's");
     // The replaced register was kept aside.
-    assert_eq!(files_in(world_dir(&hn), "HN.hoso-db.truoc-khoi-phuc-")?.len() >= 1, true);
+    assert_eq!(
+        files_in(world_dir(&hn), "HN.hoso-db.truoc-khoi-phuc-")?.len() >= 1,
+        true
+    );
     Ok(())
 }
 

@@ -104,7 +104,9 @@ async fn province_previews_and_imports_a_bundle_from_the_central_office() -> Res
 
     choose_and_preview(&app).await?;
     assert_eq!(
-        app.attr_of("sync-import-file", "data-sender").await?.as_deref(),
+        app.attr_of("sync-import-file", "data-sender")
+            .await?
+            .as_deref(),
         Some(CENTRAL)
     );
     let cases = wait_for_text(&app, "sync-preview-cases", |t| !t.is_empty()).await?;
@@ -227,7 +229,9 @@ async fn province_sets_up_trust_with_the_fingerprint_read_out_by_the_central_off
     // The set-up bundle without a fingerprint: the screen asks for one, it is not an error.
     choose_and_preview(&app).await?;
     assert_eq!(
-        app.attr_of("sync-import-file", "data-status").await?.as_deref(),
+        app.attr_of("sync-import-file", "data-status")
+            .await?
+            .as_deref(),
         Some("setup"),
         "listed as the set-up bundle"
     );

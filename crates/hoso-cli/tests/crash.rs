@@ -295,9 +295,8 @@ fn a_backup_killed_at_random_leaves_a_sound_register_and_only_complete_backups()
     }
     let digest = tw.digest(PASS);
     let sticks = tempfile::tempdir().unwrap();
-    let backup = |stick: &std::path::Path| {
-        tw.command(PASS, &["backup", "--out", stick.to_str().unwrap()])
-    };
+    let backup =
+        |stick: &std::path::Path| tw.command(PASS, &["backup", "--out", stick.to_str().unwrap()]);
     let first = sticks.path().join("timing");
     std::fs::create_dir(&first).unwrap();
     let span = duration_of(backup(&first));
@@ -324,7 +323,11 @@ fn a_backup_killed_at_random_leaves_a_sound_register_and_only_complete_backups()
             finished
         };
         tw.assert_sound(PASS, &format!("after backup trial {i}"));
-        assert_eq!(tw.digest(PASS), digest, "trial {i}: a backup changed the register");
+        assert_eq!(
+            tw.digest(PASS),
+            digest,
+            "trial {i}: a backup changed the register"
+        );
         let folders = backup_folders(&stick);
         assert!(folders.len() <= 1, "trial {i}: {folders:?}");
         if finished {

@@ -162,7 +162,12 @@ fn a_backup_to_a_full_or_read_only_stick_fails_clearly_and_leaves_nothing() {
     tw.assert_sound(PASS, "after the failed backups");
 
     // A stick with room takes it.
-    let good = on_stick(&tw, &mount_point, "size=16m", &["backup", "--out", s(&mount_point)]);
+    let good = on_stick(
+        &tw,
+        &mount_point,
+        "size=16m",
+        &["backup", "--out", s(&mount_point)],
+    );
     assert!(
         good.status.success(),
         "{}",

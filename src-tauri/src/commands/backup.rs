@@ -82,7 +82,9 @@ pub async fn choose_backup_to_restore(app: AppHandle) -> IpcResult<Option<Chosen
     };
     let info = hoso_core::backup::read_backup(&folder)?;
     Ok(Some(ChosenBackup {
-        folder: app.state::<Picked>().grant(Purpose::BackupToRestore, folder),
+        folder: app
+            .state::<Picked>()
+            .grant(Purpose::BackupToRestore, folder),
         info,
     }))
 }

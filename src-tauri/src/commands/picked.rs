@@ -141,7 +141,11 @@ mod tests {
 
     fn code(r: IpcResult<PathBuf>) -> String {
         let e = r.unwrap_err();
-        serde_json::to_value(&e.code).unwrap().as_str().unwrap().to_string()
+        serde_json::to_value(&e.code)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     #[test]
@@ -165,7 +169,13 @@ mod tests {
             "invalid"
         );
         assert_eq!(code(picked.path("f99", Purpose::BundleToImport)), "invalid");
-        assert_eq!(code(picked.path(&a.handle, Purpose::ExportFolder)), "invalid");
-        assert_eq!(code(picked.path(&b.handle, Purpose::BackupFolder)), "invalid");
+        assert_eq!(
+            code(picked.path(&a.handle, Purpose::ExportFolder)),
+            "invalid"
+        );
+        assert_eq!(
+            code(picked.path(&b.handle, Purpose::BackupFolder)),
+            "invalid"
+        );
     }
 }

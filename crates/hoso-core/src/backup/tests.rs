@@ -93,10 +93,17 @@ fn a_backup_is_encrypted_opens_with_the_passphrase_and_restores_the_same_digest(
     assert_ne!(after, digest);
     drop(reg);
     let restored = restore_backup(&path, folder, "admin", PASS).unwrap();
-    let aside = restored.set_aside.clone().expect("the old register was set aside");
+    let aside = restored
+        .set_aside
+        .clone()
+        .expect("the old register was set aside");
     let reg = open(&path, "admin");
     assert_eq!(reg.digest().unwrap(), digest);
-    assert!(crate::audit::verify(reg.store().conn()).unwrap().is_intact());
+    assert!(
+        crate::audit::verify(reg.store().conn())
+            .unwrap()
+            .is_intact()
+    );
     let restores: i64 = reg
         .store()
         .conn()
@@ -145,7 +152,9 @@ fn only_an_administrator_backs_up_or_restores() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(
-        names.iter().all(|n| !n.contains("truoc-khoi-phuc") && !n.contains(".part")),
+        names
+            .iter()
+            .all(|n| !n.contains("truoc-khoi-phuc") && !n.contains(".part")),
         "{names:?}"
     );
     // A wrong passphrase is refused the same way.

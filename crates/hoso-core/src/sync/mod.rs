@@ -22,9 +22,7 @@ use serde::Serialize;
 
 pub use export::{BUNDLE_LIFETIME_DAYS, ExportReport, SkippedUnit};
 pub use file::write_new_file;
-pub use history::{
-    HistoryDirection, HistoryEntry, HistoryFilter, HistoryPage, bundle_file_name,
-};
+pub use history::{HistoryDirection, HistoryEntry, HistoryFilter, HistoryPage, bundle_file_name};
 pub use import::{BundleHeader, BundleProblem, ImportOutcome, ImportReport};
 pub use recovery::RecoveryNeeded;
 pub(crate) use recovery::check_writable;
