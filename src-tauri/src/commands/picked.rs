@@ -141,7 +141,7 @@ mod tests {
 
     fn code(r: IpcResult<PathBuf>) -> String {
         let e = r.unwrap_err();
-        serde_json::to_value(&e.code)
+        serde_json::to_value(e.code)
             .unwrap()
             .as_str()
             .unwrap()

@@ -168,14 +168,11 @@ impl Register {
         for row in rows {
             let (direction, bundle_id, peers, sequence, at, ops, new_ops, code, reason, file) =
                 row.map_err(db)?;
-            let problem = match code {
-                Some(code) => Some(super::BundleProblem {
-                    code: serde_json::from_value(serde_json::Value::String(code))
-                        .unwrap_or(crate::error::ErrorCode::BundleMalformed),
-                    detail: reason.unwrap_or_default(),
-                }),
-                None => None,
-            };
+            let problem = code.map(|code| super::BundleProblem {
+                code: serde_json::from_value(serde_json::Value::String(code))
+                    .unwrap_or(crate::error::ErrorCode::BundleMalformed),
+                detail: reason.unwrap_or_default(),
+            });
             entries.push(HistoryEntry {
                 direction: HistoryDirection::parse(&direction),
                 bundle_id,
