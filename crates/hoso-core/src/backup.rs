@@ -127,6 +127,11 @@ fn folder_name(office: &str, now: chrono::DateTime<chrono::Local>) -> String {
 }
 
 impl Register {
+    /// Whether the signed-in officer may back the register up and restore it (administrators).
+    pub fn check_may_back_up(&self) -> Result<()> {
+        self.require(Permission::OfficeAdmin)
+    }
+
     /// Backs the register up into a new folder inside `parent` (see the module docs).
     /// Administrators only; audited; the date is kept for [`Register::last_backup`].
     pub fn backup_to(

@@ -104,7 +104,12 @@ pub async fn restore_register(
     let passphrase = Zeroizing::new(passphrase);
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        let login = state.with_register(|r| Ok(r.session_info().login.clone()))?;
+        // Refused before anything closes: administrators only (the core checks again in the
+        // backup itself).
+        let login = state.with_register(|r| {
+            r.check_may_back_up()?;
+            Ok(r.session_info().login.clone())
+        })?;
         let register = state.register_path();
         // The passphrase is checked before the register closes: a typo keeps the session.
         drop(Store::open(&register, &login, &passphrase)?);
