@@ -72,6 +72,14 @@ const COMMANDS: &[&str] = &[
     "settle_overlap",
     "list_omissions",
     "notify_overlaps",
+    "choose_bundles",
+    "choose_export_folder",
+    "sync_history",
+    "last_backup",
+    "choose_backup_folder",
+    "backup_register",
+    "choose_backup_to_restore",
+    "restore_register",
 ];
 
 fn main() {

@@ -83,6 +83,14 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::admin::idle_minutes,
             commands::admin::set_idle_minutes,
             commands::admin::set_sync_period,
+            commands::sync::choose_bundles,
+            commands::sync::choose_export_folder,
+            commands::sync::sync_history,
+            commands::backup::last_backup,
+            commands::backup::choose_backup_folder,
+            commands::backup::backup_register,
+            commands::backup::choose_backup_to_restore,
+            commands::backup::restore_register,
         ])
 }
 
@@ -92,6 +100,7 @@ pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::from_args(std::env::args()))
+        .manage(commands::picked::Picked::default())
         .invoke_handler(builder.invoke_handler())
         .build(tauri::generate_context!())
         .expect("error while building HoSo")

@@ -7,6 +7,7 @@ mod casework;
 mod plans;
 mod print;
 mod screenshot;
+mod stick;
 mod subjects;
 mod sync;
 mod welcome;

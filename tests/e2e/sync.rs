@@ -39,11 +39,12 @@ async fn wait_for_text(app: &App, test_id: &str, done: impl Fn(&str) -> bool) ->
     }
 }
 
-async fn preview(app: &App, bundle: &str) -> Result<()> {
-    let path = app.by_test_id("sync-import-path").await?;
-    path.clear().await?;
-    path.send_keys(bundle).await?;
-    app.by_test_id("sync-import-preview").await?.click().await?;
+/// Chooses the bundles the app was launched with (`HOSO_E2E_OPEN_BUNDLES`, the dialog's seam)
+/// and previews the first one listed.
+async fn choose_and_preview(app: &App) -> Result<()> {
+    app.click("sync-import-choose").await?;
+    app.by_test_id("sync-import-file").await?;
+    app.click("sync-import-preview").await?;
     Ok(())
 }
 
@@ -61,9 +62,15 @@ async fn province_previews_and_imports_a_bundle_from_the_central_office() -> Res
     world.offices.clear();
 
     let home = tempfile::tempdir()?;
-    let app = App::launch(
+    let stick = home.path().join("usb");
+    std::fs::create_dir(&stick)?;
+    let app = App::launch_with_env(
         &["--register", register.to_str().expect("utf-8")],
         home.path(),
+        &[
+            ("HOSO_E2E_OPEN_BUNDLES", bundle.to_str().expect("utf-8")),
+            ("HOSO_E2E_EXPORT_FOLDER", stick.to_str().expect("utf-8")),
+        ],
     )
     .await?;
     app.by_test_id("unlock-login")
@@ -95,8 +102,13 @@ async fn province_previews_and_imports_a_bundle_from_the_central_office() -> Res
     );
     let received_before = text_of(&app, "sync-peer-last-received").await?;
 
-    let bundle = bundle.to_str().expect("utf-8").to_string();
-    preview(&app, &bundle).await?;
+    choose_and_preview(&app).await?;
+    assert_eq!(
+        app.attr_of("sync-import-file", "data-sender")
+            .await?
+            .as_deref(),
+        Some(CENTRAL)
+    );
     let cases = wait_for_text(&app, "sync-preview-cases", |t| !t.is_empty()).await?;
     assert_eq!(cases, "Vụ việc: 1 mới, 0 cập nhật");
     assert_eq!(
@@ -111,8 +123,12 @@ async fn province_previews_and_imports_a_bundle_from_the_central_office() -> Res
     let bundle_no = format!("số {}", report_sequence);
     assert!(received.contains(&bundle_no), "{received}");
 
-    // The same file again: nothing to import, and the screen says why.
-    preview(&app, &bundle).await?;
+    // The same file again: listed as imported before, nothing to import, and the screen says
+    // why.
+    app.click("sync-import-choose").await?;
+    app.wait_for_attr("sync-import-file", "data-status", "already")
+        .await?;
+    app.click("sync-import-preview").await?;
     let outcome = wait_for_text(&app, "sync-preview-outcome", |t| !t.is_empty()).await?;
     assert_eq!(
         outcome,
@@ -125,39 +141,27 @@ async fn province_previews_and_imports_a_bundle_from_the_central_office() -> Res
 
     app.by_test_id("sync-import-cancel").await?.click().await?;
 
-    // Export for the central office to a path typed by hand (the stick), which the central
-    // office then imports; the same path again is refused, the first file left intact.
-    let out = home.path().join("HN-gui-TW.hoso");
-    let out_text = out.to_str().expect("utf-8").to_string();
-    let mut first = Vec::new();
-    for attempt in 0..2 {
-        app.by_test_id("sync-export-open").await?.click().await?;
-        let to_tw = app.by_test_id("sync-export-to-TW").await?;
-        assert!(to_tw.is_selected().await?, "the only peer is preselected");
-        let path = app.by_test_id("sync-export-path").await?;
-        path.clear().await?;
-        path.send_keys(&out_text).await?;
-        app.by_test_id("sync-export-submit").await?.click().await?;
-        if attempt == 0 {
-            let done = wait_for_text(&app, "sync-export-result", |t| !t.is_empty()).await?;
-            assert!(
-                done.contains("gửi TW") && done.contains(&out_text),
-                "{done}"
-            );
-            first = std::fs::read(&out)?;
-        }
-    }
-    let refused = app.by_test_id("error-notice").await?;
-    assert_eq!(
-        refused.attr("data-code").await?.as_deref(),
-        Some("already-exists")
+    // Export for the central office into the folder chosen in the dialog (the stick): the file
+    // is named for sender, recipient, date and sequence, nothing temporary is left.
+    app.by_test_id("sync-export-open").await?.click().await?;
+    let to_tw = app.by_test_id("sync-export-to-TW").await?;
+    assert!(to_tw.is_selected().await?, "the only peer is preselected");
+    app.click("sync-export-choose").await?;
+    wait_for_text(&app, "sync-export-folder", |t| t.ends_with("usb")).await?;
+    app.click("sync-export-submit").await?;
+    let done = wait_for_text(&app, "sync-export-result", |t| !t.is_empty()).await?;
+    assert!(done.contains("gửi TW"), "{done}");
+    let file_name = app
+        .attr_of("sync-export-result", "data-file")
+        .await?
+        .unwrap_or_default();
+    assert!(
+        file_name.starts_with("HoSo_HN_den_TW_") && file_name.ends_with(".hoso"),
+        "{file_name}"
     );
-    assert_eq!(
-        std::fs::read(&out)?,
-        first,
-        "the refused export left the file intact"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(home.path())?
+    let out = stick.join(&file_name);
+    assert!(out.is_file(), "{} written", out.display());
+    let leftovers: Vec<_> = std::fs::read_dir(&stick)?
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
         .collect();
@@ -196,9 +200,10 @@ async fn province_sets_up_trust_with_the_fingerprint_read_out_by_the_central_off
     let wrong: String = wrong.into_iter().collect();
 
     let home = tempfile::tempdir()?;
-    let app = App::launch(
+    let app = App::launch_with_env(
         &["--register", register.to_str().expect("utf-8")],
         home.path(),
+        &[("HOSO_E2E_OPEN_BUNDLES", setup.to_str().expect("utf-8"))],
     )
     .await?;
     app.by_test_id("unlock-login")
@@ -222,8 +227,14 @@ async fn province_sets_up_trust_with_the_fingerprint_read_out_by_the_central_off
     );
 
     // The set-up bundle without a fingerprint: the screen asks for one, it is not an error.
-    let setup = setup.to_str().expect("utf-8").to_string();
-    preview(&app, &setup).await?;
+    choose_and_preview(&app).await?;
+    assert_eq!(
+        app.attr_of("sync-import-file", "data-status")
+            .await?
+            .as_deref(),
+        Some("setup"),
+        "listed as the set-up bundle"
+    );
     let explain = wait_for_text(&app, "sync-setup-explain", |t| !t.is_empty()).await?;
     assert!(
         explain.starts_with("Đây là gói khởi tạo từ Ủy ban Kiểm tra cấp trung ương."),
@@ -317,9 +328,10 @@ async fn a_clock_far_ahead_is_shown_in_the_preview_the_result_and_on_the_dashboa
     world.offices.clear();
 
     let home = tempfile::tempdir()?;
-    let app = App::launch(
+    let app = App::launch_with_env(
         &["--register", register.to_str().expect("utf-8")],
         home.path(),
+        &[("HOSO_E2E_OPEN_BUNDLES", bundle.to_str().expect("utf-8"))],
     )
     .await?;
     app.by_test_id("unlock-login")
@@ -342,7 +354,7 @@ async fn a_clock_far_ahead_is_shown_in_the_preview_the_result_and_on_the_dashboa
         "no warning yet"
     );
 
-    preview(&app, bundle.to_str().expect("utf-8")).await?;
+    choose_and_preview(&app).await?;
     let warning = wait_for_text(&app, "sync-preview-clock-ahead", |t| !t.is_empty()).await?;
     assert_eq!(
         warning,

@@ -217,11 +217,15 @@ impl World {
     }
 
     /// What a rejected import must leave untouched: the op-log digest, the audit log's length
-    /// and the replay guard's rows.
+    /// (but for the entry recording the refusal itself, `bundle.rejected`) and the replay
+    /// guard's rows.
     pub fn untouched_state(&self, code: &str) -> (String, i64, i64) {
         (
             self.digest(code),
-            self.count(code, "SELECT count(*) FROM audit_log"),
+            self.count(
+                code,
+                "SELECT count(*) FROM audit_log WHERE action <> 'bundle.rejected'",
+            ),
             self.count(code, "SELECT count(*) FROM sync_received"),
         )
     }

@@ -18,7 +18,9 @@ fn state(r: &Register) -> (String, i64, i64) {
     let n = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
     (
         oplog::digest(c).unwrap(),
-        n("SELECT count(*) FROM audit_log"),
+        // The refusal itself is recorded (`bundle.rejected`, for the sync history); nothing
+        // else may be.
+        n("SELECT count(*) FROM audit_log WHERE action <> 'bundle.rejected'"),
         n("SELECT count(*) FROM sync_received"),
     )
 }

@@ -7,6 +7,7 @@ mod canon;
 mod confidential;
 mod flow;
 mod golden;
+mod history;
 mod limits;
 mod offices;
 mod permissions;

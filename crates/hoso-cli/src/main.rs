@@ -107,6 +107,10 @@ enum Command {
     /// This office's local settings: what printed documents say (header, place, signatory)
     #[command(subcommand)]
     Settings(cmd::print::SettingsCmd),
+    /// Back the register up (an encrypted copy and its key file) into a new folder in --out
+    Backup(cmd::backup::BackupArgs),
+    /// Replace the register with a backup folder (the current one is kept aside; --yes)
+    Restore(cmd::backup::RestoreArgs),
     // Other command groups go here (one variant each), with one arm in `dispatch`.
 }
 
@@ -132,6 +136,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<()> {
         Command::Sync(c) => cmd::sync::run(ctx, c),
         Command::Print(args) => cmd::print::run(ctx, args),
         Command::Settings(c) => cmd::print::settings(ctx, c),
+        Command::Backup(args) => cmd::backup::backup(ctx, args),
+        Command::Restore(args) => cmd::backup::restore(ctx, args),
     }
 }
 

@@ -1,8 +1,8 @@
 //! Crash safety: the real `hoso` binary killed with SIGKILL at random moments of a burst of
-//! `case add`, of `bundle import` and of `passwd`. After every kill the register opens, its
-//! audit chain verifies, every write that reported success is there, an import is applied whole
-//! or not at all and can be run again, and the old or the new passphrase opens it (never
-//! neither).
+//! `case add`, of `bundle import`, of `passwd` and of `backup`. After every kill the register
+//! opens, its audit chain verifies, every write that reported success is there, an import is
+//! applied whole or not at all and can be run again, the old or the new passphrase opens it
+//! (never neither), and a backup folder exists under its final name only when complete.
 //!
 //! `HOSO_CRASH_TRIALS` sets the number of kills per scenario (`make test` runs a handful,
 //! `make test-long` hundreds); `HOSO_CRASH_SEED` replays a run (the seed is printed on failure).
@@ -258,4 +258,94 @@ fn a_passphrase_change_killed_at_random_leaves_the_old_or_the_new_one_working() 
         if new_works { new += 1 } else { old += 1 }
     }
     eprintln!("passwd: old passphrase kept {old} times, new one {new} times");
+}
+
+/// The folders `hoso backup` left in `stick` under a final name (not its hidden temporary ones).
+fn backup_folders(stick: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(stick)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("HoSo_saoluu_")
+        })
+        .collect()
+}
+
+#[test]
+fn a_backup_killed_at_random_leaves_a_sound_register_and_only_complete_backups() {
+    let mut rng = Rng::from_env("backup");
+    let tw = Reg::init("TW", &["--central"]);
+    for i in 0..30 {
+        tw.ok(
+            PASS,
+            &[
+                "case",
+                "add",
+                "--kind",
+                "inspection-on-signs",
+                "--title",
+                &format!("Kiểm tra dấu hiệu vi phạm số {i} tại Đảng ủy phường Ba Đình"),
+                "--lead",
+                "TW",
+            ],
+        );
+    }
+    let digest = tw.digest(PASS);
+    let sticks = tempfile::tempdir().unwrap();
+    let backup =
+        |stick: &std::path::Path| tw.command(PASS, &["backup", "--out", stick.to_str().unwrap()]);
+    let first = sticks.path().join("timing");
+    std::fs::create_dir(&first).unwrap();
+    let span = duration_of(backup(&first));
+    let (mut complete, mut nothing) = (0, 0);
+    // The uninterrupted run first (index 0), then the killed ones.
+    for i in 0..=trials() {
+        let stick = if i == 0 {
+            first.clone()
+        } else {
+            let stick = sticks.path().join(format!("usb-{i}"));
+            std::fs::create_dir(&stick).unwrap();
+            stick
+        };
+        // Trial 0: the timing run above, which ran to the end.
+        let finished = i == 0 || {
+            let (out, finished) = kill_after(backup(&stick), rng.moment(span));
+            if finished {
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            finished
+        };
+        tw.assert_sound(PASS, &format!("after backup trial {i}"));
+        assert_eq!(
+            tw.digest(PASS),
+            digest,
+            "trial {i}: a backup changed the register"
+        );
+        let folders = backup_folders(&stick);
+        assert!(folders.len() <= 1, "trial {i}: {folders:?}");
+        if finished {
+            assert_eq!(folders.len(), 1, "trial {i}: reported written, not there");
+        }
+        // Whatever is under the final name is a whole backup: restored into a fresh place it
+        // opens and holds the same cases.
+        if let Some(folder) = folders.first() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("TW.hoso-db");
+            let restored = Reg { dir, path };
+            restored.ok(PASS, &["restore", "--yes", folder.to_str().unwrap()]);
+            assert_eq!(restored.digest(PASS), digest, "trial {i}: a partial backup");
+            restored.assert_sound(PASS, &format!("restored from backup trial {i}"));
+            complete += 1;
+        } else {
+            nothing += 1;
+        }
+    }
+    eprintln!("backup: {complete} complete backups, {nothing} left nothing under the final name");
 }

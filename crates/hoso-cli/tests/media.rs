@@ -1,4 +1,4 @@
-//! A full or read-only stick: export and print fail with a clear message, leave nothing under
+//! A full or read-only stick: export, print and backup fail with a clear message, leave nothing under
 //! the final name (nor a temporary file), record nothing as sent, and work once the officer
 //! picks a good target. The stick is a real filesystem: a tmpfs mounted, full or read-only, in
 //! a private mount namespace (`unshare`, util-linux; no root needed where user namespaces are
@@ -139,4 +139,38 @@ fn a_print_to_a_full_or_read_only_stick_fails_clearly_and_leaves_nothing() {
     assert_clear_failure(&read_only, "Read-only file system");
     assert_eq!(std::fs::read_dir(&mount_point).unwrap().count(), 0);
     tw.assert_sound(PASS, "after the failed prints");
+}
+
+#[test]
+fn a_backup_to_a_full_or_read_only_stick_fails_clearly_and_leaves_nothing() {
+    let tw = Reg::init("TW", &["--central"]);
+    let work = tempfile::tempdir().unwrap();
+    case_with_large_document(&tw, work.path());
+    let mount_point = work.path().join("usb");
+    std::fs::create_dir(&mount_point).unwrap();
+    let backup = ["backup", "--out", s(&mount_point)];
+    let digest = tw.digest(PASS);
+
+    let full = on_stick(&tw, &mount_point, "size=64k", &backup);
+    assert_clear_failure(&full, "the backup could not be written");
+    assert_clear_failure(&full, "code: backup-io");
+    let read_only = on_stick(&tw, &mount_point, "ro", &backup);
+    assert_clear_failure(&read_only, "Read-only file system");
+    assert_clear_failure(&read_only, "code: backup-io");
+    assert_eq!(std::fs::read_dir(&mount_point).unwrap().count(), 0);
+    assert_eq!(tw.digest(PASS), digest);
+    tw.assert_sound(PASS, "after the failed backups");
+
+    // A stick with room takes it.
+    let good = on_stick(
+        &tw,
+        &mount_point,
+        "size=16m",
+        &["backup", "--out", s(&mount_point)],
+    );
+    assert!(
+        good.status.success(),
+        "{}",
+        String::from_utf8_lossy(&good.stderr)
+    );
 }

@@ -52,6 +52,10 @@ pub enum Error {
     NotARegister { path: String, reason: String },
     #[error("{entity} already exists: {key}")]
     AlreadyExists { entity: &'static str, key: String },
+    /// A backup could not be written, or a backup to restore from could not be read (a full,
+    /// read-only or pulled-out drive); nothing was left under the backup's final name.
+    #[error("the backup could not be written or read at {path}: {reason}")]
+    BackupIo { path: String, reason: String },
     // --- Sync bundles (helper C). Each names the check that failed, for an officer.
     /// The file is not a well-formed bundle (tar structure, member names/types/order,
     /// truncation, manifest or payload framing).
@@ -221,6 +225,7 @@ error_codes! {
     NewerSchema = "newer-schema",
     NotARegister = "not-a-register",
     AlreadyExists = "already-exists",
+    BackupIo = "backup-io",
     BundleMalformed = "bundle-malformed",
     BundleTooLarge = "bundle-too-large",
     BundleSignature = "bundle-signature",

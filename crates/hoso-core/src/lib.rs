@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audit;
 pub mod authority;
+pub mod backup;
 pub mod bundle;
 pub mod demo;
 pub mod error;

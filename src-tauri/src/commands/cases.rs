@@ -141,15 +141,20 @@ pub fn decide_case(
     state.with_register(|r| Ok(r.decide(&key, decision)?))
 }
 
-/// Stores the file at `path` (chosen with `pick_document`) encrypted in the register.
+/// Stores the file chosen with `pick_document` (its handle: never a path from the window)
+/// encrypted in the register.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn attach_document(
     state: State<'_, AppState>,
+    picked: State<'_, crate::commands::picked::Picked>,
     key: String,
-    path: String,
+    document: String,
 ) -> IpcResult<DocumentMeta> {
-    let path = std::path::PathBuf::from(path);
+    let path = picked.path(
+        &document,
+        crate::commands::picked::Purpose::DocumentToAttach,
+    )?;
     let content =
         std::fs::read(&path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?;
     let name = path

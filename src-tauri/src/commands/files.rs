@@ -14,11 +14,22 @@ compile_error!(
     "the e2e-dialogs feature answers file dialogs from the environment: never in a release build"
 );
 
-/// Asks the officer for a document to attach; None if the dialog was cancelled.
+/// Asks the officer for a document to attach; returns its handle for `attach_document` (see
+/// `picked.rs`), None if the dialog was cancelled.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn pick_document(app: AppHandle) -> IpcResult<Option<String>> {
-    pick(&app, "HOSO_E2E_OPEN_FILE")
+pub fn pick_document(
+    app: AppHandle,
+    picked: State<'_, crate::commands::picked::Picked>,
+) -> IpcResult<Option<String>> {
+    Ok(pick(&app, "HOSO_E2E_OPEN_FILE")?.map(|path| {
+        picked
+            .grant(
+                crate::commands::picked::Purpose::DocumentToAttach,
+                path.into(),
+            )
+            .handle
+    }))
 }
 
 /// "Mở sổ khác…": asks for another register file and makes it the one the next unlock opens

@@ -32,3 +32,6 @@ pub mod sync;
 
 // Issue 13: printed documents (case summary, case file) and the office's print settings.
 pub mod print;
+
+// Issue 12: backup and restore of the register.
+pub mod backup;

@@ -113,6 +113,8 @@ pub struct Dashboard {
     pub overlaps: Vec<Overlap>,
     pub omissions: Vec<Omission>,
     pub today: NaiveDate,
+    /// When the register was last backed up from this workstation (RFC 3339), if ever.
+    pub last_backup: Option<String>,
 }
 
 /// One line of a case's audit trail: who did what, when.
@@ -451,6 +453,7 @@ impl Register {
             overlaps,
             omissions,
             today,
+            last_backup: self.last_backup()?,
         })
     }
 }

@@ -18,6 +18,7 @@
 //! passphrase, unknown officer, missing or damaged key file, newer schema, not a register)
 //! happens before anything is written to the file.
 
+mod backup;
 mod keyfile;
 pub mod migrations;
 
@@ -274,6 +275,16 @@ impl Store {
             self.conn
                 .execute_batch("PRAGMA synchronous = FULL; PRAGMA wal_checkpoint(TRUNCATE);")?;
         }
+        Ok(())
+    }
+
+    /// Closes the register, first moving everything in its WAL into the file itself: afterwards
+    /// the register is one file (and its key file), safe to move.
+    pub fn close(self) -> Result<()> {
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        let Store { conn, .. } = self;
+        conn.close().map_err(|(_, e)| e)?;
         Ok(())
     }
 

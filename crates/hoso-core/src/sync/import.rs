@@ -101,6 +101,34 @@ pub struct ImportReport {
     pub clock_ahead: Vec<ClockWarning>,
 }
 
+/// What [`Register::inspect_bundle`] learnt of a bundle file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BundleHeader {
+    pub file_name: String,
+    pub bundle_id: String,
+    pub sender: String,
+    #[cfg_attr(feature = "specta", specta(type = u32))]
+    pub sequence: u64,
+    /// When it was written (RFC 3339, UTC); None if it could not be authenticated.
+    pub created: Option<String>,
+    pub recipients: Vec<String>,
+    /// This exact bundle was imported here before (importing it again changes nothing).
+    pub already_imported: bool,
+    /// A newer bundle of this sender was imported already (this one may bring nothing new).
+    pub older: bool,
+    /// Why it would be refused, if it would.
+    pub problem: Option<BundleProblem>,
+}
+
+/// Why a bundle would be refused: the error's code (the UI words it) and its English detail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BundleProblem {
+    pub code: crate::error::ErrorCode,
+    pub detail: String,
+}
+
 impl Register {
     /// Checks a bundle completely (trust, signatures, decryption, every segment, applying it)
     /// and reports what it would change; changes nothing.
@@ -121,7 +149,8 @@ impl Register {
     }
 
     /// [`Self::import_bundle`] as if the clock read `now` (expiry and creation-time checks):
-    /// what lets the golden bundles of format 1 keep importing after they expired.
+    /// what lets the golden bundles of format 1 keep importing after they expired. A bundle
+    /// refused (not a dry run) is recorded for the sync history (`sync_rejected`) and audited.
     pub fn import_bundle_at(
         &mut self,
         path: &Path,
@@ -131,6 +160,73 @@ impl Register {
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<ImportReport> {
         self.require(Permission::BundleImport)?;
+        let result = self.import_checked(path, dry_run, trust_root, now, progress);
+        if let Err(e) = &result
+            && !dry_run
+            && super::history::is_rejection(e)
+        {
+            let claim = read(path, self.bundle_limits())
+                .ok()
+                .map(|b| b.claim().clone());
+            // The refusal is what the officer must hear about; failing to record it is not.
+            let _ = super::history::record_rejection(self, path, claim.as_ref(), e);
+        }
+        result
+    }
+
+    /// What a bundle file is, without applying it: its sender, sequence and date as its
+    /// signed manifest says (authenticated against the roster), whether it was imported
+    /// already, and why it would be refused if it would (then the sender is what the file
+    /// claims). Reads the manifest and hashes the payload; decrypts nothing, changes nothing.
+    pub fn inspect_bundle(&self, path: &Path, trust_root: Option<&str>) -> Result<BundleHeader> {
+        self.require(Permission::BundleImport)?;
+        let me = self.session_info().office.clone();
+        let conn = self.store().conn();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let bundle = read(path, self.bundle_limits())?;
+        let claim = bundle.claim().clone();
+        let mut header = BundleHeader {
+            file_name: name,
+            bundle_id: claim.bundle_id.clone(),
+            sender: claim.sender.clone(),
+            sequence: claim.sequence,
+            created: None,
+            recipients: Vec::new(),
+            already_imported: false,
+            older: false,
+            problem: None,
+        };
+        let checked = authenticate(conn, bundle, trust_root, &me).and_then(|t| {
+            let m = t.verified.manifest().clone();
+            header.created = Some(crate::trust::time_text(&m.created));
+            header.recipients = m.recipients.clone();
+            check_addressed(&m, &me, Utc::now())?;
+            match replay(conn, &m, &t.manifest_hash)? {
+                Replay::AlreadyImported => header.already_imported = true,
+                Replay::New { older } => header.older = older,
+            }
+            Ok(())
+        });
+        if let Err(e) = checked {
+            header.problem = Some(BundleProblem {
+                code: e.error_code(),
+                detail: e.to_string(),
+            });
+        }
+        Ok(header)
+    }
+
+    fn import_checked(
+        &mut self,
+        path: &Path,
+        dry_run: bool,
+        trust_root: Option<&str>,
+        now: DateTime<Utc>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<ImportReport> {
         let me = self.session_info().office.clone();
         let login = self.session_info().login.clone();
         let bundle = read(path, self.bundle_limits())?;

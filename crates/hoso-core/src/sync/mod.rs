@@ -12,6 +12,7 @@
 
 mod export;
 mod file;
+mod history;
 mod import;
 mod recovery;
 pub mod scope;
@@ -21,7 +22,8 @@ use serde::Serialize;
 
 pub use export::{BUNDLE_LIFETIME_DAYS, ExportReport, SkippedUnit};
 pub use file::write_new_file;
-pub use import::{ImportOutcome, ImportReport};
+pub use history::{HistoryDirection, HistoryEntry, HistoryFilter, HistoryPage, bundle_file_name};
+pub use import::{BundleHeader, BundleProblem, ImportOutcome, ImportReport};
 pub use recovery::RecoveryNeeded;
 pub(crate) use recovery::check_writable;
 pub use scope::{PeerScope, peer_scope};

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { ImportReport, PeerStatus } from "../../lib/ipc/bindings";
+import type { BundleHeader, ChosenBundle, ImportReport, PeerStatus } from "../../lib/ipc/bindings";
 import {
   clockWarnings,
-  defaultBundleName,
+  fileStatus,
   localDay,
   needsTrustRoot,
   nothingToImport,
   previewLines,
+  toImport,
   typedFingerprint,
-  withBundleExtension,
 } from "./summary";
 
 const report: ImportReport = {
@@ -60,19 +60,49 @@ describe("import preview", () => {
   });
 });
 
-describe("bundle file name", () => {
-  it("names sender, recipients and the local date", () => {
-    expect(defaultBundleName("HN", ["TW"], new Date(2026, 10, 27, 23, 30))).toBe(
-      "HN-gui-TW-2026-11-27.hoso",
-    );
-    expect(defaultBundleName("TW", ["HN", "HP"], new Date(2026, 0, 5))).toBe(
-      "TW-gui-HN+HP-2026-01-05.hoso",
-    );
+function chosen(handle: string, header: Partial<BundleHeader> | null, unreadable = false): ChosenBundle {
+  return {
+    file: { handle, name: `${handle}.hoso`, shown: `/media/usb/${handle}.hoso` },
+    header: header && {
+      file_name: `${handle}.hoso`,
+      bundle_id: handle,
+      sender: "TW",
+      sequence: 1,
+      created: "2026-11-27T08:00:00Z",
+      recipients: ["HN"],
+      already_imported: false,
+      older: false,
+      problem: null,
+      ...header,
+    },
+    unreadable: unreadable ? { code: "bundle-malformed", detail: "not a tar" } : null,
+  };
+}
+
+describe("chosen bundle files", () => {
+  it("tells ready, imported before, older, refused, set-up and just imported apart", () => {
+    expect(fileStatus(chosen("a", {}), false)).toBe("ready");
+    expect(fileStatus(chosen("a", {}), true)).toBe("imported");
+    expect(fileStatus(chosen("b", { already_imported: true }), false)).toBe("already");
+    expect(fileStatus(chosen("c", { older: true }), false)).toBe("older");
+    expect(
+      fileStatus(chosen("d", { problem: { code: "bundle-not-for-us", detail: "for HP" } }), false),
+    ).toBe("refused");
+    expect(
+      fileStatus(chosen("e", { problem: { code: "trust-root-missing", detail: "" } }), false),
+    ).toBe("setup");
+    expect(fileStatus(chosen("f", null, true), false)).toBe("refused");
   });
 
-  it("adds the .hoso extension only when missing", () => {
-    expect(withBundleExtension(" /media/usb/goi ")).toBe("/media/usb/goi.hoso");
-    expect(withBundleExtension("/media/usb/HN.HOSO")).toBe("/media/usb/HN.HOSO");
+  it("leaves out what was imported, refused or needs the fingerprint, keeping the order", () => {
+    const files = [
+      chosen("a", {}),
+      chosen("b", { already_imported: true }),
+      chosen("c", { older: true }),
+      chosen("d", { problem: { code: "bundle-expired", detail: "" } }),
+      chosen("e", { sequence: 2 }),
+    ];
+    expect(toImport(files, new Set(["e"])).map((f) => f.file.handle)).toEqual(["a", "c"]);
   });
 });
 

@@ -1,5 +1,11 @@
-// Pure helpers of the Sync screen: what an import preview says, and the default bundle name.
-import type { ImportOutcome, ImportReport, IpcError, PeerStatus } from "../../lib/ipc/bindings";
+// Pure helpers of the Sync screen: what an import preview says, and where each chosen file stands.
+import type {
+  ChosenBundle,
+  ImportOutcome,
+  ImportReport,
+  IpcError,
+  PeerStatus,
+} from "../../lib/ipc/bindings";
 import { formatDate } from "../../lib/format";
 
 /** One line of an import preview: an i18n key under `sync.preview.` and its counts. */
@@ -55,16 +61,26 @@ export function localDay(timestamp: string): string {
   return Number.isNaN(t.getTime()) ? formatDate(timestamp) : formatDate(isoDay(t));
 }
 
-/** "HN-gui-TW-2026-11-27.hoso": sender, "gửi" (sent to) in ASCII, recipients, local date. */
-export function defaultBundleName(from: string, to: string[], today: Date): string {
-  const recipients = to.length > 0 ? to.join("+") : "";
-  return `${from}-gui-${recipients}-${isoDay(today)}.hoso`;
+/** Where a chosen bundle file stands, for its row in the list (an i18n key under
+ *  `sync.fileStatus.`): imported in this session, refused (and why), the set-up bundle that
+ *  needs the root fingerprint, imported before, older than one imported, or ready. */
+export type FileStatus = "imported" | "refused" | "setup" | "already" | "older" | "ready";
+
+export function fileStatus(c: ChosenBundle, importedNow: boolean): FileStatus {
+  if (importedNow) return "imported";
+  const problem = c.unreadable ?? c.header?.problem ?? null;
+  if (problem) return problem.code === "trust-root-missing" ? "setup" : "refused";
+  if (c.header?.already_imported) return "already";
+  if (c.header?.older) return "older";
+  return "ready";
 }
 
-/** Adds the `.hoso` extension when the officer typed a name without it. */
-export function withBundleExtension(path: string): string {
-  const trimmed = path.trim();
-  return /\.hoso$/i.test(trimmed) ? trimmed : `${trimmed}.hoso`;
+/** Files still to import, in the list's order (sender, then sequence). */
+export function toImport(files: ChosenBundle[], imported: Set<string>): ChosenBundle[] {
+  return files.filter((f) => {
+    const s = fileStatus(f, imported.has(f.file.handle));
+    return s === "ready" || s === "older";
+  });
 }
 
 /** The register trusts no central office yet: the bundle can only be the set-up bundle, which

@@ -12,7 +12,10 @@ export const commands = {
 	lock: () => typedError<null, IpcError>(__TAURI_INVOKE("lock")),
 	/**  Seconds without input before the app locks itself (office setting in minutes, default 10). */
 	idleSeconds: () => typedError<number, IpcError>(__TAURI_INVOKE("idle_seconds")),
-	/**  Asks the officer for a document to attach; None if the dialog was cancelled. */
+	/**
+	 *  Asks the officer for a document to attach; returns its handle for `attach_document` (see
+	 *  `picked.rs`), None if the dialog was cancelled.
+	 */
 	pickDocument: () => typedError<string | null, IpcError>(__TAURI_INVOKE("pick_document")),
 	/**
 	 *  "Mở sổ khác…": asks for another register file and makes it the one the next unlock opens
@@ -52,8 +55,11 @@ export const commands = {
 	recordFinding: (key: string, finding: Finding) => typedError<Finding, IpcError>(__TAURI_INVOKE("record_finding", { key, finding })),
 	/**  Records a discipline decision (validated by the core's rules). */
 	decideCase: (key: string, decision: NewDecision) => typedError<DisciplineDecision, IpcError>(__TAURI_INVOKE("decide_case", { key, decision })),
-	/**  Stores the file at `path` (chosen with `pick_document`) encrypted in the register. */
-	attachDocument: (key: string, path: string) => typedError<DocumentMeta, IpcError>(__TAURI_INVOKE("attach_document", { key, path })),
+	/**
+	 *  Stores the file chosen with `pick_document` (its handle: never a path from the window)
+	 *  encrypted in the register.
+	 */
+	attachDocument: (key: string, document: string) => typedError<DocumentMeta, IpcError>(__TAURI_INVOKE("attach_document", { key, document })),
 	/**  Takes a document off the case's list, with the reason (the history keeps it). */
 	removeDocument: (key: string, blake3: string, reason: Text) => typedError<null, IpcError>(__TAURI_INVOKE("remove_document", { key, blake3, reason })),
 	/**  The content categories in force on `on` (default today): the choices of the case form. */
@@ -132,20 +138,21 @@ export const commands = {
 	 */
 	rootFingerprint: () => typedError<string | null, IpcError>(__TAURI_INVOKE("root_fingerprint")),
 	/**
-	 *  Checks a bundle completely and says what importing it would change; changes nothing.
-	 *  `trust_root`: the root fingerprint the central office read out, for the set-up bundle.
+	 *  Checks a chosen bundle completely and says what importing it would change; changes
+	 *  nothing. `trust_root`: the root fingerprint the central office read out, for the set-up
+	 *  bundle.
 	 */
-	previewBundle: (path: string, trustRoot: string | null) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("preview_bundle", { path, trustRoot })),
+	previewBundle: (file: string, trustRoot: string | null) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("preview_bundle", { file, trustRoot })),
 	/**
-	 *  Imports a bundle in one transaction (all of it or nothing), reporting progress.
+	 *  Imports a chosen bundle in one transaction (all of it or nothing), reporting progress.
 	 *  `trust_root`: as for [`preview_bundle`].
 	 */
-	importBundle: (path: string, trustRoot: string | null, onProgress: Channel<Progress>) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("import_bundle", { path, trustRoot, onProgress })),
+	importBundle: (file: string, trustRoot: string | null, onProgress: Channel<Progress>) => typedError<ImportReport, IpcError>(__TAURI_INVOKE("import_bundle", { file, trustRoot, onProgress })),
 	/**
-	 *  Writes a bundle for the offices `to` into the new file `path` (never overwritten),
-	 *  reporting progress.
+	 *  Writes a bundle for the offices `to` into the chosen `folder` under its standard name
+	 *  (`HoSo_<from>_den_<to>_<date>_<seq>.hoso`, never overwriting), reporting progress.
 	 */
-	exportBundle: (to: string[], full: boolean, path: string, onProgress: Channel<Progress>) => typedError<ExportReport, IpcError>(__TAURI_INVOKE("export_bundle", { to, full, path, onProgress })),
+	exportBundle: (to: string[], full: boolean, folder: string, onProgress: Channel<Progress>) => typedError<ExportDone, IpcError>(__TAURI_INVOKE("export_bundle", { to, full, folder, onProgress })),
 	/**  What the signed-in officer may administer, and this office's key fingerprints. */
 	adminCapabilities: () => typedError<AdminCapabilities, IpcError>(__TAURI_INVOKE("admin_capabilities")),
 	/**  The office list with validity, predecessors, certificates and revocations. */
@@ -194,10 +201,37 @@ export const commands = {
 	setIdleMinutes: (minutes: number) => typedError<null, IpcError>(__TAURI_INVOKE("set_idle_minutes", { minutes })),
 	/**  Sets how often bundles should be exchanged with `office` (administrators; audited). */
 	setSyncPeriod: (office: string, days: number) => typedError<null, IpcError>(__TAURI_INVOKE("set_sync_period", { office, days })),
+	/**
+	 *  Asks the officer for one or several bundle files (a dialog) and reads each one's header
+	 *  without applying it; sorted by sender, then sequence (the order to import them in).
+	 *  Empty if the dialog was cancelled.
+	 */
+	chooseBundles: () => typedError<ChosenBundle[], IpcError>(__TAURI_INVOKE("choose_bundles")),
+	/**  Asks the officer for the folder (the stick) bundles are written into; None if cancelled. */
+	chooseExportFolder: () => typedError<PickedPath | null, IpcError>(__TAURI_INVOKE("choose_export_folder")),
+	/**  One page of the history of bundles sent, received and refused, newest first. */
+	syncHistory: (filter: HistoryFilter, offset: number, limit: number) => typedError<HistoryPage, IpcError>(__TAURI_INVOKE("sync_history", { filter, offset, limit })),
+	/**  When the register was last backed up from this workstation (RFC 3339), if ever. */
+	lastBackup: () => typedError<string | null, IpcError>(__TAURI_INVOKE("last_backup")),
+	/**  Asks the officer for the folder (a stick, a drive) the backup goes into; None if cancelled. */
+	chooseBackupFolder: () => typedError<PickedPath | null, IpcError>(__TAURI_INVOKE("choose_backup_folder")),
+	/**  Backs the register up into a new folder inside the chosen `folder`, reporting progress. */
+	backupRegister: (folder: string, onProgress: Channel<BackupProgress>) => typedError<BackupReport, IpcError>(__TAURI_INVOKE("backup_register", { folder, onProgress })),
+	/**
+	 *  Asks the officer for a backup folder (`HoSo_saoluu_…`) and reads its description; None if
+	 *  cancelled. Nothing is changed.
+	 */
+	chooseBackupToRestore: () => typedError<ChosenBackup | null, IpcError>(__TAURI_INVOKE("choose_backup_to_restore")),
+	/**
+	 *  Replaces the open register with the chosen backup, as the signed-in officer whose
+	 *  passphrase is given again (the confirmation): the register closes, the current file is kept
+	 *  aside, the backup takes its place, and the officer is signed in to it again.
+	 */
+	restoreRegister: (folder: string, passphrase: string) => typedError<RestoreReport, IpcError>(__TAURI_INVOKE("restore_register", { folder, passphrase })),
 };
 
 /* Constants */
-export const ERROR_CODES = ["invalid","not-found","permission-denied","storage","illegal-transition","wrong-passphrase","unknown-officer","wrong-recovery-key","key-file-missing","key-file-corrupt","newer-schema","not-a-register","already-exists","bundle-malformed","bundle-too-large","bundle-signature","bundle-hash","bundle-unnamed-attachment","bundle-decrypt","bundle-version","segment-signature","bundle-io","bundle-not-for-us","bundle-expired","bundle-sequence-reused","trust-root-missing","trust-unknown-signer","trust-expired","trust-revoked","trust-bad-signature","trust-malformed","op-not-authorised","register-restored","locked","internal"] as const;
+export const ERROR_CODES = ["invalid","not-found","permission-denied","storage","illegal-transition","wrong-passphrase","unknown-officer","wrong-recovery-key","key-file-missing","key-file-corrupt","newer-schema","not-a-register","already-exists","backup-io","bundle-malformed","bundle-too-large","bundle-signature","bundle-hash","bundle-unnamed-attachment","bundle-decrypt","bundle-version","segment-signature","bundle-io","bundle-not-for-us","bundle-expired","bundle-sequence-reused","trust-root-missing","trust-unknown-signer","trust-expired","trust-revoked","trust-bad-signature","trust-malformed","op-not-authorised","register-restored","locked","internal"] as const;
 
 /* Types */
 /**
@@ -246,6 +280,58 @@ export type Appeal = {
 
 /**  Outcome of a discipline appeal; "change" is split by direction for the statistics. */
 export type AppealOutcome = "uphold" | "increase" | "reduce" | "annul";
+
+/**  `backup.json`: what a backup folder holds. */
+export type BackupInfo = {
+	format: string,
+	version: number,
+	/**  The office whose register it is. */
+	office: string,
+	/**  When the copy was made (RFC 3339, UTC). */
+	created: string,
+	/**  Who made it. */
+	by: string,
+	/**  The register's schema version at the time. */
+	schema_version: number,
+	/**  Size of the register copy in bytes. */
+	bytes: number,
+};
+
+/**  Progress of a backup, in pages of the register. */
+export type BackupProgress = {
+	done: number,
+	total: number,
+};
+
+/**  What a backup wrote. */
+export type BackupReport = {
+	/**  The backup folder (complete). */
+	folder: string,
+	info: BackupInfo,
+};
+
+/**  What [`Register::inspect_bundle`] learnt of a bundle file. */
+export type BundleHeader = {
+	file_name: string,
+	bundle_id: string,
+	sender: string,
+	sequence: number,
+	/**  When it was written (RFC 3339, UTC); None if it could not be authenticated. */
+	created: string | null,
+	recipients: string[],
+	/**  This exact bundle was imported here before (importing it again changes nothing). */
+	already_imported: boolean,
+	/**  A newer bundle of this sender was imported already (this one may bring nothing new). */
+	older: boolean,
+	/**  Why it would be refused, if it would. */
+	problem: BundleProblem | null,
+};
+
+/**  Why a bundle would be refused: the error's code (the UI words it) and its English detail. */
+export type BundleProblem = {
+	code: ErrorCode,
+	detail: string,
+};
 
 export type BundleSummary = {
 	at: string,
@@ -454,6 +540,23 @@ export type ChangeWithoutEffect = {
 	reason: string,
 };
 
+/**  A backup folder chosen to restore from, with what its description says. */
+export type ChosenBackup = {
+	folder: PickedPath,
+	info: BackupInfo,
+};
+
+/**
+ *  A bundle file chosen in the dialog: its handle and what its header says (or why it cannot
+ *  be read at all).
+ */
+export type ChosenBundle = {
+	file: PickedPath,
+	header: BundleHeader | null,
+	/**  The file could not be read as a bundle (header None). */
+	unreadable: BundleProblem | null,
+};
+
 /**
  *  An office whose changes are dated beyond this workstation's clock plus the tolerance
  *  ([`oplog::MAX_CLOCK_AHEAD_MS`], one day): its clock is (or was) wrong. The changes were
@@ -536,6 +639,8 @@ export type Dashboard = {
 	overlaps: Overlap[],
 	omissions: Omission[],
 	today: string,
+	/**  When the register was last backed up from this workstation (RFC 3339), if ever. */
+	last_backup: string | null,
 };
 
 /**  An open case whose deadline a rules change moves. */
@@ -604,7 +709,15 @@ export type EditableRules = {
  *  Every error code, closed: front-ends map each to a message in the user's language (a UI test
  *  checks that both catalogues have one for every code).
  */
-export type ErrorCode = "invalid" | "not-found" | "permission-denied" | "storage" | "illegal-transition" | "wrong-passphrase" | "unknown-officer" | "wrong-recovery-key" | "key-file-missing" | "key-file-corrupt" | "newer-schema" | "not-a-register" | "already-exists" | "bundle-malformed" | "bundle-too-large" | "bundle-signature" | "bundle-hash" | "bundle-unnamed-attachment" | "bundle-decrypt" | "bundle-version" | "segment-signature" | "bundle-io" | "bundle-not-for-us" | "bundle-expired" | "bundle-sequence-reused" | "trust-root-missing" | "trust-unknown-signer" | "trust-expired" | "trust-revoked" | "trust-bad-signature" | "trust-malformed" | "op-not-authorised" | "register-restored";
+export type ErrorCode = "invalid" | "not-found" | "permission-denied" | "storage" | "illegal-transition" | "wrong-passphrase" | "unknown-officer" | "wrong-recovery-key" | "key-file-missing" | "key-file-corrupt" | "newer-schema" | "not-a-register" | "already-exists" | "backup-io" | "bundle-malformed" | "bundle-too-large" | "bundle-signature" | "bundle-hash" | "bundle-unnamed-attachment" | "bundle-decrypt" | "bundle-version" | "segment-signature" | "bundle-io" | "bundle-not-for-us" | "bundle-expired" | "bundle-sequence-reused" | "trust-root-missing" | "trust-unknown-signer" | "trust-expired" | "trust-revoked" | "trust-bad-signature" | "trust-malformed" | "op-not-authorised" | "register-restored";
+
+/**  What `export_bundle` wrote, and the new file's name in the chosen folder. */
+export type ExportDone = {
+	report: ExportReport,
+	file_name: string,
+	/**  The whole path, for display. */
+	shown: string,
+};
 
 /**  What `export_bundle` wrote. */
 export type ExportReport = {
@@ -638,6 +751,40 @@ export type Finding = {
 	 *  foreign affairs, illegal diplomas).
 	 */
 	violation_areas?: ViolationArea[],
+};
+
+/**  Which bundles a history page shows. */
+export type HistoryDirection = "sent" | "received" | "rejected";
+
+/**  One bundle of the history. */
+export type HistoryEntry = {
+	direction: HistoryDirection,
+	/**  Empty for a refused file that could not be read. */
+	bundle_id: string,
+	/**  The recipients of a bundle sent; the sender of one received or refused. */
+	peers: string[],
+	sequence: number | null,
+	/**  When it was written (sent) or imported / refused here (RFC 3339, UTC). */
+	at: string,
+	/**  Operations it carried (received: new and already known ones). */
+	operations: number,
+	/**  Received: the operations that were new here. */
+	new_operations: number | null,
+	/**  Refused: the error's code and detail, and the file's name. */
+	problem: BundleProblem | null,
+	file_name: string | null,
+};
+
+export type HistoryFilter = {
+	/**  Only bundles to or from this office. */
+	peer: string | null,
+	direction: HistoryDirection | null,
+};
+
+export type HistoryPage = {
+	entries: HistoryEntry[],
+	/**  Entries matching the filter, all pages together. */
+	total: number,
 };
 
 /**  One dated day with its name, for the settings screen. */
@@ -907,6 +1054,14 @@ export type PenaltyInForce = {
 	in_force: DisciplineForm | null,
 };
 
+/**  A picked file or folder as the window sees it: its handle and its name (for display). */
+export type PickedPath = {
+	handle: string,
+	name: string,
+	/**  The whole path, for display only (the window cannot use it). */
+	shown: string,
+};
+
 /**  One planned inspection or supervision. */
 export type PlanItem = {
 	id: string,
@@ -986,6 +1141,13 @@ export type PrintRequest = {
 export type Progress = {
 	segments: number,
 	operations: number,
+};
+
+/**  What a restore did. */
+export type RestoreReport = {
+	info: BackupInfo,
+	/**  Where the register that was replaced went (None: there was none). */
+	set_aside: string | null,
 };
 
 export type RevokedOffice = {
