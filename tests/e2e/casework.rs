@@ -738,7 +738,7 @@ async fn a_new_case_gets_an_inline_subject_and_categories_and_a_document_is_remo
     assert!(chips[0].contains("Hoàng Thị Én"), "{chips:?}");
     // The dialog closes once the subject is added (its overlay must be gone before clicking).
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while app.texts_of("case-form-subject-dialog").await?.len() > 0 {
+    while !app.texts_of("case-form-subject-dialog").await?.is_empty() {
         ensure!(
             std::time::Instant::now() < deadline,
             "the subject dialog stayed open"

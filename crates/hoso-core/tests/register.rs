@@ -2827,6 +2827,8 @@ fn a_batch_commits_all_of_its_writes_or_none() {
         assert!(listed.contains(n), "{n} missing from {listed:?}");
     }
     audit::verify(reg.store().conn()).unwrap();
+}
+
 /// Issue 12: the Plans screen's reads (the plans of a year this office sees, a page of a plan's
 /// items) and "Mở vụ việc từ kế hoạch": one call opens the case with the item's kind, subject,
 /// lead and coordinators, linked to the item; only once, only by the lead office, not from a
