@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "save_print",
     "list_subjects",
     "add_subject",
+    "subject_plan_items",
     "sync_status",
     "changes_without_effect",
     "root_fingerprint",

@@ -46,6 +46,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::print::save_print,
             commands::subjects::list_subjects,
             commands::subjects::add_subject,
+            commands::subjects::subject_plan_items,
             commands::plans::plan_years,
             commands::plans::plans_of_year,
             commands::plans::plan_item_page,

@@ -589,9 +589,46 @@ async fn a_case_is_created_and_reopened_without_the_mouse() -> Result<()> {
 /// A subject's page lists its cases; each opens the case.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_subject_lists_its_cases() -> Result<()> {
-    let (app, f, _home) = start(None, &[]).await?;
+    let (app, f, home) = start(None, &[]).await?;
+    // A plan item for the discipline case's member, written while the app is open.
+    let year = chrono::Local::now().date_naive().format("%Y").to_string();
+    {
+        use hoso_core::register::{NewPlan, NewPlanItem, Register};
+        let store = hoso_core::store::Store::open(
+            home.path().join("nghe-an.hoso-db"),
+            OFFICER,
+            PASSPHRASE,
+        )?;
+        let mut reg = Register::session(store, OFFICER)?;
+        let member = reg.case(&f.discipline)?.subjects[0].clone();
+        let plan = reg.add_plan(NewPlan {
+            office: None,
+            year: year.parse()?,
+            title: "Chương trình kiểm tra, giám sát".into(),
+        })?;
+        reg.add_plan_item(
+            &plan,
+            NewPlanItem {
+                subject: member,
+                kind: hoso_core::model::CaseKind::ThematicSupervision,
+                start: format!("{year}-11-02").parse()?,
+                end: format!("{year}-11-27").parse()?,
+                lead: None,
+                coordinators: vec![],
+                note: "".into(),
+            },
+        )?;
+    }
     app.click("nav-subjects").await?;
     app.click("subject-open").await?;
+    let items = app
+        .wait_for_texts("subject-plan-item", |t| !t.is_empty())
+        .await?;
+    assert!(
+        items[0].contains("Chương trình kiểm tra, giám sát")
+            && items[0].contains("Giám sát chuyên đề"),
+        "{items:?}"
+    );
     let css = format!(
         "[data-testid=\"subject-case\"][data-case-number=\"{}\"]",
         f.discipline

@@ -270,6 +270,8 @@ async fn a_backup_then_a_restore_gives_back_the_same_digest() -> Result<()> {
         &[("HOSO_E2E_RESTORE_FOLDER", s(&folders[0]))],
     )
     .await?;
+    app.click("nav-settings").await?;
+    app.click("settings-tab-backup").await?;
     app.click("restore").await?;
     let warning = app
         .wait_for_texts("restore-warning", |t| !t.is_empty())

@@ -3012,3 +3012,77 @@ fn a_plan_item_opens_its_case_in_one_step() {
     });
     assert_eq!(e.code(), "permission-denied");
 }
+
+/// Issue 11: a subject's page lists its plan items across the plans (and years) this register
+/// holds, by start date, each with its plan.
+#[test]
+fn a_subject_lists_its_plan_items_across_plans() {
+    let (_f, mut reg) = setup();
+    let x = member(&mut reg, "Bùi Văn Khoa", "Công an tỉnh", None, false);
+    let y = member(&mut reg, "Đặng Thị Lụa", "Công an tỉnh", None, false);
+    let mut plan = |year: i32, title: &str| {
+        reg.add_plan(NewPlan {
+            office: None,
+            year,
+            title: title.into(),
+        })
+        .unwrap()
+    };
+    let p2025 = plan(2025, "Chương trình năm 2025");
+    let p2026 = plan(2026, "Chương trình năm 2026");
+    let item = |s: &str, start: &str, end: &str, kind: CaseKind| NewPlanItem {
+        subject: s.into(),
+        kind,
+        start: d(start),
+        end: d(end),
+        lead: None,
+        coordinators: vec![],
+        note: Text::default(),
+    };
+    reg.add_plan_item(
+        &p2026,
+        item(&x, "2026-04-01", "2026-04-30", CaseKind::FinanceInspection),
+    )
+    .unwrap();
+    reg.add_plan_item(
+        &p2025,
+        item(
+            &x,
+            "2025-09-01",
+            "2025-09-30",
+            CaseKind::ThematicSupervision,
+        ),
+    )
+    .unwrap();
+    reg.add_plan_item(
+        &p2026,
+        item(&y, "2026-02-01", "2026-02-28", CaseKind::FinanceInspection),
+    )
+    .unwrap();
+
+    let listed: Vec<(i32, String, CaseKind)> = reg
+        .subject_plan_items(&x)
+        .unwrap()
+        .into_iter()
+        .map(|i| (i.year, i.plan_title.to_string(), i.item.kind))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (
+                2025,
+                "Chương trình năm 2025".to_string(),
+                CaseKind::ThematicSupervision
+            ),
+            (
+                2026,
+                "Chương trình năm 2026".to_string(),
+                CaseKind::FinanceInspection
+            ),
+        ]
+    );
+    assert_eq!(reg.subject_plan_items(&y).unwrap().len(), 1);
+    let z = member(&mut reg, "Lê Văn Tám", "Công an tỉnh", None, false);
+    assert!(reg.subject_plan_items(&z).unwrap().is_empty());
+    assert!(reg.subject_plan_items("no-such-subject").is_err());
+}

@@ -1,7 +1,7 @@
 use tauri::State;
 
 use hoso_core::model::Subject;
-use hoso_core::register::{AddSubject, NewSubject};
+use hoso_core::register::{AddSubject, NewSubject, SubjectPlanItem};
 
 use crate::error::IpcResult;
 use crate::state::AppState;
@@ -27,4 +27,14 @@ pub fn add_subject(
     force: bool,
 ) -> IpcResult<AddSubject> {
     state.with_register(|r| Ok(r.add_subject(input, force)?))
+}
+
+/// A subject's plan items in every plan this register holds, each with its plan.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn subject_plan_items(
+    state: State<'_, AppState>,
+    subject: String,
+) -> IpcResult<Vec<SubjectPlanItem>> {
+    state.with_register(|r| Ok(r.subject_plan_items(&subject)?))
 }

@@ -115,7 +115,7 @@ pub use overlap_records::{Settlement, SettlementOutcome};
 pub use people::{Relation, Relations, SubjectEdit};
 pub use plans::{
     MAX_PLAN_ITEM_PAGE, NewPlan, NewPlanItem, Omission, Overlap, PlanItemEdit, PlanItemPage,
-    PlanSummary, PlanView, Work,
+    PlanSummary, PlanView, SubjectPlanItem, Work,
 };
 pub use project::DomainProjector;
 pub use rules_store::CalendarGap;

@@ -117,6 +117,18 @@ pub struct PlanSummary {
     pub own: bool,
 }
 
+/// A plan item of a subject, with the plan it belongs to (the subject's page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SubjectPlanItem {
+    pub plan_id: String,
+    pub plan_title: Text,
+    /// The office whose programme holds it.
+    pub office: String,
+    pub year: i32,
+    pub item: PlanItem,
+}
+
 /// One page of a plan's items, by start date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -634,6 +646,33 @@ impl Register {
             .map_err(db)
     }
 
+    /// The plan items of a subject in every plan this register holds (this office's and those
+    /// it takes part in, or all at the central office), by start date: the subject's page.
+    pub fn subject_plan_items(&self, subject: &str) -> Result<Vec<SubjectPlanItem>> {
+        self.require(Permission::CaseRead)?;
+        let id = self.subject(subject)?.id;
+        let conn = self.conn();
+        let mut out = Vec::new();
+        for item in items_where(conn, ItemsOf::Subject, &id, -1, 0)? {
+            let (plan_id, office, year, title): (String, String, i32, String) = conn
+                .query_row(
+                    "SELECT p.id, p.office, p.year, p.title FROM plan_items i
+                       JOIN plans p ON p.id = i.plan_id WHERE i.id = ?1",
+                    [&item.id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .map_err(db)?;
+            out.push(SubjectPlanItem {
+                plan_id,
+                plan_title: Text::new(title),
+                office,
+                year,
+                item,
+            });
+        }
+        Ok(out)
+    }
+
     /// One page of a plan's items (by start date): at most `limit` (1 to
     /// [`MAX_PLAN_ITEM_PAGE`]) from `offset`, with the plan and its item count.
     pub fn plan_item_page(&self, plan_id: &str, offset: u32, limit: u32) -> Result<PlanItemPage> {
@@ -977,14 +1016,35 @@ fn load_items(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<PlanItem>> {
+    items_where(conn, ItemsOf::Plan, plan_id, limit, offset)
+}
+
+/// Which items [`items_where`] reads: a plan's, or a subject's across plans.
+#[derive(Clone, Copy)]
+enum ItemsOf {
+    Plan,
+    Subject,
+}
+
+fn items_where(
+    conn: &rusqlite::Connection,
+    of: ItemsOf,
+    key: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<PlanItem>> {
+    let column = match of {
+        ItemsOf::Plan => "plan_id",
+        ItemsOf::Subject => "subject_id",
+    };
     let mut st = conn
-        .prepare(
+        .prepare_cached(&format!(
             "SELECT id, subject_id, kind, start_date, end_date, lead, note, status, drop_reason
-                 FROM plan_items WHERE plan_id = ?1 ORDER BY start_date, id LIMIT ?2 OFFSET ?3",
-        )
+                 FROM plan_items WHERE {column} = ?1 ORDER BY start_date, id LIMIT ?2 OFFSET ?3"
+        ))
         .map_err(db)?;
     let rows = st
-        .query_map(params![plan_id, limit, offset], |r| {
+        .query_map(params![key, limit, offset], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,

@@ -98,6 +98,8 @@ export const commands = {
 	 *  name, birth year and unit without writing anything.
 	 */
 	addSubject: (input: NewSubject, force: boolean) => typedError<AddSubject, IpcError>(__TAURI_INVOKE("add_subject", { input, force })),
+	/**  A subject's plan items in every plan this register holds, each with its plan. */
+	subjectPlanItems: (subject: string) => typedError<SubjectPlanItem[], IpcError>(__TAURI_INVOKE("subject_plan_items", { subject })),
 	/**  The years that have plans, newest first. */
 	planYears: () => typedError<number[], IpcError>(__TAURI_INVOKE("plan_years")),
 	/**  The plans of a year this office sees: its own programme and those it takes part in. */
@@ -1248,6 +1250,16 @@ export type SubjectConclusion = {
 
 /**  Who or what a case is about. */
 export type SubjectKind = "member" | "organisation";
+
+/**  A plan item of a subject, with the plan it belongs to (the subject's page). */
+export type SubjectPlanItem = {
+	plan_id: string,
+	plan_title: Text,
+	/**  The office whose programme holds it. */
+	office: string,
+	year: number,
+	item: PlanItem,
+};
 
 /**
  *  A suspension from Party activities (đình chỉ sinh hoạt đảng): not a discipline form, it
