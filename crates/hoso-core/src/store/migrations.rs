@@ -14,7 +14,8 @@
 //! (the bundle sequence floor, the recovery state, ops set aside); migration 7 the
 //! office's local settings (`office_settings`: what printed documents say about the office);
 //! migration 8 provisional deadlines (`cases.deadline_provisional`), the plan item a case
-//! carries out (`cases.plan_item`) and plan items' status.
+//! carries out (`cases.plan_item`) and plan items' status; migration 9 locked report periods
+//! (`report_locks`).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -39,6 +40,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/rollback.sql"),
     include_str!("schema/settings.sql"),
     include_str!("schema/records.sql"),
+    include_str!("schema/reports.sql"),
 ];
 
 /// The schema version this build writes and understands.
