@@ -107,6 +107,8 @@ enum Command {
     /// This office's local settings: what printed documents say (header, place, signatory)
     #[command(subcommand)]
     Settings(cmd::print::SettingsCmd),
+    /// Statistics forms: list, compute and export (pdf, xlsx, json), lock a period
+    Report(cmd::report::ReportArgs),
     // Other command groups go here (one variant each), with one arm in `dispatch`.
 }
 
@@ -132,6 +134,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<()> {
         Command::Sync(c) => cmd::sync::run(ctx, c),
         Command::Print(args) => cmd::print::run(ctx, args),
         Command::Settings(c) => cmd::print::settings(ctx, c),
+        Command::Report(args) => cmd::report::run(ctx, args),
     }
 }
 

@@ -32,3 +32,5 @@ pub mod sync;
 
 // Issue 13: printed documents (case summary, case file) and the office's print settings.
 pub mod print;
+// Issue 13: the statistics forms.
+pub mod report;

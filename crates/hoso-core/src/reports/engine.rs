@@ -321,7 +321,7 @@ fn case_facts(
     Ok(out)
 }
 
-fn in_period(form: &Form, period: &Period, f: &Fact) -> bool {
+pub fn in_period(form: &Form, period: &Period, f: &Fact) -> bool {
     match form.def.basis {
         Basis::Opened => period.contains(f.opened),
         Basis::Decision => f.decision.is_some_and(|(_, d)| period.contains(d)),

@@ -148,6 +148,9 @@ pub struct LockRow {
     pub locked_by: String,
 }
 
+/// The office setting naming a directory of replacement form definitions.
+pub const FORMS_DIR_SETTING: &str = "reports.forms-dir";
+
 fn db(e: rusqlite::Error) -> Error {
     Error::Storage(e.to_string())
 }
@@ -159,7 +162,7 @@ impl Register {
         let dir = self
             .office_settings()?
             .into_iter()
-            .find(|(k, _)| k == "reports.forms-dir")
+            .find(|(k, _)| k == FORMS_DIR_SETTING)
             .map(|(_, v)| v.trim().to_string())
             .filter(|v| !v.is_empty())
             .map(PathBuf::from);
@@ -250,7 +253,11 @@ impl Register {
         let facts = engine::load_facts(self.conn(), &set, form, period, offices.as_deref())?;
         let mut roll_up: Vec<(String, String)> = Vec::new();
         if info.all {
-            let mut codes: Vec<String> = facts.iter().map(|f| f.office.clone()).collect();
+            let mut codes: Vec<String> = facts
+                .iter()
+                .filter(|f| form.def.base.matches(f) && engine::in_period(form, period, f))
+                .map(|f| f.office.clone())
+                .collect();
             codes.sort();
             codes.dedup();
             for c in codes {
