@@ -59,6 +59,16 @@ fn pick(app: &AppHandle, env_var: &str) -> IpcResult<Option<String>> {
 /// A new file to save to, chosen in the system dialog with `suggested` as its name (or, in
 /// `e2e-dialogs` builds, from `env_var`); None if the dialog was cancelled.
 pub fn pick_save(app: &AppHandle, suggested: &str, env_var: &str) -> IpcResult<Option<String>> {
+    pick_save_as(app, suggested, env_var, ("PDF", &["pdf"]))
+}
+
+/// [`pick_save`] with the dialog's file filter (name, extensions).
+pub fn pick_save_as(
+    app: &AppHandle,
+    suggested: &str,
+    env_var: &str,
+    filter: (&str, &[&str]),
+) -> IpcResult<Option<String>> {
     #[cfg(feature = "e2e-dialogs")]
     if let Ok(path) = std::env::var(env_var) {
         return Ok(Some(path));
@@ -69,7 +79,7 @@ pub fn pick_save(app: &AppHandle, suggested: &str, env_var: &str) -> IpcResult<O
         .dialog()
         .file()
         .set_file_name(safe_file_name(suggested))
-        .add_filter("PDF", &["pdf"])
+        .add_filter(filter.0, filter.1)
         .blocking_save_file();
     Ok(match picked {
         Some(p) => Some(

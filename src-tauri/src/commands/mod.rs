@@ -3,6 +3,7 @@ pub mod app;
 pub mod cases;
 pub mod files;
 pub mod print;
+pub mod reports;
 pub mod session;
 pub mod subjects;
 pub mod sync;

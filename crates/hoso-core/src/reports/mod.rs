@@ -137,6 +137,18 @@ pub struct FormSummary {
     pub source: String,
 }
 
+/// What the Reports screen offers (see `Register::report_context`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReportContext {
+    pub forms: Vec<FormSummary>,
+    pub periods: Vec<Period>,
+    pub year: i32,
+    pub can_report_all: bool,
+    pub can_lock: bool,
+    pub locks: Vec<LockRow>,
+}
+
 /// A locked period (`hoso report locks`, the app).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -184,6 +196,20 @@ impl Register {
                 source: f.def.source.clone(),
             })
             .collect())
+    }
+
+    /// What the Reports screen offers this officer: the forms, the periods of `year`, whether
+    /// every office can be reported on (the central office) and whether they may lock.
+    pub fn report_context(&self, year: i32) -> Result<ReportContext> {
+        Ok(ReportContext {
+            forms: self.report_form_list()?,
+            periods: Period::choices(year),
+            year,
+            can_report_all: self.is_central_office()?,
+            can_lock: crate::access::require(self.session_info().role, Permission::ReportLock)
+                .is_ok(),
+            locks: self.report_locks()?,
+        })
     }
 
     fn is_central_office(&self) -> Result<bool> {

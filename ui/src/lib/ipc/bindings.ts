@@ -78,6 +78,17 @@ export const commands = {
 	 *  the core audits the print.
 	 */
 	savePrint: (key: string, options: PrintRequest, suggestedName: string) => typedError<SavedPrint | null, IpcError>(__TAURI_INVOKE("save_print", { key, options, suggestedName })),
+	/**  The forms, the periods of `year`, what this officer may do. */
+	reportContext: (year: number) => typedError<ReportContext, IpcError>(__TAURI_INVOKE("report_context", { year })),
+	/**  A form for a period (the locked figures when the period is locked). */
+	makeReport: (request: ReportRequest) => typedError<Report, IpcError>(__TAURI_INVOKE("make_report", { request })),
+	/**  "Chốt số liệu": locks the period's figures (committee leadership, checked by the core). */
+	lockReport: (request: ReportRequest) => typedError<Report, IpcError>(__TAURI_INVOKE("lock_report", { request })),
+	/**
+	 *  "Xuất PDF…" / "Xuất Excel…": asks where to save (None if cancelled), then writes the report
+	 *  into that new file; the core audits the export.
+	 */
+	saveReport: (request: ReportRequest, format: ExportFormat, suggestedName: string) => typedError<SavedReport | null, IpcError>(__TAURI_INVOKE("save_report", { request, format, suggestedName })),
 	/**
 	 *  Subjects in Vietnamese alphabetical order (members by given name first), optionally filtered
 	 *  by folded name or unit.
@@ -280,6 +291,12 @@ export type CasePage = {
 	offset: number,
 };
 
+/**  A case behind a figure. */
+export type CaseRef = {
+	number: string,
+	title: string,
+};
+
 /**  One line of a case list. */
 export type CaseRow = {
 	id: string,
@@ -312,6 +329,12 @@ export type CaseSort =
 
 /**  Workflow status: the main path chuẩn bị → tiến hành → kết thúc, then four side states. */
 export type CaseStatus = "received" | "classified" | "preparing" | "decided" | "announced" | "verifying" | "report-drafted" | "committee-review" | "concluded" | "disciplined" | "proposed-upward" | "notified" | "follow-up" | "archived" | "extended" | "deferred" | "transferred" | "withdrawn";
+
+/**  One figure and the cases behind it (`value` None: not recorded in HoSo, printed blank). */
+export type Cell = {
+	value: number | null,
+	cases: string[],
+};
 
 /**
  *  A change another office made that its authority did not allow: kept in the log, without
@@ -446,6 +469,8 @@ export type DocumentMeta = {
  */
 export type ErrorCode = "invalid" | "not-found" | "permission-denied" | "storage" | "illegal-transition" | "wrong-passphrase" | "unknown-officer" | "wrong-recovery-key" | "key-file-missing" | "key-file-corrupt" | "newer-schema" | "not-a-register" | "already-exists" | "bundle-malformed" | "bundle-too-large" | "bundle-signature" | "bundle-hash" | "bundle-unnamed-attachment" | "bundle-decrypt" | "bundle-version" | "segment-signature" | "bundle-io" | "bundle-not-for-us" | "bundle-expired" | "bundle-sequence-reused" | "trust-root-missing" | "trust-unknown-signer" | "trust-expired" | "trust-revoked" | "trust-bad-signature" | "trust-malformed" | "op-not-authorised" | "register-restored";
 
+export type ExportFormat = "pdf" | "xlsx";
+
 /**  What `export_bundle` wrote. */
 export type ExportReport = {
 	bundle_id: string,
@@ -478,6 +503,25 @@ export type Finding = {
 	 *  foreign affairs, illegal diplomas).
 	 */
 	violation_areas?: ViolationArea[],
+};
+
+/**  A form in the list (`hoso report list`, the app's form picker). */
+export type FormSummary = {
+	code: string,
+	title: string,
+	unit: string,
+	provisional: boolean,
+	structure_only: boolean,
+	source: string,
+};
+
+/**  A merged header cell: its label and the grid area it covers (0-based, header rows only). */
+export type HeaderCell = {
+	label: string,
+	row: number,
+	col: number,
+	rows: number,
+	cols: number,
 };
 
 /**  What an import did (or, for a dry run or `verify`, would do). */
@@ -544,6 +588,21 @@ export type IpcError = {
 };
 
 export type IpcErrorCode = ErrorCode | ShellErrorCode;
+
+export type LockInfo = {
+	/**  RFC 3339, UTC. */
+	locked_at: string,
+	locked_by: string,
+};
+
+/**  A locked period (`hoso report locks`, the app). */
+export type LockRow = {
+	form: string,
+	period: string,
+	scope: string,
+	locked_at: string,
+	locked_by: string,
+};
 
 /**  Cadre-management authority: decides who may inspect the subject. */
 export type ManagementAuthority = "central" | "province" | "both";
@@ -687,6 +746,14 @@ export type PenaltyInForce = {
 	in_force: DisciplineForm | null,
 };
 
+/**  A report period: its code (`2026-9m`), label and inclusive dates. */
+export type Period = {
+	code: string,
+	label: string,
+	start: string,
+	end: string,
+};
+
 export type PrintPreview = {
 	/**  The document's page count. */
 	pages: number,
@@ -710,12 +777,96 @@ export type Progress = {
 	operations: number,
 };
 
+/**  A computed (or locked) form. */
+export type Report = {
+	form: string,
+	title: string,
+	unit: string,
+	source: string,
+	provisional: boolean,
+	structure_only: boolean,
+	period: Period,
+	scope: ScopeInfo,
+	/**  Merged header cells over the table (columns A and B included), `header_rows` deep. */
+	header: HeaderCell[],
+	header_rows: number,
+	/**  A, B, 1, 2… */
+	numbering: string[],
+	columns: ReportColumn[],
+	rows: ReportRow[],
+	/**  Number and title of every case behind a figure, by id. */
+	cases: { [key in string]: CaseRef },
+	lock: LockInfo | null,
+	/**  Locked, and the register now gives different figures (cases changed since). */
+	changed_since_lock: boolean,
+};
+
+export type ReportColumn = {
+	label: string,
+	/**  Computed from the register (false: entered by hand on the printed form). */
+	computed: boolean,
+};
+
+/**  What the Reports screen offers (see `Register::report_context`). */
+export type ReportContext = {
+	forms: FormSummary[],
+	periods: Period[],
+	year: number,
+	can_report_all: boolean,
+	can_lock: boolean,
+	locks: LockRow[],
+};
+
+/**  Which report: form code, period code (`2026-9m`) and scope. */
+export type ReportRequest = {
+	form: string,
+	period: string,
+	scope: ReportScope,
+};
+
+export type ReportRow = {
+	/**  "I", "1", or empty (totals); the office code on roll-up rows. */
+	no: string,
+	label: string,
+	kind: RowKind,
+	/**  One per leaf column (empty on section rows). */
+	cells: Cell[],
+};
+
+/**  Whose cases a report counts. */
+export type ReportScope = 
+/**  The signed-in officer's office. */
+{ kind: "this" } | 
+/**  One office (another office's: the central office only). */
+{ kind: "office"; office: string } | 
+/**  Every office, with one roll-up row per lead office (the central office only). */
+{ kind: "all" };
+
 /**  An officer's role in the register. */
 export type Role = "administrator" | "committee-leader" | "inspector" | "letters-clerk" | "viewer";
+
+export type RowKind = "detail" | 
+/**  A heading (I, II…): no figures. */
+"section" | 
+/**  The grand total. */
+"total" | 
+/**  "Cộng (1+2+3)": the sum of the numbered rows it names. */
+"sum";
 
 export type SavedPrint = {
 	path: string,
 	pages: number,
+};
+
+export type SavedReport = {
+	path: string,
+};
+
+export type ScopeInfo = {
+	/**  The office code, or `*` for every office. */
+	code: string,
+	name: string,
+	all: boolean,
 };
 
 /**  Failures that belong to the shell rather than the core. */
