@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "record_appeal",
     "preview_print",
     "save_print",
+    "print_in_viewer",
     "report_context",
     "make_report",
     "lock_report",

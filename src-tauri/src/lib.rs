@@ -42,6 +42,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::cases::record_appeal,
             commands::print::preview_print,
             commands::print::save_print,
+            commands::print::print_in_viewer,
             commands::reports::report_context,
             commands::reports::make_report,
             commands::reports::lock_report,

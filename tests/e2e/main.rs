@@ -4,6 +4,7 @@
 mod cases;
 mod casework;
 mod print;
+mod reports;
 mod screenshot;
 mod subjects;
 mod sync;

@@ -209,7 +209,22 @@ fn write_private(path: &std::path::Path, content: &[u8]) -> IpcResult<()> {
     Ok(())
 }
 
-fn open_with_system_viewer(path: &std::path::Path) -> IpcResult<()> {
+/// Writes `content` as `name` into this process's private folder of copies (removed when the app
+/// closes), readable only by this user.
+pub(crate) fn private_copy(
+    id: &str,
+    name: &str,
+    content: &[u8],
+) -> IpcResult<std::path::PathBuf> {
+    let dir = copies_dir().join(&id[..id.len().min(16)]);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| anyhow::anyhow!("creating {}: {e}", dir.display()))?;
+    let path = dir.join(safe_file_name(name));
+    write_private(&path, content)?;
+    Ok(path)
+}
+
+pub(crate) fn open_with_system_viewer(path: &std::path::Path) -> IpcResult<()> {
     #[cfg(target_os = "windows")]
     let mut command = {
         let mut c = std::process::Command::new("cmd");

@@ -78,6 +78,11 @@ export const commands = {
 	 *  the core audits the print.
 	 */
 	savePrint: (key: string, options: PrintRequest, suggestedName: string) => typedError<SavedPrint | null, IpcError>(__TAURI_INVOKE("save_print", { key, options, suggestedName })),
+	/**
+	 *  "In…": prints the case (rendered and audited by the core) into a private temporary copy and
+	 *  opens it in the system's PDF viewer, whose print dialog prints it. Returns the copy's path.
+	 */
+	printInViewer: (key: string, options: PrintRequest) => typedError<string, IpcError>(__TAURI_INVOKE("print_in_viewer", { key, options })),
 	/**  The forms, the periods of `year`, what this officer may do. */
 	reportContext: (year: number) => typedError<ReportContext, IpcError>(__TAURI_INVOKE("report_context", { year })),
 	/**  A form for a period (the locked figures when the period is locked). */
@@ -769,6 +774,10 @@ export type PrintRequest = {
 	include_denouncer: boolean,
 	/**  Mark the document "MẬT". */
 	confidential: boolean,
+	/**  The document's date (default: today). */
+	date?: string | null,
+	/**  The document's number in the outgoing register (blank to fill in by hand if none). */
+	number?: string | null,
 };
 
 /**  Progress of a long export or import, for the UI. */
