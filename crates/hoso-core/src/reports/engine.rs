@@ -129,6 +129,13 @@ pub fn load_facts(
         ));
         args.extend(kinds.iter().map(|k| k.code().to_string()));
     }
+    if form.def.base.letter.is_some() {
+        sql.push_str(" AND letter IS NOT NULL");
+    }
+    if form.def.basis == Basis::Decision && form.def.base.kind.is_none() {
+        // Supervision never imposes discipline.
+        sql.push_str(" AND kind NOT IN ('routine-supervision', 'thematic-supervision')");
+    }
     if let Some(offices) = offices {
         sql.push_str(&format!(
             " AND lead IN ({})",
