@@ -138,7 +138,11 @@ async fn the_document_date_and_number_print_and_in_opens_the_viewer() -> Result<
         .send_keys("27")
         .await?;
     let deadline = Instant::now() + Duration::from_secs(90);
-    while app.attr_of("case-print-pages", "data-pages").await?.is_none() {
+    while app
+        .attr_of("case-print-pages", "data-pages")
+        .await?
+        .is_none()
+    {
         ensure!(Instant::now() < deadline, "no preview appeared");
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
@@ -162,6 +166,9 @@ async fn the_document_date_and_number_print_and_in_opens_the_viewer() -> Result<
         .output()?;
     let text = words(&String::from_utf8_lossy(&text.stdout));
     ensure!(text.contains("Số 27-BC/UBKT"), "no number: {text}");
-    ensure!(text.contains("ngày 05 tháng 10 năm 2026"), "no date: {text}");
+    ensure!(
+        text.contains("ngày 05 tháng 10 năm 2026"),
+        "no date: {text}"
+    );
     app.quit().await
 }

@@ -114,9 +114,20 @@ async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()
     ensure!(out.exists(), "no XLSX written");
     ensure!(std::fs::read(&out)?.starts_with(b"PK"), "not an XLSX (zip)");
 
+    // The chart of the main figures (and, over every office, by office).
+    app.by_test_id("report-chart").await?;
+    app.by_test_id("report-chart-offices").await?;
+
     if let Ok(dir) = std::env::var("HOSO_REPORTS_SCREENSHOT_DIR") {
         tokio::time::sleep(Duration::from_secs(2)).await;
         std::fs::write(format!("{dir}/reports.png"), app.client.screenshot().await?)?;
+        let script = "document.querySelector('[data-testid=\"report-chart\"]').scrollIntoView()";
+        app.client.execute(script, vec![]).await?;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        std::fs::write(
+            format!("{dir}/reports-chart.png"),
+            app.client.screenshot().await?,
+        )?;
     }
 
     // A case behind the figure opens.
