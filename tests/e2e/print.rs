@@ -152,7 +152,13 @@ async fn the_document_date_and_number_print_and_in_opens_the_viewer() -> Result<
         .await?;
     ensure!(
         toasts.iter().any(|s| s.contains("trình xem PDF")),
-        "no toast: {toasts:?}"
+        "no toast: {toasts:?}; error: {:?}",
+        app.client
+            .execute(
+                "const e = document.querySelector('[data-testid=\"case-print-error\"]'); return e ? e.textContent : null;",
+                vec![]
+            )
+            .await?
     );
     // Saving waits for the preview of the new number.
     let deadline = Instant::now() + Duration::from_secs(90);
