@@ -6,6 +6,7 @@ mod cases;
 mod casework;
 mod plans;
 mod print;
+mod reports;
 mod screenshot;
 mod stick;
 mod subjects;

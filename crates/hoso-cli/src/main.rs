@@ -111,6 +111,8 @@ enum Command {
     Backup(cmd::backup::BackupArgs),
     /// Replace the register with a backup folder (the current one is kept aside; --yes)
     Restore(cmd::backup::RestoreArgs),
+    /// Statistics forms: list, compute and export (pdf, xlsx, json), lock a period
+    Report(cmd::report::ReportArgs),
     // Other command groups go here (one variant each), with one arm in `dispatch`.
 }
 
@@ -138,6 +140,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<()> {
         Command::Settings(c) => cmd::print::settings(ctx, c),
         Command::Backup(args) => cmd::backup::backup(ctx, args),
         Command::Restore(args) => cmd::backup::restore(ctx, args),
+        Command::Report(args) => cmd::report::run(ctx, args),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod model;
 pub mod oplog;
 pub mod paths;
 pub mod register;
+pub mod reports;
 pub mod rules;
 pub mod search;
 pub mod store;

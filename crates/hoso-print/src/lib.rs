@@ -24,6 +24,7 @@
 //! point the settings `print.template.summary` / `print.template.case-file` at replacements.
 
 mod data;
+pub mod report;
 pub mod settings;
 mod world;
 
@@ -38,6 +39,10 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 pub use data::place_date;
+pub use report::{
+    ReportFormat, ReportPrintOptions, report_bytes, report_json, report_pdf, report_xlsx,
+    save_report,
+};
 pub use settings::PrintSettings;
 
 /// The built-in templates.

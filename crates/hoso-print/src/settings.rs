@@ -64,6 +64,11 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "",
         "path of a replacement case-file.typ (empty: the built-in one)",
     ),
+    (
+        "print.template.report",
+        "",
+        "path of a replacement report.typ for the statistics forms (empty: the built-in one)",
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -80,6 +85,7 @@ pub struct PrintSettings {
     pub retention: String,
     pub summary_template: Option<PathBuf>,
     pub case_file_template: Option<PathBuf>,
+    pub report_template: Option<PathBuf>,
 }
 
 impl PrintSettings {
@@ -123,6 +129,7 @@ impl PrintSettings {
             retention: get("print.retention"),
             summary_template: path("print.template.summary"),
             case_file_template: path("print.template.case-file"),
+            report_template: path("print.template.report"),
         }
     }
 

@@ -70,6 +70,16 @@ fn pick(app: &AppHandle, env_var: &str) -> IpcResult<Option<String>> {
 /// A new file to save to, chosen in the system dialog with `suggested` as its name (or, in
 /// `e2e-dialogs` builds, from `env_var`); None if the dialog was cancelled.
 pub fn pick_save(app: &AppHandle, suggested: &str, env_var: &str) -> IpcResult<Option<String>> {
+    pick_save_as(app, suggested, env_var, ("PDF", &["pdf"]))
+}
+
+/// [`pick_save`] with the dialog's file filter (name, extensions).
+pub fn pick_save_as(
+    app: &AppHandle,
+    suggested: &str,
+    env_var: &str,
+    filter: (&str, &[&str]),
+) -> IpcResult<Option<String>> {
     #[cfg(feature = "e2e-dialogs")]
     if let Ok(path) = std::env::var(env_var) {
         return Ok(Some(path));
@@ -80,7 +90,7 @@ pub fn pick_save(app: &AppHandle, suggested: &str, env_var: &str) -> IpcResult<O
         .dialog()
         .file()
         .set_file_name(safe_file_name(suggested))
-        .add_filter("PDF", &["pdf"])
+        .add_filter(filter.0, filter.1)
         .blocking_save_file();
     Ok(match picked {
         Some(p) => Some(
@@ -210,7 +220,18 @@ fn write_private(path: &std::path::Path, content: &[u8]) -> IpcResult<()> {
     Ok(())
 }
 
-fn open_with_system_viewer(path: &std::path::Path) -> IpcResult<()> {
+/// Writes `content` as `name` into this process's private folder of copies (removed when the app
+/// closes), readable only by this user.
+pub(crate) fn private_copy(id: &str, name: &str, content: &[u8]) -> IpcResult<std::path::PathBuf> {
+    let dir = copies_dir().join(&id[..id.len().min(16)]);
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| anyhow::anyhow!("creating {}: {e}", dir.display()))?;
+    let path = dir.join(safe_file_name(name));
+    write_private(&path, content)?;
+    Ok(path)
+}
+
+pub(crate) fn open_with_system_viewer(path: &std::path::Path) -> IpcResult<()> {
     #[cfg(target_os = "windows")]
     let mut command = {
         let mut c = std::process::Command::new("cmd");

@@ -7,6 +7,7 @@ pub mod files;
 pub mod picked;
 pub mod plans;
 pub mod print;
+pub mod reports;
 pub mod session;
 pub mod subjects;
 pub mod sync;

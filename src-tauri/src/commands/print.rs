@@ -17,6 +17,12 @@ pub struct PrintRequest {
     pub include_denouncer: bool,
     /// Mark the document "MẬT".
     pub confidential: bool,
+    /// The document's date (default: today).
+    #[serde(default)]
+    pub date: Option<chrono::NaiveDate>,
+    /// The document's number in the outgoing register (blank to fill in by hand if none).
+    #[serde(default)]
+    pub number: Option<String>,
 }
 
 impl From<PrintRequest> for hoso_print::PrintOptions {
@@ -25,7 +31,8 @@ impl From<PrintRequest> for hoso_print::PrintOptions {
             case_file: r.case_file,
             include_denouncer: r.include_denouncer,
             confidential: r.confidential,
-            ..Default::default()
+            date: r.date,
+            number: r.number.filter(|n| !n.trim().is_empty()),
         }
     }
 }
@@ -97,4 +104,30 @@ pub fn save_print(
             pages: printed.pages as u32,
         }))
     })
+}
+
+/// "In…": prints the case (rendered and audited by the core) into a private temporary copy and
+/// opens it in the system's PDF viewer, whose print dialog prints it. Returns the copy's path.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn print_in_viewer(
+    state: State<'_, AppState>,
+    key: String,
+    options: PrintRequest,
+) -> IpcResult<String> {
+    let opts: hoso_print::PrintOptions = options.into();
+    let printed =
+        state.with_register(|r| hoso_print::print_case(r, &key, &opts).map_err(print_error))?;
+    let name = format!(
+        "{}-{}.pdf",
+        printed.case_number,
+        if opts.case_file { "ho-so" } else { "tom-tat" }
+    );
+    let path = crate::commands::files::private_copy(&printed.blake3, &name, &printed.pdf)?;
+    #[cfg(feature = "e2e-dialogs")]
+    if std::env::var_os("HOSO_E2E_NO_VIEWER").is_some() {
+        return Ok(path.to_string_lossy().into_owned());
+    }
+    crate::commands::files::open_with_system_viewer(&path)?;
+    Ok(path.to_string_lossy().into_owned())
 }

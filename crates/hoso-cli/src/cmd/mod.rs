@@ -35,3 +35,5 @@ pub mod print;
 
 // Issue 12: backup and restore of the register.
 pub mod backup;
+// Issue 13: the statistics forms.
+pub mod report;

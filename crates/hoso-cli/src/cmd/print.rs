@@ -100,11 +100,13 @@ pub fn settings(ctx: &mut Ctx, cmd: SettingsCmd) -> Result<()> {
         // Besides the print settings: the app's auto-lock time (minutes, default 10).
         if KEYS.iter().any(|(k, _, _)| *k == key.trim())
             || key.trim() == hoso_core::register::casework::IDLE_MINUTES_SETTING
+            || key.trim() == hoso_core::reports::FORMS_DIR_SETTING
         {
             Ok(())
         } else {
             let mut names: Vec<&str> = KEYS.iter().map(|(k, _, _)| *k).collect();
             names.push(hoso_core::register::casework::IDLE_MINUTES_SETTING);
+            names.push(hoso_core::reports::FORMS_DIR_SETTING);
             Err(anyhow!(
                 "unknown setting '{}'; known: {}",
                 key.trim(),

@@ -126,6 +126,8 @@ permissions! {
     BundleImport = "bundle.import", "import sync bundles";
     KeyExport = "key.export", "export keys and the office certificate";
     ReportRead = "report.read", "produce statistics and reports";
+    /// "Chốt số liệu": the committee's leadership signs off a period's figures.
+    ReportLock = "report.lock", "lock a period's report figures (chốt số liệu)";
 }
 
 impl fmt::Display for Permission {
@@ -187,6 +189,7 @@ const MATRIX: &[(Permission, [Grant; 5])] = &[
     (Permission::BundleImport,    [Y,    Y,     N,   Y,    N]),
     (Permission::KeyExport,       [Y,    N,     N,   N,    N]),
     (Permission::ReportRead,      [Y,    Y,     Y,   Y,    Y]),
+    (Permission::ReportLock,      [N,    Y,     N,   N,    N]),
 ];
 
 fn column(role: Role) -> usize {

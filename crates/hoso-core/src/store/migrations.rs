@@ -15,7 +15,8 @@
 //! office's local settings (`office_settings`: what printed documents say about the office);
 //! migration 8 provisional deadlines (`cases.deadline_provisional`), the plan item a case
 //! carries out (`cases.plan_item`) and plan items' status; migration 9 the bundles refused at
-//! import (`sync_rejected`, for the sync history).
+//! import (`sync_rejected`, for the sync history); migration 10 locked report periods
+//! (`report_locks`).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -41,6 +42,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/settings.sql"),
     include_str!("schema/records.sql"),
     include_str!("schema/sync_history.sql"),
+    include_str!("schema/reports.sql"),
 ];
 
 /// The schema version this build writes and understands.

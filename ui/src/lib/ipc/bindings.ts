@@ -89,6 +89,22 @@ export const commands = {
 	 */
 	savePrint: (key: string, options: PrintRequest, suggestedName: string) => typedError<SavedPrint | null, IpcError>(__TAURI_INVOKE("save_print", { key, options, suggestedName })),
 	/**
+	 *  "In…": prints the case (rendered and audited by the core) into a private temporary copy and
+	 *  opens it in the system's PDF viewer, whose print dialog prints it. Returns the copy's path.
+	 */
+	printInViewer: (key: string, options: PrintRequest) => typedError<string, IpcError>(__TAURI_INVOKE("print_in_viewer", { key, options })),
+	/**  The forms, the periods of `year`, what this officer may do. */
+	reportContext: (year: number) => typedError<ReportContext, IpcError>(__TAURI_INVOKE("report_context", { year })),
+	/**  A form for a period (the locked figures when the period is locked). */
+	makeReport: (request: ReportRequest) => typedError<Report, IpcError>(__TAURI_INVOKE("make_report", { request })),
+	/**  "Chốt số liệu": locks the period's figures (committee leadership, checked by the core). */
+	lockReport: (request: ReportRequest) => typedError<Report, IpcError>(__TAURI_INVOKE("lock_report", { request })),
+	/**
+	 *  "Xuất PDF…" / "Xuất Excel…": asks where to save (None if cancelled), then writes the report
+	 *  into that new file; the core audits the export.
+	 */
+	saveReport: (request: ReportRequest, format: ExportFormat, suggestedName: string) => typedError<SavedReport | null, IpcError>(__TAURI_INVOKE("save_report", { request, format, suggestedName })),
+	/**
 	 *  Subjects in Vietnamese alphabetical order (members by given name first), optionally filtered
 	 *  by folded name or unit.
 	 */
@@ -477,6 +493,12 @@ export type CasePage = {
 	offset: number,
 };
 
+/**  A case behind a figure. */
+export type CaseRef = {
+	number: string,
+	title: string,
+};
+
 /**  One line of a case list. */
 export type CaseRow = {
 	id: string,
@@ -509,6 +531,12 @@ export type CaseSort =
 
 /**  Workflow status: the main path chuẩn bị → tiến hành → kết thúc, then four side states. */
 export type CaseStatus = "received" | "classified" | "preparing" | "decided" | "announced" | "verifying" | "report-drafted" | "committee-review" | "concluded" | "disciplined" | "proposed-upward" | "notified" | "follow-up" | "archived" | "extended" | "deferred" | "transferred" | "withdrawn";
+
+/**  One figure and the cases behind it (`value` None: not recorded in HoSo, printed blank). */
+export type Cell = {
+	value: number | null,
+	cases: string[],
+};
 
 /**  What certifying an enrolment request wrote and what to read out to the office. */
 export type CertifiedOffice = {
@@ -721,6 +749,8 @@ export type ExportDone = {
 	shown: string,
 };
 
+export type ExportFormat = "pdf" | "xlsx";
+
 /**  What `export_bundle` wrote. */
 export type ExportReport = {
 	bundle_id: string,
@@ -753,6 +783,25 @@ export type Finding = {
 	 *  foreign affairs, illegal diplomas).
 	 */
 	violation_areas?: ViolationArea[],
+};
+
+/**  A form in the list (`hoso report list`, the app's form picker). */
+export type FormSummary = {
+	code: string,
+	title: string,
+	unit: string,
+	provisional: boolean,
+	structure_only: boolean,
+	source: string,
+};
+
+/**  A merged header cell: its label and the grid area it covers (0-based, header rows only). */
+export type HeaderCell = {
+	label: string,
+	row: number,
+	col: number,
+	rows: number,
+	cols: number,
 };
 
 /**  Which bundles a history page shows. */
@@ -869,6 +918,21 @@ export type IpcError = {
 };
 
 export type IpcErrorCode = ErrorCode | ShellErrorCode;
+
+export type LockInfo = {
+	/**  RFC 3339, UTC. */
+	locked_at: string,
+	locked_by: string,
+};
+
+/**  A locked period (`hoso report locks`, the app). */
+export type LockRow = {
+	form: string,
+	period: string,
+	scope: string,
+	locked_at: string,
+	locked_by: string,
+};
 
 /**  Cadre-management authority: decides who may inspect the subject. */
 export type ManagementAuthority = "central" | "province" | "both";
@@ -1056,6 +1120,14 @@ export type PenaltyInForce = {
 	in_force: DisciplineForm | null,
 };
 
+/**  A report period: its code (`2026-9m`), label and inclusive dates. */
+export type Period = {
+	code: string,
+	label: string,
+	start: string,
+	end: string,
+};
+
 /**  A picked file or folder as the window sees it: its handle and its name (for display). */
 export type PickedPath = {
 	handle: string,
@@ -1137,6 +1209,10 @@ export type PrintRequest = {
 	include_denouncer: boolean,
 	/**  Mark the document "MẬT". */
 	confidential: boolean,
+	/**  The document's date (default: today). */
+	date?: string | null,
+	/**  The document's number in the outgoing register (blank to fill in by hand if none). */
+	number?: string | null,
 };
 
 /**  Progress of a long export or import, for the UI. */
@@ -1144,6 +1220,71 @@ export type Progress = {
 	segments: number,
 	operations: number,
 };
+
+/**  A computed (or locked) form. */
+export type Report = {
+	form: string,
+	title: string,
+	unit: string,
+	source: string,
+	provisional: boolean,
+	structure_only: boolean,
+	period: Period,
+	scope: ScopeInfo,
+	/**  Merged header cells over the table (columns A and B included), `header_rows` deep. */
+	header: HeaderCell[],
+	header_rows: number,
+	/**  A, B, 1, 2… */
+	numbering: string[],
+	columns: ReportColumn[],
+	rows: ReportRow[],
+	/**  Number and title of every case behind a figure, by id. */
+	cases: { [key in string]: CaseRef },
+	lock: LockInfo | null,
+	/**  Locked, and the register now gives different figures (cases changed since). */
+	changed_since_lock: boolean,
+};
+
+export type ReportColumn = {
+	label: string,
+	/**  Computed from the register (false: entered by hand on the printed form). */
+	computed: boolean,
+};
+
+/**  What the Reports screen offers (see `Register::report_context`). */
+export type ReportContext = {
+	forms: FormSummary[],
+	periods: Period[],
+	year: number,
+	can_report_all: boolean,
+	can_lock: boolean,
+	locks: LockRow[],
+};
+
+/**  Which report: form code, period code (`2026-9m`) and scope. */
+export type ReportRequest = {
+	form: string,
+	period: string,
+	scope: ReportScope,
+};
+
+export type ReportRow = {
+	/**  "I", "1", or empty (totals); the office code on roll-up rows. */
+	no: string,
+	label: string,
+	kind: RowKind,
+	/**  One per leaf column (empty on section rows). */
+	cells: Cell[],
+};
+
+/**  Whose cases a report counts. */
+export type ReportScope = 
+/**  The signed-in officer's office. */
+{ kind: "this" } | 
+/**  One office (another office's: the central office only). */
+{ kind: "office"; office: string } | 
+/**  Every office, with one roll-up row per lead office (the central office only). */
+{ kind: "all" };
 
 /**  What a restore did. */
 export type RestoreReport = {
@@ -1171,6 +1312,14 @@ export type RotatedKey = {
 	request_path: string | null,
 };
 
+export type RowKind = "detail" | 
+/**  A heading (I, II…): no figures. */
+"section" | 
+/**  The grand total. */
+"total" | 
+/**  "Cộng (1+2+3)": the sum of the numbered rows it names. */
+"sum";
+
 /**  The set of time-limit rules of a register. */
 export type RuleSet = {
 	rules: TimeLimitRule[],
@@ -1185,6 +1334,17 @@ export type RulesEdit = {
 export type SavedPrint = {
 	path: string,
 	pages: number,
+};
+
+export type SavedReport = {
+	path: string,
+};
+
+export type ScopeInfo = {
+	/**  The office code, or `*` for every office. */
+	code: string,
+	name: string,
+	all: boolean,
 };
 
 /**  How an overlap was settled. */

@@ -1,0 +1,465 @@
+//! The committees' statistics forms (REPORT-FORMS.md), computed from the register.
+//!
+//! - Forms are data ([`forms`]: `forms/*.json`, embedded; an administrator points the office
+//!   setting `reports.forms-dir` at a directory of replacements). Each column and row is a query
+//!   over the register's (case, subject) facts ([`engine`]).
+//! - Periods are cumulative ([`period`]): month (from January), first quarter, 6 and 9 months,
+//!   year, Party term.
+//! - Scope: this office's cases (the cases it leads, with the offices merged into it), or at the
+//!   central office any office's, or every office with one roll-up row per lead office.
+//! - Every cell carries the ids of the cases behind it; `Report::cases` gives their numbers.
+//! - Locking ("chốt số liệu", permission `report.lock`, committee leadership): the computed
+//!   report is stored as it is (`report_locks`); later reads return the stored figures, flagged
+//!   `changed_since_lock` when the register now computes different ones. Locks are local to
+//!   this register (not synced yet).
+//!
+//! API: `Register::report_forms()`, `report(form, &Period, &ReportScope)`,
+//! `compute_report(..)` (fresh, ignoring a lock), `lock_report(..)`, `report_locks()`.
+
+pub mod engine;
+pub mod forms;
+pub mod period;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use crate::access::Permission;
+use crate::error::{Error, Result};
+use crate::register::Register;
+use crate::register::project::read_office;
+
+pub use forms::{Basis, CountBy, FormSet, HeaderCell, RowKind};
+pub use period::Period;
+
+/// One figure and the cases behind it (`value` None: not recorded in HoSo, printed blank).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Cell {
+    pub value: Option<u32>,
+    pub cases: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReportRow {
+    /// "I", "1", or empty (totals); the office code on roll-up rows.
+    pub no: String,
+    pub label: String,
+    pub kind: RowKind,
+    /// One per leaf column (empty on section rows).
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReportColumn {
+    pub label: String,
+    /// Computed from the register (false: entered by hand on the printed form).
+    pub computed: bool,
+}
+
+/// A case behind a figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CaseRef {
+    pub number: String,
+    pub title: String,
+}
+
+/// Whose cases a report counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", content = "office", rename_all = "kebab-case")]
+pub enum ReportScope {
+    /// The signed-in officer's office.
+    This,
+    /// One office (another office's: the central office only).
+    Office(String),
+    /// Every office, with one roll-up row per lead office (the central office only).
+    All,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ScopeInfo {
+    /// The office code, or `*` for every office.
+    pub code: String,
+    pub name: String,
+    pub all: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LockInfo {
+    /// RFC 3339, UTC.
+    pub locked_at: String,
+    pub locked_by: String,
+}
+
+/// A computed (or locked) form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Report {
+    pub form: String,
+    pub title: String,
+    pub unit: String,
+    pub source: String,
+    pub provisional: bool,
+    pub structure_only: bool,
+    pub period: Period,
+    pub scope: ScopeInfo,
+    /// Merged header cells over the table (columns A and B included), `header_rows` deep.
+    pub header: Vec<HeaderCell>,
+    pub header_rows: u32,
+    /// A, B, 1, 2…
+    pub numbering: Vec<String>,
+    pub columns: Vec<ReportColumn>,
+    pub rows: Vec<ReportRow>,
+    /// Number and title of every case behind a figure, by id.
+    pub cases: BTreeMap<String, CaseRef>,
+    pub lock: Option<LockInfo>,
+    /// Locked, and the register now gives different figures (cases changed since).
+    pub changed_since_lock: bool,
+}
+
+/// A form in the list (`hoso report list`, the app's form picker).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FormSummary {
+    pub code: String,
+    pub title: String,
+    pub unit: String,
+    pub provisional: bool,
+    pub structure_only: bool,
+    pub source: String,
+}
+
+/// What the Reports screen offers (see `Register::report_context`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReportContext {
+    pub forms: Vec<FormSummary>,
+    pub periods: Vec<Period>,
+    pub year: i32,
+    pub can_report_all: bool,
+    pub can_lock: bool,
+    pub locks: Vec<LockRow>,
+}
+
+/// A locked period (`hoso report locks`, the app).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LockRow {
+    pub form: String,
+    pub period: String,
+    pub scope: String,
+    pub locked_at: String,
+    pub locked_by: String,
+}
+
+/// The office setting naming a directory of replacement form definitions.
+pub const FORMS_DIR_SETTING: &str = "reports.forms-dir";
+
+fn db(e: rusqlite::Error) -> Error {
+    Error::Storage(e.to_string())
+}
+
+impl Register {
+    /// The forms in force: the built-in definitions with the administrator's replacements
+    /// (office setting `reports.forms-dir`).
+    pub fn report_forms(&self) -> Result<FormSet> {
+        let dir = self
+            .office_settings()?
+            .into_iter()
+            .find(|(k, _)| k == FORMS_DIR_SETTING)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        FormSet::with_overrides(dir.as_deref())
+    }
+
+    pub fn report_form_list(&self) -> Result<Vec<FormSummary>> {
+        self.require(Permission::ReportRead)?;
+        Ok(self
+            .report_forms()?
+            .forms
+            .iter()
+            .map(|f| FormSummary {
+                code: f.def.code.clone(),
+                title: f.def.title.clone(),
+                unit: f.def.unit.clone(),
+                provisional: f.def.provisional,
+                structure_only: f.def.structure_only,
+                source: f.def.source.clone(),
+            })
+            .collect())
+    }
+
+    /// What the Reports screen offers this officer: the forms, the periods of `year`, whether
+    /// every office can be reported on (the central office) and whether they may lock.
+    pub fn report_context(&self, year: i32) -> Result<ReportContext> {
+        Ok(ReportContext {
+            forms: self.report_form_list()?,
+            periods: Period::choices(year),
+            year,
+            can_report_all: self.is_central_office()?,
+            can_lock: crate::access::require(self.session_info().role, Permission::ReportLock)
+                .is_ok(),
+            locks: self.report_locks()?,
+        })
+    }
+
+    fn is_central_office(&self) -> Result<bool> {
+        Ok(
+            crate::trust::roster::central_office(self.conn())?.as_deref()
+                == Some(self.session_info().office.as_str()),
+        )
+    }
+
+    /// The scope's offices (None: every office) and its description. Another office or every
+    /// office: the central office only.
+    fn scope_offices(&self, scope: &ReportScope) -> Result<(Option<Vec<String>>, ScopeInfo)> {
+        let own = self.session_info().office.clone();
+        let code = match scope {
+            ReportScope::This => own.clone(),
+            ReportScope::Office(c) => crate::model::normalise_office_code(c)?,
+            ReportScope::All => {
+                if !self.is_central_office()? {
+                    return Err(Error::PermissionDenied(
+                        "a report over every office is made at the central office".into(),
+                    ));
+                }
+                return Ok((
+                    None,
+                    ScopeInfo {
+                        code: "*".into(),
+                        name: "Toàn lực lượng (tổng hợp các đơn vị)".into(),
+                        all: true,
+                    },
+                ));
+            }
+        };
+        if code != own && !self.is_central_office()? {
+            return Err(Error::PermissionDenied(format!(
+                "office {own} reports on its own cases only, not on {code}'s"
+            )));
+        }
+        let name = read_office(self.conn(), &code)?
+            .map(|o| o.name.as_str().to_string())
+            .or_else(|| (code == own).then(|| own.clone()))
+            .ok_or_else(|| Error::NotFound {
+                entity: "office",
+                key: code.clone(),
+            })?;
+        let offices = crate::register::offices::with_predecessors(self.conn(), &code)?;
+        Ok((
+            Some(offices),
+            ScopeInfo {
+                code,
+                name,
+                all: false,
+            },
+        ))
+    }
+
+    /// Computes a form from the register now, ignoring any lock.
+    pub fn compute_report(
+        &self,
+        form: &str,
+        period: &Period,
+        scope: &ReportScope,
+    ) -> Result<Report> {
+        self.require(Permission::ReportRead)?;
+        let set = self.report_forms()?;
+        let form = set.form(form)?;
+        let (offices, info) = self.scope_offices(scope)?;
+        let facts = engine::load_facts(self.conn(), &set, form, period, offices.as_deref())?;
+        let mut roll_up: Vec<(String, String)> = Vec::new();
+        if info.all {
+            let mut codes: Vec<String> = facts
+                .iter()
+                .filter(|f| form.def.base.matches(f) && engine::in_period(form, period, f))
+                .map(|f| f.office.clone())
+                .collect();
+            codes.sort();
+            codes.dedup();
+            for c in codes {
+                let name = read_office(self.conn(), &c)?
+                    .map(|o| o.name.as_str().to_string())
+                    .unwrap_or_else(|| c.clone());
+                roll_up.push((c, name));
+            }
+            roll_up.sort_by(|a, b| crate::text::compare_vi(&a.1, &b.1));
+        }
+        let rows = engine::compute_rows(form, period, &facts, &roll_up);
+        let mut cases = BTreeMap::new();
+        for row in &rows {
+            for cell in &row.cells {
+                for id in &cell.cases {
+                    if !cases.contains_key(id)
+                        && let Some(f) = facts.iter().find(|f| &f.case_id == id)
+                    {
+                        cases.insert(
+                            id.clone(),
+                            CaseRef {
+                                number: f.number.clone(),
+                                title: f.title.clone(),
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        Ok(Report {
+            form: form.def.code.clone(),
+            title: form.def.title.clone(),
+            unit: form.def.unit.clone(),
+            source: form.def.source.clone(),
+            provisional: form.def.provisional,
+            structure_only: form.def.structure_only,
+            period: period.clone(),
+            scope: info,
+            header: form.header.clone(),
+            header_rows: form.header_rows,
+            numbering: form.numbering(),
+            columns: form
+                .columns
+                .iter()
+                .map(|c| forms_column(c, form.def.structure_only))
+                .collect(),
+            rows,
+            cases,
+            lock: None,
+            changed_since_lock: false,
+        })
+    }
+
+    fn stored_lock(&self, form: &str, period: &str, scope: &str) -> Result<Option<Report>> {
+        let snapshot: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT snapshot FROM report_locks WHERE form = ?1 AND period = ?2 AND scope = ?3",
+                params![form, period, scope],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        snapshot
+            .map(|s| {
+                serde_json::from_str(&s)
+                    .map_err(|e| Error::Storage(format!("locked report {form} {period}: {e}")))
+            })
+            .transpose()
+    }
+
+    /// A form for a period: the locked figures when the period is locked (flagged when the
+    /// register now computes different ones), else computed now.
+    pub fn report(&self, form: &str, period: &Period, scope: &ReportScope) -> Result<Report> {
+        let fresh = self.compute_report(form, period, scope)?;
+        match self.stored_lock(&fresh.form, &period.code, &fresh.scope.code)? {
+            None => Ok(fresh),
+            Some(mut locked) => {
+                locked.changed_since_lock = locked.rows != fresh.rows;
+                Ok(locked)
+            }
+        }
+    }
+
+    /// Locks a period's figures ("chốt số liệu"): committee leadership (`report.lock`), once
+    /// per form, period and scope; audited.
+    pub fn lock_report(
+        &mut self,
+        form: &str,
+        period: &Period,
+        scope: &ReportScope,
+    ) -> Result<Report> {
+        self.require(Permission::ReportLock)?;
+        let mut report = self.compute_report(form, period, scope)?;
+        if self
+            .stored_lock(&report.form, &period.code, &report.scope.code)?
+            .is_some()
+        {
+            return Err(Error::AlreadyExists {
+                entity: "locked report",
+                key: format!("{} {} {}", report.form, period.code, report.scope.code),
+            });
+        }
+        let login = self.session_info().login.clone();
+        report.lock = Some(LockInfo {
+            locked_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            locked_by: login.clone(),
+        });
+        let snapshot = serde_json::to_string(&report).expect("report serialises");
+        let digest = blake3::hash(snapshot.as_bytes()).to_hex().to_string();
+        let tx = self.store_mut().conn_mut().transaction().map_err(db)?;
+        tx.execute(
+            "INSERT INTO report_locks(form, period, scope, locked_at, locked_by, snapshot)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                report.form,
+                period.code,
+                report.scope.code,
+                report.lock.as_ref().expect("set").locked_at,
+                login,
+                snapshot
+            ],
+        )
+        .map_err(db)?;
+        crate::audit::append(
+            &tx,
+            &crate::audit::NewEntry::new(
+                &login,
+                "report.lock",
+                format!(
+                    "report:{}:{}:{}",
+                    report.form, period.code, report.scope.code
+                ),
+                serde_json::json!({ "blake3": digest }),
+            ),
+        )?;
+        tx.commit().map_err(db)?;
+        Ok(report)
+    }
+
+    /// Every locked period of this register, newest first.
+    pub fn report_locks(&self) -> Result<Vec<LockRow>> {
+        self.require(Permission::ReportRead)?;
+        let mut st = self
+            .conn()
+            .prepare(
+                "SELECT form, period, scope, locked_at, locked_by FROM report_locks
+                 ORDER BY locked_at DESC, form",
+            )
+            .map_err(db)?;
+        st.query_map([], |r| {
+            Ok(LockRow {
+                form: r.get(0)?,
+                period: r.get(1)?,
+                scope: r.get(2)?,
+                locked_at: r.get(3)?,
+                locked_by: r.get(4)?,
+            })
+        })
+        .map_err(db)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db)
+    }
+
+    /// Records that the signed-in officer exported a report (what, period, scope, format).
+    pub fn audit_report_export(&mut self, report: &Report, format: &str) -> Result<()> {
+        self.audit_print(
+            &format!("report:{}:{}:{}", report.form, report.period.code, report.scope.code),
+            serde_json::json!({ "document": "report", "format": format, "locked": report.lock.is_some() }),
+        )
+    }
+}
+
+fn forms_column(c: &forms::Column, structure_only: bool) -> ReportColumn {
+    ReportColumn {
+        label: c.label.clone(),
+        computed: c.when.is_some() && !structure_only,
+    }
+}

@@ -1,0 +1,115 @@
+//! The Reports screen (issue 13): the statistics forms computed by the core (every cell with
+//! the cases behind it), locking a period, and export to PDF or XLSX through the save dialog.
+//! Computing and rendering run on a blocking thread, never the UI's.
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Manager};
+
+use hoso_core::register::Register;
+use hoso_core::reports::{Period, Report, ReportContext, ReportScope};
+
+use crate::error::{IpcError, IpcResult};
+use crate::state::AppState;
+
+async fn on_register<T: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&mut Register) -> IpcResult<T> + Send + 'static,
+) -> IpcResult<T> {
+    tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().with_register(f))
+        .await
+        .map_err(|e| IpcError::from(anyhow::anyhow!("report task failed: {e}")))?
+}
+
+/// Which report: form code, period code (`2026-9m`) and scope.
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+pub struct ReportRequest {
+    pub form: String,
+    pub period: String,
+    pub scope: ReportScope,
+}
+
+impl ReportRequest {
+    fn period(&self) -> IpcResult<Period> {
+        Ok(Period::parse(&self.period, None)?)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, specta::Type)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExportFormat {
+    Pdf,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct SavedReport {
+    pub path: String,
+}
+
+/// The forms, the periods of `year`, what this officer may do.
+#[tauri::command]
+#[specta::specta]
+pub async fn report_context(app: AppHandle, year: i32) -> IpcResult<ReportContext> {
+    on_register(app, move |r| Ok(r.report_context(year)?)).await
+}
+
+/// A form for a period (the locked figures when the period is locked).
+#[tauri::command]
+#[specta::specta]
+pub async fn make_report(app: AppHandle, request: ReportRequest) -> IpcResult<Report> {
+    on_register(app, move |r| {
+        Ok(r.report(&request.form, &request.period()?, &request.scope)?)
+    })
+    .await
+}
+
+/// "Chốt số liệu": locks the period's figures (committee leadership, checked by the core).
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_report(app: AppHandle, request: ReportRequest) -> IpcResult<Report> {
+    on_register(app, move |r| {
+        Ok(r.lock_report(&request.form, &request.period()?, &request.scope)?)
+    })
+    .await
+}
+
+/// "Xuất PDF…" / "Xuất Excel…": asks where to save (None if cancelled), then writes the report
+/// into that new file; the core audits the export.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_report(
+    app: AppHandle,
+    request: ReportRequest,
+    format: ExportFormat,
+    suggested_name: String,
+) -> IpcResult<Option<SavedReport>> {
+    let (fmt, filter): (hoso_print::ReportFormat, (&str, &[&str])) = match format {
+        ExportFormat::Pdf => (hoso_print::ReportFormat::Pdf, ("PDF", &["pdf"])),
+        ExportFormat::Xlsx => (hoso_print::ReportFormat::Xlsx, ("Excel", &["xlsx"])),
+    };
+    let picker = app.clone();
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        crate::commands::files::pick_save_as(&picker, &suggested_name, "HOSO_E2E_SAVE_FILE", filter)
+    })
+    .await
+    .map_err(|e| IpcError::from(anyhow::anyhow!("save dialog failed: {e}")))??;
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    on_register(app, move |r| {
+        let report = r.report(&request.form, &request.period()?, &request.scope)?;
+        hoso_print::save_report(
+            r,
+            &report,
+            fmt,
+            &hoso_print::ReportPrintOptions::default(),
+            std::path::Path::new(&path),
+        )
+        .map_err(|e| match e {
+            hoso_print::PrintError::Core(core) => IpcError::from(core),
+            other => IpcError::from(anyhow::anyhow!(other)),
+        })?;
+        Ok(Some(SavedReport { path }))
+    })
+    .await
+}

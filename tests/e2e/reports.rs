@@ -1,0 +1,150 @@
+//! The Reports screen (issue 13) on a demo register: a form computed by the core, a figure
+//! drilled into (the cases behind it, exactly those the core counts), a case opened from it,
+//! and the export to Excel through the save-dialog seam.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Result, ensure};
+use chrono::Datelike;
+use hoso_core::demo::{DemoOptions, create_demo};
+use hoso_core::reports::{Period, ReportScope};
+use hoso_core::store::FAST_KDF_FOR_TESTS;
+use hoso_tests::app::App;
+
+async fn element(app: &App, css: &str) -> Result<fantoccini::elements::Element> {
+    Ok(app
+        .client
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(fantoccini::Locator::Css(css))
+        .await?)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let register = home.path().join("demo.hoso-db");
+    let year = chrono::Local::now().year();
+    // What the core counts: KTDHVP-DV, 9 months of this year, every office.
+    let (want_value, mut want_numbers) = {
+        let (reg, _, _) = create_demo(
+            &register,
+            &DemoOptions {
+                seed: 2026,
+                subjects: 80,
+                cases: 160,
+            },
+            &FAST_KDF_FOR_TESTS,
+        )?;
+        let r = reg.report(
+            "KTDHVP-DV",
+            &Period::parse(&format!("{year}-9m"), None)?,
+            &ReportScope::All,
+        )?;
+        let total = &r.rows[0].cells[0];
+        let numbers: Vec<String> = total
+            .cases
+            .iter()
+            .map(|id| r.cases[id].number.clone())
+            .collect();
+        (total.value.unwrap_or(0), numbers)
+    };
+    ensure!(
+        want_value > 0,
+        "the demo register has no inspection in {year}"
+    );
+    let out = home.path().join("Biểu KTDHVP.xlsx");
+    let app = App::launch_with_env(
+        &["--register", register.to_str().expect("utf-8")],
+        home.path(),
+        &[("HOSO_E2E_SAVE_FILE", out.to_str().expect("utf-8"))],
+    )
+    .await?;
+    let _ = app.client.set_window_size(1366, 768).await;
+    app.sign_in("demo", "demo").await?;
+    app.by_test_id("dashboard-screen").await?;
+
+    app.click("nav-reports").await?;
+    app.by_test_id("reports-screen").await?;
+    ensure!(
+        app.wait_for_attr("report-table", "data-form", "KTDHVP-DV")
+            .await?
+            .as_deref()
+            == Some("KTDHVP-DV"),
+        "the first form is not shown"
+    );
+    let label = app.texts_of("report-period-label").await?;
+    ensure!(
+        label.first().map(String::as_str) == Some(&*format!("9 tháng đầu năm {year}")),
+        "period: {label:?}"
+    );
+    // The grand total, as the core computed it.
+    let total = element(
+        &app,
+        "[data-testid=\"report-cell\"][data-row=\"0\"][data-col=\"1\"]",
+    )
+    .await?;
+    ensure!(
+        total.text().await?.trim() == want_value.to_string(),
+        "total {} on screen, {want_value} in the core",
+        total.text().await?
+    );
+    total.click().await?;
+    app.by_test_id("report-cases").await?;
+    let mut listed: Vec<String> = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while listed.len() != want_numbers.len() && Instant::now() < deadline {
+        let script = "return Array.from(document.querySelectorAll('[data-testid=\"report-case\"]')).map(e => e.getAttribute('data-case-number'));";
+        listed = serde_json::from_value(app.client.execute(script, vec![]).await?)?;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    listed.sort();
+    want_numbers.sort();
+    ensure!(
+        listed == want_numbers,
+        "listed {listed:?}, core {want_numbers:?}"
+    );
+
+    // Export to Excel through the dialog seam.
+    app.click("report-export-xlsx").await?;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !out.exists() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    ensure!(out.exists(), "no XLSX written");
+    ensure!(std::fs::read(&out)?.starts_with(b"PK"), "not an XLSX (zip)");
+
+    // The chart of the main figures (and, over every office, by office).
+    app.by_test_id("report-chart").await?;
+    app.by_test_id("report-chart-offices").await?;
+
+    if let Ok(dir) = std::env::var("HOSO_REPORTS_SCREENSHOT_DIR") {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        std::fs::write(format!("{dir}/reports.png"), app.client.screenshot().await?)?;
+        let script = "document.querySelector('[data-testid=\"report-chart\"]').scrollIntoView()";
+        app.client.execute(script, vec![]).await?;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        std::fs::write(
+            format!("{dir}/reports-chart.png"),
+            app.client.screenshot().await?,
+        )?;
+    }
+
+    // A case behind the figure opens.
+    let first = &listed[0];
+    element(
+        &app,
+        &format!("[data-testid=\"report-case\"][data-case-number=\"{first}\"]"),
+    )
+    .await?
+    .click()
+    .await?;
+    ensure!(
+        app.wait_for_attr("case-detail", "data-case-number", first)
+            .await?
+            .as_deref()
+            == Some(first.as_str()),
+        "case {first} did not open"
+    );
+    app.quit().await
+}
