@@ -187,14 +187,13 @@ impl Register {
         }
         sync_dir(parent).map_err(|e| backup_io(parent, e))?;
         let folder = final_dir.display().to_string();
-        let tx = self.store_mut().conn_mut().transaction().map_err(db)?;
+        let tx = self.store_mut().conn_mut().transaction()?;
         for (key, value) in [(LAST_AT, info.created.as_str()), (LAST_FOLDER, &folder)] {
             tx.execute(
                 "INSERT INTO office_settings(key, value) VALUES (?1, ?2)
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 params![key, value],
-            )
-            .map_err(db)?;
+            )?;
         }
         crate::audit::append(
             &tx,
@@ -205,7 +204,7 @@ impl Register {
                 serde_json::json!({ "folder": name, "bytes": bytes }),
             ),
         )?;
-        tx.commit().map_err(db)?;
+        tx.commit()?;
         Ok(BackupReport { folder, info })
     }
 
@@ -359,7 +358,7 @@ pub fn restore_backup(
     // 4. Audited in the restored register.
     let store = Store::open(register, login, passphrase)?;
     let mut reg = Register::session(store, login)?;
-    let tx = reg.store_mut().conn_mut().transaction().map_err(db)?;
+    let tx = reg.store_mut().conn_mut().transaction()?;
     crate::audit::append(
         &tx,
         &crate::audit::NewEntry::new(
@@ -373,7 +372,7 @@ pub fn restore_backup(
             }),
         ),
     )?;
-    tx.commit().map_err(db)?;
+    tx.commit()?;
     Ok(RestoreReport { info, set_aside })
 }
 

@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{Connection, params};
 
-use super::db;
 use super::merge::merge;
 use super::read::{OP_COLUMNS, op_from_row};
 use super::types::{EntityRef, Op, OpId, ScopeUnit};
@@ -27,18 +26,15 @@ pub(crate) fn take_out(
             removed.push(op);
         }
     }
-    let mut del_op = conn
-        .prepare_cached("DELETE FROM ops WHERE origin = ?1 AND seq = ?2")
-        .map_err(db)?;
-    let mut del_effect = conn
-        .prepare_cached("DELETE FROM oplog_without_effect WHERE origin = ?1 AND seq = ?2")
-        .map_err(db)?;
+    let mut del_op = conn.prepare_cached("DELETE FROM ops WHERE origin = ?1 AND seq = ?2")?;
+    let mut del_effect =
+        conn.prepare_cached("DELETE FROM oplog_without_effect WHERE origin = ?1 AND seq = ?2")?;
     let mut units: BTreeSet<ScopeUnit> = BTreeSet::new();
     let mut entities: BTreeSet<EntityRef> = BTreeSet::new();
     for op in &removed {
         let key = params![op.id.origin, op.id.seq as i64];
-        del_op.execute(key).map_err(db)?;
-        del_effect.execute(key).map_err(db)?;
+        del_op.execute(key)?;
+        del_effect.execute(key)?;
         units.insert(op.scope.clone());
         entities.insert(op.entity.clone());
     }
@@ -49,35 +45,29 @@ pub(crate) fn take_out(
             "oplog_set_elems",
             "oplog_log_entries",
         ] {
-            conn.prepare_cached(&format!("DELETE FROM {table} WHERE kind = ?1 AND id = ?2"))
-                .map_err(db)?
-                .execute(params![e.kind, e.id])
-                .map_err(db)?;
+            conn.prepare_cached(&format!("DELETE FROM {table} WHERE kind = ?1 AND id = ?2"))?
+                .execute(params![e.kind, e.id])?;
         }
     }
     // The ops that stay, of every touched entity, merged again (the merge is order-free).
     let without: BTreeMap<OpId, ()> = {
-        let mut stmt = conn
-            .prepare_cached("SELECT origin, seq FROM oplog_without_effect")
-            .map_err(db)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),
-                    (),
-                ))
-            })
-            .map_err(db)?;
-        rows.collect::<rusqlite::Result<_>>().map_err(db)?
+        let mut stmt = conn.prepare_cached("SELECT origin, seq FROM oplog_without_effect")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),
+                (),
+            ))
+        })?;
+        rows.collect::<rusqlite::Result<_>>()?
     };
     // An entity's ops lie in its scope unit (the unit is named after the entity it holds).
     let scopes: BTreeSet<String> = units.iter().map(|u| u.as_str().to_string()).collect();
     let sql = format!("SELECT {OP_COLUMNS} FROM ops WHERE scope = ?1");
-    let mut stmt = conn.prepare_cached(&sql).map_err(db)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     for scope in &scopes {
-        let rows = stmt.query_map([scope], op_from_row).map_err(db)?;
+        let rows = stmt.query_map([scope], op_from_row)?;
         for r in rows {
-            let op = r.map_err(db)??;
+            let op = r??;
             if entities.contains(&op.entity) && !without.contains_key(&op.id) {
                 merge(conn, &op)?;
             }

@@ -25,27 +25,24 @@ pub struct WithoutEffect {
 /// case's history is decided in.
 pub fn unit_history(conn: &Connection, scope: &ScopeUnit) -> Result<Vec<Op>> {
     let sql = format!("SELECT {OP_COLUMNS} FROM ops WHERE scope = ?1 ORDER BY hlc, origin, seq");
-    let mut stmt = conn.prepare_cached(&sql).map_err(db)?;
-    let rows = stmt.query_map([scope.as_str()], op_from_row).map_err(db)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([scope.as_str()], op_from_row)?;
     let mut out = Vec::new();
     for r in rows {
-        out.push(r.map_err(db)??);
+        out.push(r??);
     }
     Ok(out)
 }
 
 fn stored_verdicts(conn: &Connection, scope: &ScopeUnit) -> Result<BTreeMap<OpId, String>> {
     let mut stmt = conn
-        .prepare_cached("SELECT origin, seq, reason FROM oplog_without_effect WHERE scope = ?1")
-        .map_err(db)?;
-    let rows = stmt
-        .query_map([scope.as_str()], |r| {
-            Ok((
-                OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),
-                r.get::<_, String>(2)?,
-            ))
-        })
-        .map_err(db)?;
+        .prepare_cached("SELECT origin, seq, reason FROM oplog_without_effect WHERE scope = ?1")?;
+    let rows = stmt.query_map([scope.as_str()], |r| {
+        Ok((
+            OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),
+            r.get::<_, String>(2)?,
+        ))
+    })?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }
 
@@ -64,19 +61,13 @@ pub fn settle_unit(
     }
     // Rebuilt whenever anything is denied (a unit is small): an import may just have merged a
     // denied op, or the op that made an earlier one allowed.
-    conn.prepare_cached("DELETE FROM oplog_without_effect WHERE scope = ?1")
-        .map_err(db)?
-        .execute([scope.as_str()])
-        .map_err(db)?;
-    let mut insert = conn
-        .prepare_cached(
-            "INSERT INTO oplog_without_effect(origin, seq, scope, reason) VALUES (?1, ?2, ?3, ?4)",
-        )
-        .map_err(db)?;
+    conn.prepare_cached("DELETE FROM oplog_without_effect WHERE scope = ?1")?
+        .execute([scope.as_str()])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO oplog_without_effect(origin, seq, scope, reason) VALUES (?1, ?2, ?3, ?4)",
+    )?;
     for (id, reason) in denied {
-        insert
-            .execute(params![id.origin, id.seq as i64, scope.as_str(), reason])
-            .map_err(db)?;
+        insert.execute(params![id.origin, id.seq as i64, scope.as_str(), reason])?;
     }
     let mut entities: Vec<EntityRef> = history.iter().map(|o| o.entity.clone()).collect();
     entities.sort();
@@ -88,10 +79,8 @@ pub fn settle_unit(
             "oplog_set_elems",
             "oplog_log_entries",
         ] {
-            conn.prepare_cached(&format!("DELETE FROM {table} WHERE kind = ?1 AND id = ?2"))
-                .map_err(db)?
-                .execute(params![e.kind, e.id])
-                .map_err(db)?;
+            conn.prepare_cached(&format!("DELETE FROM {table} WHERE kind = ?1 AND id = ?2"))?
+                .execute(params![e.kind, e.id])?;
         }
     }
     for op in history.iter().filter(|o| !denied.contains_key(&o.id)) {
@@ -102,29 +91,24 @@ pub fn settle_unit(
 
 /// Every op stored without effect, oldest first (for officers and `hoso sync status`).
 pub fn without_effect(conn: &Connection) -> Result<Vec<WithoutEffect>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT w.origin, w.seq, w.scope, w.reason FROM oplog_without_effect w
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.origin, w.seq, w.scope, w.reason FROM oplog_without_effect w
              JOIN ops o ON o.origin = w.origin AND o.seq = w.seq ORDER BY o.hlc, w.origin, w.seq",
-        )
-        .map_err(db)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(WithoutEffect {
-                op: OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),
-                scope: ScopeUnit(r.get(2)?),
-                reason: r.get(3)?,
-            })
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(WithoutEffect {
+            op: OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),
+            scope: ScopeUnit(r.get(2)?),
+            reason: r.get(3)?,
         })
-        .map_err(db)?;
+    })?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }
 
 /// Whether `op` is stored without effect.
 pub fn has_no_effect(conn: &Connection, op: &OpId) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
-    conn.prepare_cached("SELECT reason FROM oplog_without_effect WHERE origin = ?1 AND seq = ?2")
-        .map_err(db)?
+    conn.prepare_cached("SELECT reason FROM oplog_without_effect WHERE origin = ?1 AND seq = ?2")?
         .query_row(params![op.origin, op.seq as i64], |r| r.get(0))
         .optional()
         .map_err(db)

@@ -5,8 +5,8 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::canon::{change_json, to_canonical};
+use super::read;
 use super::types::{Change, Op};
-use super::{db, read};
 use crate::error::{Error, Result};
 
 /// Stores `op` if its id is new and merges it. `Ok(false)`: already known (with identical
@@ -18,8 +18,7 @@ pub(crate) fn apply_op(conn: &Connection, op: &Op) -> Result<bool> {
             "INSERT OR IGNORE INTO ops(origin, seq, hlc, author, txn, scope, kind, entity_id, change,
                                        arrival, via)
              SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, n, via FROM oplog_arrival",
-        )
-        .map_err(db)?
+        )?
         .execute(params![
             op.id.origin,
             op.id.seq as i64,
@@ -30,8 +29,7 @@ pub(crate) fn apply_op(conn: &Connection, op: &Op) -> Result<bool> {
             op.entity.kind,
             op.entity.id,
             change,
-        ])
-        .map_err(db)?;
+        ])?;
     if inserted == 0 {
         check_same(conn, op, &change)?;
         return Ok(false);
@@ -70,20 +68,16 @@ pub(crate) fn merge(conn: &Connection, op: &Op) -> Result<()> {
                  ON CONFLICT(kind, id) DO UPDATE SET created = 1,
                    scope = CASE WHEN scope IS NULL OR excluded.scope < scope
                            THEN excluded.scope ELSE scope END",
-            )
-            .map_err(db)?
-            .execute(params![kind, id, op.scope.as_str()])
-            .map_err(db)?;
+            )?
+            .execute(params![kind, id, op.scope.as_str()])?;
         }
         Change::Delete => {
             conn.prepare_cached(
                 "INSERT INTO oplog_entities(kind, id, created, deleted, scope)
                  VALUES (?1, ?2, 0, 1, NULL)
                  ON CONFLICT(kind, id) DO UPDATE SET deleted = 1",
-            )
-            .map_err(db)?
-            .execute(params![kind, id])
-            .map_err(db)?;
+            )?
+            .execute(params![kind, id])?;
         }
         Change::Put {
             field, replaces, ..
@@ -94,8 +88,7 @@ pub(crate) fn merge(conn: &Connection, op: &Op) -> Result<()> {
                 "INSERT INTO oplog_fields(kind, id, field, origin, seq, hlc, live)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)
                  ON CONFLICT DO NOTHING",
-            )
-            .map_err(db)?
+            )?
             .execute(params![
                 kind,
                 id,
@@ -103,18 +96,14 @@ pub(crate) fn merge(conn: &Connection, op: &Op) -> Result<()> {
                 op.id.origin,
                 op.id.seq as i64,
                 op.hlc.to_packed()
-            ])
-            .map_err(db)?;
-            let mut kill = conn
-                .prepare_cached(
-                    "INSERT INTO oplog_fields(kind, id, field, origin, seq, hlc, live)
+            ])?;
+            let mut kill = conn.prepare_cached(
+                "INSERT INTO oplog_fields(kind, id, field, origin, seq, hlc, live)
                      VALUES (?1, ?2, ?3, ?4, ?5, NULL, 0)
                      ON CONFLICT DO UPDATE SET live = 0, hlc = NULL",
-                )
-                .map_err(db)?;
+            )?;
             for r in replaces {
-                kill.execute(params![kind, id, field, r.origin, r.seq as i64])
-                    .map_err(db)?;
+                kill.execute(params![kind, id, field, r.origin, r.seq as i64])?;
             }
         }
         Change::Add { set, element } => {
@@ -122,8 +111,7 @@ pub(crate) fn merge(conn: &Connection, op: &Op) -> Result<()> {
                 "INSERT INTO oplog_set_elems(kind, id, set_name, element, origin, seq, live)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)
                  ON CONFLICT DO NOTHING",
-            )
-            .map_err(db)?
+            )?
             .execute(params![
                 kind,
                 id,
@@ -131,8 +119,7 @@ pub(crate) fn merge(conn: &Connection, op: &Op) -> Result<()> {
                 to_canonical(element),
                 op.id.origin,
                 op.id.seq as i64
-            ])
-            .map_err(db)?;
+            ])?;
         }
         Change::Remove {
             set,
@@ -140,24 +127,20 @@ pub(crate) fn merge(conn: &Connection, op: &Op) -> Result<()> {
             observed,
         } => {
             let element = to_canonical(element);
-            let mut kill = conn
-                .prepare_cached(
-                    "INSERT INTO oplog_set_elems(kind, id, set_name, element, origin, seq, live)
+            let mut kill = conn.prepare_cached(
+                "INSERT INTO oplog_set_elems(kind, id, set_name, element, origin, seq, live)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)
                      ON CONFLICT DO UPDATE SET live = 0",
-                )
-                .map_err(db)?;
+            )?;
             for t in observed {
-                kill.execute(params![kind, id, set, element, t.origin, t.seq as i64])
-                    .map_err(db)?;
+                kill.execute(params![kind, id, set, element, t.origin, t.seq as i64])?;
             }
         }
         Change::Append { log, .. } => {
             conn.prepare_cached(
                 "INSERT INTO oplog_log_entries(kind, id, log, hlc, origin, seq)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .map_err(db)?
+            )?
             .execute(params![
                 kind,
                 id,
@@ -165,8 +148,7 @@ pub(crate) fn merge(conn: &Connection, op: &Op) -> Result<()> {
                 op.hlc.to_packed(),
                 op.id.origin,
                 op.id.seq as i64
-            ])
-            .map_err(db)?;
+            ])?;
         }
     }
     Ok(())
@@ -175,11 +157,9 @@ pub(crate) fn merge(conn: &Connection, op: &Op) -> Result<()> {
 /// The local clock as stored (zero before the first op).
 pub(crate) fn load_clock(conn: &Connection) -> Result<super::Hlc> {
     let v: Option<i64> = conn
-        .prepare_cached("SELECT hlc FROM oplog_clock WHERE id = 0")
-        .map_err(db)?
+        .prepare_cached("SELECT hlc FROM oplog_clock WHERE id = 0")?
         .query_row([], |r| r.get(0))
-        .optional()
-        .map_err(db)?;
+        .optional()?;
     Ok(v.map(super::Hlc::from_packed).unwrap_or_default())
 }
 
@@ -187,9 +167,7 @@ pub(crate) fn store_clock(conn: &Connection, clock: super::Hlc) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO oplog_clock(id, hlc) VALUES (0, ?1)
          ON CONFLICT(id) DO UPDATE SET hlc = max(hlc, excluded.hlc)",
-    )
-    .map_err(db)?
-    .execute([clock.to_packed()])
-    .map_err(db)?;
+    )?
+    .execute([clock.to_packed()])?;
     Ok(())
 }

@@ -59,23 +59,19 @@ pub fn entity_exists(conn: &Connection, entity: &EntityRef) -> Result<bool> {
     let v: Option<bool> = conn
         .prepare_cached(
             "SELECT created = 1 AND deleted = 0 FROM oplog_entities WHERE kind = ?1 AND id = ?2",
-        )
-        .map_err(db)?
+        )?
         .query_row(params![entity.kind, entity.id], |r| r.get(0))
-        .optional()
-        .map_err(db)?;
+        .optional()?;
     Ok(v.unwrap_or(false))
 }
 
 /// Ids of the visible entities of `kind`, sorted bytewise.
 pub fn entities_of_kind(conn: &Connection, kind: &str) -> Result<Vec<String>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT id FROM oplog_entities WHERE kind = ?1 AND created = 1 AND deleted = 0
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM oplog_entities WHERE kind = ?1 AND created = 1 AND deleted = 0
              ORDER BY id",
-        )
-        .map_err(db)?;
-    let rows = stmt.query_map([kind], |r| r.get(0)).map_err(db)?;
+    )?;
+    let rows = stmt.query_map([kind], |r| r.get(0))?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }
 
@@ -94,20 +90,16 @@ pub(crate) fn survivor_ids(
     entity: &EntityRef,
     field: &str,
 ) -> Result<Vec<OpId>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT origin, seq FROM oplog_fields
+    let mut stmt = conn.prepare_cached(
+        "SELECT origin, seq FROM oplog_fields
              WHERE kind = ?1 AND id = ?2 AND field = ?3 AND live = 1 ORDER BY origin, seq",
-        )
-        .map_err(db)?;
-    let rows = stmt
-        .query_map(params![entity.kind, entity.id, field], |r| {
-            Ok(OpId::new(
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)? as u64,
-            ))
-        })
-        .map_err(db)?;
+    )?;
+    let rows = stmt.query_map(params![entity.kind, entity.id, field], |r| {
+        Ok(OpId::new(
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)? as u64,
+        ))
+    })?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }
 
@@ -135,23 +127,19 @@ pub fn field(conn: &Connection, entity: &EntityRef, field: &str) -> Result<Optio
     if !entity_exists(conn, entity)? {
         return Ok(None);
     }
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT f.origin, f.seq, f.hlc, o.change FROM oplog_fields f
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.origin, f.seq, f.hlc, o.change FROM oplog_fields f
              JOIN ops o ON o.origin = f.origin AND o.seq = f.seq
              WHERE f.kind = ?1 AND f.id = ?2 AND f.field = ?3 AND f.live = 1",
-        )
-        .map_err(db)?;
-    let rows = stmt
-        .query_map(params![entity.kind, entity.id, field], |r| {
-            Ok((
-                OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),
-                Hlc::from_packed(r.get(2)?),
-                r.get::<_, String>(3)?,
-            ))
-        })
-        .map_err(db)?;
-    field_state(rows.collect::<rusqlite::Result<_>>().map_err(db)?)
+    )?;
+    let rows = stmt.query_map(params![entity.kind, entity.id, field], |r| {
+        Ok((
+            OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),
+            Hlc::from_packed(r.get(2)?),
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    field_state(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Every written field of a visible entity (empty if not visible).
@@ -160,26 +148,22 @@ pub fn fields(conn: &Connection, entity: &EntityRef) -> Result<BTreeMap<String, 
     if !entity_exists(conn, entity)? {
         return Ok(out);
     }
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT f.field, f.origin, f.seq, f.hlc, o.change FROM oplog_fields f
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.field, f.origin, f.seq, f.hlc, o.change FROM oplog_fields f
              JOIN ops o ON o.origin = f.origin AND o.seq = f.seq
              WHERE f.kind = ?1 AND f.id = ?2 AND f.live = 1",
-        )
-        .map_err(db)?;
-    let rows = stmt
-        .query_map(params![entity.kind, entity.id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                OpId::new(r.get::<_, String>(1)?, r.get::<_, i64>(2)? as u64),
-                Hlc::from_packed(r.get(3)?),
-                r.get::<_, String>(4)?,
-            ))
-        })
-        .map_err(db)?;
+    )?;
+    let rows = stmt.query_map(params![entity.kind, entity.id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            OpId::new(r.get::<_, String>(1)?, r.get::<_, i64>(2)? as u64),
+            Hlc::from_packed(r.get(3)?),
+            r.get::<_, String>(4)?,
+        ))
+    })?;
     let mut by_field: BTreeMap<String, Vec<(OpId, Hlc, String)>> = BTreeMap::new();
     for row in rows {
-        let (f, id, hlc, c) = row.map_err(db)?;
+        let (f, id, hlc, c) = row?;
         by_field.entry(f).or_default().push((id, hlc, c));
     }
     for (f, s) in by_field {
@@ -197,21 +181,17 @@ pub(crate) fn live_tags(
     set: &str,
     element: &str,
 ) -> Result<Vec<OpId>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT origin, seq FROM oplog_set_elems
+    let mut stmt = conn.prepare_cached(
+        "SELECT origin, seq FROM oplog_set_elems
              WHERE kind = ?1 AND id = ?2 AND set_name = ?3 AND element = ?4 AND live = 1
              ORDER BY origin, seq",
-        )
-        .map_err(db)?;
-    let rows = stmt
-        .query_map(params![entity.kind, entity.id, set, element], |r| {
-            Ok(OpId::new(
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)? as u64,
-            ))
-        })
-        .map_err(db)?;
+    )?;
+    let rows = stmt.query_map(params![entity.kind, entity.id, set, element], |r| {
+        Ok(OpId::new(
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)? as u64,
+        ))
+    })?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }
 
@@ -220,20 +200,16 @@ pub fn set_members(conn: &Connection, entity: &EntityRef, set: &str) -> Result<V
     if !entity_exists(conn, entity)? {
         return Ok(Vec::new());
     }
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT DISTINCT element FROM oplog_set_elems
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT element FROM oplog_set_elems
              WHERE kind = ?1 AND id = ?2 AND set_name = ?3 AND live = 1 ORDER BY element",
-        )
-        .map_err(db)?;
-    let rows = stmt
-        .query_map(params![entity.kind, entity.id, set], |r| {
-            r.get::<_, String>(0)
-        })
-        .map_err(db)?;
+    )?;
+    let rows = stmt.query_map(params![entity.kind, entity.id, set], |r| {
+        r.get::<_, String>(0)
+    })?;
     let mut out = Vec::new();
     for row in rows {
-        out.push(parse_json(&row.map_err(db)?)?);
+        out.push(parse_json(&row?)?);
     }
     Ok(out)
 }
@@ -244,19 +220,15 @@ pub fn sets(conn: &Connection, entity: &EntityRef) -> Result<BTreeMap<String, Ve
     if !entity_exists(conn, entity)? {
         return Ok(out);
     }
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT DISTINCT set_name, element FROM oplog_set_elems
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT set_name, element FROM oplog_set_elems
              WHERE kind = ?1 AND id = ?2 AND live = 1 ORDER BY set_name, element",
-        )
-        .map_err(db)?;
-    let rows = stmt
-        .query_map(params![entity.kind, entity.id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })
-        .map_err(db)?;
+    )?;
+    let rows = stmt.query_map(params![entity.kind, entity.id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
     for row in rows {
-        let (set, element) = row.map_err(db)?;
+        let (set, element) = row?;
         out.entry(set).or_default().push(parse_json(&element)?);
     }
     Ok(out)
@@ -267,26 +239,22 @@ pub fn log_entries(conn: &Connection, entity: &EntityRef, log: &str) -> Result<V
     if !entity_exists(conn, entity)? {
         return Ok(Vec::new());
     }
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT l.origin, l.seq, l.hlc, o.author, o.change FROM oplog_log_entries l
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.origin, l.seq, l.hlc, o.author, o.change FROM oplog_log_entries l
              JOIN ops o ON o.origin = l.origin AND o.seq = l.seq
              WHERE l.kind = ?1 AND l.id = ?2 AND l.log = ?3 ORDER BY l.hlc, l.origin, l.seq",
-        )
-        .map_err(db)?;
-    let rows = stmt
-        .query_map(params![entity.kind, entity.id, log], |r| {
-            Ok((
-                OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),
-                Hlc::from_packed(r.get(2)?),
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })
-        .map_err(db)?;
+    )?;
+    let rows = stmt.query_map(params![entity.kind, entity.id, log], |r| {
+        Ok((
+            OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),
+            Hlc::from_packed(r.get(2)?),
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
     let mut out = Vec::new();
     for row in rows {
-        let (op, hlc, author, change) = row.map_err(db)?;
+        let (op, hlc, author, change) = row?;
         let entry = match serde_json::from_str::<Change>(&change) {
             Ok(Change::Append { entry, .. }) => entry,
             Ok(_) => return Err(Error::Storage("a log entry is not an append".into())),
@@ -304,25 +272,21 @@ pub fn log_entries(conn: &Connection, entity: &EntityRef, log: &str) -> Result<V
 
 /// Every field of a visible entity that has concurrent surviving writes, sorted.
 pub fn conflicts(conn: &Connection) -> Result<Vec<(EntityRef, String)>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT f.kind, f.id, f.field FROM oplog_fields f
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.kind, f.id, f.field FROM oplog_fields f
              JOIN oplog_entities e ON e.kind = f.kind AND e.id = f.id
              JOIN ops o ON o.origin = f.origin AND o.seq = f.seq
              WHERE f.live = 1 AND e.created = 1 AND e.deleted = 0
              GROUP BY f.kind, f.id, f.field
              HAVING count(DISTINCT json_extract(o.change, '$.value')) > 1
              ORDER BY f.kind, f.id, f.field",
-        )
-        .map_err(db)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                EntityRef::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?),
-                r.get(2)?,
-            ))
-        })
-        .map_err(db)?;
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            EntityRef::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+            r.get(2)?,
+        ))
+    })?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }
 
@@ -354,27 +318,22 @@ pub(crate) fn op_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Op>>
 pub fn op(conn: &Connection, id: &OpId) -> Result<Option<Op>> {
     let sql = format!("SELECT {OP_COLUMNS} FROM ops WHERE origin = ?1 AND seq = ?2");
     let found = conn
-        .prepare_cached(&sql)
-        .map_err(db)?
+        .prepare_cached(&sql)?
         .query_row(params![id.origin, id.seq as i64], op_from_row)
-        .optional()
-        .map_err(db)?;
+        .optional()?;
     found.transpose()
 }
 
 /// Origins seen with a clock far ahead of ours, for the UI to warn about.
 pub fn clock_ahead_origins(conn: &Connection) -> Result<Vec<ClockAhead>> {
     let mut stmt = conn
-        .prepare_cached("SELECT origin, hlc, noticed_ms FROM oplog_clock_ahead ORDER BY origin")
-        .map_err(db)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(ClockAhead {
-                origin: r.get(0)?,
-                hlc: Hlc::from_packed(r.get(1)?),
-                noticed_ms: r.get::<_, i64>(2)? as u64,
-            })
+        .prepare_cached("SELECT origin, hlc, noticed_ms FROM oplog_clock_ahead ORDER BY origin")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(ClockAhead {
+            origin: r.get(0)?,
+            hlc: Hlc::from_packed(r.get(1)?),
+            noticed_ms: r.get::<_, i64>(2)? as u64,
         })
-        .map_err(db)?;
+    })?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }

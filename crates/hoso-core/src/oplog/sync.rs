@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use super::merge::{apply_op, load_clock, store_clock};
 use super::read::{OP_COLUMNS, entity_exists, op_from_row};
 use super::types::{EntityRef, Hlc, MAX_CLOCK_AHEAD_MS, Op, ScopeUnit};
-use super::{Projector, db, now_ms};
+use super::{Projector, now_ms};
 use crate::error::Result;
 
 /// Highest known seq per origin.
@@ -46,11 +46,9 @@ pub fn apply_remote<I>(
 where
     I: IntoIterator<Item = Op>,
 {
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(db)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let report = apply_remote_in(&tx, ops, projector, now_ms())?;
-    tx.commit().map_err(db)?;
+    tx.commit()?;
     Ok(report)
 }
 
@@ -118,10 +116,8 @@ where
             "INSERT INTO oplog_clock_ahead(origin, hlc, noticed_ms) VALUES (?1, ?2, ?3)
              ON CONFLICT(origin) DO UPDATE SET hlc = max(hlc, excluded.hlc),
                noticed_ms = excluded.noticed_ms",
-        )
-        .map_err(db)?
-        .execute(params![origin, hlc.to_packed(), now_ms as i64])
-        .map_err(db)?;
+        )?
+        .execute(params![origin, hlc.to_packed(), now_ms as i64])?;
     }
     report.clock_ahead = ahead.into_keys().collect();
 
@@ -142,21 +138,18 @@ where
         *was_visible = visible;
     }
     // Conflicts: fields of touched, visible entities with more than one survivor.
-    let mut conflicted = tx
-        .prepare_cached(
-            "SELECT f.field FROM oplog_fields f
+    let mut conflicted = tx.prepare_cached(
+        "SELECT f.field FROM oplog_fields f
              JOIN ops o ON o.origin = f.origin AND o.seq = f.seq
              WHERE f.kind = ?1 AND f.id = ?2 AND f.live = 1
              GROUP BY f.field HAVING count(DISTINCT json_extract(o.change, '$.value')) > 1
              ORDER BY f.field",
-        )
-        .map_err(db)?;
+    )?;
     for (entity, _) in touched.iter().filter(|(_, visible_after)| **visible_after) {
-        let rows = conflicted
-            .query_map(params![entity.kind, entity.id], |r| r.get::<_, String>(0))
-            .map_err(db)?;
+        let rows =
+            conflicted.query_map(params![entity.kind, entity.id], |r| r.get::<_, String>(0))?;
         for f in rows {
-            report.conflicts.push((entity.clone(), f.map_err(db)?));
+            report.conflicts.push((entity.clone(), f?));
         }
     }
     drop(conflicted);
@@ -168,15 +161,13 @@ where
 
 /// Origins with at least one stored op, sorted, found by index seeks (no full scan).
 fn origins(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT origin FROM ops WHERE origin > ?1 ORDER BY origin LIMIT 1")
-        .map_err(db)?;
+    let mut stmt =
+        conn.prepare_cached("SELECT origin FROM ops WHERE origin > ?1 ORDER BY origin LIMIT 1")?;
     let mut out = Vec::new();
     let mut last = String::new();
     while let Some(o) = stmt
         .query_row([&last], |r| r.get::<_, String>(0))
-        .optional()
-        .map_err(db)?
+        .optional()?
     {
         out.push(o.clone());
         last = o;
@@ -186,12 +177,10 @@ fn origins(conn: &Connection) -> Result<Vec<String>> {
 
 /// Highest known seq per origin.
 pub fn version_vector(conn: &Connection) -> Result<VersionVector> {
-    let mut stmt = conn
-        .prepare_cached("SELECT max(seq) FROM ops WHERE origin = ?1")
-        .map_err(db)?;
+    let mut stmt = conn.prepare_cached("SELECT max(seq) FROM ops WHERE origin = ?1")?;
     let mut vv = VersionVector::new();
     for origin in origins(conn)? {
-        let max: i64 = stmt.query_row([&origin], |r| r.get(0)).map_err(db)?;
+        let max: i64 = stmt.query_row([&origin], |r| r.get(0))?;
         vv.insert(origin, max as u64);
     }
     Ok(vv)
@@ -234,12 +223,10 @@ impl OpsSince<'_> {
             let sql = format!(
                 "SELECT {OP_COLUMNS} FROM ops WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3"
             );
-            let mut stmt = self.conn.prepare_cached(&sql).map_err(db)?;
-            let rows = stmt
-                .query_map(params![origin, *after as i64, PAGE], op_from_row)
-                .map_err(db)?;
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![origin, *after as i64, PAGE], op_from_row)?;
             for row in rows {
-                self.buf.push_back(row.map_err(db)??);
+                self.buf.push_back(row??);
             }
             match self.buf.back() {
                 Some(last) if self.buf.len() as i64 == PAGE => {
@@ -296,12 +283,10 @@ impl OpsInScope<'_> {
             "SELECT {OP_COLUMNS} FROM ops WHERE scope = ?1 AND (origin, seq) > (?2, ?3)
              ORDER BY origin, seq LIMIT ?4"
         );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(db)?;
-        let rows = stmt
-            .query_map(params![self.scope, origin, seq as i64, PAGE], op_from_row)
-            .map_err(db)?;
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![self.scope, origin, seq as i64, PAGE], op_from_row)?;
         for row in rows {
-            self.buf.push_back(row.map_err(db)??);
+            self.buf.push_back(row??);
         }
         match self.buf.back() {
             Some(last) if self.buf.len() as i64 == PAGE => {
@@ -356,103 +341,79 @@ pub fn digest_filtered(
     let visible = "JOIN oplog_entities e ON e.kind = t.kind AND e.id = t.id
                    WHERE e.created = 1 AND e.deleted = 0";
 
-    let mut stmt = conn
-        .prepare(
-            "SELECT kind, id, scope FROM oplog_entities WHERE created = 1 AND deleted = 0
+    let mut stmt = conn.prepare(
+        "SELECT kind, id, scope FROM oplog_entities WHERE created = 1 AND deleted = 0
              ORDER BY kind, id",
-        )
-        .map_err(db)?;
-    let mut rows = stmt.query([]).map_err(db)?;
-    while let Some(r) = rows.next().map_err(db)? {
-        let (kind, id, scope): (String, String, String) = (
-            r.get(0).map_err(db)?,
-            r.get(1).map_err(db)?,
-            r.get(2).map_err(db)?,
-        );
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (kind, id, scope): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         if keep(&EntityRef::new(kind.as_str(), id.as_str()), &scope) {
             h.update(b"E");
             Record(&mut h).text(&kind).text(&id).text(&scope);
         }
     }
 
-    let mut stmt = conn
-        .prepare(&format!(
-            "SELECT t.kind, t.id, e.scope, t.field, t.origin, t.seq, t.hlc, o.change
+    let mut stmt = conn.prepare(&format!(
+        "SELECT t.kind, t.id, e.scope, t.field, t.origin, t.seq, t.hlc, o.change
              FROM oplog_fields t JOIN ops o ON o.origin = t.origin AND o.seq = t.seq
              {visible} AND t.live = 1
              ORDER BY t.kind, t.id, t.field, t.hlc, t.origin, t.seq"
-        ))
-        .map_err(db)?;
-    let mut rows = stmt.query([]).map_err(db)?;
-    while let Some(r) = rows.next().map_err(db)? {
-        let (kind, id, scope): (String, String, String) = (
-            r.get(0).map_err(db)?,
-            r.get(1).map_err(db)?,
-            r.get(2).map_err(db)?,
-        );
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (kind, id, scope): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         if keep(&EntityRef::new(kind.as_str(), id.as_str()), &scope) {
             h.update(b"F");
             Record(&mut h)
                 .text(&kind)
                 .text(&id)
-                .text(&r.get::<_, String>(3).map_err(db)?)
-                .text(&r.get::<_, String>(4).map_err(db)?)
-                .int(r.get(5).map_err(db)?)
-                .int(r.get(6).map_err(db)?)
-                .text(&r.get::<_, String>(7).map_err(db)?);
+                .text(&r.get::<_, String>(3)?)
+                .text(&r.get::<_, String>(4)?)
+                .int(r.get(5)?)
+                .int(r.get(6)?)
+                .text(&r.get::<_, String>(7)?);
         }
     }
 
-    let mut stmt = conn
-        .prepare(&format!(
-            "SELECT DISTINCT t.kind, t.id, e.scope, t.set_name, t.element
+    let mut stmt = conn.prepare(&format!(
+        "SELECT DISTINCT t.kind, t.id, e.scope, t.set_name, t.element
              FROM oplog_set_elems t {visible} AND t.live = 1
              ORDER BY t.kind, t.id, t.set_name, t.element"
-        ))
-        .map_err(db)?;
-    let mut rows = stmt.query([]).map_err(db)?;
-    while let Some(r) = rows.next().map_err(db)? {
-        let (kind, id, scope): (String, String, String) = (
-            r.get(0).map_err(db)?,
-            r.get(1).map_err(db)?,
-            r.get(2).map_err(db)?,
-        );
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (kind, id, scope): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         if keep(&EntityRef::new(kind.as_str(), id.as_str()), &scope) {
             h.update(b"S");
             Record(&mut h)
                 .text(&kind)
                 .text(&id)
-                .text(&r.get::<_, String>(3).map_err(db)?)
-                .text(&r.get::<_, String>(4).map_err(db)?);
+                .text(&r.get::<_, String>(3)?)
+                .text(&r.get::<_, String>(4)?);
         }
     }
 
-    let mut stmt = conn
-        .prepare(&format!(
-            "SELECT t.kind, t.id, e.scope, t.log, t.hlc, t.origin, t.seq, o.author, o.change
+    let mut stmt = conn.prepare(&format!(
+        "SELECT t.kind, t.id, e.scope, t.log, t.hlc, t.origin, t.seq, o.author, o.change
              FROM oplog_log_entries t JOIN ops o ON o.origin = t.origin AND o.seq = t.seq
              {visible}
              ORDER BY t.kind, t.id, t.log, t.hlc, t.origin, t.seq"
-        ))
-        .map_err(db)?;
-    let mut rows = stmt.query([]).map_err(db)?;
-    while let Some(r) = rows.next().map_err(db)? {
-        let (kind, id, scope): (String, String, String) = (
-            r.get(0).map_err(db)?,
-            r.get(1).map_err(db)?,
-            r.get(2).map_err(db)?,
-        );
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (kind, id, scope): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         if keep(&EntityRef::new(kind.as_str(), id.as_str()), &scope) {
             h.update(b"L");
             Record(&mut h)
                 .text(&kind)
                 .text(&id)
-                .text(&r.get::<_, String>(3).map_err(db)?)
-                .int(r.get(4).map_err(db)?)
-                .text(&r.get::<_, String>(5).map_err(db)?)
-                .int(r.get(6).map_err(db)?)
-                .text(&r.get::<_, String>(7).map_err(db)?)
-                .text(&r.get::<_, String>(8).map_err(db)?);
+                .text(&r.get::<_, String>(3)?)
+                .int(r.get(4)?)
+                .text(&r.get::<_, String>(5)?)
+                .int(r.get(6)?)
+                .text(&r.get::<_, String>(7)?)
+                .text(&r.get::<_, String>(8)?);
         }
     }
     Ok(h.finalize().to_hex().to_string())

@@ -367,8 +367,7 @@ fn projector_sees_each_touched_entity_once_with_merged_state() {
         tx.execute(
             "INSERT INTO seen VALUES (?1, ?2)",
             rusqlite::params![e.to_string(), s],
-        )
-        .map_err(db)?;
+        )?;
         Ok(())
     };
     let ops = all_ops(&hn);

@@ -11,7 +11,7 @@ use super::canon::to_canonical;
 use super::merge::{apply_op, load_clock};
 use super::read::{entity_exists, live_tags, survivor_ids};
 use super::types::{Change, EntityRef, Hlc, Op, OpId, ScopeUnit, change_target};
-use super::{Projector, db, now_ms};
+use super::{Projector, now_ms};
 use crate::error::{Error, Result};
 
 /// A set of local changes written as ops in one SQL transaction. Each change is merged as it is
@@ -51,27 +51,20 @@ impl<'c> Txn<'c> {
         }
         let tx = if conn.is_autocommit() {
             // IMMEDIATE: take the write lock now, not on the first write after some reads.
-            Scope::Top(
-                conn.transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(db)?,
-            )
+            Scope::Top(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
         } else {
-            Scope::Nested(conn.savepoint().map_err(db)?)
+            Scope::Nested(conn.savepoint()?)
         };
         let clock = load_clock(&tx)?;
         let counter: Option<i64> = tx
-            .prepare_cached("SELECT next_seq FROM oplog_local_seq WHERE origin = ?1")
-            .map_err(db)?
+            .prepare_cached("SELECT next_seq FROM oplog_local_seq WHERE origin = ?1")?
             .query_row([origin], |r| r.get(0))
-            .optional()
-            .map_err(db)?;
+            .optional()?;
         // Also past every op of ours already stored (e.g. our own ops relayed back after a
         // restore): a seq must never be reused.
         let stored: Option<i64> = tx
-            .prepare_cached("SELECT max(seq) FROM ops WHERE origin = ?1")
-            .map_err(db)?
-            .query_row([origin], |r| r.get(0))
-            .map_err(db)?;
+            .prepare_cached("SELECT max(seq) FROM ops WHERE origin = ?1")?
+            .query_row([origin], |r| r.get(0))?;
         let next_seq = (counter.unwrap_or(1) as u64).max(stored.unwrap_or(0) as u64 + 1);
         Ok(Txn {
             tx,
@@ -144,13 +137,11 @@ impl<'c> Txn<'c> {
             .tx
             .prepare_cached(
                 "SELECT created, deleted FROM oplog_entities WHERE kind = ?1 AND id = ?2",
-            )
-            .map_err(db)?
+            )?
             .query_row(params![entity.kind, entity.id], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
-            .optional()
-            .map_err(db)?;
+            .optional()?;
         match state {
             Some((_, true)) => Err(Error::invalid("entity", format!("{entity} was deleted"))),
             Some((true, _)) => Err(Error::invalid("entity", format!("{entity} already exists"))),
@@ -244,8 +235,7 @@ impl<'c> Txn<'c> {
         match self.tx {
             Scope::Top(tx) => tx.commit(),
             Scope::Nested(sp) => sp.commit(),
-        }
-        .map_err(db)?;
+        }?;
         Ok(self.ops)
     }
 
@@ -262,8 +252,7 @@ impl<'c> Txn<'c> {
         match self.tx {
             Scope::Top(tx) => tx.rollback(),
             Scope::Nested(mut sp) => sp.rollback(),
-        }
-        .map_err(db)?;
+        }?;
         Ok(out)
     }
 
@@ -274,10 +263,8 @@ impl<'c> Txn<'c> {
                 .prepare_cached(
                     "INSERT INTO oplog_local_seq(origin, next_seq) VALUES (?1, ?2)
                      ON CONFLICT(origin) DO UPDATE SET next_seq = max(next_seq, excluded.next_seq)",
-                )
-                .map_err(db)?
-                .execute(params![self.origin, self.next_seq as i64])
-                .map_err(db)?;
+                )?
+                .execute(params![self.origin, self.next_seq as i64])?;
         }
         for op in &self.ops {
             projector.admit(&self.tx, op)?;
@@ -326,9 +313,7 @@ fn set_clock(tx: &Connection, clock: Hlc) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO oplog_clock(id, hlc) VALUES (0, ?1)
          ON CONFLICT(id) DO UPDATE SET hlc = excluded.hlc",
-    )
-    .map_err(db)?
-    .execute([clock.to_packed()])
-    .map_err(db)?;
+    )?
+    .execute([clock.to_packed()])?;
     Ok(())
 }

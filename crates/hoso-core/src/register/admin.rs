@@ -151,22 +151,17 @@ type OpenDeadline = (String, String, String, Option<String>);
 /// Open cases with a provisional deadline: the only deadlines a rules change can move (a final
 /// deadline never moves with a later edit of the rules).
 fn movable_deadlines(conn: &Connection) -> Result<Vec<OpenDeadline>> {
-    let mut st = conn
-        .prepare(
-            "SELECT id, number, title, deadline FROM cases
+    let mut st = conn.prepare(
+        "SELECT id, number, title, deadline FROM cases
              WHERE is_open AND deadline_provisional = 1 ORDER BY deadline, number",
-        )
-        .map_err(db)?;
-    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .map_err(db)?
+    )?;
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()
         .map_err(db)
 }
 
 fn deadlines_of(conn: &Connection, ids: &[String]) -> Result<Vec<Option<String>>> {
-    let mut st = conn
-        .prepare_cached("SELECT deadline FROM cases WHERE id = ?1")
-        .map_err(db)?;
+    let mut st = conn.prepare_cached("SELECT deadline FROM cases WHERE id = ?1")?;
     ids.iter()
         .map(|id| {
             st.query_row([id], |r| r.get::<_, Option<String>>(0))

@@ -5,9 +5,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::offices::require_office_on;
-use super::project::{
-    case_log, case_ref, case_team, db, decisions_in_force, read_case, read_subject,
-};
+use super::project::{case_log, case_ref, case_team, decisions_in_force, read_case, read_subject};
 use super::rules_bridge::DeadlineBasis;
 use super::{Register, audit, new_id, today};
 use crate::access::{self, Permission, Role};
@@ -138,8 +136,7 @@ fn next_number(conn: &rusqlite::Connection, office: &str, year: i32) -> Result<S
             "SELECT max(CAST(substr(number, ?2) AS INTEGER)) FROM cases WHERE substr(number, 1, ?3) = ?1",
             params![prefix, prefix.len() as i64 + 1, prefix.len() as i64],
             |r| r.get(0),
-        )
-        .map_err(db)?;
+        )?;
     let seq = u32::try_from(max.unwrap_or(0) + 1)
         .map_err(|_| Error::Storage("case counter overflow".into()))?;
     Ok(case_number(office, year, seq))
@@ -182,20 +179,16 @@ impl Register {
         let found: Option<String> = self
             .conn()
             .query_row("SELECT id FROM cases WHERE id = ?1", [k], |r| r.get(0))
-            .optional()
-            .map_err(db)?;
+            .optional()?;
         if let Some(id) = found {
             return Ok(id);
         }
         let ids: Vec<String> = {
             let mut st = self
                 .conn()
-                .prepare("SELECT id FROM cases WHERE number = ?1 ORDER BY id")
-                .map_err(db)?;
-            st.query_map([k.to_ascii_uppercase()], |r| r.get(0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?
+                .prepare("SELECT id FROM cases WHERE number = ?1 ORDER BY id")?;
+            st.query_map([k.to_ascii_uppercase()], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         match ids.len() {
             0 => Err(Error::NotFound {

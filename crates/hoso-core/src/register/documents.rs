@@ -68,8 +68,7 @@ fn store_blob(tx: &rusqlite::Connection, meta: &DocumentMeta, content: &[u8]) ->
     tx.execute(
         "INSERT OR IGNORE INTO document_blobs(blake3, size, content) VALUES (?1, ?2, ?3)",
         params![meta.blake3, meta.size as i64, content],
-    )
-    .map_err(db)?;
+    )?;
     Ok(())
 }
 
@@ -330,8 +329,7 @@ impl Register {
                 [&hash],
                 |r| r.get(0),
             )
-            .optional()
-            .map_err(db)?;
+            .optional()?;
         audit_read(
             self.conn(),
             &self.session,
@@ -351,7 +349,7 @@ fn audit_read(
     case_id: &str,
     detail: serde_json::Value,
 ) -> Result<()> {
-    let tx = conn.unchecked_transaction().map_err(db)?;
+    let tx = conn.unchecked_transaction()?;
     crate::audit::append(
         &tx,
         &crate::audit::NewEntry::new(&s.login, action, format!("case:{case_id}"), detail),

@@ -11,7 +11,7 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::project::{Fields, db, exec};
+use super::project::{Fields, exec};
 use super::{CaseCreated, NewCase, Register, audit, new_id, today};
 use crate::access::Permission;
 use crate::error::{Error, Result};
@@ -92,8 +92,7 @@ impl Register {
                 [id.trim()],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
-            .optional()
-            .map_err(db)?;
+            .optional()?;
         let Some((office, kind, received, channel, content)) = row else {
             return Err(Error::NotFound {
                 entity: "letter",
@@ -103,12 +102,9 @@ impl Register {
         let cases: Vec<String> = {
             let mut st = self
                 .conn()
-                .prepare_cached("SELECT number FROM cases WHERE letter = ?1 ORDER BY number")
-                .map_err(db)?;
-            st.query_map([id.trim()], |r| r.get(0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?
+                .prepare_cached("SELECT number FROM cases WHERE letter = ?1 ORDER BY number")?;
+            st.query_map([id.trim()], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         Ok(Letter {
             id: id.trim().to_string(),
@@ -127,12 +123,9 @@ impl Register {
         let ids: Vec<String> = {
             let mut st = self
                 .conn()
-                .prepare("SELECT id FROM letters ORDER BY received DESC, id")
-                .map_err(db)?;
-            st.query_map([], |r| r.get(0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?
+                .prepare("SELECT id FROM letters ORDER BY received DESC, id")?;
+            st.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         ids.iter().map(|id| self.letter(id)).collect()
     }

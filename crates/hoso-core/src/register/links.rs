@@ -2,7 +2,7 @@
 //! the confidential denouncer record.
 
 use super::offices::require_office_on;
-use super::project::{Fields, KIND_DENOUNCER, case_ref, db, read_subject};
+use super::project::{Fields, KIND_DENOUNCER, case_ref, read_subject};
 use super::{Register, audit};
 use crate::access::Permission;
 use crate::error::{Error, Result};
@@ -204,7 +204,7 @@ impl Register {
             None
         };
         let login = self.session.login.clone();
-        let tx = self.store_mut().conn_mut().transaction().map_err(db)?;
+        let tx = self.store_mut().conn_mut().transaction()?;
         crate::audit::append(
             &tx,
             &crate::audit::NewEntry::new(
@@ -214,7 +214,7 @@ impl Register {
                 serde_json::json!({}),
             ),
         )?;
-        tx.commit().map_err(db)?;
+        tx.commit()?;
         Ok(found)
     }
 }

@@ -214,12 +214,10 @@ impl Register {
         let keys = crate::trust::OfficeKeys::generate(p.central)?;
         {
             let mut txn = Txn::begin(store.conn_mut(), &code, &login)?;
-            txn.tx()
-                .execute(
-                    "INSERT INTO register_identity(id, office, office_name) VALUES (0, ?1, ?2)",
-                    [&code, p.office_name.as_str()],
-                )
-                .map_err(db)?;
+            txn.tx().execute(
+                "INSERT INTO register_identity(id, office, office_name) VALUES (0, ?1, ?2)",
+                [&code, p.office_name.as_str()],
+            )?;
             keys.insert(txn.tx())?;
             crate::trust::roster::issue_initial(txn.tx(), &keys, &code, p.office_name.as_str())?;
             // The office list is the central office's to write: a province reads its own
@@ -389,7 +387,7 @@ impl Register {
     /// Recomputes every query table from the merged op log (after a schema change, or to check
     /// that projections are a pure function of the operations).
     pub fn rebuild_projections(&mut self) -> Result<()> {
-        let tx = self.store.conn_mut().transaction().map_err(db)?;
+        let tx = self.store.conn_mut().transaction()?;
         project::rebuild_all(&tx)?;
         tx.commit().map_err(db)
     }
@@ -399,13 +397,10 @@ impl Register {
     /// demo generator), where a commit per write costs more than the write; a write that opens
     /// a plain transaction of its own is refused inside a batch.
     pub fn batch<T>(&mut self, writes: impl FnOnce(&mut Register) -> Result<T>) -> Result<T> {
-        self.store
-            .conn()
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(db)?;
+        self.store.conn().execute_batch("BEGIN IMMEDIATE")?;
         match writes(self) {
             Ok(value) => {
-                self.store.conn().execute_batch("COMMIT").map_err(db)?;
+                self.store.conn().execute_batch("COMMIT")?;
                 Ok(value)
             }
             Err(e) => {

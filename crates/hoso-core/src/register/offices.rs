@@ -136,9 +136,8 @@ pub(crate) fn with_predecessors(conn: &rusqlite::Connection, code: &str) -> Resu
             "WITH RECURSIVE line(code) AS (
                  SELECT ?1 UNION SELECT p.predecessor FROM office_predecessors p JOIN line ON p.office = line.code
              ) SELECT code FROM line ORDER BY code",
-        )
-        .map_err(db)?;
-    let rows = st.query_map([code], |r| r.get(0)).map_err(db)?;
+        )?;
+    let rows = st.query_map([code], |r| r.get(0))?;
     rows.collect::<rusqlite::Result<Vec<String>>>().map_err(db)
 }
 
@@ -266,12 +265,9 @@ impl Register {
         let codes: Vec<String> = {
             let mut st = self
                 .conn()
-                .prepare("SELECT code FROM offices ORDER BY name COLLATE VI, code")
-                .map_err(db)?;
-            st.query_map([], |r| r.get(0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?
+                .prepare("SELECT code FROM offices ORDER BY name COLLATE VI, code")?;
+            st.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         let mut out = Vec::with_capacity(codes.len());
         for c in codes {
@@ -332,19 +328,16 @@ impl Register {
             .conn()
             .prepare(
                 "SELECT login, name, role, office, active FROM officers WHERE office = ?1 ORDER BY login",
-            )
-            .map_err(db)?;
-        let rows = st
-            .query_map(params![self.session.office], |r| {
-                Ok(Officer {
-                    login: r.get(0)?,
-                    name: Text::new(r.get::<_, String>(1)?),
-                    role: r.get(2)?,
-                    office: r.get(3)?,
-                    active: r.get(4)?,
-                })
+            )?;
+        let rows = st.query_map(params![self.session.office], |r| {
+            Ok(Officer {
+                login: r.get(0)?,
+                name: Text::new(r.get::<_, String>(1)?),
+                role: r.get(2)?,
+                office: r.get(3)?,
+                active: r.get(4)?,
             })
-            .map_err(db)?;
+        })?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db)
     }
 }

@@ -95,23 +95,21 @@ impl Record {
 
 /// Every overlap record this register holds.
 pub(crate) fn records(conn: &Connection) -> Result<Vec<Record>> {
-    let mut st = conn
-        .prepare("SELECT id, subject_id, works, offices, outcome FROM overlap_records ORDER BY id")
-        .map_err(db)?;
-    let rows = st
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
-        })
-        .map_err(db)?;
+    let mut st = conn.prepare(
+        "SELECT id, subject_id, works, offices, outcome FROM overlap_records ORDER BY id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+        ))
+    })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, subject, works, offices, outcome) = row.map_err(db)?;
+        let (id, subject, works, offices, outcome) = row?;
         out.push(Record {
             id,
             subject,
@@ -351,14 +349,10 @@ pub(crate) fn project_overlap(tx: &Connection, id: &str) -> Result<()> {
 
 /// The overlap records that name `office` (scope: they sync to the offices they name).
 pub(crate) fn records_naming(conn: &Connection, office: &str) -> Result<Vec<(String, String)>> {
-    let mut st = conn
-        .prepare_cached(
-            "SELECT r.id, r.subject_id FROM overlap_records r
+    let mut st = conn.prepare_cached(
+        "SELECT r.id, r.subject_id FROM overlap_records r
              WHERE EXISTS (SELECT 1 FROM json_each(r.offices) WHERE value = ?1)",
-        )
-        .map_err(db)?;
-    let rows = st
-        .query_map([office], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(db)?;
+    )?;
+    let rows = st.query_map([office], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }

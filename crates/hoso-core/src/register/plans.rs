@@ -294,8 +294,7 @@ impl Register {
                 [item_id.trim()],
                 |r| r.get(0),
             )
-            .optional()
-            .map_err(db)?;
+            .optional()?;
         let not_found = || Error::NotFound {
             entity: "plan item",
             key: item_id.trim().to_string(),
@@ -576,12 +575,9 @@ impl Register {
         let ids: Vec<String> = {
             let mut st = self
                 .conn()
-                .prepare("SELECT id FROM plans ORDER BY year DESC, office, id")
-                .map_err(db)?;
-            st.query_map([], |r| r.get(0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?
+                .prepare("SELECT id FROM plans ORDER BY year DESC, office, id")?;
+            st.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         ids.iter().map(|id| self.plan(id)).collect()
     }
@@ -594,9 +590,8 @@ impl Register {
         let conn = self.conn();
         let me = self.session.office.clone();
         let central = super::cases::self_is_central(conn, &me)?;
-        let mut st = conn
-            .prepare(
-                "SELECT p.id, p.office, p.year, p.title,
+        let mut st = conn.prepare(
+            "SELECT p.id, p.office, p.year, p.title,
                         (SELECT count(*) FROM plan_items i WHERE i.plan_id = p.id)
                    FROM plans p
                   WHERE p.year = ?1
@@ -605,22 +600,19 @@ impl Register {
                                       JOIN plan_item_offices o ON o.item_id = i.id
                                      WHERE i.plan_id = p.id AND o.office = ?2))
                   ORDER BY p.office != ?2, p.office, p.title, p.id",
-            )
-            .map_err(db)?;
-        let rows = st
-            .query_map(params![year, me, central], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i32>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, u32>(4)?,
-                ))
-            })
-            .map_err(db)?;
+        )?;
+        let rows = st.query_map(params![year, me, central], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i32>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, u32>(4)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, office, year, title, items) = row.map_err(db)?;
+            let (id, office, year, title, items) = row?;
             out.push(PlanSummary {
                 own: office == me,
                 id,
@@ -638,10 +630,8 @@ impl Register {
         self.require(Permission::CaseRead)?;
         let mut st = self
             .conn()
-            .prepare("SELECT DISTINCT year FROM plans ORDER BY year DESC")
-            .map_err(db)?;
-        st.query_map([], |r| r.get(0))
-            .map_err(db)?
+            .prepare("SELECT DISTINCT year FROM plans ORDER BY year DESC")?;
+        st.query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()
             .map_err(db)
     }
@@ -654,14 +644,12 @@ impl Register {
         let conn = self.conn();
         let mut out = Vec::new();
         for item in items_where(conn, ItemsOf::Subject, &id, -1, 0)? {
-            let (plan_id, office, year, title): (String, String, i32, String) = conn
-                .query_row(
-                    "SELECT p.id, p.office, p.year, p.title FROM plan_items i
+            let (plan_id, office, year, title): (String, String, i32, String) = conn.query_row(
+                "SELECT p.id, p.office, p.year, p.title FROM plan_items i
                        JOIN plans p ON p.id = i.plan_id WHERE i.id = ?1",
-                    [&item.id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .map_err(db)?;
+                [&item.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?;
             out.push(SubjectPlanItem {
                 plan_id,
                 plan_title: Text::new(title),
@@ -686,8 +674,7 @@ impl Register {
                 [plan_id.trim()],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
-            .optional()
-            .map_err(db)?;
+            .optional()?;
         let Some((office, year, title, total)) = row else {
             return Err(Error::NotFound {
                 entity: "plan",
@@ -795,26 +782,22 @@ impl Register {
         let today = today();
         let mut by_subject: BTreeMap<String, Vec<Work>> = BTreeMap::new();
         {
-            let mut st = conn
-                .prepare(
-                    "SELECT subject_id, kind, id, lead, start_date, end_date FROM plan_items
+            let mut st = conn.prepare(
+                "SELECT subject_id, kind, id, lead, start_date, end_date FROM plan_items
                      WHERE status != 'dropped'",
-                )
-                .map_err(db)?;
-            let rows = st
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                    ))
-                })
-                .map_err(db)?;
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })?;
             for row in rows {
-                let (subject, kind, id, office, start, end) = row.map_err(db)?;
+                let (subject, kind, id, office, start, end) = row?;
                 by_subject.entry(subject).or_default().push(Work {
                     source: "plan-item".into(),
                     reference: id,
@@ -826,26 +809,22 @@ impl Register {
             }
         }
         {
-            let mut st = conn
-                .prepare(
-                    "SELECT cs.subject_id, c.kind, c.number, c.lead, c.opened, c.deadline
+            let mut st = conn.prepare(
+                "SELECT cs.subject_id, c.kind, c.number, c.lead, c.opened, c.deadline
                      FROM cases c JOIN case_subjects cs ON cs.case_id = c.id WHERE c.is_open",
-                )
-                .map_err(db)?;
-            let rows = st
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, Option<String>>(5)?,
-                    ))
-                })
-                .map_err(db)?;
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            })?;
             for row in rows {
-                let (subject, kind, number, office, opened, deadline) = row.map_err(db)?;
+                let (subject, kind, number, office, opened, deadline) = row?;
                 by_subject.entry(subject).or_default().push(Work {
                     source: "case".into(),
                     reference: number,
@@ -976,21 +955,18 @@ impl Register {
                                        AND (c2.is_open OR coalesce(c2.closed, c2.opened) >= n.since)
                                        AND c2.kind IN (SELECT value FROM json_each(?1)))
                   ORDER BY s.name COLLATE VI, n.subject_id, n.number",
-            )
-            .map_err(db)?;
-        let rows = st
-            .query_map(params![kinds], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })
-            .map_err(db)?;
+            )?;
+        let rows = st.query_map(params![kinds], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
         let mut out: Vec<Omission> = Vec::new();
         for row in rows {
-            let (subject, name, reason, number) = row.map_err(db)?;
+            let (subject, name, reason, number) = row?;
             let reason = format!("{reason} {number}");
             match out.last_mut() {
                 Some(o) if o.subject == subject => {
@@ -1037,47 +1013,38 @@ fn items_where(
         ItemsOf::Plan => "plan_id",
         ItemsOf::Subject => "subject_id",
     };
-    let mut st = conn
-        .prepare_cached(&format!(
-            "SELECT id, subject_id, kind, start_date, end_date, lead, note, status, drop_reason
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT id, subject_id, kind, start_date, end_date, lead, note, status, drop_reason
                  FROM plan_items WHERE {column} = ?1 ORDER BY start_date, id LIMIT ?2 OFFSET ?3"
+    ))?;
+    let rows = st.query_map(params![key, limit, offset], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, String>(7)?,
+            r.get::<_, Option<String>>(8)?,
         ))
-        .map_err(db)?;
-    let rows = st
-        .query_map(params![key, limit, offset], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, Option<String>>(8)?,
-            ))
-        })
-        .map_err(db)?;
+    })?;
     let mut items = Vec::new();
     for row in rows {
-        let (iid, subject, kind, start, end, lead, note, status, drop_reason) = row.map_err(db)?;
+        let (iid, subject, kind, start, end, lead, note, status, drop_reason) = row?;
         let cases: Vec<String> = {
             let mut st = conn
-                .prepare_cached("SELECT number FROM cases WHERE plan_item = ?1 ORDER BY number")
-                .map_err(db)?;
-            st.query_map([&iid], |r| r.get(0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?
+                .prepare_cached("SELECT number FROM cases WHERE plan_item = ?1 ORDER BY number")?;
+            st.query_map([&iid], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         let mut coordinators: Vec<String> = {
-            let mut st = conn
-                    .prepare_cached("SELECT office FROM plan_item_offices WHERE item_id = ?1 AND role = 'coordinating'")
-                    .map_err(db)?;
-            st.query_map([&iid], |r| r.get(0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?
+            let mut st = conn.prepare_cached(
+                "SELECT office FROM plan_item_offices WHERE item_id = ?1 AND role = 'coordinating'",
+            )?;
+            st.query_map([&iid], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         coordinators.sort();
         let subject_name = read_subject(conn, &subject)?

@@ -389,13 +389,9 @@ impl Projector for DomainProjector {
 /// provisional are recounted. A final deadline never moves with a later edit of the rules.
 fn reproject_provisional_deadlines(tx: &Connection) -> Result<()> {
     let ids: Vec<String> = {
-        let mut st = tx
-            .prepare_cached("SELECT id FROM cases WHERE deadline_provisional = 1")
-            .map_err(db)?;
-        st.query_map([], |r| r.get(0))
-            .map_err(db)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(db)?
+        let mut st = tx.prepare_cached("SELECT id FROM cases WHERE deadline_provisional = 1")?;
+        st.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
     };
     for id in ids {
         project_case(tx, &id)?;
@@ -481,13 +477,10 @@ fn project_subject(tx: &Connection, id: &str) -> Result<()> {
     // Cases index their subjects' names: re-project them (a renamed subject is found by its
     // new name).
     let cases: Vec<String> = {
-        let mut st = tx
-            .prepare_cached("SELECT case_id FROM case_subjects WHERE subject_id = ?1")
-            .map_err(db)?;
-        st.query_map([id], |r| r.get(0))
-            .map_err(db)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(db)?
+        let mut st =
+            tx.prepare_cached("SELECT case_id FROM case_subjects WHERE subject_id = ?1")?;
+        st.query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
     };
     for c in cases {
         index_case(tx, &c)?;
@@ -499,8 +492,7 @@ fn project_case(tx: &Connection, id: &str) -> Result<()> {
     let rowid: Option<i64> = tx
         .prepare_cached("SELECT rowid FROM cases WHERE id = ?1")
         .and_then(|mut s| s.query_row([id], |r| r.get(0)))
-        .optional()
-        .map_err(db)?;
+        .optional()?;
     if let Some(rowid) = rowid {
         exec(tx, "DELETE FROM case_fts WHERE rowid = ?1", [rowid])?;
     }
@@ -605,22 +597,17 @@ fn index_case(tx: &Connection, id: &str) -> Result<()> {
             [id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
-        .optional()
-        .map_err(db)?;
+        .optional()?;
     let Some((rowid, number, title, summary)) = row else {
         return Ok(());
     };
     let names: Vec<String> = {
-        let mut st = tx
-            .prepare_cached(
-                "SELECT s.name FROM case_subjects cs JOIN subjects s ON s.id = cs.subject_id
+        let mut st = tx.prepare_cached(
+            "SELECT s.name FROM case_subjects cs JOIN subjects s ON s.id = cs.subject_id
                  WHERE cs.case_id = ?1 ORDER BY s.id",
-            )
-            .map_err(db)?;
-        st.query_map([id], |r| r.get(0))
-            .map_err(db)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(db)?
+        )?;
+        st.query_map([id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
     };
     let body = fold(&format!("{number} {title} {summary} {}", names.join(" ")));
     exec(tx, "DELETE FROM case_fts WHERE rowid = ?1", [rowid])?;

@@ -19,10 +19,8 @@ impl Register {
     pub fn office_settings(&self) -> Result<Vec<(String, String)>> {
         let mut st = self
             .conn()
-            .prepare("SELECT key, value FROM office_settings ORDER BY key")
-            .map_err(db)?;
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(db)?
+            .prepare("SELECT key, value FROM office_settings ORDER BY key")?;
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()
             .map_err(db)
     }
@@ -45,7 +43,7 @@ impl Register {
         }
         let value = value.map(|v| Text::new(v).into_string());
         let login = self.session.login.clone();
-        let tx = self.store_mut().conn_mut().transaction().map_err(db)?;
+        let tx = self.store_mut().conn_mut().transaction()?;
         match &value {
             Some(v) => tx.execute(
                 "INSERT INTO office_settings(key, value) VALUES (?1, ?2)
@@ -53,8 +51,7 @@ impl Register {
                 params![key, v],
             ),
             None => tx.execute("DELETE FROM office_settings WHERE key = ?1", [key]),
-        }
-        .map_err(db)?;
+        }?;
         crate::audit::append(
             &tx,
             &crate::audit::NewEntry::new(
@@ -73,7 +70,7 @@ impl Register {
     pub fn audit_print(&mut self, entity: &str, detail: serde_json::Value) -> Result<()> {
         self.require(Permission::CaseRead)?;
         let login = self.session.login.clone();
-        let tx = self.store_mut().conn_mut().transaction().map_err(db)?;
+        let tx = self.store_mut().conn_mut().transaction()?;
         crate::audit::append(
             &tx,
             &crate::audit::NewEntry::new(&login, "print", entity, detail),

@@ -3,7 +3,7 @@
 use rusqlite::params;
 use serde::Serialize;
 
-use super::project::{db, name_key, read_subject, subject_ref};
+use super::project::{name_key, read_subject, subject_ref};
 use super::{Register, audit, new_id};
 use crate::access::Permission;
 use crate::error::{Error, Result};
@@ -133,13 +133,10 @@ impl Register {
             .map(|u| name_key(u.as_str()))
             .unwrap_or_default();
         let ids: Vec<String> = {
-            let mut st = self
-                .conn()
-                .prepare(
-                    "SELECT id FROM subjects WHERE name_key = ?1 AND birth_year IS ?2 AND unit_key = ?3
+            let mut st = self.conn().prepare(
+                "SELECT id FROM subjects WHERE name_key = ?1 AND birth_year IS ?2 AND unit_key = ?3
                      AND kind = ?4 ORDER BY id",
-                )
-                .map_err(db)?;
+            )?;
             st.query_map(
                 params![
                     name_key(n.name.as_str()),
@@ -148,10 +145,8 @@ impl Register {
                     n.kind.code()
                 ],
                 |r| r.get(0),
-            )
-            .map_err(db)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(db)?
+            )?
+            .collect::<rusqlite::Result<_>>()?
         };
         let mut out = Vec::new();
         for id in ids {
@@ -183,12 +178,9 @@ impl Register {
                     "SELECT id FROM subjects WHERE name_fold LIKE ?1 OR fold(coalesce(unit, '')) LIKE ?1
                      ORDER BY kind = 'organisation', CASE WHEN kind = 'member' THEN name END COLLATE VI_NAME,
                               name COLLATE VI, id",
-                )
-                .map_err(db)?;
-            st.query_map([pattern], |r| r.get(0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?
+                )?;
+            st.query_map([pattern], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
         };
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {

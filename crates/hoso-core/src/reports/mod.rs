@@ -345,8 +345,7 @@ impl Register {
                 params![form, period, scope],
                 |r| r.get(0),
             )
-            .optional()
-            .map_err(db)?;
+            .optional()?;
         snapshot
             .map(|s| {
                 serde_json::from_str(&s)
@@ -394,7 +393,7 @@ impl Register {
         });
         let snapshot = serde_json::to_string(&report).expect("report serialises");
         let digest = blake3::hash(snapshot.as_bytes()).to_hex().to_string();
-        let tx = self.store_mut().conn_mut().transaction().map_err(db)?;
+        let tx = self.store_mut().conn_mut().transaction()?;
         tx.execute(
             "INSERT INTO report_locks(form, period, scope, locked_at, locked_by, snapshot)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -406,8 +405,7 @@ impl Register {
                 login,
                 snapshot
             ],
-        )
-        .map_err(db)?;
+        )?;
         crate::audit::append(
             &tx,
             &crate::audit::NewEntry::new(
@@ -420,20 +418,17 @@ impl Register {
                 serde_json::json!({ "blake3": digest }),
             ),
         )?;
-        tx.commit().map_err(db)?;
+        tx.commit()?;
         Ok(report)
     }
 
     /// Every locked period of this register, newest first.
     pub fn report_locks(&self) -> Result<Vec<LockRow>> {
         self.require(Permission::ReportRead)?;
-        let mut st = self
-            .conn()
-            .prepare(
-                "SELECT form, period, scope, locked_at, locked_by FROM report_locks
+        let mut st = self.conn().prepare(
+            "SELECT form, period, scope, locked_at, locked_by FROM report_locks
                  ORDER BY locked_at DESC, form",
-            )
-            .map_err(db)?;
+        )?;
         st.query_map([], |r| {
             Ok(LockRow {
                 form: r.get(0)?,
@@ -442,8 +437,7 @@ impl Register {
                 locked_at: r.get(3)?,
                 locked_by: r.get(4)?,
             })
-        })
-        .map_err(db)?
+        })?
         .collect::<rusqlite::Result<_>>()
         .map_err(db)
     }

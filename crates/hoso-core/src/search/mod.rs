@@ -17,7 +17,6 @@ use serde::Serialize;
 use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::model::{CaseKind, CaseStatus};
-use crate::oplog::db;
 use crate::register::{Register, today};
 use crate::text::{Text, fold};
 
@@ -147,24 +146,22 @@ impl Register {
         sql.push_str(&format!(" LIMIT ?{}", args.len()));
         args.push(SqlValue::Integer(f.offset.unwrap_or(0).into()));
         sql.push_str(&format!(" OFFSET ?{}", args.len()));
-        let mut st = self.store().conn().prepare(&sql).map_err(db)?;
-        let rows = st
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, String>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                    r.get::<_, bool>(8)?,
-                    r.get::<_, bool>(9)?,
-                    r.get::<_, bool>(10)?,
-                ))
-            })
-            .map_err(db)?;
+        let mut st = self.store().conn().prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, bool>(8)?,
+                r.get::<_, bool>(9)?,
+                r.get::<_, bool>(10)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (
@@ -179,7 +176,7 @@ impl Register {
                 conflict,
                 overdue,
                 deadline_provisional,
-            ) = row.map_err(db)?;
+            ) = row?;
             let date = |s: &str| {
                 NaiveDate::parse_from_str(s, "%Y-%m-%d")
                     .map_err(|e| Error::Storage(format!("bad date {s}: {e}")))
@@ -210,11 +207,10 @@ impl Register {
         };
         let rows = self.list_cases(&f)?;
         let (sql, args) = self.case_query(&f, "SELECT count(*) FROM cases c WHERE ?1 = ?1")?;
-        let total: i64 = self
-            .store()
-            .conn()
-            .query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))
-            .map_err(db)?;
+        let total: i64 =
+            self.store()
+                .conn()
+                .query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
         Ok(CasePage {
             rows,
             total: u32::try_from(total).unwrap_or(u32::MAX),

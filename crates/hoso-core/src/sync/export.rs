@@ -19,7 +19,7 @@ use crate::access::Permission;
 use crate::authority::{ScopeExit, scope_exit};
 use crate::bundle::{ManifestTrust, NewBundle, PayloadWriter, Segment, write_bundle};
 use crate::error::{Error, Result};
-use crate::oplog::{self, OP_COLUMNS, Op, ScopeUnit, db, op_from_row};
+use crate::oplog::{self, OP_COLUMNS, Op, ScopeUnit, op_from_row};
 use crate::register::Register;
 use crate::trust::OfficeKeys;
 use crate::trust::roster::{
@@ -103,8 +103,7 @@ impl Register {
         let tx = self
             .store_mut()
             .conn_mut()
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(db)?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (root, roster) = stored_roster(&tx)?.ok_or(Error::TrustRootMissing)?;
         let signed_roster = stored_signed_roster(&tx)?.ok_or(Error::TrustRootMissing)?;
         let now = Utc::now();
@@ -117,11 +116,8 @@ impl Register {
             acked,
             exits,
         } = select(&tx, &recipients)?;
-        let cutoff: i64 = tx
-            .query_row("SELECT n FROM oplog_arrival", [], |r| r.get(0))
-            .map_err(db)?;
-        tx.execute("UPDATE oplog_arrival SET n = n + 1", [])
-            .map_err(db)?;
+        let cutoff: i64 = tx.query_row("SELECT n FROM oplog_arrival", [], |r| r.get(0))?;
+        tx.execute("UPDATE oplog_arrival SET n = n + 1", [])?;
         // Past every bundle of ours a peer acknowledged, even one this register did not write.
         let sequence = super::recovery::next_bundle_sequence(&tx)?;
 
@@ -148,15 +144,12 @@ impl Register {
         let mut written: u64 = 9; // the stream's magic and end marker
         let only_recipient = (recipients.len() == 1).then(|| recipients[0].clone());
         {
-            let mut sig_stmt = tx
-                .prepare_cached(
-                    "SELECT first_txn, last_txn, blake3, minisig FROM segment_signatures
+            let mut sig_stmt = tx.prepare_cached(
+                "SELECT first_txn, last_txn, blake3, minisig FROM segment_signatures
                      WHERE origin = ?1 AND scope = ?2 ORDER BY first_txn, last_txn",
-                )
-                .map_err(db)?;
-            let mut blob_stmt = tx
-                .prepare_cached("SELECT content FROM document_blobs WHERE blake3 = ?1")
-                .map_err(db)?;
+            )?;
+            let mut blob_stmt =
+                tx.prepare_cached("SELECT content FROM document_blobs WHERE blake3 = ?1")?;
             let mut flush = |g: Group, payload: &mut PayloadWriter| -> Result<()> {
                 // In every recipient's scope, or (for one that left it) up to its exit.
                 let mut limit: Option<&ScopeExit> = None;
@@ -278,10 +271,8 @@ impl Register {
                         if sent_blobs.contains(&hash) {
                             continue;
                         }
-                        let content: Option<Vec<u8>> = blob_stmt
-                            .query_row([&hash], |r| r.get(0))
-                            .optional()
-                            .map_err(db)?;
+                        let content: Option<Vec<u8>> =
+                            blob_stmt.query_row([&hash], |r| r.get(0)).optional()?;
                         if let Some(c) = content {
                             if c.len() as u64 > u64::from(limits.max_segment) {
                                 let what = format!("attachment {hash}");
@@ -310,13 +301,13 @@ impl Register {
 
             let sql =
                 format!("SELECT {OP_COLUMNS}, arrival, via FROM ops ORDER BY origin, scope, seq");
-            let mut stmt = tx.prepare(&sql).map_err(db)?;
-            let mut rows = stmt.query([]).map_err(db)?;
+            let mut stmt = tx.prepare(&sql)?;
+            let mut rows = stmt.query([])?;
             let mut group: Option<Group> = None;
-            while let Some(row) = rows.next().map_err(db)? {
-                let op = op_from_row(row).map_err(db)??;
-                let arrival: i64 = row.get(9).map_err(db)?;
-                let via: Option<String> = row.get(10).map_err(db)?;
+            while let Some(row) = rows.next()? {
+                let op = op_from_row(row)??;
+                let arrival: i64 = row.get(9)?;
+                let via: Option<String> = row.get(10)?;
                 let same = group
                     .as_ref()
                     .is_some_and(|g| g.origin == op.id.origin && g.scope == op.scope.as_str());
@@ -386,7 +377,7 @@ impl Register {
                 }),
             ),
         )?;
-        tx.commit().map_err(db)?;
+        tx.commit()?;
         Ok(ExportReport {
             bundle_id: manifest.bundle_id,
             sender: me,
@@ -459,26 +450,22 @@ fn select(tx: &rusqlite::Connection, recipients: &[String]) -> Result<Selection>
 fn acknowledgements(
     tx: &rusqlite::Connection,
 ) -> Result<(BTreeMap<String, u64>, BTreeMap<String, String>)> {
-    let mut stmt = tx
-        .prepare(
-            "SELECT p.office, p.received_seq, r.bundle_id FROM sync_peers p
+    let mut stmt = tx.prepare(
+        "SELECT p.office, p.received_seq, r.bundle_id FROM sync_peers p
              LEFT JOIN sync_received r ON r.sender = p.office AND r.sequence = p.received_seq
              WHERE p.received_seq > 0",
-        )
-        .map_err(db)?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)? as u64,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })
-        .map_err(db)?;
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)? as u64,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
     let mut seqs = BTreeMap::new();
     let mut ids = BTreeMap::new();
     for row in rows {
-        let (office, seq, id) = row.map_err(db)?;
+        let (office, seq, id) = row?;
         if let Some(id) = id {
             ids.insert(office.clone(), id);
         }
@@ -513,28 +500,22 @@ fn record_sent(tx: &rusqlite::Connection, s: &Sent<'_>) -> Result<()> {
             s.cutoff,
             s.operations as i64
         ],
-    )
-    .map_err(db)?;
-    let mut unit_stmt = tx
-        .prepare_cached(
-            "INSERT INTO sync_units(peer, unit, sent_sequence, sent_cutoff) VALUES (?1, ?2, ?3, ?4)
+    )?;
+    let mut unit_stmt = tx.prepare_cached(
+        "INSERT INTO sync_units(peer, unit, sent_sequence, sent_cutoff) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(peer, unit) DO UPDATE SET sent_sequence = excluded.sent_sequence,
                sent_cutoff = excluded.sent_cutoff",
-        )
-        .map_err(db)?;
+    )?;
     for r in s.recipients {
         for u in s.units {
-            unit_stmt
-                .execute(params![r, u, sequence, s.cutoff])
-                .map_err(db)?;
+            unit_stmt.execute(params![r, u, sequence, s.cutoff])?;
         }
         tx.execute(
             "INSERT INTO sync_peers(office, sent_seq, sent_at, sent_ops) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(office) DO UPDATE SET sent_seq = excluded.sent_seq,
                sent_at = excluded.sent_at, sent_ops = excluded.sent_ops",
             params![r, sequence, now_text(), s.operations as i64],
-        )
-        .map_err(db)?;
+        )?;
     }
     Ok(())
 }
@@ -548,15 +529,12 @@ fn scope_exits(
 ) -> Result<HashMap<String, ScopeExit>> {
     let offices = crate::register::offices::with_predecessors(conn, peer)?;
     let mut held: HashSet<String> = acked_cutoffs(conn, peer)?.into_keys().collect();
-    let mut written = conn
-        .prepare_cached("SELECT DISTINCT scope FROM ops WHERE origin = ?1 AND scope LIKE 'case:%'")
-        .map_err(db)?;
+    let mut written = conn.prepare_cached(
+        "SELECT DISTINCT scope FROM ops WHERE origin = ?1 AND scope LIKE 'case:%'",
+    )?;
     for o in &offices {
-        for unit in written
-            .query_map([o], |r| r.get::<_, String>(0))
-            .map_err(db)?
-        {
-            held.insert(unit.map_err(db)?);
+        for unit in written.query_map([o], |r| r.get::<_, String>(0))? {
+            held.insert(unit?);
         }
     }
     let mut out = HashMap::new();
@@ -629,10 +607,8 @@ fn relayed_chunks(
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
             ))
-        })
-        .map_err(db)?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(db)?;
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut chunks: Vec<Chunk> = Vec::new();
     let mut relayed = 0usize;
     for (first, last, hash, sig) in stored {

@@ -136,38 +136,32 @@ impl Register {
             .map(crate::model::normalise_office_code)
             .transpose()?;
         let direction = filter.direction.map(HistoryDirection::as_str);
-        let total: i64 = conn
-            .query_row(
-                &format!("SELECT count(*) FROM ({HISTORY})"),
-                params![peer, direction],
-                |r| r.get(0),
-            )
-            .map_err(db)?;
-        let mut stmt = conn
-            .prepare(&format!(
-                "{HISTORY} ORDER BY at DESC, sequence DESC LIMIT ?3 OFFSET ?4"
+        let total: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM ({HISTORY})"),
+            params![peer, direction],
+            |r| r.get(0),
+        )?;
+        let mut stmt = conn.prepare(&format!(
+            "{HISTORY} ORDER BY at DESC, sequence DESC LIMIT ?3 OFFSET ?4"
+        ))?;
+        let rows = stmt.query_map(params![peer, direction, limit.min(MAX_PAGE), offset], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, Option<i64>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, Option<String>>(9)?,
             ))
-            .map_err(db)?;
-        let rows = stmt
-            .query_map(params![peer, direction, limit.min(MAX_PAGE), offset], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, Option<i64>>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                    r.get::<_, Option<String>>(9)?,
-                ))
-            })
-            .map_err(db)?;
+        })?;
         let mut entries = Vec::new();
         for row in rows {
             let (direction, bundle_id, peers, sequence, at, ops, new_ops, code, reason, file) =
-                row.map_err(db)?;
+                row?;
             let problem = code.map(|code| super::BundleProblem {
                 code: serde_json::from_value(serde_json::Value::String(code))
                     .unwrap_or(crate::error::ErrorCode::BundleMalformed),
@@ -241,7 +235,7 @@ pub(crate) fn record_rejection(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tx = reg.store_mut().conn_mut().transaction().map_err(db)?;
+    let tx = reg.store_mut().conn_mut().transaction()?;
     tx.execute(
         "INSERT INTO sync_rejected(at, file_name, sender, sequence, bundle_id, code, reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -254,8 +248,7 @@ pub(crate) fn record_rejection(
             e.code(),
             e.to_string()
         ],
-    )
-    .map_err(db)?;
+    )?;
     crate::audit::append(
         &tx,
         &crate::audit::NewEntry::new(

@@ -252,8 +252,7 @@ impl Register {
         let tx = self
             .store_mut()
             .conn_mut()
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(db)?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         adopt_trust(&tx, &trusted.trust, &mut report)?;
         // A peer holding more of our own ops than we do (restored from a copy): pause writing.
         recovery::before_apply(&tx, &me, &m.sender, theirs, ack)?;
@@ -284,7 +283,7 @@ impl Register {
         } else if dry_run {
             drop(tx); // rolls back
         } else {
-            tx.commit().map_err(db)?;
+            tx.commit()?;
         }
         Ok(report)
     }
@@ -471,8 +470,7 @@ fn replay(conn: &Connection, m: &Manifest, manifest_hash: &str) -> Result<Replay
             params![m.sender, m.sequence as i64],
             |r| r.get(0),
         )
-        .optional()
-        .map_err(db)?;
+        .optional()?;
     match seen {
         Some(h) if h == manifest_hash => return Ok(Replay::AlreadyImported),
         Some(_) => {
@@ -483,13 +481,11 @@ fn replay(conn: &Connection, m: &Manifest, manifest_hash: &str) -> Result<Replay
         }
         None => {}
     }
-    let newest: i64 = conn
-        .query_row(
-            "SELECT coalesce(max(sequence), 0) FROM sync_received WHERE sender = ?1",
-            [&m.sender],
-            |r| r.get(0),
-        )
-        .map_err(db)?;
+    let newest: i64 = conn.query_row(
+        "SELECT coalesce(max(sequence), 0) FROM sync_received WHERE sender = ?1",
+        [&m.sender],
+        |r| r.get(0),
+    )?;
     Ok(Replay::New {
         older: (m.sequence as i64) < newest,
     })
@@ -525,8 +521,7 @@ fn apply(
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<u64> {
     // Ops stored by this import remember who brought them (not sent back there).
-    tx.execute("UPDATE oplog_arrival SET via = ?1", [sender])
-        .map_err(db)?;
+    tx.execute("UPDATE oplog_arrival SET via = ?1", [sender])?;
     let inert = |tx: &Connection| -> Result<i64> {
         tx.query_row("SELECT count(*) FROM oplog_without_effect", [], |r| {
             r.get(0)
@@ -546,30 +541,22 @@ fn apply(
         let key_of =
             |origin: &str, key_id| segment_key(roster, origin, key_id).map_err(|e| e.to_string());
         let mut pending: VecDeque<Op> = VecDeque::new();
-        let mut covered_stmt = tx
-            .prepare_cached(
-                "SELECT 1 FROM segment_signatures WHERE origin = ?1 AND scope = ?2
+        let mut covered_stmt = tx.prepare_cached(
+            "SELECT 1 FROM segment_signatures WHERE origin = ?1 AND scope = ?2
                  AND first_txn <= ?3 AND last_txn >= ?4 LIMIT 1",
-            )
-            .map_err(db)?;
-        let mut subsumed_stmt = tx
-            .prepare_cached(
-                "DELETE FROM segment_signatures WHERE origin = ?1 AND scope = ?2
+        )?;
+        let mut subsumed_stmt = tx.prepare_cached(
+            "DELETE FROM segment_signatures WHERE origin = ?1 AND scope = ?2
                  AND first_txn >= ?3 AND last_txn <= ?4",
-            )
-            .map_err(db)?;
-        let mut sig_stmt = tx
-            .prepare_cached(
-                "INSERT INTO segment_signatures(origin, scope, first_txn, last_txn, blake3,
+        )?;
+        let mut sig_stmt = tx.prepare_cached(
+            "INSERT INTO segment_signatures(origin, scope, first_txn, last_txn, blake3,
                                                 minisig)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .map_err(db)?;
-        let mut blob_stmt = tx
-            .prepare_cached(
-                "INSERT OR IGNORE INTO document_blobs(blake3, size, content) VALUES (?1, ?2, ?3)",
-            )
-            .map_err(db)?;
+        )?;
+        let mut blob_stmt = tx.prepare_cached(
+            "INSERT OR IGNORE INTO document_blobs(blake3, size, content) VALUES (?1, ?2, ?3)",
+        )?;
         let mut next = || -> Result<Option<Op>> {
             loop {
                 if let Some(op) = pending.pop_front() {
@@ -589,18 +576,16 @@ fn apply(
                         let (first, last) = seg.txn_range();
                         let key =
                             params![seg.origin, seg.scope.as_str(), first as i64, last as i64];
-                        if seg.origin != me && !covered_stmt.exists(key).map_err(db)? {
-                            subsumed_stmt.execute(key).map_err(db)?;
-                            sig_stmt
-                                .execute(params![
-                                    seg.origin,
-                                    seg.scope.as_str(),
-                                    first as i64,
-                                    last as i64,
-                                    blake3::hash(&s.json).to_hex().as_str(),
-                                    s.minisig
-                                ])
-                                .map_err(db)?;
+                        if seg.origin != me && !covered_stmt.exists(key)? {
+                            subsumed_stmt.execute(key)?;
+                            sig_stmt.execute(params![
+                                seg.origin,
+                                seg.scope.as_str(),
+                                first as i64,
+                                last as i64,
+                                blake3::hash(&s.json).to_hex().as_str(),
+                                s.minisig
+                            ])?;
                         }
                         attachments
                             .borrow_mut()
@@ -617,9 +602,8 @@ fn apply(
                     }
                     Some(PayloadItem::Attachment { blake3, content }) => {
                         attachments.borrow_mut().1.push(blake3.clone());
-                        let n = blob_stmt
-                            .execute(params![blake3, content.len() as i64, content])
-                            .map_err(db)?;
+                        let n =
+                            blob_stmt.execute(params![blake3, content.len() as i64, content])?;
                         counts.borrow_mut().2 += n as u64;
                     }
                 }
@@ -671,8 +655,7 @@ fn apply(
     report.text_normalised = nfc;
     report.documents_new = blobs;
     report.without_effect = (inert(tx)? - inert_before).max(0) as u64;
-    tx.execute("UPDATE oplog_arrival SET via = NULL", [])
-        .map_err(db)?;
+    tx.execute("UPDATE oplog_arrival SET via = NULL", [])?;
     Ok(own_back.get())
 }
 
@@ -713,8 +696,7 @@ fn acknowledge(
             report.new_operations as i64,
             report.known_operations as i64
         ],
-    )
-    .map_err(db)?;
+    )?;
     // Only a bundle this register wrote (named by its id) is acknowledged; one older than the
     // sender acknowledged before means it was restored from a copy.
     if !r.older {
@@ -742,15 +724,13 @@ fn acknowledge(
             super::now_text(),
             report.new_operations as i64
         ],
-    )
-    .map_err(db)?;
+    )?;
     if ack > 0 {
         tx.execute(
             "UPDATE sync_units SET acked_cutoff = sent_cutoff
              WHERE peer = ?1 AND sent_sequence = ?2 AND acked_cutoff < sent_cutoff",
             params![m.sender, ack],
-        )
-        .map_err(db)?;
+        )?;
     }
     // Our own history complete again: set-aside ops under fresh sequences, writing resumes.
     let writing_resumed = recovery::after_apply(tx, me, r.own_back)?;

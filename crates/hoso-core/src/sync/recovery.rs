@@ -74,14 +74,12 @@ pub(crate) fn recovery_needed(conn: &Connection, me: &str) -> Result<Option<Reco
                 ))
             },
         )
-        .optional()
-        .map_err(db)?;
+        .optional()?;
     let Some((detected_at, peer, theirs, held)) = row else {
         return Ok(None);
     };
-    let set_aside: i64 = conn
-        .query_row("SELECT count(*) FROM oplog_set_aside", [], |r| r.get(0))
-        .map_err(db)?;
+    let set_aside: i64 =
+        conn.query_row("SELECT count(*) FROM oplog_set_aside", [], |r| r.get(0))?;
     Ok(Some(RecoveryNeeded {
         office: me.to_string(),
         peer,
@@ -132,8 +130,7 @@ pub(crate) fn resolve_ack(conn: &Connection, m: &Manifest, me: &str) -> Result<A
                 [id],
                 |r| r.get(0),
             )
-            .optional()
-            .map_err(db)?;
+            .optional()?;
         return Ok(match ours {
             Some(s) => Ack {
                 known: Some(s as u64),
@@ -148,13 +145,11 @@ pub(crate) fn resolve_ack(conn: &Connection, m: &Manifest, me: &str) -> Result<A
     let Some(seq) = seq else {
         return Ok(Ack::default());
     };
-    let max_sent: i64 = conn
-        .query_row(
-            "SELECT coalesce(max(sequence), 0) FROM sync_sent",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(db)?;
+    let max_sent: i64 = conn.query_row(
+        "SELECT coalesce(max(sequence), 0) FROM sync_sent",
+        [],
+        |r| r.get(0),
+    )?;
     Ok(if seq as i64 <= max_sent {
         Ack {
             known: Some(seq),
@@ -170,11 +165,10 @@ pub(crate) fn resolve_ack(conn: &Connection, m: &Manifest, me: &str) -> Result<A
 
 /// The highest of our own op sequences stored here.
 fn held(conn: &Connection, me: &str) -> Result<u64> {
-    let v: Option<i64> = conn
-        .query_row("SELECT max(seq) FROM ops WHERE origin = ?1", [me], |r| {
+    let v: Option<i64> =
+        conn.query_row("SELECT max(seq) FROM ops WHERE origin = ?1", [me], |r| {
             r.get(0)
-        })
-        .map_err(db)?;
+        })?;
     Ok(v.unwrap_or(0) as u64)
 }
 
@@ -182,20 +176,16 @@ fn held(conn: &Connection, me: &str) -> Result<u64> {
 /// and the one noted when the recovery began.
 fn claimed(conn: &Connection, me: &str) -> Result<u64> {
     let path = format!("$.\"{me}\"");
-    let peers: Option<i64> = conn
-        .query_row(
-            "SELECT max(json_extract(their_vector, ?1)) FROM sync_peers",
-            [&path],
-            |r| r.get(0),
-        )
-        .map_err(db)?;
-    let noted: Option<i64> = conn
-        .query_row(
-            "SELECT their_seq FROM sync_recovery WHERE id = 0",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(db)?;
+    let peers: Option<i64> = conn.query_row(
+        "SELECT max(json_extract(their_vector, ?1)) FROM sync_peers",
+        [&path],
+        |r| r.get(0),
+    )?;
+    let noted: Option<i64> = conn.query_row(
+        "SELECT their_seq FROM sync_recovery WHERE id = 0",
+        [],
+        |r| r.get(0),
+    )?;
     Ok(peers.unwrap_or(0).max(noted.unwrap_or(0)).max(0) as u64)
 }
 
@@ -215,8 +205,7 @@ pub(crate) fn before_apply(
         tx.execute(
             "UPDATE sync_recovery SET bundle_floor = max(bundle_floor, ?1) WHERE id = 0",
             [s as i64],
-        )
-        .map_err(db)?;
+        )?;
     }
     let held_now = held(tx, me)?;
     let flagged = recovery_needed(tx, me)?.is_some();
@@ -226,21 +215,17 @@ pub(crate) fn before_apply(
     let claimed = claimed(tx, me)?.max(theirs);
     // Our own ops no peer acknowledged holding as we wrote them: stored here after the newest
     // bundle of ours a peer acknowledged (by an id we know).
-    let cutoff: i64 = tx
-        .query_row(
-            "SELECT coalesce(max(cutoff), 0) FROM sync_sent
+    let cutoff: i64 = tx.query_row(
+        "SELECT coalesce(max(cutoff), 0) FROM sync_sent
              WHERE sequence IN (SELECT acked_sequence FROM sync_peers) OR sequence = ?1",
-            [ack.known.unwrap_or(0) as i64],
-            |r| r.get(0),
-        )
-        .map_err(db)?;
-    let first: Option<i64> = tx
-        .query_row(
-            "SELECT min(seq) FROM ops WHERE origin = ?1 AND via IS NULL AND arrival > ?2",
-            params![me, cutoff],
-            |r| r.get(0),
-        )
-        .map_err(db)?;
+        [ack.known.unwrap_or(0) as i64],
+        |r| r.get(0),
+    )?;
+    let first: Option<i64> = tx.query_row(
+        "SELECT min(seq) FROM ops WHERE origin = ?1 AND via IS NULL AND arrival > ?2",
+        params![me, cutoff],
+        |r| r.get(0),
+    )?;
     let uncertain = ack.unknown.is_some() && first.is_some_and(|f| f as u64 <= claimed);
     if flagged || held_now < claimed || uncertain {
         pause(tx, peer, claimed, held_now)?;
@@ -250,8 +235,7 @@ pub(crate) fn before_apply(
         "INSERT INTO oplog_local_seq(origin, next_seq) VALUES (?1, ?2)
          ON CONFLICT(origin) DO UPDATE SET next_seq = max(next_seq, excluded.next_seq)",
         params![me, claimed as i64 + 1],
-    )
-    .map_err(db)?;
+    )?;
     Ok(())
 }
 
@@ -263,8 +247,7 @@ fn pause(tx: &Connection, peer: &str, claimed: u64, held: u64) -> Result<()> {
            returned_seq = iif(detected_at IS NULL, 0, returned_seq)
          WHERE id = 0",
         params![super::now_text(), peer, claimed as i64, held as i64],
-    )
-    .map_err(db)?;
+    )?;
     Ok(())
 }
 
@@ -287,18 +270,13 @@ pub(crate) fn receive_own(tx: &Connection, me: &str, ops: &[Op]) -> Result<u64> 
             continue;
         }
         let ids: Vec<OpId> = {
-            let mut stmt = tx
-                .prepare(
-                    "SELECT seq FROM ops WHERE origin = ?1 AND via IS NULL AND seq >= ?2
+            let mut stmt = tx.prepare(
+                "SELECT seq FROM ops WHERE origin = ?1 AND via IS NULL AND seq >= ?2
                      ORDER BY seq",
-                )
-                .map_err(db)?;
-            let rows = stmt
-                .query_map(params![me, op.id.seq as i64], |r| r.get::<_, i64>(0))
-                .map_err(db)?;
+            )?;
+            let rows = stmt.query_map(params![me, op.id.seq as i64], |r| r.get::<_, i64>(0))?;
             rows.map(|s| s.map(|s| OpId::new(me, s as u64)))
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?
+                .collect::<rusqlite::Result<_>>()?
         };
         set_aside(tx, &ids)?;
     }
@@ -308,15 +286,13 @@ pub(crate) fn receive_own(tx: &Connection, me: &str, ops: &[Op]) -> Result<u64> 
 /// Moves our ops `ids` out of the log into `oplog_set_aside`, out of the merged state.
 fn set_aside(tx: &Connection, ids: &[OpId]) -> Result<()> {
     let (removed, units, entities) = oplog::aside::take_out(tx, ids)?;
-    let mut stmt = tx
-        .prepare_cached("INSERT OR REPLACE INTO oplog_set_aside(seq, op) VALUES (?1, ?2)")
-        .map_err(db)?;
+    let mut stmt =
+        tx.prepare_cached("INSERT OR REPLACE INTO oplog_set_aside(seq, op) VALUES (?1, ?2)")?;
     for op in &removed {
         stmt.execute(params![
             op.id.seq as i64,
             serde_json::to_string(op).expect("op serialises")
-        ])
-        .map_err(db)?;
+        ])?;
     }
     let mut touched: BTreeSet<_> = entities;
     touched.extend(DomainProjector.settle(tx, &units)?);
@@ -336,21 +312,18 @@ pub(crate) fn after_apply(tx: &Connection, me: &str, brought_back: u64) -> Resul
     }
     let held_now = held(tx, me)?;
     let claimed = claimed(tx, me)?;
-    let returned: i64 = tx
-        .query_row(
-            "SELECT coalesce(returned_seq, 0) FROM sync_recovery WHERE id = 0",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(db)?;
+    let returned: i64 = tx.query_row(
+        "SELECT coalesce(returned_seq, 0) FROM sync_recovery WHERE id = 0",
+        [],
+        |r| r.get(0),
+    )?;
     let returned = (returned as u64).max(brought_back);
     if held_now < claimed || returned < claimed {
         tx.execute(
             "UPDATE sync_recovery SET held_seq = ?1, their_seq = ?2, returned_seq = ?3
              WHERE id = 0",
             params![held_now as i64, claimed as i64, returned as i64],
-        )
-        .map_err(db)?;
+        )?;
         return Ok(false);
     }
     let counter: Option<i64> = tx
@@ -359,8 +332,7 @@ pub(crate) fn after_apply(tx: &Connection, me: &str, brought_back: u64) -> Resul
             [me],
             |r| r.get(0),
         )
-        .optional()
-        .map_err(db)?;
+        .optional()?;
     let base = held_now
         .max(claimed)
         .max((counter.unwrap_or(1) as u64).saturating_sub(1));
@@ -369,8 +341,7 @@ pub(crate) fn after_apply(tx: &Connection, me: &str, brought_back: u64) -> Resul
         "UPDATE sync_recovery SET detected_at = NULL, peer = NULL, their_seq = NULL,
            held_seq = NULL, returned_seq = NULL WHERE id = 0",
         [],
-    )
-    .map_err(db)?;
+    )?;
     Ok(true)
 }
 
@@ -379,13 +350,11 @@ pub(crate) fn after_apply(tx: &Connection, me: &str, brought_back: u64) -> Resul
 /// unchanged. A case number another case now holds is replaced by the office's next one.
 fn reissue(tx: &Connection, me: &str, base: u64) -> Result<()> {
     let aside: Vec<Op> = {
-        let mut stmt = tx
-            .prepare("SELECT op FROM oplog_set_aside ORDER BY seq")
-            .map_err(db)?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).map_err(db)?;
+        let mut stmt = tx.prepare("SELECT op FROM oplog_set_aside ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for r in rows {
-            let text = r.map_err(db)?;
+            let text = r?;
             out.push(
                 serde_json::from_str::<Op>(&text)
                     .map_err(|e| Error::Storage(format!("an op set aside does not decode: {e}")))?,
@@ -393,7 +362,7 @@ fn reissue(tx: &Connection, me: &str, base: u64) -> Result<()> {
         }
         out
     };
-    tx.execute("DELETE FROM oplog_set_aside", []).map_err(db)?;
+    tx.execute("DELETE FROM oplog_set_aside", [])?;
     let mut again: Vec<Op> = Vec::new();
     for op in aside {
         let back = oplog::op(tx, &op.id)?;
@@ -455,8 +424,7 @@ fn reissue(tx: &Connection, me: &str, base: u64) -> Result<()> {
         "INSERT INTO oplog_local_seq(origin, next_seq) VALUES (?1, ?2)
          ON CONFLICT(origin) DO UPDATE SET next_seq = max(next_seq, excluded.next_seq)",
         params![me, next as i64],
-    )
-    .map_err(db)?;
+    )?;
     Ok(())
 }
 
@@ -475,13 +443,11 @@ impl CaseNumbers {
         number: &str,
         case: &str,
     ) -> Result<Option<String>> {
-        let taken: bool = conn
-            .query_row(
-                "SELECT EXISTS(SELECT 1 FROM cases WHERE number = ?1 AND id != ?2)",
-                params![number, case],
-                |r| r.get(0),
-            )
-            .map_err(db)?;
+        let taken: bool = conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM cases WHERE number = ?1 AND id != ?2)",
+            params![number, case],
+            |r| r.get(0),
+        )?;
         if !taken && !self.given.contains(number) {
             self.given.insert(number.to_string());
             return Ok(None);
@@ -490,14 +456,12 @@ impl CaseNumbers {
             return Ok(None);
         };
         let prefix = format!("{prefix}-");
-        let max: Option<i64> = conn
-            .query_row(
-                "SELECT max(CAST(substr(number, ?2) AS INTEGER)) FROM cases
+        let max: Option<i64> = conn.query_row(
+            "SELECT max(CAST(substr(number, ?2) AS INTEGER)) FROM cases
                  WHERE substr(number, 1, ?3) = ?1",
-                params![prefix, prefix.len() as i64 + 1, prefix.len() as i64],
-                |r| r.get(0),
-            )
-            .map_err(db)?;
+            params![prefix, prefix.len() as i64 + 1, prefix.len() as i64],
+            |r| r.get(0),
+        )?;
         let mut n = max.unwrap_or(0) + 1;
         loop {
             let candidate = format!("{prefix}{n:04}");
@@ -520,20 +484,17 @@ pub(crate) fn peer_went_back(tx: &Connection, peer: &str, ack: Option<u64>) -> R
             [peer],
             |r| r.get(0),
         )
-        .optional()
-        .map_err(db)?;
+        .optional()?;
     let now = ack.unwrap_or(0) as i64;
     if before.is_some_and(|b| now < b) {
         tx.execute(
             "UPDATE sync_units SET acked_cutoff = 0 WHERE peer = ?1",
             [peer],
-        )
-        .map_err(db)?;
+        )?;
         tx.execute(
             "UPDATE sync_peers SET acked_sequence = ?2 WHERE office = ?1",
             params![peer, now],
-        )
-        .map_err(db)?;
+        )?;
     }
     Ok(())
 }

@@ -44,12 +44,9 @@ pub(crate) fn is_central(conn: &Connection, office: &str) -> Result<bool> {
 /// What `peer` has acknowledged holding: per scope unit, the arrival cut-off (units absent:
 /// nothing yet).
 pub(crate) fn acked_cutoffs(conn: &Connection, peer: &str) -> Result<HashMap<String, i64>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT unit, acked_cutoff FROM sync_units WHERE peer = ?1")
-        .map_err(db)?;
-    let rows = stmt
-        .query_map([peer], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(db)?;
+    let mut stmt =
+        conn.prepare_cached("SELECT unit, acked_cutoff FROM sync_units WHERE peer = ?1")?;
+    let rows = stmt.query_map([peer], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect::<rusqlite::Result<_>>().map_err(db)
 }
 
@@ -59,11 +56,11 @@ pub fn peer_scope(conn: &Connection, peer: &str) -> Result<PeerScope> {
     let everything = is_central(conn, peer)?;
     let list = |sql: &str| -> Result<Vec<String>> {
         let mut out = Vec::new();
-        let mut stmt = conn.prepare_cached(sql).map_err(db)?;
+        let mut stmt = conn.prepare_cached(sql)?;
         for o in &offices {
-            let rows = stmt.query_map([o], |r| r.get::<_, String>(0)).map_err(db)?;
+            let rows = stmt.query_map([o], |r| r.get::<_, String>(0))?;
             for r in rows {
-                out.push(r.map_err(db)?);
+                out.push(r?);
             }
         }
         Ok(out)
@@ -81,26 +78,18 @@ pub fn peer_scope(conn: &Connection, peer: &str) -> Result<PeerScope> {
              UNION SELECT i.plan_id FROM plan_item_offices o JOIN plan_items i ON i.id = o.item_id
                    WHERE o.office = ?1",
         )?;
-        let mut subjects = conn
-            .prepare_cached("SELECT subject_id FROM case_subjects WHERE case_id = ?1")
-            .map_err(db)?;
+        let mut subjects =
+            conn.prepare_cached("SELECT subject_id FROM case_subjects WHERE case_id = ?1")?;
         for c in &cases {
-            for s in subjects
-                .query_map([c], |r| r.get::<_, String>(0))
-                .map_err(db)?
-            {
-                units.insert(format!("subject:{}", s.map_err(db)?));
+            for s in subjects.query_map([c], |r| r.get::<_, String>(0))? {
+                units.insert(format!("subject:{}", s?));
             }
         }
-        let mut plan_subjects = conn
-            .prepare_cached("SELECT subject_id FROM plan_items WHERE plan_id = ?1")
-            .map_err(db)?;
+        let mut plan_subjects =
+            conn.prepare_cached("SELECT subject_id FROM plan_items WHERE plan_id = ?1")?;
         for p in &plans {
-            for s in plan_subjects
-                .query_map([p], |r| r.get::<_, String>(0))
-                .map_err(db)?
-            {
-                units.insert(format!("subject:{}", s.map_err(db)?));
+            for s in plan_subjects.query_map([p], |r| r.get::<_, String>(0))? {
+                units.insert(format!("subject:{}", s?));
             }
         }
         units.extend(cases.into_iter().map(|c| format!("case:{c}")));

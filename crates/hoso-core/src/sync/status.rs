@@ -98,13 +98,12 @@ impl Register {
             ));
         }
         let login = self.session_info().login.clone();
-        let tx = self.store_mut().conn_mut().transaction().map_err(db)?;
+        let tx = self.store_mut().conn_mut().transaction()?;
         tx.execute(
             "INSERT INTO sync_peers(office, period_days) VALUES (?1, ?2)
              ON CONFLICT(office) DO UPDATE SET period_days = excluded.period_days",
             params![office, days],
-        )
-        .map_err(db)?;
+        )?;
         crate::audit::append(
             &tx,
             &crate::audit::NewEntry::new(
@@ -126,24 +125,19 @@ impl Register {
         let central_here = is_central(conn, me)?;
         let mut peers: BTreeSet<String> = BTreeSet::new();
         {
-            let mut stmt = conn.prepare("SELECT office FROM sync_peers").map_err(db)?;
-            for r in stmt.query_map([], |r| r.get::<_, String>(0)).map_err(db)? {
-                peers.insert(r.map_err(db)?);
+            let mut stmt = conn.prepare("SELECT office FROM sync_peers")?;
+            for r in stmt.query_map([], |r| r.get::<_, String>(0))? {
+                peers.insert(r?);
             }
         }
         // Offices that now lead a case whose denouncer this office holds: it must hand it over.
         {
-            let mut stmt = conn
-                .prepare(
-                    "SELECT DISTINCT c.lead FROM cases c WHERE c.lead <> ?1
+            let mut stmt = conn.prepare(
+                "SELECT DISTINCT c.lead FROM cases c WHERE c.lead <> ?1
                      AND EXISTS (SELECT 1 FROM ops o WHERE o.scope = 'denouncer:' || c.id)",
-                )
-                .map_err(db)?;
-            for r in stmt
-                .query_map([me], |r| r.get::<_, String>(0))
-                .map_err(db)?
-            {
-                peers.insert(r.map_err(db)?);
+            )?;
+            for r in stmt.query_map([me], |r| r.get::<_, String>(0))? {
+                peers.insert(r?);
             }
         }
         if let Some((_, roster)) = stored_roster(conn)? {
@@ -161,14 +155,10 @@ impl Register {
         // would send: not the peer's own ops, nor those it brought here).
         let mut ops: Vec<(String, Option<String>, String, i64)> = Vec::new();
         {
-            let mut stmt = conn
-                .prepare("SELECT origin, via, scope, arrival FROM ops")
-                .map_err(db)?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .map_err(db)?;
+            let mut stmt = conn.prepare("SELECT origin, via, scope, arrival FROM ops")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
             for r in rows {
-                ops.push(r.map_err(db)?);
+                ops.push(r?);
             }
         }
         let now = Utc::now();
@@ -185,8 +175,7 @@ impl Register {
                     params![flag.origin, flag.hlc.to_packed()],
                     |r| r.get(0),
                 )
-                .optional()
-                .map_err(db)?
+                .optional()?
                 .flatten();
             let by = via.unwrap_or_else(|| flag.origin.clone());
             if &by == me {
@@ -215,8 +204,7 @@ impl Register {
                         ))
                     },
                 )
-                .optional()
-                .map_err(db)?;
+                .optional()?;
             let (period, sent_seq, sent_at, sent_ops, rec_seq, rec_at, rec_ops) =
                 row.unwrap_or((DEFAULT_PERIOD_DAYS, 0, None, 0, 0, None, 0));
             let summary = |at: Option<String>, seq: i64, n: i64| {
@@ -256,8 +244,7 @@ impl Register {
                 .query_row("SELECT name FROM offices WHERE code = ?1", [&p], |r| {
                     r.get(0)
                 })
-                .optional()
-                .map_err(db)?;
+                .optional()?;
             let flags = clock_ahead
                 .iter()
                 .filter(|(by, _)| by == &p)
