@@ -4,8 +4,8 @@
 
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
-const PAGE: &str =
-    "data:text/html,<!doctype html><title>minimal</title><p id=ready data-testid=ready>ok</p>";
+/// A static page shipped with the UI (`ui/public/`), served like HoSo's own pages.
+const PAGE: &str = "startup-yardstick.html";
 
 fn main() {
     let mut context = tauri::generate_context!();
