@@ -445,26 +445,6 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
     })
 }
 
-impl crate::register::Register {
-    /// Verifies this register's audit log (permission `audit.read`).
-    pub fn audit_verify(&self) -> Result<VerifyReport> {
-        crate::access::require(
-            self.session_info().role,
-            crate::access::Permission::AuditRead,
-        )?;
-        verify(self.store().conn())
-    }
-
-    /// Lists audit entries (permission `audit.read`).
-    pub fn audit_list(&self, filter: &AuditFilter) -> Result<Vec<Entry>> {
-        crate::access::require(
-            self.session_info().role,
-            crate::access::Permission::AuditRead,
-        )?;
-        list(self.store().conn(), filter)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

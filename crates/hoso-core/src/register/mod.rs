@@ -71,9 +71,13 @@
 //! - `digest() -> String` (oplog::digest), `rebuild_projections()`.
 
 pub mod admin;
+mod audit_read;
 mod cases;
 pub mod casework;
 mod documents;
+mod enrolment;
+mod key_rotation;
+mod keys;
 pub(crate) mod letters;
 mod links;
 pub mod office_list;
@@ -83,13 +87,14 @@ mod people;
 pub mod plans;
 pub mod project;
 mod records;
+mod roster_ops;
 mod rules_bridge;
 mod rules_store;
 mod settings;
 mod subjects;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::access::{self, CaseAccess, Permission, Role};
@@ -176,16 +181,7 @@ pub(crate) fn new_id() -> String {
     uuid::Uuid::now_v7().simple().to_string()
 }
 
-/// The office this register belongs to (None before `initialise`).
-pub(crate) fn local_office(conn: &Connection) -> Result<Option<String>> {
-    conn.query_row(
-        "SELECT office FROM register_identity WHERE id = 0",
-        [],
-        |r| r.get(0),
-    )
-    .optional()
-    .map_err(db)
-}
+pub(crate) use crate::store::local_office;
 
 impl Register {
     /// Records the register's office and its first officer (an administrator). Only on a register

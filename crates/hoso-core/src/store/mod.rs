@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hoso_crypto::{CryptoError, DataKey, KdfParams, KeySlot, RecoveryKey};
-use rusqlite::{Connection, ErrorCode, OpenFlags};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 use zeroize::Zeroizing;
 
 use crate::text::Text;
@@ -589,3 +589,14 @@ fn crypto_failure(e: CryptoError) -> Error {
 
 #[cfg(test)]
 mod tests;
+
+/// The office this register belongs to (None before `initialise`).
+pub(crate) fn local_office(conn: &Connection) -> Result<Option<String>> {
+    conn.query_row(
+        "SELECT office FROM register_identity WHERE id = 0",
+        [],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(Error::from)
+}

@@ -6,7 +6,7 @@ use hoso_crypto::{AgeIdentity, SigningKey, seal};
 use super::*;
 use crate::access::Role;
 use crate::oplog::{self, VersionVector};
-use crate::register::{DomainProjector, InitParams};
+use crate::register::{DomainProjector, InitParams, Register};
 use crate::store::{FAST_KDF_FOR_TESTS, Store};
 use crate::text::Text;
 
