@@ -128,3 +128,54 @@ fn no_command_takes_a_path_and_every_chosen_file_goes_through_the_dialogs_handle
         );
     }
 }
+
+/// Commands that touch no register data: they open a dialog, start or end the session (the core
+/// checks the passphrase in `unlock`), or describe the app.
+const OUTSIDE_THE_REGISTER: &[&str] = &[
+    "app_info",
+    "unlock",
+    "lock",
+    "pick_document",
+    "choose_register",
+    "choose_export_folder",
+    "choose_backup_folder",
+    "choose_backup_to_restore",
+];
+
+/// Issue 14: every other command reaches the core through `AppState::with_register` (or its
+/// blocking-thread wrapper `on_register`), that is with the signed-in officer's session, where
+/// the core makes every permission check (the permission matrix in tests/sync/permissions.rs
+/// tries each core operation with each role). And the shell decides nothing itself: no command
+/// names a permission, a role or a `require`.
+#[test]
+fn every_command_reaches_the_core_with_the_session_and_decides_nothing_itself() {
+    let all = commands();
+    assert!(all.len() > 60, "only {} commands found", all.len());
+    for c in &all {
+        let reaches = c.body.contains("with_register(") || c.body.contains("on_register(");
+        let outside = OUTSIDE_THE_REGISTER.contains(&c.name.as_str());
+        assert!(
+            reaches != outside,
+            "{}: {}",
+            c.name,
+            if outside {
+                "listed as outside the register but calls it: take it off the list"
+            } else {
+                "does not go through the session's register (with_register / on_register)"
+            }
+        );
+        for rule in ["Permission", "Role::", ".require(", "require_on(", ".role"] {
+            assert!(
+                !c.body.contains(rule),
+                "{}: the shell decides an access rule itself ({rule}); the core must",
+                c.name
+            );
+        }
+    }
+    for name in OUTSIDE_THE_REGISTER {
+        assert!(
+            all.iter().any(|c| c.name == *name),
+            "{name} is listed but no such command exists"
+        );
+    }
+}
