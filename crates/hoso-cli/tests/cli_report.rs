@@ -1,23 +1,22 @@
 //! `hoso report` on a real register: the form list, a form's figures as JSON (with the cases
 //! behind them), PDF and XLSX files (never replacing one), locking by committee leadership only.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
 
 use serde_json::Value;
 
 const PASS: &str = "mật khẩu Hà Nội";
 
-struct Reg {
-    dir: tempfile::TempDir,
-    path: PathBuf,
-}
+/// The central office HN's register (the one harness of the CLI tests, `common::Reg`).
+struct Reg(common::Reg);
 
 impl Reg {
     fn new() -> Reg {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("register.hoso-db");
-        let reg = Reg { dir, path };
+        let reg = Reg(common::Reg { dir, path });
         reg.ok(&[
             "init",
             "--central",
@@ -32,40 +31,19 @@ impl Reg {
     }
 
     fn run_as(&self, officer: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoso"));
-        for (k, _) in std::env::vars() {
-            if k.starts_with("HOSO_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.env("HOSO_TEST_FAST_KDF", "1")
-            .env("HOSO_PASSPHRASE", PASS)
-            .arg("--register")
-            .arg(&self.path)
-            .arg("--officer")
-            .arg(officer)
-            .args(args)
-            .envs(env.iter().copied());
-        cmd.stdin(Stdio::null()).output().unwrap()
+        self.0.run_as(officer, PASS, args, env)
     }
 
     fn ok_as(&self, officer: &str, args: &[&str]) -> String {
-        let o = self.run_as(officer, args, &[]);
-        assert!(
-            o.status.success(),
-            "{args:?}: {}\n{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout).into_owned()
+        self.0.ok_as(officer, PASS, args)
     }
 
     fn ok(&self, args: &[&str]) -> String {
         self.ok_as("lan", args)
     }
 
-    fn file(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+    fn file(&self, name: &str) -> std::path::PathBuf {
+        self.0.file(name)
     }
 }
 

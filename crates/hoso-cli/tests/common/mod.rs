@@ -44,9 +44,49 @@ impl Reg {
         self.command_through(&[], pass, args)
     }
 
+    /// As [`Reg::command`], signed in as `officer` instead of `lan`, with extra environment.
+    pub fn command_as(
+        &self,
+        officer: &str,
+        pass: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Command {
+        let mut cmd = self.build(&[], officer, pass, args);
+        cmd.envs(env.iter().copied());
+        cmd
+    }
+
+    /// Runs `hoso` as `officer` (see [`Reg::command_as`]).
+    pub fn run_as(&self, officer: &str, pass: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+        self.command_as(officer, pass, args, env).output().unwrap()
+    }
+
+    /// Runs `hoso` as `officer` and returns its standard output; fails the test on an error.
+    pub fn ok_as(&self, officer: &str, pass: &str, args: &[&str]) -> String {
+        let o = self.run_as(officer, pass, args, &[]);
+        assert!(
+            o.status.success(),
+            "{officer} {args:?}: exit {:?}\nstdout: {}\nstderr: {}",
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    /// A path in the register's folder (for files the test writes).
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
     /// `hoso` started by `wrapper` (a program and its arguments that end by running the rest
     /// of the command line), with the same environment as [`Reg::command`].
     pub fn command_through(&self, wrapper: &[&str], pass: &str, args: &[&str]) -> Command {
+        self.build(wrapper, "lan", pass, args)
+    }
+
+    fn build(&self, wrapper: &[&str], officer: &str, pass: &str, args: &[&str]) -> Command {
         let hoso = env!("CARGO_BIN_EXE_hoso");
         let mut cmd = match wrapper.split_first() {
             None => Command::new(hoso),
@@ -67,7 +107,7 @@ impl Reg {
             .arg("--register")
             .arg(&self.path)
             .arg("--officer")
-            .arg("lan")
+            .arg(officer)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
