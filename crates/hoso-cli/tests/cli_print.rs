@@ -4,18 +4,18 @@
 //! case, and the audit entry of every print. The poppler tools are required: a test that cannot
 //! find one FAILS (install them with `make deps`, package poppler-utils).
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
 const PASS: &str = "mật khẩu Hà Nội";
 const DATE: &str = "2026-03-15";
 
-struct Reg {
-    dir: tempfile::TempDir,
-    path: PathBuf,
-}
+/// A register of the one CLI test harness (`common::Reg`).
+struct Reg(common::Reg);
 
 fn out(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -29,7 +29,7 @@ impl Reg {
     fn new() -> Reg {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("register.hoso-db");
-        let reg = Reg { dir, path };
+        let reg = Reg(common::Reg { dir, path });
         reg.ok(&[
             "init",
             "--central",
@@ -44,37 +44,15 @@ impl Reg {
     }
 
     fn file(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.0.file(name)
     }
 
     fn run_as(&self, officer: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoso"));
-        for (k, _) in std::env::vars() {
-            if k.starts_with("HOSO_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.env("HOSO_TEST_FAST_KDF", "1")
-            .env("HOSO_PASSPHRASE", PASS)
-            .arg("--register")
-            .arg(&self.path)
-            .arg("--officer")
-            .arg(officer)
-            .args(args)
-            .envs(env.iter().copied());
-        cmd.stdin(Stdio::null()).output().unwrap()
+        self.0.run_as(officer, PASS, args, env)
     }
 
     fn ok_as(&self, officer: &str, args: &[&str]) -> String {
-        let o = self.run_as(officer, args, &[]);
-        assert!(
-            o.status.success(),
-            "{args:?}: exit {:?}\nstdout: {}\nstderr: {}",
-            o.status.code(),
-            out(&o),
-            err(&o)
-        );
-        out(&o)
+        self.0.ok_as(officer, PASS, args)
     }
 
     fn ok(&self, args: &[&str]) -> String {
