@@ -2,54 +2,26 @@
 //! workflow, search, plans, overlaps and omissions; every bad input fails with a message naming
 //! the problem and leaves `hoso digest` unchanged.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
 
 use serde_json::Value;
 
 const PASS: &str = "mật khẩu Hà Nội";
 
-struct Reg {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-}
+/// A register of the one CLI test harness (`common::Reg`).
+struct Reg(common::Reg);
 
 impl Reg {
     /// A new register for office HN, officer "lan" (administrator). It is set up as the central
     /// office: only the central office writes the office list these scripts edit.
     fn new() -> Reg {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("register.hoso-db");
-        let reg = Reg { _dir: dir, path };
-        reg.ok(&[
-            "init",
-            "--central",
-            "--office",
-            "HN",
-            "--office-name",
-            "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội",
-            "--officer-name",
-            "Nguyễn Thị Lan",
-        ]);
-        reg
+        Reg(common::Reg::central_hn(PASS))
     }
 
     fn run_as(&self, officer: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoso"));
-        for (k, _) in std::env::vars() {
-            if k.starts_with("HOSO_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.env("HOSO_TEST_FAST_KDF", "1")
-            .env("HOSO_PASSPHRASE", PASS);
-        cmd.arg("--register")
-            .arg(&self.path)
-            .arg("--officer")
-            .arg(officer)
-            .args(args)
-            .envs(env.iter().copied());
-        cmd.stdin(Stdio::null()).output().unwrap()
+        self.0.run_as(officer, PASS, args, env)
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -113,10 +85,10 @@ fn err(o: &Output) -> String {
 #[test]
 fn a_province_cannot_edit_the_office_list() {
     let dir = tempfile::tempdir().unwrap();
-    let reg = Reg {
+    let reg = Reg(common::Reg {
         path: dir.path().join("province.hoso-db"),
-        _dir: dir,
-    };
+        dir,
+    });
     reg.ok(&[
         "init",
         "--office",

@@ -27,20 +27,7 @@ fn err(o: &Output) -> String {
 impl Reg {
     /// Central office HN, administrator "lan".
     fn new() -> Reg {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("register.hoso-db");
-        let reg = Reg(common::Reg { dir, path });
-        reg.ok(&[
-            "init",
-            "--central",
-            "--office",
-            "HN",
-            "--office-name",
-            "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội",
-            "--officer-name",
-            "Nguyễn Thị Lan",
-        ]);
-        reg
+        Reg(common::Reg::central_hn(PASS))
     }
 
     fn file(&self, name: &str) -> PathBuf {

@@ -14,20 +14,7 @@ struct Reg(common::Reg);
 
 impl Reg {
     fn new() -> Reg {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("register.hoso-db");
-        let reg = Reg(common::Reg { dir, path });
-        reg.ok(&[
-            "init",
-            "--central",
-            "--office",
-            "HN",
-            "--office-name",
-            "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội",
-            "--officer-name",
-            "Nguyễn Thị Lan",
-        ]);
-        reg
+        Reg(common::Reg::central_hn(PASS))
     }
 
     fn run_as(&self, officer: &str, args: &[&str], env: &[(&str, &str)]) -> Output {

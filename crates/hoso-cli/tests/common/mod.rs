@@ -40,6 +40,29 @@ impl Reg {
         reg
     }
 
+    /// The central office HN (`register.hoso-db`), administrator `lan` with passphrase `pass`:
+    /// the register most CLI scripts run on (only the central office writes the office list).
+    pub fn central_hn(pass: &str) -> Reg {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("register.hoso-db");
+        let reg = Reg { dir, path };
+        reg.ok_as(
+            "lan",
+            pass,
+            &[
+                "init",
+                "--central",
+                "--office",
+                "HN",
+                "--office-name",
+                "Ủy ban Kiểm tra Đảng ủy Công an Hà Nội",
+                "--officer-name",
+                "Nguyễn Thị Lan",
+            ],
+        );
+        reg
+    }
+
     pub fn command(&self, pass: &str, args: &[&str]) -> Command {
         self.command_through(&[], pass, args)
     }
