@@ -3,57 +3,35 @@
 //! "stick" directory, verify / dry run / import / re-import, sync status, revocation, and the
 //! rotation of a province's signing key.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::path::Path;
+use std::process::Output;
 
 use serde_json::Value;
 
 const PASS: &str = "mật khẩu Hà Nội";
 
-struct Reg {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
+/// A register of the one CLI test harness (`common::Reg`); the new passphrase of officers it adds
+/// is PASS too.
+struct Reg(common::Reg);
+
+impl std::ops::Deref for Reg {
+    type Target = common::Reg;
+    fn deref(&self) -> &common::Reg {
+        &self.0
+    }
 }
 
 impl Reg {
     /// `hoso init` of a new register; `extra` adds --central or --enroll-out.
     fn init(code: &str, extra: &[&str]) -> Reg {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(format!("{code}.hoso-db"));
-        let reg = Reg { _dir: dir, path };
-        let name = format!("Ủy ban Kiểm tra {code}");
-        let mut args = vec![
-            "init",
-            "--office",
-            code,
-            "--office-name",
-            &name,
-            "--officer-name",
-            "Nguyễn Thị Lan",
-        ];
-        args.extend_from_slice(extra);
-        reg.ok(&args);
-        reg
+        Reg(common::Reg::init_as(code, extra, PASS))
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoso"));
-        for (k, _) in std::env::vars() {
-            if k.starts_with("HOSO_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.env("HOSO_TEST_FAST_KDF", "1")
-            .env("HOSO_PASSPHRASE", PASS)
-            .env("HOSO_NEW_PASSPHRASE", PASS)
-            .arg("--register")
-            .arg(&self.path)
-            .arg("--officer")
-            .arg("lan")
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
+        self.0
+            .run_as("lan", PASS, args, &[("HOSO_NEW_PASSPHRASE", PASS)])
     }
 
     fn ok(&self, args: &[&str]) -> String {

@@ -22,6 +22,11 @@ pub struct Reg {
 
 impl Reg {
     pub fn init(code: &str, extra: &[&str]) -> Reg {
+        Reg::init_as(code, extra, PASS)
+    }
+
+    /// As [`Reg::init`], the administrator's passphrase being `pass`.
+    pub fn init_as(code: &str, extra: &[&str], pass: &str) -> Reg {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(format!("{code}.hoso-db"));
         let reg = Reg { dir, path };
@@ -36,7 +41,7 @@ impl Reg {
             "Nguyễn Thị Lan",
         ];
         args.extend_from_slice(extra);
-        reg.ok(PASS, &args);
+        reg.ok(pass, &args);
         reg
     }
 
