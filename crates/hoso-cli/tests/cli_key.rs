@@ -2,23 +2,30 @@
 //! gets, the root fingerprint on the central office, and the administrator-only, audited export
 //! of the age identity (which then opens what was sealed to the office, also with `age -d`).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
 const PASS: &str = "mật khẩu Hà Nội";
 
-struct Reg {
-    dir: tempfile::TempDir,
-    path: PathBuf,
+/// A register of the one CLI test harness (`common::Reg`); officers it adds get PASS too.
+struct Reg(common::Reg);
+
+impl std::ops::Deref for Reg {
+    type Target = common::Reg;
+    fn deref(&self) -> &common::Reg {
+        &self.0
+    }
 }
 
 impl Reg {
     fn new(code: &str, central: bool) -> Reg {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("register.hoso-db");
-        let reg = Reg { dir, path };
+        let reg = Reg(common::Reg { dir, path });
         let mut args = vec![
             "init",
             "--office",
@@ -36,23 +43,8 @@ impl Reg {
     }
 
     fn run(&self, officer: &str, args: &[&str]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoso"));
-        for (k, _) in std::env::vars() {
-            if k.starts_with("HOSO_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.env("HOSO_TEST_FAST_KDF", "1")
-            .env("HOSO_PASSPHRASE", PASS)
-            .env("HOSO_NEW_PASSPHRASE", PASS)
-            .arg("--register")
-            .arg(&self.path)
-            .arg("--officer")
-            .arg(officer)
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
+        self.0
+            .run_as(officer, PASS, args, &[("HOSO_NEW_PASSPHRASE", PASS)])
     }
 
     fn ok(&self, officer: &str, args: &[&str]) -> String {
@@ -205,10 +197,10 @@ fn enrolment_request_is_certified_by_the_central_office() {
     let tw = Reg::new("TW", true);
     let dir = tempfile::tempdir().unwrap();
     let req = dir.path().join("HN.enrol.json");
-    let hn = Reg {
+    let hn = Reg(common::Reg {
         path: dir.path().join("hn.hoso-db"),
         dir,
-    };
+    });
     let init = |extra: &[&str]| {
         let mut a = vec![
             "init",
