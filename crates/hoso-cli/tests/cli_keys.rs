@@ -1,41 +1,38 @@
 //! The `hoso` binary's set-up and key commands, run as a user would: init, unlocking errors and
 //! their exit codes, passwd, recovery, officer keys, refusal of a newer register.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 
 const PASS: &str = "mật khẩu của Lan";
 const OFFICE_NAME: &str = "Ủy ban Kiểm tra Tỉnh ủy Quảng Trị";
 
-struct Reg {
-    dir: tempfile::TempDir,
-    path: PathBuf,
+/// A register of the one CLI test harness (`common::Reg`), run with exactly the HOSO_*
+/// variables each test gives.
+struct Reg(common::Reg);
+
+impl std::ops::Deref for Reg {
+    type Target = common::Reg;
+    fn deref(&self) -> &common::Reg {
+        &self.0
+    }
 }
 
 impl Reg {
     fn new() -> Reg {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("register.hoso-db");
-        Reg { dir, path }
+        Reg(common::Reg { dir, path })
     }
 
-    /// Runs `hoso --register <path> args…` with exactly the given HOSO_* variables.
+    /// Runs `hoso --register <path> args…` with exactly the given HOSO_* variables (and the
+    /// cheap but real Argon2id of debug builds for new slots, except where a test checks the
+    /// default).
     fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoso"));
-        for (k, _) in std::env::vars() {
-            if k.starts_with("HOSO_") {
-                cmd.env_remove(k);
-            }
-        }
-        // Cheap but real Argon2id for new slots (debug builds only), except where a test
-        // checks the default.
-        cmd.env("HOSO_TEST_FAST_KDF", "1");
-        cmd.arg("--register")
-            .arg(&self.path)
-            .args(args)
-            .envs(env.iter().copied());
-        cmd.stdin(Stdio::null()).output().unwrap()
+        self.0.bare(args, env).output().unwrap()
     }
 
     fn init(&self) -> Output {
@@ -155,25 +152,22 @@ fn version_and_help_work_and_usage_errors_exit_1() {
 fn init_creates_an_encrypted_register_and_prints_the_recovery_key_once() {
     let reg = Reg::new();
     // Default KDF parameters here: the real cost new registers get.
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoso"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("HOSO_") {
-            cmd.env_remove(k);
-        }
-    }
-    let out = cmd
-        .args([
-            "--register",
-            reg.path.to_str().unwrap(),
-            "--officer",
-            "lan",
-            "init",
-            "--office",
-            "QTR",
-        ])
-        .args(["--office-name", OFFICE_NAME, "--officer-name", "Lê Thị Lan"])
-        .env("HOSO_PASSPHRASE", PASS)
-        .stdin(Stdio::null())
+    let out = reg
+        .bare(
+            &[
+                "--officer",
+                "lan",
+                "init",
+                "--office",
+                "QTR",
+                "--office-name",
+                OFFICE_NAME,
+                "--officer-name",
+                "Lê Thị Lan",
+            ],
+            &[("HOSO_PASSPHRASE", PASS)],
+        )
+        .env_remove("HOSO_TEST_FAST_KDF")
         .output()
         .unwrap();
     assert_ok(&out);

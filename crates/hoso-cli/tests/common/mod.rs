@@ -115,6 +115,24 @@ impl Reg {
     }
 
     fn build(&self, wrapper: &[&str], officer: &str, pass: &str, args: &[&str]) -> Command {
+        let mut cmd = self.bare_through(wrapper);
+        cmd.env("HOSO_PASSPHRASE", pass)
+            .env("HOSO_NEW_PASSPHRASE", NEW_PASS)
+            .arg("--officer")
+            .arg(officer)
+            .args(args);
+        cmd
+    }
+
+    /// `hoso --register <path>` with no HOSO_* variable but the test-only fast key derivation:
+    /// the caller gives the officer, the passphrases and the rest (set-up and unlock tests).
+    pub fn bare(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
+        let mut cmd = self.bare_through(&[]);
+        cmd.args(args).envs(env.iter().copied());
+        cmd
+    }
+
+    fn bare_through(&self, wrapper: &[&str]) -> Command {
         let hoso = env!("CARGO_BIN_EXE_hoso");
         let mut cmd = match wrapper.split_first() {
             None => Command::new(hoso),
@@ -130,13 +148,8 @@ impl Reg {
             }
         }
         cmd.env("HOSO_TEST_FAST_KDF", "1")
-            .env("HOSO_PASSPHRASE", pass)
-            .env("HOSO_NEW_PASSPHRASE", NEW_PASS)
             .arg("--register")
             .arg(&self.path)
-            .arg("--officer")
-            .arg(officer)
-            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
