@@ -1,29 +1,24 @@
 //! `hoso rules show|set` run as a script would: an administrator edits the rules document and
 //! new cases follow it; an invalid document or a non-administrator changes nothing.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
 const PASS: &str = "mật khẩu Hà Nội";
 
 fn hoso(register: &Path, officer: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoso"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("HOSO_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("HOSO_TEST_FAST_KDF", "1")
+    common::command_at(register, &[])
         .env("HOSO_PASSPHRASE", PASS)
-        .arg("--register")
-        .arg(register)
         .arg("--officer")
         .arg(officer)
         .args(args)
-        .envs(env.iter().copied());
-    cmd.stdin(Stdio::null()).output().unwrap()
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
 }
 
 fn ok(register: &Path, args: &[&str]) -> String {

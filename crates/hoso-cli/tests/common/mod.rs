@@ -133,27 +133,7 @@ impl Reg {
     }
 
     fn bare_through(&self, wrapper: &[&str]) -> Command {
-        let hoso = env!("CARGO_BIN_EXE_hoso");
-        let mut cmd = match wrapper.split_first() {
-            None => Command::new(hoso),
-            Some((program, rest)) => {
-                let mut c = Command::new(program);
-                c.args(rest).arg(hoso);
-                c
-            }
-        };
-        for (k, _) in std::env::vars() {
-            if k.starts_with("HOSO_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.env("HOSO_TEST_FAST_KDF", "1")
-            .arg("--register")
-            .arg(&self.path)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        cmd
+        command_at(&self.path, wrapper)
     }
 
     pub fn run(&self, pass: &str, args: &[&str]) -> Output {
@@ -250,4 +230,31 @@ pub fn enrolled_pair() -> (Reg, Reg, tempfile::TempDir) {
     std::fs::remove_file(&setup).unwrap();
     std::fs::remove_file(&req).unwrap();
     (tw, hn, stick)
+}
+
+/// `hoso --register <register>` (started by `wrapper`, if any) with no HOSO_* variable of the
+/// test's environment but the test-only fast key derivation, output captured: every CLI test's
+/// command starts here.
+pub fn command_at(register: &Path, wrapper: &[&str]) -> Command {
+    let hoso = env!("CARGO_BIN_EXE_hoso");
+    let mut cmd = match wrapper.split_first() {
+        None => Command::new(hoso),
+        Some((program, rest)) => {
+            let mut c = Command::new(program);
+            c.args(rest).arg(hoso);
+            c
+        }
+    };
+    for (k, _) in std::env::vars() {
+        if k.starts_with("HOSO_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("HOSO_TEST_FAST_KDF", "1")
+        .arg("--register")
+        .arg(register)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
 }
