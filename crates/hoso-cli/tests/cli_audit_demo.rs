@@ -1,8 +1,10 @@
 //! `hoso audit verify|list` and `hoso demo` run as a script would (helper R). Tampering is done
 //! the way an insider holding the recovery key would: through SQLCipher, with the raw key.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use hoso_core::rusqlite::Connection;
 use hoso_crypto::RecoveryKey;
@@ -11,21 +13,12 @@ use serde_json::Value;
 const PASS: &str = "mật khẩu kiểm tra";
 
 fn hoso(register: &Path, officer: &str, pass: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoso"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("HOSO_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("HOSO_TEST_FAST_KDF", "1")
-        .env("HOSO_PASSPHRASE", pass);
-    cmd.arg("--register")
-        .arg(register)
+    common::command_at(register, &[])
+        .env("HOSO_PASSPHRASE", pass)
         .arg("--officer")
         .arg(officer)
-        .args(args);
-    cmd.envs(env.iter().copied())
-        .stdin(Stdio::null())
+        .args(args)
+        .envs(env.iter().copied())
         .output()
         .unwrap()
 }
@@ -275,17 +268,11 @@ fn demo_builds_a_register_that_opens_with_demo_demo() {
 
     // Piped into a reader that stops early (`| head`): the listing ends quietly, exit 0.
     for args in [&["case", "list"][..], &["audit", "list"][..]] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hoso"))
-            .env("HOSO_TEST_FAST_KDF", "1")
+        let mut child = common::command_at(&path, &[])
             .env("HOSO_PASSPHRASE", "demo")
-            .arg("--register")
-            .arg(&path)
             .arg("--officer")
             .arg("demo")
             .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         drop(child.stdout.take()); // the reader is gone before the first line is written
