@@ -20,6 +20,7 @@ use hoso_core::store::{kdf_params_for_new_slots, parse_recovery_key};
 use hoso_core::text::Text;
 use hoso_core::trust::rotate::KeyRotation;
 
+use crate::commands::files;
 use crate::error::{IpcError, IpcResult};
 use crate::state::AppState;
 
@@ -55,10 +56,16 @@ pub async fn certify_office(
     app: AppHandle,
     valid_until: Option<NaiveDate>,
 ) -> IpcResult<Option<CertifiedOffice>> {
-    let Some(request) = pick_open(&app, "HOSO_E2E_ENROLMENT_REQUEST")? else {
+    let Some(request) = files::pick_open(&app, "HOSO_E2E_ENROLMENT_REQUEST")? else {
         return Ok(None);
     };
-    let Some(out) = pick_save(&app, "thiet-lap.hoso", "hoso", "HOSO_E2E_ADMIN_SAVE")? else {
+    let Some(out) = files::pick_save_as(
+        &app,
+        "thiet-lap.hoso",
+        "HOSO_E2E_ADMIN_SAVE",
+        ("hoso", &["hoso"]),
+    )?
+    else {
         return Ok(None);
     };
     on_register(app, move |r| {
@@ -99,7 +106,12 @@ pub async fn rotate_office_key(app: AppHandle) -> IpcResult<Option<RotatedKey>> 
     let out = if central {
         None
     } else {
-        match pick_save(&app, "yeu-cau-doi-khoa.json", "json", "HOSO_E2E_ADMIN_SAVE")? {
+        match files::pick_save_as(
+            &app,
+            "yeu-cau-doi-khoa.json",
+            "HOSO_E2E_ADMIN_SAVE",
+            ("json", &["json"]),
+        )? {
             Some(p) => Some(PathBuf::from(p)),
             None => return Ok(None),
         }
@@ -135,7 +147,13 @@ pub async fn rotate_office_key(app: AppHandle) -> IpcResult<Option<RotatedKey>> 
 #[tauri::command]
 #[specta::specta]
 pub async fn write_enrolment_request(app: AppHandle) -> IpcResult<Option<String>> {
-    let Some(out) = pick_save(&app, "yeu-cau-dang-ky.json", "json", "HOSO_E2E_ADMIN_SAVE")? else {
+    let Some(out) = files::pick_save_as(
+        &app,
+        "yeu-cau-dang-ky.json",
+        "HOSO_E2E_ADMIN_SAVE",
+        ("json", &["json"]),
+    )?
+    else {
         return Ok(None);
     };
     on_register(app, move |r| {
@@ -280,52 +298,6 @@ pub fn set_idle_minutes(state: State<'_, AppState>, minutes: u32) -> IpcResult<(
 #[specta::specta]
 pub fn set_sync_period(state: State<'_, AppState>, office: String, days: u32) -> IpcResult<()> {
     state.with_register(|r| Ok(r.set_sync_period(&office, i64::from(days))?))
-}
-
-/// A file chosen in the system dialog (or, in `e2e-dialogs` builds, from `env_var`).
-fn pick_open(app: &AppHandle, env_var: &str) -> IpcResult<Option<String>> {
-    #[cfg(feature = "e2e-dialogs")]
-    if let Ok(path) = std::env::var(env_var) {
-        return Ok(Some(path));
-    }
-    let _ = env_var;
-    use tauri_plugin_dialog::DialogExt;
-    let picked = app.dialog().file().blocking_pick_file();
-    local_path(picked)
-}
-
-/// A new file chosen in the system save dialog (or, in `e2e-dialogs` builds, from `env_var`).
-fn pick_save(
-    app: &AppHandle,
-    suggested: &str,
-    extension: &str,
-    env_var: &str,
-) -> IpcResult<Option<String>> {
-    #[cfg(feature = "e2e-dialogs")]
-    if let Ok(path) = std::env::var(env_var) {
-        return Ok(Some(path));
-    }
-    let _ = env_var;
-    use tauri_plugin_dialog::DialogExt;
-    let picked = app
-        .dialog()
-        .file()
-        .set_file_name(suggested)
-        .add_filter(extension, &[extension])
-        .blocking_save_file();
-    local_path(picked)
-}
-
-fn local_path(picked: Option<tauri_plugin_dialog::FilePath>) -> IpcResult<Option<String>> {
-    Ok(match picked {
-        Some(p) => Some(
-            p.into_path()
-                .map_err(|e| anyhow::anyhow!("the chosen file has no local path: {e}"))?
-                .to_string_lossy()
-                .into_owned(),
-        ),
-        None => None,
-    })
 }
 
 /// Writes `text` to a new file, never replacing one.

@@ -22,7 +22,7 @@ pub fn pick_document(
     app: AppHandle,
     picked: State<'_, crate::commands::picked::Picked>,
 ) -> IpcResult<Option<String>> {
-    Ok(pick(&app, "HOSO_E2E_OPEN_FILE")?.map(|path| {
+    Ok(pick_open(&app, "HOSO_E2E_OPEN_FILE")?.map(|path| {
         picked
             .grant(
                 crate::commands::picked::Purpose::DocumentToAttach,
@@ -37,7 +37,7 @@ pub fn pick_document(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn choose_register(app: AppHandle, state: State<'_, AppState>) -> IpcResult<Option<AppInfo>> {
-    let chosen = pick(&app, "HOSO_E2E_OPEN_REGISTER")?;
+    let chosen = pick_open(&app, "HOSO_E2E_OPEN_REGISTER")?;
     match chosen {
         Some(path) => {
             state.set_register_path(path.into())?;
@@ -48,23 +48,14 @@ pub fn choose_register(app: AppHandle, state: State<'_, AppState>) -> IpcResult<
 }
 
 /// A file chosen in the system dialog (or, in `e2e-dialogs` builds, from `env_var`).
-fn pick(app: &AppHandle, env_var: &str) -> IpcResult<Option<String>> {
+pub(crate) fn pick_open(app: &AppHandle, env_var: &str) -> IpcResult<Option<String>> {
     #[cfg(feature = "e2e-dialogs")]
     if let Ok(path) = std::env::var(env_var) {
         return Ok(Some(path));
     }
     let _ = env_var;
     use tauri_plugin_dialog::DialogExt;
-    let picked = app.dialog().file().blocking_pick_file();
-    Ok(match picked {
-        Some(p) => Some(
-            p.into_path()
-                .map_err(|e| anyhow::anyhow!("the chosen file has no local path: {e}"))?
-                .to_string_lossy()
-                .into_owned(),
-        ),
-        None => None,
-    })
+    local_path(app.dialog().file().blocking_pick_file())
 }
 
 /// A new file to save to, chosen in the system dialog with `suggested` as its name (or, in
@@ -92,6 +83,11 @@ pub fn pick_save_as(
         .set_file_name(safe_file_name(suggested))
         .add_filter(filter.0, filter.1)
         .blocking_save_file();
+    local_path(picked)
+}
+
+/// The local path of what a dialog returned (None if it was cancelled).
+fn local_path(picked: Option<tauri_plugin_dialog::FilePath>) -> IpcResult<Option<String>> {
     Ok(match picked {
         Some(p) => Some(
             p.into_path()
