@@ -642,14 +642,21 @@ impl Register {
         self.require(Permission::CaseRead)?;
         let id = self.subject(subject)?.id;
         let conn = self.conn();
+        // The plans the subject's items belong to, read once.
+        let mut plans: std::collections::HashMap<String, (String, String, i32, String)> = conn
+            .prepare_cached(
+                "SELECT i.id, p.id, p.office, p.year, p.title FROM plan_items i
+                   JOIN plans p ON p.id = i.plan_id WHERE i.subject_id = ?1",
+            )?
+            .query_map([&id], |r| {
+                Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::new();
         for item in items_where(conn, ItemsOf::Subject, &id, -1, 0)? {
-            let (plan_id, office, year, title): (String, String, i32, String) = conn.query_row(
-                "SELECT p.id, p.office, p.year, p.title FROM plan_items i
-                       JOIN plans p ON p.id = i.plan_id WHERE i.id = ?1",
-                [&item.id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )?;
+            let Some((plan_id, office, year, title)) = plans.remove(&item.id) else {
+                continue;
+            };
             out.push(SubjectPlanItem {
                 plan_id,
                 plan_title: Text::new(title),
