@@ -555,6 +555,24 @@ fn what_a_restored_register_had_received_since_the_copy_is_sent_again() {
     ]);
 }
 
+/// A restored register that never heard from the central office writes again under the
+/// sequences the copy had reached; the central office holds other ops under them. Recovery must
+/// write those new ops again under fresh sequences, so nothing is refused after it.
+#[test]
+fn ops_written_after_a_restore_before_any_answer_are_written_again_on_recovery() {
+    use Step::*;
+    run(&[
+        BackUp,
+        Write(0, false),
+        Carry(0, true),
+        Restore,
+        Carry(0, true),
+        Carry(0, true),
+        Write(0, false),
+        Write(0, false),
+    ]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: hoso_testkit::proptest_cases(12), ..ProptestConfig::default() })]
 

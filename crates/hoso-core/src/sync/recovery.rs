@@ -3,8 +3,11 @@
 //! with other content. Acknowledgements name bundle ids, so a peer's acknowledgement of a bundle
 //! this register never wrote cannot mark new work as delivered; it moves the bundle sequence
 //! past it instead. A peer that holds more of this office's own ops than this register (its
-//! version vector), or acknowledges a bundle it never wrote while this register holds ops of its
-//! own that peers may hold with other content, shows the register is behind: writing waits
+//! version vector), holds an op of ours under a sequence this register used only after the
+//! newest bundle a peer acknowledged, or acknowledges a bundle it never wrote while this register
+//! holds ops of its own that peers may hold with other content, shows the register is behind
+//! (or, rarely, a province relayed our ops before the central office acknowledged them: then the
+//! recovery brings back identical ops and writing resumes): writing waits
 //! ([`Error::RegisterRestored`]) until the office's own history is back (the central office's
 //! `--full` export carries it). An op of ours arriving with content other than ours under the
 //! same sequence sets our ops from that sequence on aside (written after the copy was taken).
@@ -209,10 +212,6 @@ pub(crate) fn before_apply(
     }
     let held_now = held(tx, me)?;
     let flagged = recovery_needed(tx, me)?.is_some();
-    if !(flagged || ack.unknown.is_some() || theirs > held_now) {
-        return Ok(());
-    }
-    let claimed = claimed(tx, me)?.max(theirs);
     // Our own ops no peer acknowledged holding as we wrote them: stored here after the newest
     // bundle of ours a peer acknowledged (by an id we know).
     let cutoff: i64 = tx.query_row(
@@ -221,13 +220,18 @@ pub(crate) fn before_apply(
         [ack.known.unwrap_or(0) as i64],
         |r| r.get(0),
     )?;
+    let not_from_here = holds_what_we_wrote_later(tx, me, theirs, cutoff)?;
+    if !(flagged || ack.unknown.is_some() || theirs > held_now || not_from_here) {
+        return Ok(());
+    }
+    let claimed = claimed(tx, me)?.max(theirs);
     let first: Option<i64> = tx.query_row(
         "SELECT min(seq) FROM ops WHERE origin = ?1 AND via IS NULL AND arrival > ?2",
         params![me, cutoff],
         |r| r.get(0),
     )?;
     let uncertain = ack.unknown.is_some() && first.is_some_and(|f| f as u64 <= claimed);
-    if flagged || held_now < claimed || uncertain {
+    if flagged || held_now < claimed || uncertain || not_from_here {
         pause(tx, peer, claimed, held_now)?;
     }
     // A local write never takes a sequence a peer may hold.
@@ -237,6 +241,25 @@ pub(crate) fn before_apply(
         params![me, claimed as i64 + 1],
     )?;
     Ok(())
+}
+
+/// Whether the peer holds our op `theirs` although this register wrote its op of that sequence
+/// after the newest bundle of ours any peer acknowledged (`cutoff`): the peer's came from
+/// another copy of this register (restored before it was written, which then wrote again under
+/// the same sequence, possibly sending it in bundles the peer refused). Sequences and arrivals
+/// of local writes grow together, so the newest op the peer claims is enough to look at.
+fn holds_what_we_wrote_later(tx: &Connection, me: &str, theirs: u64, cutoff: i64) -> Result<bool> {
+    if theirs == 0 {
+        return Ok(false);
+    }
+    let later: Option<bool> = tx
+        .query_row(
+            "SELECT via IS NULL AND arrival > ?3 FROM ops WHERE origin = ?1 AND seq = ?2",
+            params![me, theirs as i64, cutoff],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(later.unwrap_or(false))
 }
 
 fn pause(tx: &Connection, peer: &str, claimed: u64, held: u64) -> Result<()> {
