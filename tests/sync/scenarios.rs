@@ -4,7 +4,11 @@
 //! of carrying make every province agree with the central office about its scope, and no write
 //! is lost. Insiders also write what their office has no authority for (a province retitling a
 //! case it does not lead, bypassing its own register's rules): such writes never take effect at
-//! any other office, whatever the order they arrive in.
+//! any other office, whatever the order they arrive in. Denunciations keep their denouncer at
+//! the office that leads them (the former lead hands it to the new one after a transfer), team
+//! members are named with their office, an edit clocked years ahead (as an older version or an
+//! insider would write it) still converges and is flagged, and a province's certificate renewed
+//! by the central office changes nothing for the bundles on the way.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -12,7 +16,7 @@ use std::path::PathBuf;
 use hoso_core::access::Role;
 use hoso_core::model::CaseKind;
 use hoso_core::oplog::{self, EntityRef, FieldState, NoProjection, ScopeUnit, Txn};
-use hoso_core::register::{CaseLink, NewCase};
+use hoso_core::register::{CaseLink, DomainProjector, NewCase};
 use hoso_core::sync::ImportOutcome;
 use hoso_core::{Error, Text};
 use hoso_tests::offices::{CENTRAL, World};
@@ -58,7 +62,22 @@ enum Step {
     Forge { at: usize, case: usize },
     /// The central office transfers the lead of a case to a province.
     Transfer { case: usize, to: usize },
+    /// An office opens a denunciation (sometimes coordinated) and records the denouncer.
+    Denounce {
+        at: usize,
+        coordinator: Option<usize>,
+    },
+    /// An office holding a case (the lead or a coordinator) puts its own officer on the team.
+    Team { case: usize, at: usize },
+    /// The lead writes a summary stamped in 2031, past the clock cap (as an older version or
+    /// an insider bypassing its register would).
+    Skew { case: usize },
+    /// The central office certifies a province's key again (a renewed certificate).
+    Recertify { province: usize },
 }
+
+/// 2031-01-01T00:00:00Z in ms.
+const IN_2031_MS: u64 = 1_924_992_000_000;
 
 fn step() -> impl Strategy<Value = Step> {
     let delivery = prop_oneof![
@@ -77,6 +96,11 @@ fn step() -> impl Strategy<Value = Step> {
         5 => (0..64usize, delivery).prop_map(|(pick, how)| Step::Deliver { pick, how }),
         2 => (0..3usize, 0..32usize).prop_map(|(at, case)| Step::Forge { at, case }),
         1 => (0..32usize, 0..3usize).prop_map(|(case, to)| Step::Transfer { case, to }),
+        1 => (0..4usize, proptest::option::of(1..4usize))
+            .prop_map(|(at, coordinator)| Step::Denounce { at, coordinator }),
+        1 => (0..32usize, 0..4usize).prop_map(|(case, at)| Step::Team { case, at }),
+        1 => (0..32usize).prop_map(|case| Step::Skew { case }),
+        1 => (0..3usize).prop_map(|province| Step::Recertify { province }),
     ]
 }
 
@@ -106,6 +130,15 @@ struct Model {
     /// Per (recipient, sender): the sequences imported.
     imported: HashMap<(String, String), BTreeSet<u64>>,
     values: u64,
+    /// Every office that ever led each case.
+    leads_ever: HashMap<String, BTreeSet<String>>,
+    /// Every office that ever led or coordinated each case.
+    participants: HashMap<String, BTreeSet<String>>,
+    /// Denunciations and their denouncer's name.
+    denounced: HashMap<String, String>,
+    /// Cases whose summary was stamped in 2031, and the offices that stamped them.
+    skewed: BTreeSet<String>,
+    skewed_by: BTreeSet<String>,
 }
 
 impl Model {
@@ -116,6 +149,21 @@ impl Model {
             Some(s) if s.last().is_some_and(|&max| f.sequence < max) => ImportOutcome::Superseded,
             _ => ImportOutcome::Imported,
         }
+    }
+
+    fn led(&mut self, case: &str, office: &str) {
+        self.leads_ever
+            .entry(case.to_string())
+            .or_default()
+            .insert(office.to_string());
+        self.joined(case, office);
+    }
+
+    fn joined(&mut self, case: &str, office: &str) {
+        self.participants
+            .entry(case.to_string())
+            .or_default()
+            .insert(office.to_string());
     }
 
     fn value(&mut self, what: &str, at: &str) -> String {
@@ -237,6 +285,10 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
             let c = w.open_case(at, &title, &coordinators);
             m.last_write
                 .insert((c.id.clone(), "title".into()), title.clone());
+            m.led(&c.id, at);
+            for co in coordinators {
+                m.joined(&c.id, co);
+            }
             m.cases.push(c.id);
         }
         Step::Edit { at, case } => {
@@ -271,7 +323,10 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
             w.reg(at)
                 .set_case_field(&id, "summary", &v)
                 .unwrap_or_else(|e| panic!("summary at {at}: {e:?}"));
-            m.last_write.insert((id, "summary".into()), v);
+            // Against a summary stamped in 2031 a write of today loses: nothing to expect.
+            if !m.skewed.contains(&id) {
+                m.last_write.insert((id, "summary".into()), v);
+            }
         }
         Step::Concurrent { with, case } => {
             let Some(id) = m.cases.get(case % m.cases.len().max(1)).cloned() else {
@@ -319,6 +374,7 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
                     .unwrap_or_else(|e| panic!("unlink at {lead}: {e:?}"));
             } else {
                 w.add_coordinator(lead, &id, office);
+                m.joined(&id, office);
             }
         }
         Step::Export { province, up } => {
@@ -352,6 +408,7 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
             w.reg(CENTRAL)
                 .set_case_field(&id, "lead", to)
                 .unwrap_or_else(|e| panic!("transfer to {to}: {e:?}"));
+            m.led(&id, to);
             // The former lead, offline, goes on editing the case before it hears of it.
             if lead != CENTRAL && w.reg(lead).case(&id).is_ok_and(|c| c.lead == lead) {
                 let v = m.value("Tóm tắt sau khi chuyển", lead);
@@ -374,6 +431,7 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
             let known = w.reg(lead).case(&id).unwrap();
             if !known.coordinators.iter().any(|c| c.office == at) {
                 w.add_coordinator(lead, &id, at);
+                m.joined(&id, at);
             }
             if lead != CENTRAL {
                 carry_recorded(w, m, lead, CENTRAL);
@@ -393,6 +451,165 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
             txn.commit(&NoProjection).unwrap();
             m.forged.push((id, at.to_string(), v));
         }
+        Step::Denounce { at, coordinator } => {
+            let at = OFFICES[at];
+            let coordinators: Vec<&str> = coordinator
+                .map(|c| OFFICES[c])
+                .filter(|c| *c != at)
+                .into_iter()
+                .collect();
+            let title = m.value("Giải quyết tố cáo", at);
+            let name = m.value("Người tố cáo", at);
+            w.continue_as(at, "lanhdao");
+            let id = w.open_denunciation(at, &title, &coordinators);
+            w.reg(at)
+                .set_denouncer(&id, name.as_str().into(), None, None)
+                .unwrap_or_else(|e| panic!("denouncer at {at}: {e:?}"));
+            w.continue_as(at, "admin");
+            m.last_write.insert((id.clone(), "title".into()), title);
+            m.led(&id, at);
+            for co in coordinators {
+                m.joined(&id, co);
+            }
+            m.denounced.insert(id.clone(), name);
+            m.cases.push(id);
+        }
+        Step::Team { case, at } => {
+            let Some(id) = m.cases.get(case % m.cases.len().max(1)).cloned() else {
+                return;
+            };
+            let at = OFFICES[at];
+            if !holds(w, at, &id) {
+                return;
+            }
+            let lead = lead_of(w, &id);
+            let digest = w.digest(at);
+            match w.reg(at).link(&id, CaseLink::Team("lanhdao".into())) {
+                Ok(()) => {}
+                // The lead (as the central office records it) and the central office put their
+                // officers on the team; an office that only coordinates, or a former lead not
+                // yet told, may be refused, and then nothing is written.
+                Err(e) if at != lead && at != CENTRAL => {
+                    assert!(
+                        matches!(e.code(), "op-not-authorised" | "permission-denied"),
+                        "team at {at}: {e}"
+                    );
+                    assert_eq!(w.digest(at), digest);
+                }
+                Err(e) => panic!("team at {at} (lead {lead}): {e:?}"),
+            }
+        }
+        Step::Skew { case } => {
+            let Some(id) = m.cases.get(case % m.cases.len().max(1)).cloned() else {
+                return;
+            };
+            let lead = lead_ready(w, m, &id);
+            let v = m.value("Tóm tắt ghi khi đồng hồ sai", lead);
+            let conn = w.reg(lead).store_mut().conn_mut();
+            let mut txn = Txn::begin_at(conn, lead, "admin", IN_2031_MS).unwrap();
+            txn.put(
+                &ScopeUnit::new(format!("case:{id}")),
+                &EntityRef::new("case", &id),
+                "summary",
+                v.as_str(),
+            )
+            .unwrap();
+            txn.commit(&DomainProjector).unwrap();
+            // A later write that saw it replaces it; one made without seeing it loses to 2031.
+            // Which one survives depends on the carrying: the offices must only agree.
+            m.last_write.remove(&(id.clone(), "summary".into()));
+            m.skewed.insert(id);
+            m.skewed_by.insert(lead.to_string());
+        }
+        Step::Recertify { province } => {
+            let now = chrono::Utc::now();
+            w.recertify(
+                PROVINCES[province],
+                now - chrono::Duration::minutes(5),
+                now + chrono::Duration::days(730),
+            );
+        }
+    }
+}
+
+/// Denouncers stay with the offices that led their case; team members carry their office, one
+/// that took part in the case or the central office; the central office flags every office that stamped an edit in
+/// 2031.
+fn confidential_and_flagged(w: &mut World, m: &Model) {
+    for o in OFFICES {
+        let units: Vec<String> = {
+            let conn = w.office(o).register.store().conn();
+            let mut st = conn
+                .prepare("SELECT DISTINCT scope FROM ops WHERE scope LIKE 'denouncer:%'")
+                .unwrap();
+            st.query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        for unit in units {
+            let case = unit.trim_start_matches("denouncer:");
+            assert!(
+                m.leads_ever.get(case).is_some_and(|l| l.contains(o)),
+                "{o} holds the denouncer of {case}, which it never led"
+            );
+        }
+    }
+    for id in &m.cases {
+        let Ok(c) = w.reg(CENTRAL).case_detail(id) else {
+            continue;
+        };
+        for member in &c.team {
+            let (office, _) = member
+                .split_once('/')
+                .unwrap_or_else(|| panic!("team member {member} of {id} names no office"));
+            // The central office has authority over every case, its officers included.
+            assert!(
+                office == CENTRAL || m.participants.get(id).is_some_and(|p| p.contains(office)),
+                "{member} on the team of {id}, an office that never took part"
+            );
+        }
+    }
+    let status = w.reg(CENTRAL).sync_status().unwrap();
+    let flagged: BTreeSet<String> = status
+        .iter()
+        .flat_map(|p| p.clock_ahead.iter().map(|c| c.office.clone()))
+        .collect();
+    for o in m.skewed_by.iter().filter(|o| *o != CENTRAL) {
+        assert!(
+            flagged.contains(o),
+            "{o}'s edit stamped 2031 is not flagged at TW"
+        );
+    }
+}
+
+/// After a transfer, the former lead's next bundle to the new lead carries the denouncer.
+fn denouncers_reach_their_lead(w: &mut World, m: &Model) {
+    for (id, name) in &m.denounced {
+        let lead = lead_of(w, id);
+        let Some(former) = m.leads_ever[id]
+            .iter()
+            .find(|o| {
+                *o != lead
+                    && w.count(
+                        o,
+                        &format!("SELECT count(*) FROM ops WHERE scope = 'denouncer:{id}'"),
+                    ) > 0
+            })
+            .cloned()
+        else {
+            continue;
+        };
+        w.carry(&former, lead);
+        w.continue_as(lead, "lanhdao");
+        let d = w.reg(lead).denouncer(id);
+        w.continue_as(lead, "admin");
+        let d = d.unwrap_or_else(|e| panic!("denouncer of {id} at {lead}: {e:?}"));
+        assert_eq!(
+            d.map(|d| d.name.as_str().to_string()).as_deref(),
+            Some(name.as_str()),
+            "{former} did not hand {id}'s denouncer to {lead}"
+        );
     }
 }
 
@@ -458,6 +675,8 @@ fn nothing_reached_an_office_out_of_scope(w: &mut World) {
 
 fn check(w: &mut World, m: &Model) {
     nothing_reached_an_office_out_of_scope(w);
+    confidential_and_flagged(w, m);
+    denouncers_reach_their_lead(w, m);
     // What a former lead wrote after the transfer took effect nowhere, not even at itself now.
     for (id, by, v) in &m.inert {
         for o in OFFICES {
@@ -545,6 +764,11 @@ fn world() -> World {
     // Every province learns of the others from the central office's reference data.
     for p in PROVINCES {
         w.carry(CENTRAL, p);
+    }
+    // A committee leader at each office records denouncers; the rest is done as `admin`.
+    for o in OFFICES {
+        w.sign_in_as(o, "lanhdao", Role::CommitteeLeader);
+        w.continue_as(o, "admin");
     }
     w
 }

@@ -97,7 +97,7 @@
 //! # Clock
 //! Local ops get `clock.tick(now)`, never more than [`MAX_CLOCK_AHEAD_MS`] (one day) ahead of
 //! the wall clock, even when the stored clock is further ahead (a workstation clock set to 2031
-//! and then corrected): the next op restarts at now + one day. Such an op orders *before* the
+//! and then corrected): the next op restarts at the wall clock. Such an op orders *before* the
 //! earlier far-ahead ones by (hlc, origin, seq), which is harmless for fields, because a write
 //! names the writes it replaces and so supersedes them whatever their clock; a concurrent
 //! write elsewhere still loses to a far-ahead one, and log entries sort by clock. Importing moves the clock to max(local, remote) so the next

@@ -85,8 +85,10 @@ impl Hlc {
     /// A new timestamp for a local event at wall time `now_ms`: equal to `(now_ms, 0)` whenever
     /// the wall clock is ahead of the logical one, else strictly after `self`, but never more
     /// than [`MAX_CLOCK_AHEAD_MS`] ahead of `now_ms`. A logical clock already beyond that cap
-    /// (dragged there by a wrong workstation clock, since corrected) restarts at the cap: the
-    /// new op then orders *before* the earlier far-ahead ones in (hlc, origin, seq). Field writes
+    /// (dragged there by a wrong workstation clock, since corrected) restarts at the wall clock,
+    /// not at the cap: restarting at the cap would stamp every op of the next day a day ahead,
+    /// judging a former lead's edits made before a transfer as made after it. The new op then
+    /// orders *before* the earlier far-ahead ones in (hlc, origin, seq). Field writes
     /// still supersede them, because each write names the writes it replaces; only concurrent
     /// writes and log entries order by the clock (see the module docs, "Clock").
     pub fn tick(self, now_ms: u64) -> Hlc {
@@ -100,7 +102,7 @@ impl Hlc {
         let cap = now.saturating_add(MAX_CLOCK_AHEAD_MS).min(HLC_MAX_MS);
         if self.ms > cap {
             return Hlc {
-                ms: cap,
+                ms: now,
                 counter: 0,
             };
         }
