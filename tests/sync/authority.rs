@@ -672,3 +672,72 @@ fn two_provinces_overlap_the_central_office_settles_and_it_clears_at_all_three()
         );
     }
 }
+
+/// Taking a document off a case is the lead office's act: a coordinating office is refused in
+/// its own register, and the same removal forged into its op log and carried in a bundle takes
+/// the document off no list, at the central office or at the lead.
+#[test]
+fn a_coordinator_cannot_take_a_document_off_the_case() {
+    let mut w = World::new(&["HN", "HP"]);
+    w.carry(CENTRAL, "HN");
+    w.carry(CENTRAL, "HP");
+    let case = w
+        .open_case(
+            "HN",
+            "Kiểm tra dấu hiệu vi phạm tại Đảng ủy phường",
+            &["HP"],
+        )
+        .id;
+    let doc = w
+        .reg("HN")
+        .attach_document(
+            &case,
+            &"Biên bản làm việc.txt".into(),
+            "text/plain",
+            "Biên bản làm việc với đồng chí Đặng Văn Đức".as_bytes(),
+        )
+        .unwrap();
+    w.carry("HN", CENTRAL);
+    w.carry(CENTRAL, "HP");
+    assert_eq!(w.reg("HP").documents(&case).unwrap().len(), 1);
+
+    let digest = w.digest("HP");
+    let e = w
+        .reg("HP")
+        .remove_document(&case, &doc.blake3, &"gửi nhầm".into())
+        .unwrap_err();
+    assert_eq!(e.code(), "op-not-authorised", "{e}");
+    assert_eq!(w.digest("HP"), digest, "a refused removal wrote something");
+
+    let (sc, en) = (
+        ScopeUnit::new(format!("case:{case}")),
+        EntityRef::new("case", &case),
+    );
+    forge(&mut w, "HP", |t| {
+        t.append(
+            &sc,
+            &en,
+            "document_removals",
+            serde_json::json!({"blake3": doc.blake3, "date": "2026-11-29", "reason": "gửi nhầm"}),
+        )
+        .unwrap();
+    });
+    w.carry("HP", CENTRAL);
+    w.carry(CENTRAL, "HN");
+    for o in [CENTRAL, "HN"] {
+        let docs = w.reg(o).documents(&case).unwrap();
+        assert_eq!(
+            docs.len(),
+            1,
+            "the forged removal took the document off at {o}"
+        );
+        assert_eq!(docs[0].blake3, doc.blake3);
+    }
+    let inert = oplog::effect::without_effect(w.reg(CENTRAL).store().conn()).unwrap();
+    assert!(
+        inert
+            .iter()
+            .any(|x| x.op.origin == "HP" && x.scope.as_str() == format!("case:{case}")),
+        "the forged removal is not listed at the central office"
+    );
+}
