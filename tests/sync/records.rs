@@ -101,6 +101,46 @@ fn plan_items_their_status_and_the_case_that_carries_them_out_converge() {
     );
     assert_eq!(w.digest("HN"), w.digest(CENTRAL));
 
+    // Who may edit the items, as the Plans screen is told: HN its own plan, the central
+    // office any plan, HN not the central office's.
+    let editable = |w: &mut World, at: &str, plan: &str| {
+        w.reg(at).plan_item_page(plan, 0, 50).unwrap().plan.editable
+    };
+    assert!(editable(&mut w, "HN", &plan));
+    assert!(editable(&mut w, CENTRAL, &plan));
+    let tw_plan = w
+        .reg(CENTRAL)
+        .add_plan(NewPlan {
+            office: None,
+            year,
+            title: "Chương trình giám sát của Ủy ban Kiểm tra Đảng ủy Công an Trung ương".into(),
+        })
+        .unwrap();
+    // An item HN leads brings the central office's plan to HN, which may not edit it.
+    w.reg(CENTRAL)
+        .add_plan_item(
+            &tw_plan,
+            NewPlanItem {
+                subject: s.clone(),
+                kind: CaseKind::ThematicSupervision,
+                start: NaiveDate::from_ymd_opt(year, 7, 1).unwrap(),
+                end: NaiveDate::from_ymd_opt(year, 9, 30).unwrap(),
+                lead: Some("HN".into()),
+                coordinators: vec![],
+                note: Text::default(),
+            },
+        )
+        .unwrap();
+    w.carry(CENTRAL, "HN");
+    assert!(!editable(&mut w, "HN", &tw_plan));
+    let listed = w.reg("HN").plans_of_year(year).unwrap();
+    assert!(
+        listed.iter().all(|p| p.editable == (p.office == "HN")),
+        "{listed:?}"
+    );
+    let listed = w.reg(CENTRAL).plans_of_year(year).unwrap();
+    assert!(listed.iter().all(|p| p.editable), "{listed:?}");
+
     // The central office, which may edit any plan, records that it is done: it reaches HN.
     w.reg(CENTRAL)
         .set_plan_item_status(&item, PlanItemStatus::Done, None)

@@ -115,6 +115,9 @@ pub struct PlanSummary {
     pub items: u32,
     /// This office's own programme (the one it adds items to).
     pub own: bool,
+    /// Whether this officer may edit its items here: the plan's own office or the central
+    /// office (the authority rule), with the permission to write plans.
+    pub editable: bool,
 }
 
 /// A plan item of a subject, with the plan it belongs to (the subject's page).
@@ -610,11 +613,13 @@ impl Register {
                 r.get::<_, u32>(4)?,
             ))
         })?;
+        let may_write = self.require(Permission::PlanWrite).is_ok();
         let mut out = Vec::new();
         for row in rows {
             let (id, office, year, title, items) = row?;
             out.push(PlanSummary {
                 own: office == me,
+                editable: may_write && (central || office == me),
                 id,
                 office,
                 year,
@@ -690,10 +695,14 @@ impl Register {
         };
         let limit = limit.clamp(1, MAX_PLAN_ITEM_PAGE);
         let items = load_items(conn, plan_id.trim(), limit.into(), offset.into())?;
+        let own = office == self.session.office;
+        let editable = self.require(Permission::PlanWrite).is_ok()
+            && (own || super::cases::self_is_central(conn, &self.session.office)?);
         Ok(PlanItemPage {
             plan: PlanSummary {
                 id: plan_id.trim().to_string(),
-                own: office == self.session.office,
+                own,
+                editable,
                 office,
                 year,
                 title: Text::new(title),

@@ -1192,6 +1192,11 @@ export type PlanSummary = {
 	items: number,
 	/**  This office's own programme (the one it adds items to). */
 	own: boolean,
+	/**
+	 *  Whether this officer may edit its items here: the plan's own office or the central
+	 *  office (the authority rule), with the permission to write plans.
+	 */
+	editable: boolean,
 };
 
 export type PrintPreview = {
