@@ -197,6 +197,8 @@ fn central_programme(w: &mut World, year: i32) {
     }
 }
 
+const CENTRAL_NOTE: &str = "Điều chỉnh theo chỉ đạo của Ủy ban Kiểm tra Trung ương";
+
 #[tokio::test(flavor = "multi_thread")]
 async fn overlaps_reach_every_office_and_settling_in_the_app_clears_them_everywhere() -> Result<()>
 {
@@ -307,11 +309,37 @@ async fn overlaps_reach_every_office_and_settling_in_the_app_clears_them_everywh
         .await?;
     assert_eq!(sent, ["Đã thông báo cho các đơn vị liên quan."]);
     screenshot(&app, "plans-overlaps.png").await?;
+    // The central office may edit any office's plan: it notes a change on HP's item.
+    app.click("plans-tab-items").await?;
+    click_css(
+        &app,
+        &format!(
+            "[data-testid=\"plan-item\"][data-item-id=\"{hp_item}\"] [data-testid=\"plan-item-edit\"]"
+        ),
+    )
+    .await?;
+    app.by_test_id("plan-item-dialog").await?;
+    app.by_test_id("plan-item-form-note")
+        .await?
+        .send_keys(CENTRAL_NOTE)
+        .await?;
+    app.click("plan-item-form-submit").await?;
+    app.wait_for_texts("plan-item", |t| t.iter().any(|r| r.contains(CENTRAL_NOTE)))
+        .await?;
     app.quit().await?;
 
     reopen(&mut w, &[CENTRAL, "HN", "HP"])?;
     w.carry(CENTRAL, "HN");
     w.carry(CENTRAL, "HP");
+    // HP's item carries the central office's note.
+    let hp_plan = w.reg("HP").plans_of_year(next)?[0].id.clone();
+    let page = w.reg("HP").plan_item_page(&hp_plan, 0, 50)?;
+    let noted = page
+        .items
+        .iter()
+        .find(|i| i.id == hp_item)
+        .expect("HP's item");
+    assert_eq!(noted.note.as_str(), CENTRAL_NOTE);
     w.offices.clear();
 
     // HP sees the overlap with HN named, though it cannot see HN's plan.
@@ -485,7 +513,6 @@ async fn overlaps_reach_every_office_and_settling_in_the_app_clears_them_everywh
     assert_eq!(added.kind, CaseKind::InspectionOnSigns);
     assert_eq!(added.cases.len(), 1);
     assert!(w.reg("HN").omissions()?.is_empty());
-    let _ = hp_item;
     w.offices.clear();
 
     // HP's app shows it cleared too.
