@@ -272,15 +272,20 @@ fn deliver(w: &mut World, m: &mut Model, pick: usize, how: Delivery) {
     }
 }
 
+/// The coordinating office a step names, unless it is the opening office itself.
+fn coordinators_of(at: &str, coordinator: Option<usize>) -> Vec<&'static str> {
+    coordinator
+        .map(|c| OFFICES[c])
+        .filter(|c| *c != at)
+        .into_iter()
+        .collect()
+}
+
 fn run(w: &mut World, m: &mut Model, s: &Step) {
     match *s {
         Step::Open { at, coordinator } => {
             let at = OFFICES[at];
-            let coordinators: Vec<&str> = coordinator
-                .map(|c| OFFICES[c])
-                .filter(|c| *c != at)
-                .into_iter()
-                .collect();
+            let coordinators = coordinators_of(at, coordinator);
             let title = m.value("Kiểm tra dấu hiệu vi phạm", at);
             let c = w.open_case(at, &title, &coordinators);
             m.last_write
@@ -453,11 +458,7 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
         }
         Step::Denounce { at, coordinator } => {
             let at = OFFICES[at];
-            let coordinators: Vec<&str> = coordinator
-                .map(|c| OFFICES[c])
-                .filter(|c| *c != at)
-                .into_iter()
-                .collect();
+            let coordinators = coordinators_of(at, coordinator);
             let title = m.value("Giải quyết tố cáo", at);
             let name = m.value("Người tố cáo", at);
             w.continue_as(at, "lanhdao");
