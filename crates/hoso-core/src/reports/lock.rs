@@ -124,27 +124,16 @@ pub struct LockInfo {
     pub locked_at: String,
     /// Login of the officer who locked (of `office`).
     pub locked_by: String,
-    // The fields below have defaults: a lock stored before migration 11 (`report_locks`) has
-    // only the two above.
     /// The office that locked.
-    #[serde(default)]
     pub office: String,
     /// Hex BLAKE3 of the figures (module docs, "Digest"); empty on a local lock.
-    #[serde(default)]
     pub digest: String,
     /// Why the lock in force was renewed ("chốt lại").
-    #[serde(default)]
     pub reason: Option<String>,
     /// How many times the period was locked (1: never renewed).
-    #[serde(default = "first_version")]
     pub version: u32,
     /// A synced record (false: a lock from before locks were synced, local to this register).
-    #[serde(default)]
     pub synced: bool,
-}
-
-fn first_version() -> u32 {
-    1
 }
 
 /// A locked period (`hoso report locks`, the app).
@@ -209,18 +198,17 @@ fn entity(id: &str) -> EntityRef {
     EntityRef::new(KIND_REPORT_LOCK, id)
 }
 
-/// Keeps `report_lock_records` in step with the merged record: the newest well-formed entry
-/// written by the locking office itself.
-pub(crate) fn project_report_lock(tx: &Connection, id: &str) -> Result<()> {
-    exec(tx, "DELETE FROM report_lock_records WHERE id = ?1", [id])?;
+/// The locks a record holds, oldest first (by the locking office's sequence): the entries the
+/// office itself wrote that decode and name the record's office, scope, form and period.
+fn entries(conn: &Connection, id: &str) -> Result<Vec<LockEntry>> {
     let e = entity(id);
-    if !oplog::entity_exists(tx, &e)? {
-        return Ok(());
-    }
     let Some((office, scope, form, period)) = lock_id_parts(id) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
-    let entries: Vec<(u64, LockEntry)> = oplog::log_entries(tx, &e, LOG)?
+    if !oplog::entity_exists(conn, &e)? {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<(u64, LockEntry)> = oplog::log_entries(conn, &e, LOG)?
         .into_iter()
         .filter(|l| l.op.origin == office)
         .filter_map(|l| Some((l.op.seq, serde_json::from_value::<LockEntry>(l.entry).ok()?)))
@@ -228,8 +216,19 @@ pub(crate) fn project_report_lock(tx: &Connection, id: &str) -> Result<()> {
             en.office == office && en.scope == scope && en.form == form && en.period == period
         })
         .collect();
+    out.sort_by_key(|(seq, _)| *seq);
+    Ok(out.into_iter().map(|(_, en)| en).collect())
+}
+
+/// Keeps `report_lock_records` in step with the merged record: its newest lock.
+pub(crate) fn project_report_lock(tx: &Connection, id: &str) -> Result<()> {
+    exec(tx, "DELETE FROM report_lock_records WHERE id = ?1", [id])?;
+    let Some((office, scope, form, period)) = lock_id_parts(id) else {
+        return Ok(());
+    };
+    let mut entries = entries(tx, id)?;
     let version = entries.len() as u32;
-    let Some((_, latest)) = entries.into_iter().max_by_key(|(seq, _)| *seq) else {
+    let Some(latest) = entries.pop() else {
         return Ok(());
     };
     exec(
@@ -286,16 +285,27 @@ fn legacy_lock(conn: &Connection, form: &str, period: &str, scope: &str) -> Resu
     let Some(snapshot) = snapshot else {
         return Ok(None);
     };
-    let mut report: Report = serde_json::from_str(&snapshot)
-        .map_err(|e| Error::Storage(format!("locked report {form} {period}: {e}")))?;
+    let bad = |e: serde_json::Error| Error::Storage(format!("locked report {form} {period}: {e}"));
+    // As migration 10 stored it: a lock of two fields (`locked_at`, `locked_by`), made by this
+    // register's office, local.
+    let mut v: serde_json::Value = serde_json::from_str(&snapshot).map_err(bad)?;
     let office = crate::store::local_office(conn)?.unwrap_or_default();
-    if let Some(lock) = report.lock.as_mut() {
-        lock.synced = false;
-        if lock.office.is_empty() {
-            lock.office = office;
+    if let Some(lock) = v.get_mut("lock").and_then(|l| l.as_object_mut()) {
+        let defaults = [
+            ("office", serde_json::json!(office)),
+            ("digest", serde_json::json!("")),
+            ("reason", serde_json::Value::Null),
+            ("version", serde_json::json!(1)),
+        ];
+        for (k, d) in defaults {
+            lock.entry(k).or_insert(d);
         }
+        lock.insert("synced".into(), serde_json::json!(false));
     }
-    Ok(Some(report))
+    if let Some(r) = v.as_object_mut() {
+        r.entry("changed_cells").or_insert(serde_json::json!([]));
+    }
+    Ok(Some(serde_json::from_value(v).map_err(bad)?))
 }
 
 /// The office whose record holds the lock of a report over `scope` (an office code, or `*`:
@@ -498,20 +508,10 @@ impl Register {
             return Ok(Vec::new());
         };
         let id = lock_id(&owner, &report.scope.code, &report.form, &period.code);
-        let e = entity(&id);
-        if !oplog::entity_exists(self.conn(), &e)? {
-            return Ok(Vec::new());
-        }
-        let mut entries: Vec<(u64, LockEntry)> = oplog::log_entries(self.conn(), &e, LOG)?
-            .into_iter()
-            .filter(|l| l.op.origin == owner)
-            .filter_map(|l| Some((l.op.seq, serde_json::from_value(l.entry).ok()?)))
-            .collect();
-        entries.sort_by_key(|(seq, _)| *seq);
-        Ok(entries
+        Ok(entries(self.conn(), &id)?
             .into_iter()
             .enumerate()
-            .map(|(i, (_, en))| LockInfo {
+            .map(|(i, en)| LockInfo {
                 locked_at: en.locked_at,
                 locked_by: en.locked_by,
                 office: en.office,
@@ -744,7 +744,13 @@ pub(crate) fn convert_legacy_locks(reg: &mut Register) -> Result<usize> {
         if !(scope == office || (scope == ROLL_UP && central)) {
             continue;
         }
-        let Ok(report) = serde_json::from_str::<Report>(&snapshot) else {
+        // Only the figures are needed from the stored report.
+        #[derive(Deserialize)]
+        struct Stored {
+            columns: Vec<super::ReportColumn>,
+            rows: Vec<ReportRow>,
+        }
+        let Ok(report) = serde_json::from_str::<Stored>(&snapshot) else {
             continue;
         };
         let id = lock_id(&office, &scope, &form, &period);

@@ -126,7 +126,6 @@ pub struct Report {
     /// Locked, and the register now gives different figures (cases changed since).
     pub changed_since_lock: bool,
     /// The locked cells whose figure or cases the register now computes differently.
-    #[serde(default)]
     pub changed_cells: Vec<CellAt>,
 }
 

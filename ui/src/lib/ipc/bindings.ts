@@ -1309,7 +1309,7 @@ export type Report = {
 	/**  Locked, and the register now gives different figures (cases changed since). */
 	changed_since_lock: boolean,
 	/**  The locked cells whose figure or cases the register now computes differently. */
-	changed_cells?: CellAt[],
+	changed_cells: CellAt[],
 };
 
 export type ReportColumn = {
