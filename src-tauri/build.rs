@@ -37,6 +37,8 @@ const COMMANDS: &[&str] = &[
     "report_context",
     "make_report",
     "lock_report",
+    "relock_report",
+    "report_lock_overview",
     "save_report",
     "list_subjects",
     "add_subject",

@@ -48,6 +48,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::reports::report_context,
             commands::reports::make_report,
             commands::reports::lock_report,
+            commands::reports::relock_report,
+            commands::reports::report_lock_overview,
             commands::reports::save_report,
             commands::subjects::list_subjects,
             commands::subjects::add_subject,

@@ -148,3 +148,109 @@ async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()
     );
     app.quit().await
 }
+
+/// "Chốt số liệu" from the screen: the committee's leader locks the period of every office at the
+/// central office, the report shows it locked, and the lock overview lists the roll-up as
+/// locked, by that leader.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_leader_locks_a_period_and_the_lock_overview_shows_it() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let register = home.path().join("demo.hoso-db");
+    {
+        let (reg, _, _) = create_demo(
+            &register,
+            &DemoOptions {
+                seed: 2026,
+                subjects: 40,
+                cases: 60,
+            },
+            &FAST_KDF_FOR_TESTS,
+        )?;
+        // The demo's committee leader may sign in.
+        reg.store()
+            .add_key_slot("hung.tm", "lanh dao 2026", &FAST_KDF_FOR_TESTS)?;
+    }
+    let app = App::launch(
+        &["--register", register.to_str().expect("utf-8")],
+        home.path(),
+    )
+    .await?;
+    let _ = app.client.set_window_size(1366, 768).await;
+    app.sign_in("hung.tm", "lanh dao 2026").await?;
+    app.by_test_id("dashboard-screen").await?;
+    app.click("nav-reports").await?;
+    app.wait_for_attr("report-table", "data-form", "KTDHVP-DV")
+        .await?;
+    // Not locked yet: the overview says so.
+    let overview = app.by_test_id("lock-overview").await?;
+    overview
+        .find(fantoccini::Locator::Css("summary"))
+        .await?
+        .click()
+        .await?;
+    let roll_up = "[data-testid=\"lock-overview-row\"][data-office=\"*\"]";
+    ensure!(
+        element(&app, roll_up)
+            .await?
+            .attr("data-locked")
+            .await?
+            .as_deref()
+            == Some("false"),
+        "locked before the lock"
+    );
+
+    app.click("report-lock").await?;
+    app.click("report-lock-confirm-button").await?;
+    app.by_test_id("report-locked").await?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut locked = None;
+    while Instant::now() < deadline {
+        locked = element(&app, roll_up).await?.attr("data-locked").await?;
+        if locked.as_deref() == Some("true") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    ensure!(
+        locked.as_deref() == Some("true"),
+        "the overview does not show the lock"
+    );
+    let row = element(&app, roll_up).await?.text().await?;
+    ensure!(
+        row.contains("hung.tm") && row.contains("Đã chốt"),
+        "row: {row}"
+    );
+    let count = app.texts_of("lock-overview-count").await?;
+    ensure!(
+        count.first().is_some_and(|c| c.contains("đơn vị đã chốt")),
+        "count: {count:?}"
+    );
+    // "Chốt lại" with a reason: the overview shows the renewal and the reason.
+    app.click("report-relock").await?;
+    app.by_test_id("report-relock-reason")
+        .await?
+        .send_keys("Bo sung vu viec nhap muon")
+        .await?;
+    app.click("report-relock-submit").await?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut row = String::new();
+    while Instant::now() < deadline {
+        row = element(&app, roll_up).await?.text().await?;
+        if row.contains("Bo sung vu viec nhap muon") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    ensure!(
+        row.contains("Đã chốt lại") && row.contains("Bo sung vu viec nhap muon"),
+        "after relocking: {row}"
+    );
+    if let Ok(dir) = std::env::var("HOSO_REPORTS_SCREENSHOT_DIR") {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        std::fs::write(
+            format!("{dir}/reports-locks.png"),
+            app.client.screenshot().await?,
+        )?;
+    }
+    app.quit().await
+}

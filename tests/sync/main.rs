@@ -12,6 +12,7 @@ mod limits;
 mod offices;
 mod permissions;
 mod records;
+mod report_locks;
 mod revocation;
 mod rollback;
 mod scenarios;

@@ -177,3 +177,189 @@ fn report_lists_computes_exports_and_locks() {
     let o = r.run_as("lan", &["report", "KTDHVP-DV", "--period", "2026-q3"], &[]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("2026-q3"));
 }
+
+/// `hoso report locks --form F --period P`: a province's lock reaches the central office, which
+/// sees which offices locked the period; a province sees its own office only.
+#[test]
+fn report_locks_shows_which_offices_locked_a_period() {
+    use common::{NEW_PASS, PASS as P, s};
+    let (tw, hn, stick) = common::enrolled_pair();
+    let member = hn
+        .ok(
+            P,
+            &[
+                "subject",
+                "add",
+                "--kind",
+                "member",
+                "--name",
+                "Đặng Văn Đức",
+                "--unit",
+                "Công an quận Đống Đa",
+            ],
+        )
+        .trim()
+        .to_string();
+    hn.ok(
+        P,
+        &[
+            "case",
+            "add",
+            "--kind",
+            "inspection-on-signs",
+            "--title",
+            "Kiểm tra khi có dấu hiệu vi phạm",
+            "--lead",
+            "HN",
+            "--subject",
+            &member,
+            "--opened",
+            "2026-02-03",
+        ],
+    );
+    hn.ok(
+        P,
+        &[
+            "officer",
+            "add",
+            "hoa",
+            "--name",
+            "Phạm Thị Hoa",
+            "--role",
+            "committee-leader",
+        ],
+    );
+    let locked: Value = serde_json::from_str(&hn.ok_as(
+        "hoa",
+        NEW_PASS,
+        &[
+            "--json",
+            "report",
+            "lock",
+            "KTDHVP-DV",
+            "--period",
+            "2026-9m",
+        ],
+    ))
+    .unwrap();
+    let digest = locked["lock"]["digest"].as_str().unwrap().to_string();
+    assert_eq!(digest.len(), 64);
+    assert_eq!(locked["lock"]["office"], "HN");
+
+    // The province: its own office, locked.
+    let o = hn.json(
+        P,
+        &[
+            "report",
+            "locks",
+            "--form",
+            "KTDHVP-DV",
+            "--period",
+            "2026-9m",
+        ],
+    );
+    assert_eq!(o["central"], false);
+    assert_eq!(o["offices"].as_array().unwrap().len(), 1);
+    assert_eq!(o["offices"][0]["locked_by"], "hoa");
+
+    // Carried to the central office.
+    let bundle = stick.path().join("HN-TW.hoso");
+    hn.ok(P, &["bundle", "export", "--to", "TW", "--out", s(&bundle)]);
+    tw.ok(P, &["bundle", "import", s(&bundle)]);
+    let o = tw.json(
+        P,
+        &[
+            "report",
+            "locks",
+            "--form",
+            "ktdhvp-dv",
+            "--period",
+            "9m",
+            "--year",
+            "2026",
+        ],
+    );
+    assert_eq!(o["central"], true);
+    assert_eq!(o["form"], "KTDHVP-DV");
+    assert_eq!(o["locked"], 1);
+    let rows = o["offices"].as_array().unwrap();
+    assert_eq!(rows[0]["office"], "*");
+    let hn_row = rows
+        .iter()
+        .find(|r| r["office"] == "HN")
+        .expect("HN listed");
+    assert_eq!(hn_row["locked"], true);
+    assert_eq!(hn_row["locked_by"], "hoa");
+    assert_eq!(hn_row["digest"], digest.as_str());
+    assert_eq!(hn_row["total"], 1);
+    assert!(
+        rows.iter()
+            .any(|r| r["office"] == "TW" && r["locked"] == false)
+    );
+    let text = tw.ok(
+        P,
+        &[
+            "report",
+            "locks",
+            "--form",
+            "KTDHVP-DV",
+            "--period",
+            "2026-9m",
+        ],
+    );
+    assert!(text.contains("1 of"), "{text}");
+    assert!(
+        text.contains(&format!("digest {}", &digest[..16])),
+        "{text}"
+    );
+    assert!(text.contains("not locked"), "{text}");
+    // Every lock the central office holds.
+    let all: Value = serde_json::from_str(&tw.ok(P, &["--json", "report", "locks"])).unwrap();
+    assert_eq!(all[0]["office"], "HN");
+    assert_eq!(all[0]["synced"], true);
+
+    // Errors: --form without --period is a usage error; an unknown form is named.
+    let o = tw.run(P, &["report", "locks", "--form", "KTDHVP-DV"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = tw.run(
+        P,
+        &[
+            "report", "locks", "--form", "KHONG-CO", "--period", "2026-9m",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("KHONG-CO") && err.contains("(code: invalid)"),
+        "{err}"
+    );
+    // Renewing is leadership's, with a reason.
+    let o = hn.run(
+        P,
+        &[
+            "report",
+            "relock",
+            "KTDHVP-DV",
+            "--period",
+            "2026-9m",
+            "--reason",
+            "Bổ sung",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("permission-denied"));
+    let out = hn.ok_as(
+        "hoa",
+        NEW_PASS,
+        &[
+            "report",
+            "relock",
+            "KTDHVP-DV",
+            "--period",
+            "2026-9m",
+            "--reason",
+            "Bổ sung",
+        ],
+    );
+    assert!(out.contains("version 2"), "{out}");
+}

@@ -31,6 +31,10 @@
 //! An overlap record (`overlap:<id>`): the offices it named when created, and the central
 //! office.
 //! Subjects are shared records of people and organisations: any certified office.
+//! A report lock (`report-lock`, id `OFFICE/SCOPE/FORM/PERIOD` in the unit
+//! `report-lock:OFFICE`): the office whose figures they are, only; SCOPE is that office, or `*`
+//! (the roll-up of every office) for the central office. Not even the central office writes a
+//! province's lock, and a lock is never deleted (it is renewed).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -46,6 +50,7 @@ use crate::register::overlap_records::KIND_OVERLAP;
 use crate::register::project::{
     KIND_CASE, KIND_DENOUNCER, KIND_OFFICE, KIND_OFFICER, KIND_PLAN, KIND_PLAN_ITEM, KIND_SUBJECT,
 };
+use crate::reports::lock::{KIND_REPORT_LOCK, ROLL_UP, lock_id_parts};
 use crate::trust::roster::central_office;
 
 /// The kind of the rules entity (reference data).
@@ -112,6 +117,32 @@ pub fn admit_with(central: Option<&str>, op: &Op) -> Result<()> {
         }
         KIND_LETTER if !in_unit("letter:") => {
             return Err(refused(op, "a letter belongs to its own unit"));
+        }
+        KIND_REPORT_LOCK => {
+            let Some((office, figures, _, _)) = lock_id_parts(id) else {
+                return Err(refused(
+                    op,
+                    "a report lock is named office/scope/form/period",
+                ));
+            };
+            if scope.strip_prefix("report-lock:") != Some(office) {
+                return Err(refused(op, "a report lock belongs to its office's unit"));
+            }
+            if origin != office {
+                return Err(refused(
+                    op,
+                    "only the office whose figures they are locks them",
+                ));
+            }
+            if figures != office && !(figures == ROLL_UP && central == Some(origin)) {
+                return Err(refused(
+                    op,
+                    "an office locks its own figures; the roll-up of every office is the central office's",
+                ));
+            }
+            if matches!(op.change, Change::Delete) {
+                return Err(refused(op, "a lock is renewed, never deleted"));
+            }
         }
         KIND_SUBJECT | KIND_CASE | KIND_DENOUNCER | KIND_PLAN | KIND_PLAN_ITEM | KIND_OVERLAP
         | KIND_LETTER => {}
@@ -625,6 +656,99 @@ mod tests {
         assert!(admit_with(Some("TW"), &o).is_err());
         let o = op("HN", 1, 1, "case:A", ("mystery", "A"), Change::Create);
         assert!(admit_with(Some("TW"), &o).is_err());
+    }
+
+    #[test]
+    fn a_report_lock_is_written_by_the_office_whose_figures_they_are() {
+        let lock = |origin: &str, id: &str, unit: &str, change: Change| {
+            op(origin, 1, 1, unit, ("report-lock", id), change)
+        };
+        let entry = || Change::Append {
+            log: "locks".into(),
+            entry: json!({}),
+        };
+        let ok = |o: &Op| admit_with(Some("TW"), o).unwrap();
+        let refused = |o: &Op| {
+            let e = admit_with(Some("TW"), o).unwrap_err();
+            assert_eq!(e.code(), "op-not-authorised", "{o:?}");
+            e.to_string()
+        };
+        // HN locks its own figures; the central office its own and the roll-up.
+        ok(&lock(
+            "HN",
+            "HN/HN/KTDHVP-DV/2026-9m",
+            "report-lock:HN",
+            Change::Create,
+        ));
+        ok(&lock(
+            "HN",
+            "HN/HN/KTDHVP-DV/2026-9m",
+            "report-lock:HN",
+            entry(),
+        ));
+        ok(&lock(
+            "TW",
+            "TW/TW/KTDHVP-DV/2026-9m",
+            "report-lock:TW",
+            entry(),
+        ));
+        ok(&lock(
+            "TW",
+            "TW/*/KTDHVP-DV/2026-9m",
+            "report-lock:TW",
+            entry(),
+        ));
+        // Another province writing HN's lock, in HN's unit or its own.
+        let m = refused(&lock(
+            "HP",
+            "HN/HN/KTDHVP-DV/2026-9m",
+            "report-lock:HN",
+            entry(),
+        ));
+        assert!(m.contains("HP") && m.contains("report-lock:HN/HN"), "{m}");
+        refused(&lock(
+            "HP",
+            "HN/HN/KTDHVP-DV/2026-9m",
+            "report-lock:HP",
+            entry(),
+        ));
+        // The central office cannot write a province's lock, nor lock a province's figures.
+        refused(&lock(
+            "TW",
+            "HN/HN/KTDHVP-DV/2026-9m",
+            "report-lock:HN",
+            entry(),
+        ));
+        refused(&lock(
+            "TW",
+            "TW/HN/KTDHVP-DV/2026-9m",
+            "report-lock:TW",
+            entry(),
+        ));
+        // A province cannot lock another's figures or the roll-up, even in its own record.
+        refused(&lock(
+            "HN",
+            "HN/HP/KTDHVP-DV/2026-9m",
+            "report-lock:HN",
+            entry(),
+        ));
+        refused(&lock(
+            "HN",
+            "HN/*/KTDHVP-DV/2026-9m",
+            "report-lock:HN",
+            entry(),
+        ));
+        // Before the set-up bundle no office is central: nobody writes a roll-up.
+        assert!(admit_with(None, &lock("TW", "TW/*/F/2026", "report-lock:TW", entry())).is_err());
+        // A malformed id, a lock outside its unit, a deleted lock.
+        refused(&lock("HN", "HN/HN/KTDHVP-DV", "report-lock:HN", entry()));
+        refused(&lock("HN", "HN/HN/KTDHVP-DV/2026-9m", "case:HN", entry()));
+        refused(&lock(
+            "HN",
+            "HN/HN/KTDHVP-DV/2026-9m",
+            "report-lock:HN",
+            Change::Delete,
+        ));
     }
 
     fn case_history() -> Vec<Op> {

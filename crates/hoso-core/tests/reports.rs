@@ -588,3 +588,121 @@ fn a_province_reports_on_its_own_cases_only() {
     let own = hn.report("KTDHVP-DV", &p, &ReportScope::This).unwrap();
     assert_eq!(figures(&own, "Tổng cộng")[0], 0);
 }
+
+#[test]
+fn locks_made_before_they_synced_become_records_and_none_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = fixture(dir.path());
+    let p = nine_months();
+    f.reg
+        .add_officer("lanhdao", &"Phạm Văn Lãnh".into(), Role::CommitteeLeader)
+        .unwrap();
+    // Two locks as migration 10 stored them: the roll-up of every office, and HN's figures
+    // locked here at the central office (which a record can no longer hold).
+    for (scope, report) in [
+        (
+            "*",
+            f.reg
+                .compute_report("KTDHVP-DV", &p, &ReportScope::All)
+                .unwrap(),
+        ),
+        (
+            "HN",
+            f.reg
+                .compute_report("KTDHVP-DV", &p, &ReportScope::Office("HN".into()))
+                .unwrap(),
+        ),
+    ] {
+        // The report as migration 10 stored it: its lock had two fields, no changed cells.
+        let mut snapshot = serde_json::to_value(&report).unwrap();
+        snapshot["lock"] = serde_json::json!({
+            "locked_at": "2026-10-01T08:00:00Z", "locked_by": "lanhdao"
+        });
+        snapshot.as_object_mut().unwrap().remove("changed_cells");
+        f.reg
+            .store()
+            .conn()
+            .execute(
+                "INSERT INTO report_locks(form, period, scope, locked_at, locked_by, snapshot)
+                 VALUES ('KTDHVP-DV', '2026-9m', ?1, '2026-10-01T08:00:00Z', 'lanhdao', ?2)",
+                rusqlite::params![scope, snapshot.to_string()],
+            )
+            .unwrap();
+    }
+    let locked_all = figures(
+        &f.reg
+            .compute_report("KTDHVP-DV", &p, &ReportScope::All)
+            .unwrap(),
+        "Tổng cộng",
+    );
+    // A case after the lock (HN's, in the period).
+    let m = subject(
+        &mut f.reg,
+        SubjectKind::Member,
+        "Hoàng Văn Mới",
+        Some(MembershipStatus::Full),
+        None,
+    );
+    case(
+        &mut f.reg,
+        CaseKind::InspectionOnSigns,
+        "HN",
+        "2026-06-15",
+        &[&m],
+    );
+
+    // The next sign-in converts what a record can hold.
+    let reg = Register::session(f.reg.into_store(), "admin").unwrap();
+    let count = |sql: &str| -> i64 { reg.store().conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(*) FROM report_lock_records"), 1);
+    assert_eq!(
+        count("SELECT count(*) FROM report_locks WHERE scope = 'HN'"),
+        1
+    );
+    assert_eq!(count("SELECT count(*) FROM report_locks"), 1);
+    assert_eq!(
+        count("SELECT count(*) FROM ops WHERE kind = 'report-lock' AND author = 'lanhdao'"),
+        6,
+        "create, four identity fields and the lock, written as the officer who locked"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM audit_log WHERE action = 'report.lock.migrate'"),
+        1
+    );
+    let all = reg.report("KTDHVP-DV", &p, &ReportScope::All).unwrap();
+    let lock = all.lock.clone().unwrap();
+    assert!(lock.synced);
+    assert_eq!(
+        (
+            lock.locked_at.as_str(),
+            lock.locked_by.as_str(),
+            lock.office.as_str()
+        ),
+        ("2026-10-01T08:00:00Z", "lanhdao", "TW")
+    );
+    assert_eq!(figures(&all, "Tổng cộng"), locked_all, "the locked figures");
+    assert!(all.changed_since_lock);
+    // HN's figures locked here stay a local lock, still honoured.
+    let hn = reg
+        .report("KTDHVP-DV", &p, &ReportScope::Office("HN".into()))
+        .unwrap();
+    let local = hn.lock.as_ref().unwrap();
+    assert!(!local.synced);
+    assert_eq!((local.office.as_str(), local.version), ("TW", 1));
+    assert_eq!(figures(&hn, "Tổng cộng")[0], 1);
+    assert!(hn.changed_since_lock);
+    let locks = reg.report_locks().unwrap();
+    assert_eq!(locks.len(), 2);
+    let o = reg.report_lock_overview("KTDHVP-DV", &p).unwrap();
+    let locked: Vec<(&str, bool)> = o
+        .offices
+        .iter()
+        .filter(|r| r.locked)
+        .map(|r| (r.office.as_str(), r.synced))
+        .collect();
+    assert_eq!(locked, [("*", true), ("HN", false)]);
+    // Signing in again changes nothing.
+    let digest = reg.digest().unwrap();
+    let reg = Register::session(reg.into_store(), "admin").unwrap();
+    assert_eq!(reg.digest().unwrap(), digest);
+}

@@ -70,6 +70,9 @@ struct ReportDoc<'a> {
     end: String,
     locked: bool,
     locked_at: String,
+    /// " (mã số liệu 0123456789abcdef)": the first 16 digits of the lock's digest, so that the
+    /// paper matches the synced record (empty for a local lock).
+    lock_code: String,
     changed_note: String,
 }
 
@@ -139,6 +142,7 @@ pub fn report_pdf(
         end: dmy(report.period.end),
         locked: report.lock.is_some(),
         locked_at,
+        lock_code: lock_code(report),
         changed_note: if report.changed_since_lock {
             " (hồ sơ đã thay đổi sau khi chốt)".into()
         } else {
@@ -152,6 +156,13 @@ pub fn report_pdf(
         report.form, report.period.code, report.scope.code, date
     );
     render_pdf(&[("report.typ", template)], json, &ident, date)
+}
+
+fn lock_code(report: &Report) -> String {
+    match report.lock.as_ref().map(|l| l.digest.as_str()) {
+        Some(d) if d.len() >= 16 => format!(" (mã số liệu {})", &d[..16]),
+        _ => String::new(),
+    }
 }
 
 fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> PrintError {
@@ -228,8 +239,13 @@ pub fn report_xlsx(report: &Report) -> Result<Vec<u8>, PrintError> {
     )
     .map_err(xlsx_error)?;
     if let Some(l) = &report.lock {
-        ws.write_string_with_format(2, 0, format!("Số liệu đã chốt: {}", l.locked_at), &plain)
-            .map_err(xlsx_error)?;
+        ws.write_string_with_format(
+            2,
+            0,
+            format!("Số liệu đã chốt: {}{}", l.locked_at, lock_code(report)),
+            &plain,
+        )
+        .map_err(xlsx_error)?;
     }
     ws.write_string_with_format(2, last, format!("(ĐVT: {})", report.unit), &italic)
         .map_err(xlsx_error)?;

@@ -201,3 +201,53 @@ fn the_pdf_is_a_landscape_form_and_exports_are_audited() {
         assert!(info.contains("841.89 x 595.276"), "landscape A4:\n{info}");
     }
 }
+
+#[test]
+fn a_locked_form_prints_the_locked_figures_with_the_digest_and_the_change_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(dir.path());
+    reg.add_officer(
+        "lanhdao",
+        &"Phạm Văn Lãnh".into(),
+        hoso_core::access::Role::CommitteeLeader,
+    )
+    .unwrap();
+    let mut reg = Register::session(reg.into_store(), "lanhdao").unwrap();
+    let p = Period::parse("2026-9m", None).unwrap();
+    let locked = reg.lock_report("KTDHVP-DV", &p, &ReportScope::All).unwrap();
+    let digest = locked.lock.as_ref().unwrap().digest.clone();
+    // A case after the lock: the form keeps the locked figures, and says the cases changed.
+    reg.add_case(NewCase {
+        kind: CaseKind::InspectionOnSigns,
+        title: "Kiểm tra sau khi chốt".into(),
+        lead: "TW".into(),
+        coordinators: vec![],
+        subjects: vec![],
+        origin: None,
+        opened: Some(d("2026-06-01")),
+        summary: Text::default(),
+        team: vec![],
+    })
+    .unwrap();
+    let r = report(&reg);
+    assert_eq!(r.rows, locked.rows);
+    let opts = ReportPrintOptions {
+        date: Some(d("2026-10-05")),
+        number: None,
+    };
+    let out = dir.path().join("chot.pdf");
+    save_report(&mut reg, &r, ReportFormat::Pdf, &opts, &out).unwrap();
+    if hoso_testkit::require_tools("locked report pdf text", &[hoso_testkit::PDFTOTEXT]) {
+        let text = std::process::Command::new("pdftotext")
+            .args([out.to_str().unwrap(), "-"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(text.stdout).unwrap();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("Số liệu đã chốt ngày"), "{text}");
+        assert!(
+            text.contains(&format!("mã số liệu {}", &digest[..16])),
+            "{text}"
+        );
+    }
+}

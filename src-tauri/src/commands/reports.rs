@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager};
 
 use hoso_core::register::Register;
-use hoso_core::reports::{Period, Report, ReportContext, ReportScope};
+use hoso_core::reports::{LockOverview, Period, Report, ReportContext, ReportScope};
 
 use crate::error::{IpcError, IpcResult};
 use crate::state::AppState;
@@ -69,6 +69,36 @@ pub async fn make_report(app: AppHandle, request: ReportRequest) -> IpcResult<Re
 pub async fn lock_report(app: AppHandle, request: ReportRequest) -> IpcResult<Report> {
     on_register(app, move |r| {
         Ok(r.lock_report(&request.form, &request.period()?, &request.scope)?)
+    })
+    .await
+}
+
+/// "Chốt lại": renews a period's lock with the figures computed now and a reason (committee
+/// leadership, checked by the core); the earlier lock stays in the record's history.
+#[tauri::command]
+#[specta::specta]
+pub async fn relock_report(
+    app: AppHandle,
+    request: ReportRequest,
+    reason: String,
+) -> IpcResult<Report> {
+    on_register(app, move |r| {
+        Ok(r.relock_report(&request.form, &request.period()?, &request.scope, &reason)?)
+    })
+    .await
+}
+
+/// Which offices locked a form for a period (every office at the central office; a province
+/// sees its own).
+#[tauri::command]
+#[specta::specta]
+pub async fn report_lock_overview(
+    app: AppHandle,
+    form: String,
+    period: String,
+) -> IpcResult<LockOverview> {
+    on_register(app, move |r| {
+        Ok(r.report_lock_overview(&form, &Period::parse(&period, None)?)?)
     })
     .await
 }

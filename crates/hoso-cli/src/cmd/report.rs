@@ -4,8 +4,11 @@
 //! - `hoso report FORM --period 2026-9m [--office CODE | --all] --format pdf|xlsx|json --out
 //!   FILE [--date YYYY-MM-DD] [--number N]`: a locked period prints its locked figures.
 //!   Without `--out`, the JSON goes to stdout. Every export is audited.
-//! - `hoso report lock FORM --period …` ("chốt số liệu", report.lock: committee leadership) and
-//!   `hoso report locks`.
+//! - `hoso report lock FORM --period …` ("chốt số liệu", report.lock: committee leadership; a
+//!   synced record that reaches the central office), `hoso report relock FORM --period …
+//!   --reason TEXT` (chốt lại: the figures computed now replace the locked ones, history kept),
+//!   `hoso report locks` (the locks this register holds) and `hoso report locks --form F
+//!   --period P` (which offices locked that period: every office at the central office).
 
 use std::path::PathBuf;
 
@@ -86,8 +89,27 @@ pub enum ReportCmd {
         #[command(flatten)]
         which: Which,
     },
-    /// The locked periods of this register
-    Locks,
+    /// Renew a lock (chốt lại; committee leadership): the figures computed now, with a reason
+    Relock {
+        form: String,
+        #[command(flatten)]
+        which: Which,
+        /// Why the locked figures are replaced
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// The locks this register holds; with --form and --period, which offices locked it
+    Locks {
+        /// The form's code (with --period: which offices locked it)
+        #[arg(long, value_name = "FORM", requires = "period")]
+        form: Option<String>,
+        /// The period (with --form), e.g. 2026-9m
+        #[arg(long, value_name = "PERIOD", requires = "form")]
+        period: Option<String>,
+        /// The year of a period given without one
+        #[arg(long)]
+        year: Option<i32>,
+    },
 }
 
 fn print_error(e: PrintError) -> anyhow::Error {
@@ -118,7 +140,58 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
     let json = ctx.json;
     match args.cmd {
         Some(ReportCmd::List) => return list(ctx),
-        Some(ReportCmd::Locks) => {
+        Some(ReportCmd::Locks {
+            form: Some(form),
+            period: Some(period),
+            year,
+        }) => {
+            let period = Period::parse(&period, year)?;
+            let o = ctx.register()?.report_lock_overview(&form, &period)?;
+            if json {
+                return util::print_json(&o);
+            }
+            println!(
+                "{} — {}: {} of {} locked.",
+                o.form,
+                o.period.label,
+                o.locked,
+                o.offices.len()
+            );
+            for r in &o.offices {
+                let code = if r.office == "*" {
+                    "(all)"
+                } else {
+                    r.office.as_str()
+                };
+                if r.locked {
+                    let mut note = String::new();
+                    if r.version > 1 {
+                        note.push_str(&format!(
+                            " [relocked {}×: {}]",
+                            r.version - 1,
+                            r.reason.as_deref().unwrap_or("")
+                        ));
+                    }
+                    if !r.synced {
+                        note.push_str(" [local lock]");
+                    } else if !r.digest_ok {
+                        note.push_str(" [DIGEST MISMATCH]");
+                    }
+                    println!(
+                        "{code:<8} locked   {} by {}, total {}, digest {}{note}  {}",
+                        r.locked_at.as_deref().unwrap_or(""),
+                        r.locked_by.as_deref().unwrap_or(""),
+                        r.total.map_or("-".to_string(), |t| t.to_string()),
+                        r.digest.as_deref().map_or("-", |d| &d[..d.len().min(16)]),
+                        r.name
+                    );
+                } else {
+                    println!("{code:<8} not locked  {}", r.name);
+                }
+            }
+            return Ok(());
+        }
+        Some(ReportCmd::Locks { .. }) => {
             let locks = ctx.register()?.report_locks()?;
             if json {
                 return util::print_json(&locks);
@@ -128,24 +201,57 @@ pub fn run(ctx: &mut Ctx, args: ReportArgs) -> Result<()> {
             }
             for l in locks {
                 println!(
-                    "{:<16} {:<16} {:<4} locked {} by {}",
-                    l.form, l.period, l.scope, l.locked_at, l.locked_by
+                    "{:<16} {:<16} {:<4} locked {} by {}/{}{}",
+                    l.form,
+                    l.period,
+                    l.scope,
+                    l.locked_at,
+                    l.office,
+                    l.locked_by,
+                    if l.version > 1 {
+                        format!(" (version {})", l.version)
+                    } else {
+                        String::new()
+                    }
                 );
             }
             return Ok(());
         }
-        Some(ReportCmd::Lock { form, which }) => {
-            let (period, scope) = which.resolve()?;
-            let r = ctx.register()?.lock_report(&form, &period, &scope)?;
+        Some(cmd @ (ReportCmd::Lock { .. } | ReportCmd::Relock { .. })) => {
+            let r = match cmd {
+                ReportCmd::Lock { form, which } => {
+                    let (period, scope) = which.resolve()?;
+                    ctx.register()?.lock_report(&form, &period, &scope)?
+                }
+                ReportCmd::Relock {
+                    form,
+                    which,
+                    reason,
+                } => {
+                    let (period, scope) = which.resolve()?;
+                    ctx.register()?
+                        .relock_report(&form, &period, &scope, &reason)?
+                }
+                _ => unreachable!("matched above"),
+            };
             if json {
                 return util::print_json(&serde_json::json!({
                     "result": "locked", "form": r.form, "period": r.period.code,
                     "scope": r.scope.code, "lock": r.lock,
                 }));
             }
+            let lock = r.lock.as_ref().expect("a locked report");
             println!(
-                "Locked {} for {} ({}).",
-                r.form, r.period.label, r.scope.name
+                "Locked {} for {} ({}){}; digest {}.",
+                r.form,
+                r.period.label,
+                r.scope.name,
+                if lock.version > 1 {
+                    format!(", version {}", lock.version)
+                } else {
+                    String::new()
+                },
+                lock.digest
             );
             return Ok(());
         }

@@ -297,7 +297,7 @@ impl Register {
             ),
         )?;
         tx.commit()?;
-        Ok(Register {
+        let mut reg = Register {
             store,
             session: Session {
                 office,
@@ -306,7 +306,11 @@ impl Register {
             },
             attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
             bundle_limits: crate::bundle::Limits::default(),
-        })
+        };
+        // Report locks from before they were synced (migration 10) become records. Never fatal
+        // to signing in: a row not converted stays a local lock, honoured, and is tried again.
+        let _ = crate::reports::lock::convert_legacy_locks(&mut reg);
+        Ok(reg)
     }
 
     pub fn session_info(&self) -> &Session {

@@ -368,6 +368,9 @@ impl Projector for DomainProjector {
             }
             super::rules_store::KIND_RULES => reproject_provisional_deadlines(tx),
             super::letters::KIND_LETTER => super::letters::project_letter(tx, &entity.id),
+            crate::reports::lock::KIND_REPORT_LOCK => {
+                crate::reports::lock::project_report_lock(tx, &entity.id)
+            }
             _ => Ok(()),
         }
     }
@@ -661,6 +664,7 @@ pub(crate) fn rebuild_all(tx: &Connection) -> Result<()> {
         "plan_item_offices",
         "overlap_records",
         "letters",
+        "report_lock_records",
     ] {
         exec(tx, &format!("DELETE FROM {table}"), [])?;
     }
@@ -675,6 +679,7 @@ pub(crate) fn rebuild_all(tx: &Connection) -> Result<()> {
         KIND_PLAN_ITEM,
         super::overlap_records::KIND_OVERLAP,
         super::letters::KIND_LETTER,
+        crate::reports::lock::KIND_REPORT_LOCK,
     ] {
         for id in oplog::entities_of_kind(tx, kind)? {
             DomainProjector.project(tx, &EntityRef::new(kind, id))?;

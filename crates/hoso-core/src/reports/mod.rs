@@ -8,22 +8,23 @@
 //! - Scope: this office's cases (the cases it leads, with the offices merged into it), or at the
 //!   central office any office's, or every office with one roll-up row per lead office.
 //! - Every cell carries the ids of the cases behind it; `Report::cases` gives their numbers.
-//! - Locking ("chốt số liệu", permission `report.lock`, committee leadership): the computed
-//!   report is stored as it is (`report_locks`); later reads return the stored figures, flagged
-//!   `changed_since_lock` when the register now computes different ones. Locks are local to
-//!   this register (not synced yet).
+//! - Locking ("chốt số liệu", permission `report.lock`, committee leadership, [`lock`]): the
+//!   computed figures become a synced record of the op log (`report-lock`), which reaches the
+//!   central office; later reads return the locked figures, flagged `changed_since_lock` (and
+//!   the cells in `changed_cells`) when the register now computes different ones.
 //!
 //! API: `Register::report_forms()`, `report(form, &Period, &ReportScope)`,
-//! `compute_report(..)` (fresh, ignoring a lock), `lock_report(..)`, `report_locks()`.
+//! `compute_report(..)` (fresh, ignoring a lock), `lock_report(..)`, `relock_report(..)`,
+//! `report_lock_history(..)`, `report_locks()`, `report_lock_overview(form, &Period)`.
 
 pub mod engine;
 pub mod forms;
+pub mod lock;
 pub mod period;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Permission;
@@ -32,6 +33,7 @@ use crate::register::Register;
 use crate::register::project::read_office;
 
 pub use forms::{Basis, CountBy, FormSet, HeaderCell, RowKind};
+pub use lock::{LockInfo, LockOverview, LockRow, OfficeLock};
 pub use period::Period;
 
 /// One figure and the cases behind it (`value` None: not recorded in HoSo, printed blank).
@@ -91,12 +93,12 @@ pub struct ScopeInfo {
     pub all: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A cell of a report's table: row and leaf column (0-based, column 0 = the first figure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct LockInfo {
-    /// RFC 3339, UTC.
-    pub locked_at: String,
-    pub locked_by: String,
+pub struct CellAt {
+    pub row: u32,
+    pub col: u32,
 }
 
 /// A computed (or locked) form.
@@ -123,6 +125,8 @@ pub struct Report {
     pub lock: Option<LockInfo>,
     /// Locked, and the register now gives different figures (cases changed since).
     pub changed_since_lock: bool,
+    /// The locked cells whose figure or cases the register now computes differently.
+    pub changed_cells: Vec<CellAt>,
 }
 
 /// A form in the list (`hoso report list`, the app's form picker).
@@ -149,23 +153,8 @@ pub struct ReportContext {
     pub locks: Vec<LockRow>,
 }
 
-/// A locked period (`hoso report locks`, the app).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct LockRow {
-    pub form: String,
-    pub period: String,
-    pub scope: String,
-    pub locked_at: String,
-    pub locked_by: String,
-}
-
 /// The office setting naming a directory of replacement form definitions.
 pub const FORMS_DIR_SETTING: &str = "reports.forms-dir";
-
-fn db(e: rusqlite::Error) -> Error {
-    Error::Storage(e.to_string())
-}
 
 impl Register {
     /// The forms in force: the built-in definitions with the administrator's replacements
@@ -334,112 +323,15 @@ impl Register {
             cases,
             lock: None,
             changed_since_lock: false,
+            changed_cells: Vec::new(),
         })
-    }
-
-    fn stored_lock(&self, form: &str, period: &str, scope: &str) -> Result<Option<Report>> {
-        let snapshot: Option<String> = self
-            .conn()
-            .query_row(
-                "SELECT snapshot FROM report_locks WHERE form = ?1 AND period = ?2 AND scope = ?3",
-                params![form, period, scope],
-                |r| r.get(0),
-            )
-            .optional()?;
-        snapshot
-            .map(|s| {
-                serde_json::from_str(&s)
-                    .map_err(|e| Error::Storage(format!("locked report {form} {period}: {e}")))
-            })
-            .transpose()
     }
 
     /// A form for a period: the locked figures when the period is locked (flagged when the
     /// register now computes different ones), else computed now.
     pub fn report(&self, form: &str, period: &Period, scope: &ReportScope) -> Result<Report> {
         let fresh = self.compute_report(form, period, scope)?;
-        match self.stored_lock(&fresh.form, &period.code, &fresh.scope.code)? {
-            None => Ok(fresh),
-            Some(mut locked) => {
-                locked.changed_since_lock = locked.rows != fresh.rows;
-                Ok(locked)
-            }
-        }
-    }
-
-    /// Locks a period's figures ("chốt số liệu"): committee leadership (`report.lock`), once
-    /// per form, period and scope; audited.
-    pub fn lock_report(
-        &mut self,
-        form: &str,
-        period: &Period,
-        scope: &ReportScope,
-    ) -> Result<Report> {
-        self.require(Permission::ReportLock)?;
-        let mut report = self.compute_report(form, period, scope)?;
-        if self
-            .stored_lock(&report.form, &period.code, &report.scope.code)?
-            .is_some()
-        {
-            return Err(Error::AlreadyExists {
-                entity: "locked report",
-                key: format!("{} {} {}", report.form, period.code, report.scope.code),
-            });
-        }
-        let login = self.session_info().login.clone();
-        report.lock = Some(LockInfo {
-            locked_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            locked_by: login.clone(),
-        });
-        let snapshot = serde_json::to_string(&report).expect("report serialises");
-        let digest = blake3::hash(snapshot.as_bytes()).to_hex().to_string();
-        let tx = self.store_mut().conn_mut().transaction()?;
-        tx.execute(
-            "INSERT INTO report_locks(form, period, scope, locked_at, locked_by, snapshot)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                report.form,
-                period.code,
-                report.scope.code,
-                report.lock.as_ref().expect("set").locked_at,
-                login,
-                snapshot
-            ],
-        )?;
-        crate::audit::append(
-            &tx,
-            &crate::audit::NewEntry::new(
-                &login,
-                "report.lock",
-                format!(
-                    "report:{}:{}:{}",
-                    report.form, period.code, report.scope.code
-                ),
-                serde_json::json!({ "blake3": digest }),
-            ),
-        )?;
-        tx.commit()?;
-        Ok(report)
-    }
-
-    /// Every locked period of this register, newest first.
-    pub fn report_locks(&self) -> Result<Vec<LockRow>> {
-        self.require(Permission::ReportRead)?;
-        let mut st = self.conn().prepare(
-            "SELECT form, period, scope, locked_at, locked_by FROM report_locks
-                 ORDER BY locked_at DESC, form",
-        )?;
-        st.query_map([], |r| {
-            Ok(LockRow {
-                form: r.get(0)?,
-                period: r.get(1)?,
-                scope: r.get(2)?,
-                locked_at: r.get(3)?,
-                locked_by: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()
-        .map_err(db)
+        lock::locked_or_fresh(self.conn(), fresh)
     }
 
     /// Records that the signed-in officer exported a report (what, period, scope, format).

@@ -16,7 +16,8 @@
 //! migration 8 provisional deadlines (`cases.deadline_provisional`), the plan item a case
 //! carries out (`cases.plan_item`) and plan items' status; migration 9 the bundles refused at
 //! import (`sync_rejected`, for the sync history); migration 10 locked report periods
-//! (`report_locks`).
+//! (`report_locks`); migration 11 locks as synced records (`report_lock_records`, the query
+//! table of `report-lock` records; the rows of `report_locks` are converted on sign-in).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -43,6 +44,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/records.sql"),
     include_str!("schema/sync_history.sql"),
     include_str!("schema/reports.sql"),
+    include_str!("schema/report_lock_records.sql"),
 ];
 
 /// The schema version this build writes and understands.

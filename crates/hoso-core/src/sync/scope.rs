@@ -1,7 +1,8 @@
 //! What a peer may receive: the scope units of its cases, plans and subjects, computed from this
 //! register's merged state (DESIGN "Sync bundles": the central office gets everything, a
 //! province the reference data and the cases where it leads, coordinates or has jurisdiction;
-//! a denouncer's identity only to the lead office of that case).
+//! a denouncer's identity only to the lead office of that case; an office's report locks to the
+//! central office and to that office only).
 
 use std::collections::{HashMap, HashSet};
 
@@ -101,6 +102,12 @@ pub fn peer_scope(conn: &Connection, peer: &str) -> Result<PeerScope> {
                    WHERE o.office = ?1 AND c.letter IS NOT NULL",
         )?;
         units.extend(letters.into_iter().map(|l| format!("letter:{l}")));
+        // Its own locks of report figures ("chốt số liệu"): they flow to the central office,
+        // and come back only to their office (a full export recovering a restored register),
+        // never to another province.
+        for o in &offices {
+            units.insert(crate::reports::lock::lock_unit(o).0);
+        }
         // Overlap records naming the office, with their subjects.
         for o in &offices {
             for (id, subject) in crate::register::overlap_records::records_naming(conn, o)? {

@@ -100,6 +100,16 @@ export const commands = {
 	/**  "Chốt số liệu": locks the period's figures (committee leadership, checked by the core). */
 	lockReport: (request: ReportRequest) => typedError<Report, IpcError>(__TAURI_INVOKE("lock_report", { request })),
 	/**
+	 *  "Chốt lại": renews a period's lock with the figures computed now and a reason (committee
+	 *  leadership, checked by the core); the earlier lock stays in the record's history.
+	 */
+	relockReport: (request: ReportRequest, reason: string) => typedError<Report, IpcError>(__TAURI_INVOKE("relock_report", { request, reason })),
+	/**
+	 *  Which offices locked a form for a period (every office at the central office; a province
+	 *  sees its own).
+	 */
+	reportLockOverview: (form: string, period: string) => typedError<LockOverview, IpcError>(__TAURI_INVOKE("report_lock_overview", { form, period })),
+	/**
 	 *  "Xuất PDF…" / "Xuất Excel…": asks where to save (None if cancelled), then writes the report
 	 *  into that new file; the core audits the export.
 	 */
@@ -538,6 +548,12 @@ export type Cell = {
 	cases: string[],
 };
 
+/**  A cell of a report's table: row and leaf column (0-based, column 0 = the first figure). */
+export type CellAt = {
+	row: number,
+	col: number,
+};
+
 /**  What certifying an enrolment request wrote and what to read out to the office. */
 export type CertifiedOffice = {
 	office: string,
@@ -919,10 +935,36 @@ export type IpcError = {
 
 export type IpcErrorCode = ErrorCode | ShellErrorCode;
 
+/**  A report's lock, as shown with the report. */
 export type LockInfo = {
 	/**  RFC 3339, UTC. */
 	locked_at: string,
+	/**  Login of the officer who locked (of `office`). */
 	locked_by: string,
+	/**  The office that locked. */
+	office: string,
+	/**  Hex BLAKE3 of the figures (module docs, "Digest"); empty on a local lock. */
+	digest: string,
+	/**  Why the lock in force was renewed ("chốt lại"). */
+	reason: string | null,
+	/**  How many times the period was locked (1: never renewed). */
+	version: number,
+	/**  A synced record (false: a lock from before locks were synced, local to this register). */
+	synced: boolean,
+};
+
+/**
+ *  Which offices locked a form for a period: at the central office every office of the list in
+ *  force at the period's end (and any other that locked it), with the roll-up first; at a
+ *  province its own office only.
+ */
+export type LockOverview = {
+	form: string,
+	form_title: string,
+	period: Period,
+	central: boolean,
+	offices: OfficeLock[],
+	locked: number,
 };
 
 /**  A locked period (`hoso report locks`, the app). */
@@ -932,6 +974,10 @@ export type LockRow = {
 	scope: string,
 	locked_at: string,
 	locked_by: string,
+	office: string,
+	digest: string,
+	version: number,
+	synced: boolean,
 };
 
 /**  Cadre-management authority: decides who may inspect the subject. */
@@ -1025,6 +1071,25 @@ export type Office = {
 
 /**  Level of an office (each office is one inspection committee). */
 export type OfficeKind = "central" | "city" | "province" | "other";
+
+/**  Whether one office locked a form for a period (`Register::report_lock_overview`). */
+export type OfficeLock = {
+	/**  Office code, or `*` for the central office's roll-up of every office. */
+	office: string,
+	name: string,
+	locked: boolean,
+	locked_at: string | null,
+	locked_by: string | null,
+	digest: string | null,
+	/**  The digest matches the figures the record carries. */
+	digest_ok: boolean,
+	/**  How many times it was locked (0: not locked; 2 and more: renewed). */
+	version: number,
+	reason: string | null,
+	/**  The locked grand total (first cell of the total row), when the form has one. */
+	total: number | null,
+	synced: boolean,
+};
 
 /**  One office of the list with what the roster says of it. */
 export type OfficeOverview = {
@@ -1248,6 +1313,8 @@ export type Report = {
 	lock: LockInfo | null,
 	/**  Locked, and the register now gives different figures (cases changed since). */
 	changed_since_lock: boolean,
+	/**  The locked cells whose figure or cases the register now computes differently. */
+	changed_cells: CellAt[],
 };
 
 export type ReportColumn = {
