@@ -16,7 +16,8 @@
 //! migration 8 provisional deadlines (`cases.deadline_provisional`), the plan item a case
 //! carries out (`cases.plan_item`) and plan items' status; migration 9 the bundles refused at
 //! import (`sync_rejected`, for the sync history); migration 10 locked report periods
-//! (`report_locks`).
+//! (`report_locks`); migration 13 the dates of discipline decisions (`case_decision_dates`, the
+//! discipline forms' index; 11 and 12 come from branches merged before it).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -43,6 +44,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/records.sql"),
     include_str!("schema/sync_history.sql"),
     include_str!("schema/reports.sql"),
+    include_str!("schema/decision_dates.sql"),
 ];
 
 /// The schema version this build writes and understands.
