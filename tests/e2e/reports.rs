@@ -5,7 +5,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, ensure};
+use anyhow::{Context, Result, ensure};
 use chrono::Datelike;
 use hoso_core::demo::{DemoOptions, create_demo};
 use hoso_core::reports::{Period, ReportScope};
@@ -13,12 +13,12 @@ use hoso_core::store::FAST_KDF_FOR_TESTS;
 use hoso_tests::app::App;
 
 async fn element(app: &App, css: &str) -> Result<fantoccini::elements::Element> {
-    Ok(app
-        .client
+    app.client
         .wait()
         .at_most(Duration::from_secs(60))
         .for_element(fantoccini::Locator::Css(css))
-        .await?)
+        .await
+        .with_context(|| format!("waiting for {css}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -119,6 +119,12 @@ async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()
     ensure!(out.exists(), "no XLSX written");
     ensure!(std::fs::read(&out)?.starts_with(b"PK"), "not an XLSX (zip)");
 
+    let shots = std::env::var("HOSO_REPORTS_SCREENSHOT_DIR").ok();
+    if let Some(dir) = &shots {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        std::fs::write(format!("{dir}/reports.png"), app.client.screenshot().await?)?;
+    }
+
     // The charts, drawn (SVG) with the core's totals in their accessible summaries.
     let opened = charts.opened.value.unwrap_or(0);
     ensure!(opened > 0, "the demo register opened no case in {year}");
@@ -128,7 +134,19 @@ async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()
         said.contains(&format!("Tổng số: {}", vi_number(opened))),
         "kinds chart says {said:?}, the core counts {opened}"
     );
-    element(&app, "[data-testid=\"report-chart-kinds-canvas\"] svg path").await?;
+    // Drawn by the chart library: an SVG with the bars as paths.
+    let drawn = "const c = document.querySelector('[data-testid=\"report-chart-kinds-canvas\"]');
+        return c.querySelector('svg path') ? '' : (c.parentElement.outerHTML.slice(0, 2000));";
+    let mut left = serde_json::Value::Null;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        left = app.client.execute(drawn, vec![]).await?;
+        if left == "" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    ensure!(left == "", "the kinds chart was not drawn: {left}");
     let disciplined = charts.disciplined.value.unwrap_or(0);
     if disciplined > 0 {
         let said = element(&app, "[data-testid=\"report-chart-discipline-canvas\"]")
@@ -197,10 +215,7 @@ async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()
         );
         to_open = want[0].clone();
     }
-
-    if let Ok(dir) = std::env::var("HOSO_REPORTS_SCREENSHOT_DIR") {
-        tokio::time::sleep(Duration::from_secs(2)).await;
-        std::fs::write(format!("{dir}/reports.png"), app.client.screenshot().await?)?;
+    if let Some(dir) = &shots {
         let script = "document.querySelector('[data-testid=\"report-charts\"]').scrollIntoView()";
         app.client.execute(script, vec![]).await?;
         tokio::time::sleep(Duration::from_secs(1)).await;
