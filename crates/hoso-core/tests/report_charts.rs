@@ -217,7 +217,7 @@ fn nine_months() -> Period {
     Period::parse("2026-9m", None).unwrap()
 }
 
-fn series<'a>(c: &'a ReportCharts, kind: CaseKind) -> &'a hoso_core::reports::KindSeries {
+fn series(c: &ReportCharts, kind: CaseKind) -> &hoso_core::reports::KindSeries {
     c.by_kind
         .iter()
         .find(|s| s.kind == kind)

@@ -199,7 +199,7 @@ pub(crate) fn facts_of(
             };
             out.extend(case_facts(conn, &case, office, level, end)?);
         }
-        if done % step == 0 || done == total {
+        if done.is_multiple_of(step) || done == total {
             progress(done, total);
         }
     }
