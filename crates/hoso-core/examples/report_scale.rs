@@ -31,13 +31,22 @@ fn main() {
             cases,
         };
         create_demo(&path, &opts, &FAST_KDF_FOR_TESTS).expect("demo register");
-        println!("generated {cases} cases in {:.1} s", t.elapsed().as_secs_f64());
+        println!(
+            "generated {cases} cases in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
     }
     let t = Instant::now();
     let store = Store::open(&path, DEMO_LOGIN, DEMO_PASSPHRASE).expect("open the register");
     let reg = Register::session(store, DEMO_LOGIN).expect("session");
-    println!("opened (with migrations) in {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
-    println!("{:<16} {:>10} {:>7} {:>7}", "form", "compute", "figure", "read");
+    println!(
+        "opened (with migrations) in {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    println!(
+        "{:<16} {:>10} {:>7} {:>7}",
+        "form", "compute", "figure", "read"
+    );
     for f in reg.report_form_list().unwrap() {
         reg.report(&f.code, &period, &ReportScope::All).unwrap();
         let mut read = 0;
