@@ -161,10 +161,14 @@ BENCH_OPS ?= 100000
 # Every benchmark of docs/BENCHMARKS.md but the 100,000-case list (it needs a register that takes
 # half an hour to generate: see there). Release builds; the start-up one under Xvfb.
 BENCH_YEAR ?= $(shell date +%Y)
+# The statistics forms and charts on a larger demo register (generated on first use, ≈ 10 min).
+REPORT_CASES ?= 20000
 bench: deps demo
 	$(CARGO) run --release -p hoso-core --example sync_bench -- $(BENCH_OPS)
 	$(CARGO) run --release -p hoso-print --example render_bench -- "$(DEMO_REGISTER)" demo demo 20
 	$(CARGO) run --release -p hoso-print --example report_bench -- "$(DEMO_REGISTER)" demo demo $(BENCH_YEAR)-9m
+	$(CARGO) run --release -p hoso-core --example report_scale -- \
+	  "$(HOME)/.cache/hoso-demo/report-scale-$(REPORT_CASES).hoso-db" $(REPORT_CASES) $(BENCH_YEAR)-9m
 	$(MAKE) app
 	$(CARGO) build -p hoso-desktop --example minimal_window
 	xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \

@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "print_in_viewer",
     "report_context",
     "make_report",
+    "report_charts",
     "lock_report",
     "relock_report",
     "report_lock_overview",

@@ -47,6 +47,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::print::print_in_viewer,
             commands::reports::report_context,
             commands::reports::make_report,
+            commands::reports::report_charts,
             commands::reports::lock_report,
             commands::reports::relock_report,
             commands::reports::report_lock_overview,

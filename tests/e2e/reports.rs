@@ -1,10 +1,11 @@
 //! The Reports screen (issue 13) on a demo register: a form computed by the core, a figure
 //! drilled into (the cases behind it, exactly those the core counts), a case opened from it,
-//! and the export to Excel through the save-dialog seam.
+//! the export to Excel through the save-dialog seam, and the charts: drawn by the chart library
+//! with the core's totals in their accessible summaries, a bar drilled into.
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, ensure};
+use anyhow::{Context, Result, ensure};
 use chrono::Datelike;
 use hoso_core::demo::{DemoOptions, create_demo};
 use hoso_core::reports::{Period, ReportScope};
@@ -12,12 +13,12 @@ use hoso_core::store::FAST_KDF_FOR_TESTS;
 use hoso_tests::app::App;
 
 async fn element(app: &App, css: &str) -> Result<fantoccini::elements::Element> {
-    Ok(app
-        .client
+    app.client
         .wait()
         .at_most(Duration::from_secs(60))
         .for_element(fantoccini::Locator::Css(css))
-        .await?)
+        .await
+        .with_context(|| format!("waiting for {css}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -26,7 +27,7 @@ async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()
     let register = home.path().join("demo.hoso-db");
     let year = chrono::Local::now().year();
     // What the core counts: KTDHVP-DV, 9 months of this year, every office.
-    let (want_value, mut want_numbers) = {
+    let (want_value, mut want_numbers, charts) = {
         let (reg, _, _) = create_demo(
             &register,
             &DemoOptions {
@@ -47,7 +48,11 @@ async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()
             .iter()
             .map(|id| r.cases[id].number.clone())
             .collect();
-        (total.value.unwrap_or(0), numbers)
+        let charts = reg.report_charts(
+            &Period::parse(&format!("{year}-9m"), None)?,
+            &ReportScope::All,
+        )?;
+        (total.value.unwrap_or(0), numbers, charts)
     };
     ensure!(
         want_value > 0,
@@ -114,14 +119,104 @@ async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()
     ensure!(out.exists(), "no XLSX written");
     ensure!(std::fs::read(&out)?.starts_with(b"PK"), "not an XLSX (zip)");
 
-    // The chart of the main figures (and, over every office, by office).
-    app.by_test_id("report-chart").await?;
-    app.by_test_id("report-chart-offices").await?;
-
-    if let Ok(dir) = std::env::var("HOSO_REPORTS_SCREENSHOT_DIR") {
+    let shots = std::env::var("HOSO_REPORTS_SCREENSHOT_DIR").ok();
+    if let Some(dir) = &shots {
         tokio::time::sleep(Duration::from_secs(2)).await;
         std::fs::write(format!("{dir}/reports.png"), app.client.screenshot().await?)?;
-        let script = "document.querySelector('[data-testid=\"report-chart\"]').scrollIntoView()";
+    }
+
+    // The charts, drawn (SVG) with the core's totals in their accessible summaries.
+    let opened = charts.opened.value.unwrap_or(0);
+    ensure!(opened > 0, "the demo register opened no case in {year}");
+    let kinds = element(&app, "[data-testid=\"report-chart-kinds-canvas\"]").await?;
+    let said = kinds.attr("aria-label").await?.unwrap_or_default();
+    ensure!(
+        said.contains(&format!("Tổng số: {}", vi_number(opened))),
+        "kinds chart says {said:?}, the core counts {opened}"
+    );
+    // Drawn by the chart library: an SVG with the bars as paths.
+    let drawn = "const c = document.querySelector('[data-testid=\"report-chart-kinds-canvas\"]');
+        return c.querySelector('svg path') ? '' : (c.parentElement.outerHTML.slice(0, 2000));";
+    let mut left = serde_json::Value::Null;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        left = app.client.execute(drawn, vec![]).await?;
+        if left == "" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    ensure!(left == "", "the kinds chart was not drawn: {left}");
+    let disciplined = charts.disciplined.value.unwrap_or(0);
+    if disciplined > 0 {
+        let said = element(&app, "[data-testid=\"report-chart-discipline-canvas\"]")
+            .await?
+            .attr("aria-label")
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            said.contains(&format!("Tổng số: {}", vi_number(disciplined))),
+            "discipline chart says {said:?}, the core counts {disciplined}"
+        );
+    } else {
+        app.by_test_id("report-chart-discipline-empty").await?;
+    }
+
+    // A bar of the overdue chart lists the cases behind it: the office with most overdue cases.
+    let mut to_open = listed[0].clone();
+    if let Some(top) = charts.overdue.first() {
+        let said = element(&app, "[data-testid=\"report-chart-overdue-canvas\"]")
+            .await?
+            .attr("aria-label")
+            .await?
+            .unwrap_or_default();
+        let total = charts.overdue_total.value.unwrap_or(0);
+        ensure!(
+            said.contains(&format!("Tổng số: {}", vi_number(total))),
+            "overdue chart says {said:?}, the core counts {total}"
+        );
+        // The bars are the chart's largest paths; mark the topmost (the first office) to click it.
+        let script = r#"
+            const paths = Array.from(document.querySelectorAll('[data-testid="report-chart-overdue-canvas"] svg path'))
+              .map(p => [p, p.getBoundingClientRect()])
+              .filter(([, r]) => r.width > 4 && r.height > 8 && r.height < 40);
+            paths.sort((a, b) => a[1].top - b[1].top);
+            if (!paths.length) return false;
+            paths[0][0].setAttribute('data-e2e-bar', '1');
+            paths[0][0].scrollIntoView({block: 'center'});
+            return true;"#;
+        ensure!(
+            app.client.execute(script, vec![]).await? == serde_json::Value::Bool(true),
+            "no bar drawn in the overdue chart"
+        );
+        element(&app, "[data-e2e-bar]").await?.click().await?;
+        let want: Vec<String> = {
+            let mut v: Vec<String> = top
+                .cell
+                .cases
+                .iter()
+                .map(|id| charts.cases[id].number.clone())
+                .collect();
+            v.sort();
+            v
+        };
+        let mut shown: Vec<String> = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while shown != want && Instant::now() < deadline {
+            let script = "return Array.from(document.querySelectorAll('[data-testid=\"report-case\"]')).map(e => e.getAttribute('data-case-number'));";
+            shown = serde_json::from_value(app.client.execute(script, vec![]).await?)?;
+            shown.sort();
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+        ensure!(
+            shown == want,
+            "bar of {} lists {shown:?}, the core {want:?}",
+            top.office
+        );
+        to_open = want[0].clone();
+    }
+    if let Some(dir) = &shots {
+        let script = "document.querySelector('[data-testid=\"report-charts\"]').scrollIntoView()";
         app.client.execute(script, vec![]).await?;
         tokio::time::sleep(Duration::from_secs(1)).await;
         std::fs::write(
@@ -130,8 +225,8 @@ async fn the_reports_screen_shows_a_form_and_drills_into_a_figure() -> Result<()
         )?;
     }
 
-    // A case behind the figure opens.
-    let first = &listed[0];
+    // A case behind the figure (or the bar) opens.
+    let first = &to_open;
     element(
         &app,
         &format!("[data-testid=\"report-case\"][data-case-number=\"{first}\"]"),
@@ -253,4 +348,17 @@ async fn a_leader_locks_a_period_and_the_lock_overview_shows_it() -> Result<()> 
         )?;
     }
     app.quit().await
+}
+
+/// A count as the screen writes it: "." between thousands.
+fn vi_number(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
 }

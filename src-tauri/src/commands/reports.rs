@@ -1,12 +1,13 @@
 //! The Reports screen (issue 13): the statistics forms computed by the core (every cell with
-//! the cases behind it), locking a period, and export to PDF or XLSX through the save dialog.
-//! Computing and rendering run on a blocking thread, never the UI's.
+//! the cases behind it) with their progress, the charts, locking a period, and export to PDF or
+//! XLSX through the save dialog. Computing and rendering run on a blocking thread, never the UI's.
 
 use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 
 use hoso_core::register::Register;
-use hoso_core::reports::{LockOverview, Period, Report, ReportContext, ReportScope};
+use hoso_core::reports::{LockOverview, Period, Report, ReportCharts, ReportContext, ReportScope};
 
 use crate::error::{IpcError, IpcResult};
 use crate::state::AppState;
@@ -53,12 +54,47 @@ pub async fn report_context(app: AppHandle, year: i32) -> IpcResult<ReportContex
     on_register(app, move |r| Ok(r.report_context(year)?)).await
 }
 
-/// A form for a period (the locked figures when the period is locked).
+/// How far computing a form is: `done` of the `total` cases to read (about a hundred messages).
+#[derive(Debug, Clone, Copy, Serialize, specta::Type)]
+pub struct ReportProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
+/// A form for a period (the locked figures when the period is locked), its progress sent to
+/// `on_progress`.
 #[tauri::command]
 #[specta::specta]
-pub async fn make_report(app: AppHandle, request: ReportRequest) -> IpcResult<Report> {
+pub async fn make_report(
+    app: AppHandle,
+    request: ReportRequest,
+    on_progress: Channel<ReportProgress>,
+) -> IpcResult<Report> {
     on_register(app, move |r| {
-        Ok(r.report(&request.form, &request.period()?, &request.scope)?)
+        // A window that stopped listening does not stop the work.
+        let mut progress = |done, total| {
+            let _ = on_progress.send(ReportProgress { done, total });
+        };
+        Ok(r.report_with_progress(
+            &request.form,
+            &request.period()?,
+            &request.scope,
+            &mut progress,
+        )?)
+    })
+    .await
+}
+
+/// The Reports screen's charts for a period (`2026-9m`) and scope.
+#[tauri::command]
+#[specta::specta]
+pub async fn report_charts(
+    app: AppHandle,
+    period: String,
+    scope: ReportScope,
+) -> IpcResult<ReportCharts> {
+    on_register(app, move |r| {
+        Ok(r.report_charts(&Period::parse(&period, None)?, &scope)?)
     })
     .await
 }

@@ -503,6 +503,11 @@ fn project_case(tx: &Connection, id: &str) -> Result<()> {
     exec(tx, "DELETE FROM case_subjects WHERE case_id = ?1", [id])?;
     exec(tx, "DELETE FROM case_team WHERE case_id = ?1", [id])?;
     exec(tx, "DELETE FROM case_signs WHERE case_id = ?1", [id])?;
+    exec(
+        tx,
+        "DELETE FROM case_decision_dates WHERE case_id = ?1",
+        [id],
+    )?;
     let Some((c, team)) = read_case_and_team(tx, id)? else {
         exec(tx, "DELETE FROM cases WHERE id = ?1", [id])?;
         return Ok(());
@@ -589,6 +594,17 @@ fn project_case(tx: &Connection, id: &str) -> Result<()> {
             params![c.id, login],
         )?;
     }
+    // The dates of its discipline decisions (every one recorded, replaced or not: the reports
+    // read the case itself for the decision in force; this only finds the cases to read).
+    for e in oplog::log_entries(tx, &case_ref(id), "decisions")? {
+        if let Some(date) = e.entry.get("date").and_then(|d| d.as_str()) {
+            exec(
+                tx,
+                "INSERT OR IGNORE INTO case_decision_dates(decided, case_id) VALUES (?1, ?2)",
+                params![date, c.id],
+            )?;
+        }
+    }
     index_case(tx, id)
 }
 
@@ -656,6 +672,7 @@ pub(crate) fn rebuild_all(tx: &Connection) -> Result<()> {
         "case_offices",
         "case_subjects",
         "case_signs",
+        "case_decision_dates",
         "case_team",
         "cases",
         "denouncers",

@@ -104,23 +104,41 @@ impl Filter {
     }
 }
 
+/// Progress of a computation: `(done, total)` cases read.
+pub type ProgressFn<'a> = &'a mut dyn FnMut(u32, u32);
+
 /// Loads the facts of the cases led by `offices` (None: every case) that the form may count:
-/// opened by the period's end, of the form's kinds.
+/// opened by the period's end, of the form's kinds; for a form counted by the decision's date,
+/// only the cases with a discipline decision dated in the period (`case_decision_dates`).
+/// `progress` hears `(done, total)` about a hundred times, the last with `done == total`.
 pub fn load_facts(
     conn: &Connection,
     set: &FormSet,
     form: &Form,
     period: &Period,
     offices: Option<&[String]>,
+    progress: ProgressFn<'_>,
 ) -> Result<Vec<Fact>> {
     if form.def.structure_only {
+        progress(0, 0);
         return Ok(Vec::new());
     }
     let mut sql = String::from("SELECT id FROM cases WHERE opened <= ?");
     let mut args: Vec<String> = vec![period.end.to_string()];
-    if form.def.basis == Basis::Opened {
-        sql.push_str(" AND opened >= ?");
-        args.push(period.start.to_string());
+    match form.def.basis {
+        Basis::Opened => {
+            sql.push_str(" AND opened >= ?");
+            args.push(period.start.to_string());
+        }
+        Basis::Decision => {
+            // A subject counts when the decision in force by the period's end is dated in the
+            // period: such a decision is in the index, so no other case can count.
+            sql.push_str(
+                " AND id IN (SELECT case_id FROM case_decision_dates WHERE decided >= ? AND decided <= ?)",
+            );
+            args.push(period.start.to_string());
+            args.push(period.end.to_string());
+        }
     }
     if let Some(kinds) = &form.def.base.kind {
         sql.push_str(&format!(
@@ -152,27 +170,44 @@ pub fn load_facts(
         st.query_map(params_from_iter(args.iter()), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?
     };
+    facts_of(conn, set, &ids, period.end, progress)
+}
+
+/// The facts of the cases `ids` as of `end`, reporting `(done, total)` about a hundred times.
+pub(crate) fn facts_of(
+    conn: &Connection,
+    set: &FormSet,
+    ids: &[String],
+    end: NaiveDate,
+    progress: ProgressFn<'_>,
+) -> Result<Vec<Fact>> {
+    let total = ids.len() as u32;
+    let step = (total / 100).max(1);
+    progress(0, total);
     let mut offices_cache: HashMap<String, (String, Option<String>)> = HashMap::new();
     let mut out = Vec::new();
-    for id in ids {
-        let Some(case) = read_case(conn, &id)? else {
-            continue;
-        };
-        let (office, level) = match offices_cache.get(&case.lead) {
-            Some(v) => v.clone(),
-            None => {
-                let v = office_and_level(conn, set, &case.lead, period.end)?;
-                offices_cache.insert(case.lead.clone(), v.clone());
-                v
-            }
-        };
-        out.extend(case_facts(conn, &case, office, level, period.end)?);
+    for (i, id) in ids.iter().enumerate() {
+        let done = i as u32 + 1;
+        if let Some(case) = read_case(conn, id)? {
+            let (office, level) = match offices_cache.get(&case.lead) {
+                Some(v) => v.clone(),
+                None => {
+                    let v = office_and_level(conn, set, &case.lead, end)?;
+                    offices_cache.insert(case.lead.clone(), v.clone());
+                    v
+                }
+            };
+            out.extend(case_facts(conn, &case, office, level, end)?);
+        }
+        if done.is_multiple_of(step) || done == total {
+            progress(done, total);
+        }
     }
     Ok(out)
 }
 
 /// The office in force that carries a (possibly merged) office's cases, and its level.
-fn office_and_level(
+pub(crate) fn office_and_level(
     conn: &Connection,
     set: &FormSet,
     code: &str,
@@ -193,7 +228,7 @@ fn office_and_level(
     ))
 }
 
-fn case_facts(
+pub(crate) fn case_facts(
     conn: &Connection,
     case: &Case,
     office: String,

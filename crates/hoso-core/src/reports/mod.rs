@@ -15,8 +15,11 @@
 //!
 //! API: `Register::report_forms()`, `report(form, &Period, &ReportScope)`,
 //! `compute_report(..)` (fresh, ignoring a lock), `lock_report(..)`, `relock_report(..)`,
-//! `report_lock_history(..)`, `report_locks()`, `report_lock_overview(form, &Period)`.
+//! `report_lock_history(..)`, `report_locks()`, `report_lock_overview(form, &Period)`;
+//! `report_with_progress(..)` for large registers; `report_charts(&Period, &ReportScope)`
+//! ([`charts`]: the Reports screen's charts).
 
+pub mod charts;
 pub mod engine;
 pub mod forms;
 pub mod lock;
@@ -32,6 +35,7 @@ use crate::error::{Error, Result};
 use crate::register::Register;
 use crate::register::project::read_office;
 
+pub use charts::{FormBar, KindSeries, OfficeBar, ReportCharts};
 pub use forms::{Basis, CountBy, FormSet, HeaderCell, RowKind};
 pub use lock::{LockInfo, LockOverview, LockRow, OfficeLock};
 pub use period::Period;
@@ -261,11 +265,30 @@ impl Register {
         period: &Period,
         scope: &ReportScope,
     ) -> Result<Report> {
+        self.compute_report_with_progress(form, period, scope, &mut |_, _| {})
+    }
+
+    /// [`Register::compute_report`], telling `progress` how many of the cases to read are read
+    /// (`(done, total)`, about a hundred calls, the last with `done == total`).
+    pub fn compute_report_with_progress(
+        &self,
+        form: &str,
+        period: &Period,
+        scope: &ReportScope,
+        progress: engine::ProgressFn<'_>,
+    ) -> Result<Report> {
         self.require(Permission::ReportRead)?;
         let set = self.report_forms()?;
         let form = set.form(form)?;
         let (offices, info) = self.scope_offices(scope)?;
-        let facts = engine::load_facts(self.conn(), &set, form, period, offices.as_deref())?;
+        let facts = engine::load_facts(
+            self.conn(),
+            &set,
+            form,
+            period,
+            offices.as_deref(),
+            progress,
+        )?;
         let mut roll_up: Vec<(String, String)> = Vec::new();
         if info.all {
             let mut codes: Vec<String> = facts
@@ -330,7 +353,18 @@ impl Register {
     /// A form for a period: the locked figures when the period is locked (flagged when the
     /// register now computes different ones), else computed now.
     pub fn report(&self, form: &str, period: &Period, scope: &ReportScope) -> Result<Report> {
-        let fresh = self.compute_report(form, period, scope)?;
+        self.report_with_progress(form, period, scope, &mut |_, _| {})
+    }
+
+    /// [`Register::report`] with progress as in [`Register::compute_report_with_progress`].
+    pub fn report_with_progress(
+        &self,
+        form: &str,
+        period: &Period,
+        scope: &ReportScope,
+        progress: engine::ProgressFn<'_>,
+    ) -> Result<Report> {
+        let fresh = self.compute_report_with_progress(form, period, scope, progress)?;
         lock::locked_or_fresh(self.conn(), fresh)
     }
 

@@ -17,7 +17,9 @@
 //! carries out (`cases.plan_item`) and plan items' status; migration 9 the bundles refused at
 //! import (`sync_rejected`, for the sync history); migration 10 locked report periods
 //! (`report_locks`); migration 11 locks as synced records (`report_lock_records`, the query
-//! table of `report-lock` records; the rows of `report_locks` are converted on sign-in).
+//! table of `report-lock` records; the rows of `report_locks` are converted on sign-in);
+//! migration 12 the dates of discipline decisions (`case_decision_dates`, the discipline forms'
+//! index).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -45,6 +47,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/sync_history.sql"),
     include_str!("schema/reports.sql"),
     include_str!("schema/report_lock_records.sql"),
+    include_str!("schema/decision_dates.sql"),
 ];
 
 /// The schema version this build writes and understands.

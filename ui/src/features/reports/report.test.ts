@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Report } from "../../lib/ipc/bindings";
-import { headerRows, officeBars, reportFileName, scaled, totalBars } from "./report";
+import { headerRows, reportFileName } from "./report";
 
 const report = {
   form: "KTDHVP-DV",
@@ -32,11 +32,6 @@ describe("reports", () => {
       ["Số TT", "Tổng số", "Cấp kiểm tra"],
       ["UBKT tỉnh", "UBKT huyện"],
     ]);
-  });
-  it("charts the total row after the grand total, without zeros", () => {
-    expect(totalBars(report)).toEqual([{ label: "UBKT huyện", value: 5, column: 2 }]);
-    expect(officeBars(report)).toEqual([{ label: "Hà Nội", value: 3, column: 0 }]);
-    expect(scaled([{ label: "a", value: 2, column: 0 }, { label: "b", value: 4, column: 1 }]).map((s) => s.share)).toEqual([0.5, 1]);
   });
   it("names export files by form, period and scope", () => {
     expect(reportFileName("KTDHVP-DV", "2026-9m", { kind: "all" }, "TW", "xlsx")).toBe("KTDHVP-DV_2026-9m_tong-hop.xlsx");

@@ -95,8 +95,13 @@ export const commands = {
 	printInViewer: (key: string, options: PrintRequest) => typedError<string, IpcError>(__TAURI_INVOKE("print_in_viewer", { key, options })),
 	/**  The forms, the periods of `year`, what this officer may do. */
 	reportContext: (year: number) => typedError<ReportContext, IpcError>(__TAURI_INVOKE("report_context", { year })),
-	/**  A form for a period (the locked figures when the period is locked). */
-	makeReport: (request: ReportRequest) => typedError<Report, IpcError>(__TAURI_INVOKE("make_report", { request })),
+	/**
+	 *  A form for a period (the locked figures when the period is locked), its progress sent to
+	 *  `on_progress`.
+	 */
+	makeReport: (request: ReportRequest, onProgress: Channel<ReportProgress>) => typedError<Report, IpcError>(__TAURI_INVOKE("make_report", { request, onProgress })),
+	/**  The Reports screen's charts for a period (`2026-9m`) and scope. */
+	reportCharts: (period: string, scope: ReportScope) => typedError<ReportCharts, IpcError>(__TAURI_INVOKE("report_charts", { period, scope })),
 	/**  "Chốt số liệu": locks the period's figures (committee leadership, checked by the core). */
 	lockReport: (request: ReportRequest) => typedError<Report, IpcError>(__TAURI_INVOKE("lock_report", { request })),
 	/**
@@ -801,6 +806,12 @@ export type Finding = {
 	violation_areas?: ViolationArea[],
 };
 
+export type FormBar = {
+	form: DisciplineForm,
+	/**  Subjects disciplined (the cases behind them in `cases`). */
+	cell: Cell,
+};
+
 /**  A form in the list (`hoso report list`, the app's form picker). */
 export type FormSummary = {
 	code: string,
@@ -935,6 +946,14 @@ export type IpcError = {
 
 export type IpcErrorCode = ErrorCode | ShellErrorCode;
 
+/**  One case kind's cases per bucket (month or year) of the period. */
+export type KindSeries = {
+	kind: CaseKind,
+	/**  One per bucket of [`ReportCharts::buckets`]. */
+	cells: Cell[],
+	total: Cell,
+};
+
 /**  A report's lock, as shown with the report. */
 export type LockInfo = {
 	/**  RFC 3339, UTC. */
@@ -1067,6 +1086,12 @@ export type Office = {
 	predecessors: string[],
 	valid_from: string | null,
 	valid_to: string | null,
+};
+
+export type OfficeBar = {
+	office: string,
+	name: string,
+	cell: Cell,
 };
 
 /**  Level of an office (each office is one inspection committee). */
@@ -1317,6 +1342,32 @@ export type Report = {
 	changed_cells: CellAt[],
 };
 
+/**  The figures of the Reports screen's charts. */
+export type ReportCharts = {
+	period: Period,
+	scope: ScopeInfo,
+	/**
+	 *  The buckets of `by_kind`: months (`2026-03`) or, for a period over a year, years
+	 *  (`2026`).
+	 */
+	buckets: string[],
+	/**  Case kinds with at least one case opened in the period, in the order of `CaseKind`. */
+	by_kind: KindSeries[],
+	/**  Every case opened in the period. */
+	opened: Cell,
+	/**  Every discipline form, in severity order (zeros included). */
+	discipline: FormBar[],
+	/**  Every subject disciplined in the period. */
+	disciplined: Cell,
+	/**  The day the overdue cases are counted on: the period's end, or today if earlier. */
+	overdue_on: string,
+	/**  Offices with at least one overdue case, most first. */
+	overdue: OfficeBar[],
+	overdue_total: Cell,
+	/**  Number and title of every case behind a figure, by id. */
+	cases: { [key in string]: CaseRef },
+};
+
 export type ReportColumn = {
 	label: string,
 	/**  Computed from the register (false: entered by hand on the printed form). */
@@ -1331,6 +1382,12 @@ export type ReportContext = {
 	can_report_all: boolean,
 	can_lock: boolean,
 	locks: LockRow[],
+};
+
+/**  How far computing a form is: `done` of the `total` cases to read (about a hundred messages). */
+export type ReportProgress = {
+	done: number,
+	total: number,
 };
 
 /**  Which report: form code, period code (`2026-9m`) and scope. */
