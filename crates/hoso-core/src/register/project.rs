@@ -300,16 +300,29 @@ fn read_case_and_team(conn: &Connection, id: &str) -> Result<Option<(Case, Vec<S
 /// repeat across offices). A bare login, written before members were qualified, belongs to the
 /// office that added it.
 pub fn case_team(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    // Grouped here rather than in SQL: a GROUP BY (or ORDER BY) statement is re-prepared on
+    // every run from the statement cache (docs/BENCHMARKS.md), and projections run it per write.
     let mut stmt = conn.prepare_cached(
-        "SELECT element, min(origin) FROM oplog_set_elems
-         WHERE kind = ?1 AND id = ?2 AND set_name = 'team' AND live = 1 GROUP BY element",
+        "SELECT element, origin FROM oplog_set_elems
+         WHERE kind = ?1 AND id = ?2 AND set_name = 'team' AND live = 1",
     )?;
     let rows = stmt.query_map(params![KIND_CASE, id], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
     })?;
-    let mut team = Vec::new();
+    // Each element with the least origin that added it.
+    let mut first_origin: BTreeMap<String, String> = BTreeMap::new();
     for row in rows {
         let (element, origin) = row?;
+        match first_origin.get_mut(&element) {
+            Some(o) if *o <= origin => {}
+            Some(o) => *o = origin,
+            None => {
+                first_origin.insert(element, origin);
+            }
+        }
+    }
+    let mut team = Vec::new();
+    for (element, origin) in first_origin {
         let Ok(Value::String(member)) = serde_json::from_str::<Value>(&element) else {
             continue;
         };
@@ -603,11 +616,16 @@ fn index_case(tx: &Connection, id: &str) -> Result<()> {
     };
     let names: Vec<String> = {
         let mut st = tx.prepare_cached(
-            "SELECT s.name FROM case_subjects cs JOIN subjects s ON s.id = cs.subject_id
-                 WHERE cs.case_id = ?1 ORDER BY s.id",
+            "SELECT cs.subject_id, (SELECT s.name FROM subjects s WHERE s.id = cs.subject_id)
+                 FROM case_subjects cs WHERE cs.case_id = ?1",
         )?;
-        st.query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
+        let mut rows = st
+            .query_map([id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.sort();
+        rows.into_iter().filter_map(|(_, name)| name).collect()
     };
     let body = fold(&format!("{number} {title} {summary} {}", names.join(" ")));
     exec(tx, "DELETE FROM case_fts WHERE rowid = ?1", [rowid])?;
