@@ -501,7 +501,57 @@ fn project_subject(tx: &Connection, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// The domain projection that also keeps what it projected of one case: a write that returns
+/// the case (a transition, an edit) hands back what the projection read inside the write's
+/// transaction instead of reading the case from the op log once more after committing.
+pub(crate) struct CaseCapture {
+    id: String,
+    case: std::cell::RefCell<Option<Case>>,
+}
+
+impl CaseCapture {
+    pub(crate) fn new(id: &str) -> CaseCapture {
+        CaseCapture {
+            id: id.to_string(),
+            case: std::cell::RefCell::new(None),
+        }
+    }
+
+    /// The case as the last projection of it left it (None if it was not projected).
+    pub(crate) fn into_case(self) -> Option<Case> {
+        self.case.into_inner()
+    }
+}
+
+impl Projector for CaseCapture {
+    fn project(&self, tx: &Connection, entity: &EntityRef) -> Result<()> {
+        if entity.kind == KIND_CASE && entity.id == self.id {
+            *self.case.borrow_mut() = project_case_read(tx, &entity.id)?;
+            Ok(())
+        } else {
+            DomainProjector.project(tx, entity)
+        }
+    }
+
+    fn admit(&self, tx: &Connection, op: &oplog::Op) -> Result<()> {
+        DomainProjector.admit(tx, op)
+    }
+
+    fn settle(
+        &self,
+        tx: &Connection,
+        units: &std::collections::BTreeSet<oplog::ScopeUnit>,
+    ) -> Result<Vec<EntityRef>> {
+        DomainProjector.settle(tx, units)
+    }
+}
+
 fn project_case(tx: &Connection, id: &str) -> Result<()> {
+    project_case_read(tx, id).map(|_| ())
+}
+
+/// Projects one case; returns it as projected (None: not visible or incomplete).
+fn project_case_read(tx: &Connection, id: &str) -> Result<Option<Case>> {
     let rowid: Option<i64> = tx
         .prepare_cached("SELECT rowid FROM cases WHERE id = ?1")
         .and_then(|mut s| s.query_row([id], |r| r.get(0)))
@@ -515,7 +565,7 @@ fn project_case(tx: &Connection, id: &str) -> Result<()> {
     exec(tx, "DELETE FROM case_signs WHERE case_id = ?1", [id])?;
     let Some((c, team)) = read_case_and_team(tx, id)? else {
         exec(tx, "DELETE FROM cases WHERE id = ?1", [id])?;
-        return Ok(());
+        return Ok(None);
     };
     use chrono::Datelike;
     let values = params![
@@ -599,17 +649,15 @@ fn project_case(tx: &Connection, id: &str) -> Result<()> {
             params![c.id, login],
         )?;
     }
-    index_case(tx, id)
+    index_case(tx, id)?;
+    Ok(Some(c))
 }
 
 /// (Re)writes a case's search row: folded number, title, summary and its subjects' names.
 fn index_case(tx: &Connection, id: &str) -> Result<()> {
     let row: Option<(i64, String, String, String)> = tx
-        .query_row(
-            "SELECT rowid, number, title, summary FROM cases WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
+        .prepare_cached("SELECT rowid, number, title, summary FROM cases WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
     let Some((rowid, number, title, summary)) = row else {
         return Ok(());
