@@ -96,40 +96,34 @@ fn main() {
             .query_row("SELECT count(*) FROM ops", [], |x| x.get::<_, i64>(0))
             .unwrap() as u64
     };
-    // 100 cases (500 writes) per SQL transaction (`Register::batch`), as the demo generator.
     let mut i = 0u64;
     while count(&hn) < target {
-        hn.batch(|hn| {
-            for _ in 0..100 {
-                let c = hn.add_case(NewCase {
-                    kind: CaseKind::InspectionOnSigns,
-                    title: format!(
-                        "Kiểm tra dấu hiệu vi phạm số {i} tại Phòng Cảnh sát đường thủy"
-                    )
+        let c = hn
+            .add_case(NewCase {
+                kind: CaseKind::InspectionOnSigns,
+                title: format!("Kiểm tra dấu hiệu vi phạm số {i} tại Phòng Cảnh sát đường thủy")
                     .as_str()
                     .into(),
-                    lead: "HN".into(),
-                    coordinators: vec![],
-                    subjects: vec![],
-                    origin: None,
-                    opened: None,
-                    summary: Text::from(
-                        "Đảng viên có dấu hiệu vi phạm trong thực hiện nhiệm vụ được giao",
-                    ),
-                    team: vec![],
-                })?;
-                for k in 0..4 {
-                    hn.set_case_field(
-                        &c.id,
-                        "summary",
-                        &format!("Bổ sung lần {k}: xác minh thêm tài liệu"),
-                    )?;
-                }
-                i += 1;
-            }
-            Ok(())
-        })
-        .unwrap();
+                lead: "HN".into(),
+                coordinators: vec![],
+                subjects: vec![],
+                origin: None,
+                opened: None,
+                summary: Text::from(
+                    "Đảng viên có dấu hiệu vi phạm trong thực hiện nhiệm vụ được giao",
+                ),
+                team: vec![],
+            })
+            .unwrap();
+        for k in 0..4 {
+            hn.set_case_field(
+                &c.id,
+                "summary",
+                &format!("Bổ sung lần {k}: xác minh thêm tài liệu"),
+            )
+            .unwrap();
+        }
+        i += 1;
     }
     hn.store()
         .conn()
