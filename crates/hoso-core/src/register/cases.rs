@@ -956,6 +956,13 @@ pub(crate) fn penalties_in_force(
     Ok(out)
 }
 
+/// Whether `office` is the central office, from the `offices` projection (kept in step in the
+/// transaction of every change to an office) rather than the office's op-log record: asked on
+/// every case opened and every extension.
 pub(super) fn self_is_central(conn: &rusqlite::Connection, office: &str) -> Result<bool> {
-    Ok(super::project::read_office(conn, office)?.is_some_and(|o| o.kind == OfficeKind::Central))
+    let kind: Option<String> = conn
+        .prepare_cached("SELECT kind FROM offices WHERE code = ?1")?
+        .query_row([office], |r| r.get(0))
+        .optional()?;
+    Ok(kind.as_deref() == Some(OfficeKind::Central.code()))
 }
