@@ -33,7 +33,11 @@ pub fn unit_history(conn: &Connection, scope: &ScopeUnit) -> Result<Vec<Op>> {
         out.push(r??);
     }
     out.sort_by(|a: &Op, b: &Op| {
-        (a.hlc.to_packed(), &a.id.origin, a.id.seq).cmp(&(b.hlc.to_packed(), &b.id.origin, b.id.seq))
+        (a.hlc.to_packed(), &a.id.origin, a.id.seq).cmp(&(
+            b.hlc.to_packed(),
+            &b.id.origin,
+            b.id.seq,
+        ))
     });
     Ok(out)
 }
