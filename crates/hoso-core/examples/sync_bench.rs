@@ -59,7 +59,28 @@ type RawRow = (
     String,
 );
 
+/// `sync_bench --import-only DIR`: imports DIR/hn-to-tw.hoso into DIR/TW.hoso-db in a process
+/// of its own and prints "operations seconds peak-MiB" (see `HOSO_BENCH_IMPORT_PROCESS`).
+fn import_only(dir: &std::path::Path) {
+    let store = Store::open(dir.join("TW.hoso-db"), "admin", "bench").expect("open TW");
+    let mut tw = Register::session(store, "admin").expect("session");
+    let t = Instant::now();
+    let r = tw
+        .import_bundle(&dir.join("hn-to-tw.hoso"), false, None, &mut |_| {})
+        .unwrap();
+    println!(
+        "{} {} {}",
+        r.new_operations,
+        t.elapsed().as_secs_f64(),
+        peak_mib()
+    );
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--import-only") {
+        return import_only(std::path::Path::new(&args[2]));
+    }
     let target: u64 = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
@@ -159,12 +180,39 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0),
     ));
-    let t = Instant::now();
-    let imported = tw.import_bundle(&bundle, false, None, &mut |_| {}).unwrap();
-    let import_s = t.elapsed().as_secs_f64();
+    // HOSO_BENCH_IMPORT_PROCESS=1: the import runs in a process of its own (this program with
+    // `--import-only`), so its peak RSS is the import's alone, not what generating and exporting
+    // left resident in this one.
+    let (imported_ops, import_s, peak_after_import) =
+        if std::env::var_os("HOSO_BENCH_IMPORT_PROCESS").is_some() {
+            let out = std::process::Command::new(std::env::current_exe().unwrap())
+                .arg("--import-only")
+                .arg(dir.path())
+                .output()
+                .expect("import process");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let text = String::from_utf8(out.stdout).unwrap();
+            let v: Vec<&str> = text.split_whitespace().collect();
+            (
+                v[0].parse::<u64>().unwrap(),
+                v[1].parse::<f64>().unwrap(),
+                v[2].parse::<f64>().unwrap(),
+            )
+        } else {
+            let t = Instant::now();
+            let imported = tw.import_bundle(&bundle, false, None, &mut |_| {}).unwrap();
+            (
+                imported.new_operations,
+                t.elapsed().as_secs_f64(),
+                peak_mib(),
+            )
+        };
     eprintln!("bench: import ends");
-    let peak_after_import = peak_mib();
-    assert_eq!(imported.new_operations, exported.operations);
+    assert_eq!(imported_ops, exported.operations);
 
     // Where the import's time goes: reading alone (tar, signatures, age, zstd, JSON), and the
     // domain projections alone (rebuilt from the merged op log).
