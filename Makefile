@@ -167,7 +167,7 @@ BENCH_CASES ?= 100000
 BENCH_REGISTER ?= /tmp/hoso-bench-$(BENCH_CASES).hoso-db
 bench: deps demo
 	$(CARGO) build --release -p hoso-core --example sync_bench --example demo_bench --example list_bench
-	/usr/bin/time -v $(CARGO_TARGET_DIR)/release/examples/sync_bench $(BENCH_OPS)
+	HOSO_BENCH_IMPORT_PROCESS=1 /usr/bin/time -v $(CARGO_TARGET_DIR)/release/examples/sync_bench $(BENCH_OPS)
 	[ -e "$(BENCH_REGISTER)" ] || /usr/bin/time -v \
 	  $(CARGO_TARGET_DIR)/release/examples/demo_bench "$(BENCH_REGISTER)" $(BENCH_CASES)
 	$(CARGO_TARGET_DIR)/release/examples/list_bench "$(BENCH_REGISTER)" 200
