@@ -59,7 +59,28 @@ type RawRow = (
     String,
 );
 
+/// `sync_bench --import-only DIR`: imports DIR/hn-to-tw.hoso into DIR/TW.hoso-db in a process
+/// of its own and prints "operations seconds peak-MiB" (see `HOSO_BENCH_IMPORT_PROCESS`).
+fn import_only(dir: &std::path::Path) {
+    let store = Store::open(dir.join("TW.hoso-db"), "admin", "bench").expect("open TW");
+    let mut tw = Register::session(store, "admin").expect("session");
+    let t = Instant::now();
+    let r = tw
+        .import_bundle(&dir.join("hn-to-tw.hoso"), false, None, &mut |_| {})
+        .unwrap();
+    println!(
+        "{} {} {}",
+        r.new_operations,
+        t.elapsed().as_secs_f64(),
+        peak_mib()
+    );
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--import-only") {
+        return import_only(std::path::Path::new(&args[2]));
+    }
     let target: u64 = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
@@ -149,6 +170,8 @@ fn main() {
     let peak_after_export = peak_mib();
     let size = std::fs::metadata(&bundle).unwrap().len();
 
+    // The peak RSS of the import alone: reset the high-water mark (Linux: "5" to clear_refs).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     // Markers on stderr let a profiler attach to the import alone.
     eprintln!("bench: import starts");
     std::thread::sleep(std::time::Duration::from_millis(
@@ -157,12 +180,39 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(0),
     ));
-    let t = Instant::now();
-    let imported = tw.import_bundle(&bundle, false, None, &mut |_| {}).unwrap();
-    let import_s = t.elapsed().as_secs_f64();
+    // HOSO_BENCH_IMPORT_PROCESS=1: the import runs in a process of its own (this program with
+    // `--import-only`), so its peak RSS is the import's alone, not what generating and exporting
+    // left resident in this one.
+    let (imported_ops, import_s, peak_after_import) =
+        if std::env::var_os("HOSO_BENCH_IMPORT_PROCESS").is_some() {
+            let out = std::process::Command::new(std::env::current_exe().unwrap())
+                .arg("--import-only")
+                .arg(dir.path())
+                .output()
+                .expect("import process");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let text = String::from_utf8(out.stdout).unwrap();
+            let v: Vec<&str> = text.split_whitespace().collect();
+            (
+                v[0].parse::<u64>().unwrap(),
+                v[1].parse::<f64>().unwrap(),
+                v[2].parse::<f64>().unwrap(),
+            )
+        } else {
+            let t = Instant::now();
+            let imported = tw.import_bundle(&bundle, false, None, &mut |_| {}).unwrap();
+            (
+                imported.new_operations,
+                t.elapsed().as_secs_f64(),
+                peak_mib(),
+            )
+        };
     eprintln!("bench: import ends");
-    let peak_after_import = peak_mib();
-    assert_eq!(imported.new_operations, exported.operations);
+    assert_eq!(imported_ops, exported.operations);
 
     // Where the import's time goes: reading alone (tar, signatures, age, zstd, JSON), and the
     // domain projections alone (rebuilt from the merged op log).
@@ -244,6 +294,48 @@ fn main() {
         tx.commit().unwrap();
     }
     let raw_s = t.elapsed().as_secs_f64();
+
+    // Raw export baseline: scan the same register's `ops` table (every column, one prepared
+    // statement) and compress the rows as JSON lines with zstd at the bundle's level, into a
+    // file; no signatures, no encryption, no scope rules.
+    let t = Instant::now();
+    let raw_zst = dir.path().join("raw-scan.zst");
+    let mut raw_scan_n = 0f64;
+    {
+        use std::io::Write;
+        let conn = hn.store().conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT origin, seq, hlc, author, txn, scope, kind, entity_id, change FROM ops",
+            )
+            .unwrap();
+        let mut z = zstd::Encoder::new(
+            std::io::BufWriter::new(std::fs::File::create(&raw_zst).unwrap()),
+            3,
+        )
+        .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let line = serde_json::json!([
+                r.get::<_, String>(0).unwrap(),
+                r.get::<_, i64>(1).unwrap(),
+                r.get::<_, i64>(2).unwrap(),
+                r.get::<_, String>(3).unwrap(),
+                r.get::<_, i64>(4).unwrap(),
+                r.get::<_, String>(5).unwrap(),
+                r.get::<_, String>(6).unwrap(),
+                r.get::<_, String>(7).unwrap(),
+                r.get::<_, String>(8).unwrap(),
+            ]);
+            serde_json::to_writer(&mut z, &line).unwrap();
+            z.write_all(b"\n").unwrap();
+            raw_scan_n += 1.0;
+        }
+        let mut w = z.finish().unwrap();
+        w.flush().unwrap();
+        w.get_ref().sync_all().unwrap();
+    }
+    let raw_scan_s = t.elapsed().as_secs_f64();
     let n = exported.operations as f64;
     println!("| measure | value |");
     println!("|---|---|");
@@ -270,12 +362,20 @@ fn main() {
         (n / import_s) / (rows.len() as f64 / raw_s)
     );
     println!(
+        "| raw scan of the ops table + zstd (level 3) to a file | {raw_scan_s:.2} s, {:.0} ops/s |",
+        raw_scan_n / raw_scan_s
+    );
+    println!(
+        "| export throughput / raw scan + zstd | {:.2}× |",
+        (n / export_s) / (raw_scan_n / raw_scan_s)
+    );
+    println!(
         "| bundle size / raw JSON of the ops | {:.1} MiB / {:.1} MiB ({:.1}%) |",
         size as f64 / 1048576.0,
         raw_json as f64 / 1048576.0,
         100.0 * size as f64 / raw_json as f64
     );
     println!(
-        "| peak RSS after export / after import (whole process) | {peak_after_export:.0} MiB / {peak_after_import:.0} MiB |"
+        "| peak RSS up to the export (whole process) / during the import alone | {peak_after_export:.0} MiB / {peak_after_import:.0} MiB |"
     );
 }

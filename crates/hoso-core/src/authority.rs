@@ -481,19 +481,35 @@ pub fn settle(tx: &Connection, units: &BTreeSet<ScopeUnit>) -> Result<Vec<Entity
             todo.insert(u.clone());
         }
     }
+    // A case's unit, then its denouncer's (decided from the case's history), one case at a
+    // time: an import of a million operations touches most cases, and keeping every case's
+    // history until the denouncer units came (they sort after all the cases) held them all in
+    // memory at once.
     let mut rebuilt = Vec::new();
-    let mut case_histories: BTreeMap<String, Vec<Op>> = BTreeMap::new();
-    for unit in &todo {
+    let mut case_history: Option<(String, Vec<Op>)> = None;
+    let mut order: Vec<&ScopeUnit> = todo.iter().collect();
+    order.sort_by_key(|u| {
+        let s = u.as_str();
+        match (s.strip_prefix("case:"), s.strip_prefix("denouncer:")) {
+            (Some(id), _) => (0, id, 0),
+            (_, Some(id)) => (0, id, 1),
+            _ => (1, s, 0),
+        }
+    });
+    for unit in order {
         let history = oplog::effect::unit_history(tx, unit)?;
         let s = unit.as_str();
-        let case_history = match s.strip_prefix("denouncer:") {
-            Some(id) => case_histories.get(&format!("case:{id}")).map(Vec::as_slice),
+        let of_case = match s.strip_prefix("denouncer:") {
+            Some(id) => case_history
+                .as_ref()
+                .filter(|(case, _)| case.strip_prefix("case:") == Some(id))
+                .map(|(_, h)| h.as_slice()),
             None => None,
         };
-        let denied = unit_verdicts(unit, &history, case_history, central.as_deref());
+        let denied = unit_verdicts(unit, &history, of_case, central.as_deref());
         rebuilt.extend(oplog::effect::settle_unit(tx, unit, &history, &denied)?);
         if s.starts_with("case:") {
-            case_histories.insert(s.to_string(), history);
+            case_history = Some((s.to_string(), history));
         }
     }
     Ok(rebuilt)

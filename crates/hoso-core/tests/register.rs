@@ -2763,6 +2763,36 @@ fn letters_open_denunciations_only_when_named() {
 }
 
 #[test]
+fn case_numbers_after_a_rolled_back_batch_take_up_the_numbers_it_gave_out() {
+    // The register remembers the last number it gave out in a session and looks for the next
+    // free one from there: numbers of a batch that rolled back are free again, not skipped.
+    let (_f, mut reg) = setup();
+    let case = |title: &str| {
+        new_case(
+            CaseKind::ThematicSupervision,
+            title,
+            "HN",
+            "2026-03-02",
+            vec![],
+        )
+    };
+    let first = reg.add_case(case("Giám sát chuyên đề thứ nhất")).unwrap();
+    assert_eq!(first.number, "HN-2026-0001");
+    let err = reg
+        .batch(|reg| {
+            assert_eq!(reg.add_case(case("Thứ hai"))?.number, "HN-2026-0002");
+            assert_eq!(reg.add_case(case("Thứ ba"))?.number, "HN-2026-0003");
+            reg.add_case(case(""))
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("title"), "{err}");
+    let next = reg.add_case(case("Giám sát chuyên đề thứ hai")).unwrap();
+    assert_eq!(next.number, "HN-2026-0002");
+    let after = reg.add_case(case("Giám sát chuyên đề thứ ba")).unwrap();
+    assert_eq!(after.number, "HN-2026-0003");
+}
+
+#[test]
 fn a_batch_commits_all_of_its_writes_or_none() {
     let (f, mut reg) = setup();
     let s = member(&mut reg, "Trần Văn Bình", "Phòng PC01", None, false);

@@ -108,12 +108,10 @@ pub fn append_at(tx: &Connection, entry: &NewEntry, time: DateTime<Utc>) -> Resu
     if entry.action.trim().is_empty() {
         return Err(Error::invalid("audit action", "must not be empty"));
     }
+    // Cached statements: every write of the register appends an entry.
     let (last_seq, prev_hash): (i64, String) = tx
-        .query_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))))
         .optional()
         .map_err(db)?
         .unwrap_or((0, GENESIS.to_string()));
@@ -130,10 +128,12 @@ pub fn append_at(tx: &Connection, entry: &NewEntry, time: DateTime<Utc>) -> Resu
         &detail,
         &prev_hash,
     );
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit_log (seq, time, actor, action, entity, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+    )
+    .and_then(|mut s| {
+        s.execute(params![
             seq,
             time,
             entry.actor,
@@ -142,14 +142,14 @@ pub fn append_at(tx: &Connection, entry: &NewEntry, time: DateTime<Utc>) -> Resu
             detail,
             prev_hash,
             hash
-        ],
-    )
+        ])
+    })
     .map_err(db)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-        params![seq, hash],
     )
+    .and_then(|mut s| s.execute(params![seq, hash]))
     .map_err(db)?;
     Ok(Entry {
         seq: seq as u64,

@@ -24,13 +24,21 @@ pub struct WithoutEffect {
 /// Every op of one scope unit, in merge order (hlc, origin, seq): the order authority over a
 /// case's history is decided in.
 pub fn unit_history(conn: &Connection, scope: &ScopeUnit) -> Result<Vec<Op>> {
-    let sql = format!("SELECT {OP_COLUMNS} FROM ops WHERE scope = ?1 ORDER BY hlc, origin, seq");
+    // Sorted here: with an ORDER BY the cached statement is re-prepared on every run.
+    let sql = format!("SELECT {OP_COLUMNS} FROM ops WHERE scope = ?1");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([scope.as_str()], op_from_row)?;
     let mut out = Vec::new();
     for r in rows {
         out.push(r??);
     }
+    out.sort_by(|a: &Op, b: &Op| {
+        (a.hlc.to_packed(), &a.id.origin, a.id.seq).cmp(&(
+            b.hlc.to_packed(),
+            &b.id.origin,
+            b.id.seq,
+        ))
+    });
     Ok(out)
 }
 

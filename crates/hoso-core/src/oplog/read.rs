@@ -92,15 +92,17 @@ pub(crate) fn survivor_ids(
 ) -> Result<Vec<OpId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT origin, seq FROM oplog_fields
-             WHERE kind = ?1 AND id = ?2 AND field = ?3 AND live = 1 ORDER BY origin, seq",
+             WHERE kind = ?1 AND id = ?2 AND field = ?3 AND live = 1",
     )?;
     let rows = stmt.query_map(params![entity.kind, entity.id, field], |r| {
-        Ok(OpId::new(
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)? as u64,
-        ))
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
     })?;
-    rows.collect::<rusqlite::Result<_>>().map_err(db)
+    let mut ids = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db)?;
+    ids.sort();
+    Ok(ids
+        .into_iter()
+        .map(|(origin, seq)| OpId::new(origin, seq as u64))
+        .collect())
 }
 
 /// Builds the state from survivors (op, hlc, change JSON) in any order.
@@ -128,18 +130,26 @@ pub fn field(conn: &Connection, entity: &EntityRef, field: &str) -> Result<Optio
         return Ok(None);
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT f.origin, f.seq, f.hlc, o.change FROM oplog_fields f
-             JOIN ops o ON o.origin = f.origin AND o.seq = f.seq
+        "SELECT f.origin, f.seq, f.hlc,
+                (SELECT o.change FROM ops o WHERE o.origin = f.origin AND o.seq = f.seq)
+             FROM oplog_fields f
              WHERE f.kind = ?1 AND f.id = ?2 AND f.field = ?3 AND f.live = 1",
     )?;
     let rows = stmt.query_map(params![entity.kind, entity.id, field], |r| {
         Ok((
             OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),
             Hlc::from_packed(r.get(2)?),
-            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(3)?,
         ))
     })?;
-    field_state(rows.collect::<rusqlite::Result<_>>()?)
+    // A write whose op is missing counts as absent (as a join would drop it).
+    let mut survivors = Vec::new();
+    for row in rows {
+        if let (id, hlc, Some(change)) = row? {
+            survivors.push((id, hlc, change));
+        }
+    }
+    field_state(survivors)
 }
 
 /// Every written field of a visible entity (empty if not visible).
@@ -149,8 +159,9 @@ pub fn fields(conn: &Connection, entity: &EntityRef) -> Result<BTreeMap<String, 
         return Ok(out);
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT f.field, f.origin, f.seq, f.hlc, o.change FROM oplog_fields f
-             JOIN ops o ON o.origin = f.origin AND o.seq = f.seq
+        "SELECT f.field, f.origin, f.seq, f.hlc,
+                (SELECT o.change FROM ops o WHERE o.origin = f.origin AND o.seq = f.seq)
+             FROM oplog_fields f
              WHERE f.kind = ?1 AND f.id = ?2 AND f.live = 1",
     )?;
     let rows = stmt.query_map(params![entity.kind, entity.id], |r| {
@@ -158,13 +169,14 @@ pub fn fields(conn: &Connection, entity: &EntityRef) -> Result<BTreeMap<String, 
             r.get::<_, String>(0)?,
             OpId::new(r.get::<_, String>(1)?, r.get::<_, i64>(2)? as u64),
             Hlc::from_packed(r.get(3)?),
-            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(4)?,
         ))
     })?;
     let mut by_field: BTreeMap<String, Vec<(OpId, Hlc, String)>> = BTreeMap::new();
     for row in rows {
-        let (f, id, hlc, c) = row?;
-        by_field.entry(f).or_default().push((id, hlc, c));
+        if let (f, id, hlc, Some(c)) = row? {
+            by_field.entry(f).or_default().push((id, hlc, c));
+        }
     }
     for (f, s) in by_field {
         if let Some(state) = field_state(s)? {
@@ -201,17 +213,16 @@ pub fn set_members(conn: &Connection, entity: &EntityRef, set: &str) -> Result<V
         return Ok(Vec::new());
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT element FROM oplog_set_elems
-             WHERE kind = ?1 AND id = ?2 AND set_name = ?3 AND live = 1 ORDER BY element",
+        "SELECT element FROM oplog_set_elems
+             WHERE kind = ?1 AND id = ?2 AND set_name = ?3 AND live = 1",
     )?;
     let rows = stmt.query_map(params![entity.kind, entity.id, set], |r| {
         r.get::<_, String>(0)
     })?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(parse_json(&row?)?);
-    }
-    Ok(out)
+    let mut elements = rows.collect::<rusqlite::Result<Vec<String>>>()?;
+    elements.sort();
+    elements.dedup();
+    elements.iter().map(|e| parse_json(e)).collect()
 }
 
 /// Every set of a visible entity with its members (sorted as in [`set_members`]), in one query.
@@ -221,14 +232,16 @@ pub fn sets(conn: &Connection, entity: &EntityRef) -> Result<BTreeMap<String, Ve
         return Ok(out);
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT set_name, element FROM oplog_set_elems
-             WHERE kind = ?1 AND id = ?2 AND live = 1 ORDER BY set_name, element",
+        "SELECT set_name, element FROM oplog_set_elems
+             WHERE kind = ?1 AND id = ?2 AND live = 1",
     )?;
     let rows = stmt.query_map(params![entity.kind, entity.id], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
     })?;
-    for row in rows {
-        let (set, element) = row?;
+    let mut pairs = rows.collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+    pairs.sort();
+    pairs.dedup();
+    for (set, element) in pairs {
         out.entry(set).or_default().push(parse_json(&element)?);
     }
     Ok(out)
@@ -240,21 +253,30 @@ pub fn log_entries(conn: &Connection, entity: &EntityRef, log: &str) -> Result<V
         return Ok(Vec::new());
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT l.origin, l.seq, l.hlc, o.author, o.change FROM oplog_log_entries l
-             JOIN ops o ON o.origin = l.origin AND o.seq = l.seq
-             WHERE l.kind = ?1 AND l.id = ?2 AND l.log = ?3 ORDER BY l.hlc, l.origin, l.seq",
+        "SELECT l.hlc, l.origin, l.seq,
+                (SELECT o.author FROM ops o WHERE o.origin = l.origin AND o.seq = l.seq),
+                (SELECT o.change FROM ops o WHERE o.origin = l.origin AND o.seq = l.seq)
+             FROM oplog_log_entries l
+             WHERE l.kind = ?1 AND l.id = ?2 AND l.log = ?3",
     )?;
     let rows = stmt.query_map(params![entity.kind, entity.id, log], |r| {
         Ok((
-            OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),
-            Hlc::from_packed(r.get(2)?),
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
         ))
     })?;
+    let mut rows = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    // (hlc, origin, seq) order; an entry whose op is missing is skipped, as a join would.
+    rows.sort_by(|a, b| (a.0, &a.1, a.2).cmp(&(b.0, &b.1, b.2)));
     let mut out = Vec::new();
-    for row in rows {
-        let (op, hlc, author, change) = row?;
+    for (hlc, origin, seq, author, change) in rows {
+        let (Some(author), Some(change)) = (author, change) else {
+            continue;
+        };
+        let (op, hlc) = (OpId::new(origin, seq as u64), Hlc::from_packed(hlc));
         let entry = match serde_json::from_str::<Change>(&change) {
             Ok(Change::Append { entry, .. }) => entry,
             Ok(_) => return Err(Error::Storage("a log entry is not an append".into())),

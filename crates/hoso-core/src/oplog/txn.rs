@@ -61,11 +61,19 @@ impl<'c> Txn<'c> {
             .query_row([origin], |r| r.get(0))
             .optional()?;
         // Also past every op of ours already stored (e.g. our own ops relayed back after a
-        // restore): a seq must never be reused.
-        let stored: Option<i64> = tx
-            .prepare_cached("SELECT max(seq) FROM ops WHERE origin = ?1")?
-            .query_row([origin], |r| r.get(0))?;
-        let next_seq = (counter.unwrap_or(1) as u64).max(stored.unwrap_or(0) as u64 + 1);
+        // restore): a seq must never be reused. Usually none lies at or past the counter: one
+        // index probe; the max (an aggregate, re-prepared on every run) only when one does.
+        let counter = counter.unwrap_or(1);
+        let beyond = tx
+            .prepare_cached("SELECT 1 FROM ops WHERE origin = ?1 AND seq >= ?2 LIMIT 1")?
+            .exists(params![origin, counter])?;
+        let stored: Option<i64> = if beyond {
+            tx.prepare_cached("SELECT max(seq) FROM ops WHERE origin = ?1")?
+                .query_row([origin], |r| r.get(0))?
+        } else {
+            None
+        };
+        let next_seq = (counter as u64).max(stored.unwrap_or(0) as u64 + 1);
         Ok(Txn {
             tx,
             origin: origin.to_string(),

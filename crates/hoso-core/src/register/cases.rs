@@ -129,7 +129,32 @@ fn put_deadline(
     Ok(())
 }
 
-fn next_number(conn: &rusqlite::Connection, office: &str, year: i32) -> Result<String> {
+/// The next number of this office for `year` (one past the highest in use) and its sequence.
+/// `hint`: the last sequence this session gave out for that year. Numbers are given out one
+/// after the other, so when the hint's number still exists, the next free one above it is the
+/// answer (index probes); otherwise (first case of the session, a case deleted or a batch
+/// rolled back) every number of the office is read, as the 1M-case register cannot afford for
+/// each new case.
+fn next_number(
+    conn: &rusqlite::Connection,
+    office: &str,
+    year: i32,
+    hint: Option<u32>,
+) -> Result<(String, u32)> {
+    let exists = |seq: u32| -> Result<bool> {
+        Ok(conn
+            .prepare_cached("SELECT 1 FROM cases WHERE number = ?1")?
+            .exists([case_number(office, year, seq)])?)
+    };
+    if let Some(h) = hint
+        && exists(h)?
+    {
+        let mut seq = h + 1;
+        while exists(seq)? {
+            seq += 1;
+        }
+        return Ok((case_number(office, year, seq), seq));
+    }
     let prefix = format!("{office}-{year}-");
     let max: Option<i64> = conn
         .query_row(
@@ -139,7 +164,7 @@ fn next_number(conn: &rusqlite::Connection, office: &str, year: i32) -> Result<S
         )?;
     let seq = u32::try_from(max.unwrap_or(0) + 1)
         .map_err(|_| Error::Storage("case counter overflow".into()))?;
-    Ok(case_number(office, year, seq))
+    Ok((case_number(office, year, seq), seq))
 }
 
 pub(super) fn timeline(
@@ -178,7 +203,8 @@ impl Register {
         let k = key.trim();
         let found: Option<String> = self
             .conn()
-            .query_row("SELECT id FROM cases WHERE id = ?1", [k], |r| r.get(0))
+            .prepare_cached("SELECT id FROM cases WHERE id = ?1")?
+            .query_row([k], |r| r.get(0))
             .optional()?;
         if let Some(id) = found {
             return Ok(id);
@@ -186,9 +212,12 @@ impl Register {
         let ids: Vec<String> = {
             let mut st = self
                 .conn()
-                .prepare("SELECT id FROM cases WHERE number = ?1 ORDER BY id")?;
-            st.query_map([k.to_ascii_uppercase()], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
+                .prepare_cached("SELECT id FROM cases WHERE number = ?1")?;
+            let mut ids = st
+                .query_map([k.to_ascii_uppercase()], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            ids.sort();
+            ids
         };
         match ids.len() {
             0 => Err(Error::NotFound {
@@ -287,7 +316,9 @@ impl Register {
         });
         let id = new_id();
         let role = self.session.role;
-        let number = self.write(|txn, s| {
+        let prefix = format!("{}-{}-", self.session.office, opened.year());
+        let hint = self.number_hints.get(&prefix).copied();
+        let (number, seq) = self.write(|txn, s| {
             let conn = txn.tx();
             let lead = require_office_on(conn, &n.lead, opened)?.code;
             let mut coordinators: Vec<(String, Text)> = Vec::new();
@@ -333,7 +364,7 @@ impl Register {
                 super::people::require_team_member(conn, &s.office, &s.login, &subjects, None)?;
                 team.push(s.login.clone());
             }
-            let number = next_number(conn, &s.office, opened.year())?;
+            let (number, seq) = next_number(conn, &s.office, opened.year(), hint)?;
             let central = self_is_central(conn, &lead)?;
             let deadline = deadline_for(conn, n.kind, central, opened, 0)?;
 
@@ -389,8 +420,9 @@ impl Register {
                     "number": number, "kind": n.kind, "lead": lead,
                 }),
             )?;
-            Ok(number)
+            Ok((number, seq))
         })?;
+        self.number_hints.insert(prefix, seq);
         Ok(CaseCreated { id, number })
     }
 
@@ -407,7 +439,7 @@ impl Register {
         let field = field.trim();
         let value = Text::new(value.trim());
         let id = case.id.clone();
-        self.write(|txn, s| {
+        self.write_case(&case.id, |txn, s| {
             let e = case_ref(&id);
             let sc = scope(&id);
             let stored: serde_json::Value = match field {
@@ -468,8 +500,7 @@ impl Register {
             }
             txn.append(&sc, &e, "timeline", timeline(TimelineKind::Note, today(), &s.login, None, None, Text::new(format!("{field} set"))))?;
             audit(txn, s, "case.edit", &format!("case:{id}"), serde_json::json!({ "field": field, "value": stored }))
-        })?;
-        self.case(&case.id)
+        })
     }
 
     /// Moves a case along the workflow (model::workflow); `extended` also extends the deadline
@@ -500,8 +531,9 @@ impl Register {
         if date > today() {
             return Err(Error::invalid("date", format!("{date} is in the future")));
         }
-        self.write(|txn, s| write_transition(txn, s, &case, to, note.clone(), date))?;
-        self.case(&case.id)
+        self.write_case(&case.id, |txn, s| {
+            write_transition(txn, s, &case, to, note.clone(), date)
+        })
     }
 
     /// Records a finding about one of the case's subjects (a violation, or signs of one found by
@@ -924,6 +956,13 @@ pub(crate) fn penalties_in_force(
     Ok(out)
 }
 
+/// Whether `office` is the central office, from the `offices` projection (kept in step in the
+/// transaction of every change to an office) rather than the office's op-log record: asked on
+/// every case opened and every extension.
 pub(super) fn self_is_central(conn: &rusqlite::Connection, office: &str) -> Result<bool> {
-    Ok(super::project::read_office(conn, office)?.is_some_and(|o| o.kind == OfficeKind::Central))
+    let kind: Option<String> = conn
+        .prepare_cached("SELECT kind FROM offices WHERE code = ?1")?
+        .query_row([office], |r| r.get(0))
+        .optional()?;
+    Ok(kind.as_deref() == Some(OfficeKind::Central.code()))
 }

@@ -165,6 +165,9 @@ pub struct Register {
     attachment_limit: u64,
     /// The caps a bundle is read with, and that an export keeps under (`bundle::Limits`).
     bundle_limits: crate::bundle::Limits,
+    /// Per case-number prefix (`HN-2026-`): the last sequence this session gave out, where the
+    /// next search for a free number starts (`cases::next_number`).
+    number_hints: std::collections::HashMap<String, u32>,
 }
 
 /// The scope unit of reference data (offices, officers).
@@ -261,6 +264,7 @@ impl Register {
             session,
             attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
             bundle_limits: crate::bundle::Limits::default(),
+            number_hints: Default::default(),
         })
     }
 
@@ -306,6 +310,7 @@ impl Register {
             },
             attachment_limit: DEFAULT_ATTACHMENT_LIMIT,
             bundle_limits: crate::bundle::Limits::default(),
+            number_hints: Default::default(),
         };
         // Report locks from before they were synced (migration 10) become records. Never fatal
         // to signing in: a row not converted stays a local lock, honoured, and is tried again.
@@ -382,6 +387,31 @@ impl Register {
         let out = f(&mut txn, &session)?;
         txn.commit(&DomainProjector)?;
         Ok(out)
+    }
+
+    /// [`write`](Self::write) for a change to one case that returns the case as it then stands:
+    /// the projection's reading of it, inside the write's transaction (the officer must be
+    /// allowed to read cases, as [`Register::case`] requires).
+    pub(crate) fn write_case(
+        &mut self,
+        id: &str,
+        f: impl FnOnce(&mut Txn<'_>, &Session) -> Result<()>,
+    ) -> Result<crate::model::Case> {
+        let session = self.session.clone();
+        crate::sync::check_writable(self.store.conn(), &session.office)?;
+        let capture = project::CaseCapture::new(id);
+        {
+            let mut txn = Txn::begin(self.store.conn_mut(), &session.office, &session.login)?;
+            f(&mut txn, &session)?;
+            txn.commit(&capture)?;
+        }
+        match capture.into_case() {
+            Some(case) => {
+                self.require(Permission::CaseRead)?;
+                Ok(case)
+            }
+            None => self.case(id),
+        }
     }
 
     /// Recomputes every query table from the merged op log (after a schema change, or to check

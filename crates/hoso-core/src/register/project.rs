@@ -300,16 +300,29 @@ fn read_case_and_team(conn: &Connection, id: &str) -> Result<Option<(Case, Vec<S
 /// repeat across offices). A bare login, written before members were qualified, belongs to the
 /// office that added it.
 pub fn case_team(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    // Grouped here rather than in SQL: a GROUP BY (or ORDER BY) statement is re-prepared on
+    // every run from the statement cache (docs/BENCHMARKS.md), and projections run it per write.
     let mut stmt = conn.prepare_cached(
-        "SELECT element, min(origin) FROM oplog_set_elems
-         WHERE kind = ?1 AND id = ?2 AND set_name = 'team' AND live = 1 GROUP BY element",
+        "SELECT element, origin FROM oplog_set_elems
+         WHERE kind = ?1 AND id = ?2 AND set_name = 'team' AND live = 1",
     )?;
     let rows = stmt.query_map(params![KIND_CASE, id], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
     })?;
-    let mut team = Vec::new();
+    // Each element with the least origin that added it.
+    let mut first_origin: BTreeMap<String, String> = BTreeMap::new();
     for row in rows {
         let (element, origin) = row?;
+        match first_origin.get_mut(&element) {
+            Some(o) if *o <= origin => {}
+            Some(o) => *o = origin,
+            None => {
+                first_origin.insert(element, origin);
+            }
+        }
+    }
+    let mut team = Vec::new();
+    for (element, origin) in first_origin {
         let Ok(Value::String(member)) = serde_json::from_str::<Value>(&element) else {
             continue;
         };
@@ -491,7 +504,57 @@ fn project_subject(tx: &Connection, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// The domain projection that also keeps what it projected of one case: a write that returns
+/// the case (a transition, an edit) hands back what the projection read inside the write's
+/// transaction instead of reading the case from the op log once more after committing.
+pub(crate) struct CaseCapture {
+    id: String,
+    case: std::cell::RefCell<Option<Case>>,
+}
+
+impl CaseCapture {
+    pub(crate) fn new(id: &str) -> CaseCapture {
+        CaseCapture {
+            id: id.to_string(),
+            case: std::cell::RefCell::new(None),
+        }
+    }
+
+    /// The case as the last projection of it left it (None if it was not projected).
+    pub(crate) fn into_case(self) -> Option<Case> {
+        self.case.into_inner()
+    }
+}
+
+impl Projector for CaseCapture {
+    fn project(&self, tx: &Connection, entity: &EntityRef) -> Result<()> {
+        if entity.kind == KIND_CASE && entity.id == self.id {
+            *self.case.borrow_mut() = project_case_read(tx, &entity.id)?;
+            Ok(())
+        } else {
+            DomainProjector.project(tx, entity)
+        }
+    }
+
+    fn admit(&self, tx: &Connection, op: &oplog::Op) -> Result<()> {
+        DomainProjector.admit(tx, op)
+    }
+
+    fn settle(
+        &self,
+        tx: &Connection,
+        units: &std::collections::BTreeSet<oplog::ScopeUnit>,
+    ) -> Result<Vec<EntityRef>> {
+        DomainProjector.settle(tx, units)
+    }
+}
+
 fn project_case(tx: &Connection, id: &str) -> Result<()> {
+    project_case_read(tx, id).map(|_| ())
+}
+
+/// Projects one case; returns it as projected (None: not visible or incomplete).
+fn project_case_read(tx: &Connection, id: &str) -> Result<Option<Case>> {
     let rowid: Option<i64> = tx
         .prepare_cached("SELECT rowid FROM cases WHERE id = ?1")
         .and_then(|mut s| s.query_row([id], |r| r.get(0)))
@@ -510,7 +573,7 @@ fn project_case(tx: &Connection, id: &str) -> Result<()> {
     )?;
     let Some((c, team)) = read_case_and_team(tx, id)? else {
         exec(tx, "DELETE FROM cases WHERE id = ?1", [id])?;
-        return Ok(());
+        return Ok(None);
     };
     use chrono::Datelike;
     let values = params![
@@ -605,28 +668,31 @@ fn project_case(tx: &Connection, id: &str) -> Result<()> {
             )?;
         }
     }
-    index_case(tx, id)
+    index_case(tx, id)?;
+    Ok(Some(c))
 }
 
 /// (Re)writes a case's search row: folded number, title, summary and its subjects' names.
 fn index_case(tx: &Connection, id: &str) -> Result<()> {
     let row: Option<(i64, String, String, String)> = tx
-        .query_row(
-            "SELECT rowid, number, title, summary FROM cases WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
+        .prepare_cached("SELECT rowid, number, title, summary FROM cases WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
     let Some((rowid, number, title, summary)) = row else {
         return Ok(());
     };
     let names: Vec<String> = {
         let mut st = tx.prepare_cached(
-            "SELECT s.name FROM case_subjects cs JOIN subjects s ON s.id = cs.subject_id
-                 WHERE cs.case_id = ?1 ORDER BY s.id",
+            "SELECT cs.subject_id, (SELECT s.name FROM subjects s WHERE s.id = cs.subject_id)
+                 FROM case_subjects cs WHERE cs.case_id = ?1",
         )?;
-        st.query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
+        let mut rows = st
+            .query_map([id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.sort();
+        rows.into_iter().filter_map(|(_, name)| name).collect()
     };
     let body = fold(&format!("{number} {title} {summary} {}", names.join(" ")));
     exec(tx, "DELETE FROM case_fts WHERE rowid = ?1", [rowid])?;
