@@ -743,8 +743,9 @@ fn a_coordinator_cannot_take_a_document_off_the_case() {
 }
 
 /// Known gap, not fixed yet (issue 9): a case transferred twice before its former lead hears of
-/// the first transfer. HN leaves the case's scope with the first transfer (to DN), so it never
-/// learns that HP leads now, and DN never held the denouncer: nobody hands it to HP.
+/// the first transfer. HN leaves the case's scope with the first transfer (to DN), so it knows DN
+/// as the lead, never HP; DN never received the case (it left DN's scope before any export), so
+/// the denouncer HN hands to DN goes no further: nobody hands it to HP.
 #[test]
 #[ignore = "known gap: the denouncer after two transfers (issue 9); run with --ignored"]
 fn the_denouncer_reaches_the_lead_after_two_transfers() {
