@@ -316,6 +316,15 @@ fn run(w: &mut World, m: &mut Model, s: &Step) {
                 m.inert.push((id, at.to_string(), v));
                 return;
             }
+            if at == lead && at != CENTRAL && !thinks_it_leads {
+                // Led again after a transfer back it has not heard of yet: its own register
+                // still names another lead, so it refuses the edit and writes nothing.
+                let digest = w.digest(at);
+                let e = w.reg(at).set_case_field(&id, "summary", &v).unwrap_err();
+                assert_eq!(e.code(), "op-not-authorised", "summary at {at}: {e}");
+                assert_eq!(w.digest(at), digest);
+                return;
+            }
             if at != lead && at != CENTRAL {
                 // A coordinating office has no authority over the case's fields: refused in
                 // its own register, nothing written.
