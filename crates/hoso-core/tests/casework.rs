@@ -1,36 +1,12 @@
 //! What the app's case screens ask of the core (register::casework and the paged list).
 
-use chrono::NaiveDate;
 use hoso_core::model::*;
 use hoso_core::register::*;
 use hoso_core::search::{CaseFilter, CaseSort};
-use hoso_core::store::{FAST_KDF_FOR_TESTS, Store};
 use hoso_core::{audit, oplog};
 
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn register(dir: &std::path::Path, code: &str, central: bool) -> Register {
-    let (store, _) = Store::create(
-        dir.join(format!("{code}.hoso")),
-        "admin",
-        "mật khẩu",
-        &FAST_KDF_FOR_TESTS,
-    )
-    .unwrap();
-    Register::initialise(
-        store,
-        InitParams {
-            office_code: code.into(),
-            office_name: format!("Ủy ban Kiểm tra {code}").into(),
-            officer_login: "admin".into(),
-            officer_name: "Quản trị".into(),
-            central,
-        },
-    )
-    .unwrap()
-}
+mod common;
+use common::{d, register};
 
 fn sync(from: &Register, to: &mut Register) {
     let vv = oplog::version_vector(to.store().conn()).unwrap();

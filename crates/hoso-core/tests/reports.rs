@@ -1,18 +1,15 @@
 //! The statistics forms (issue 13): each form's figures equal what a person counts by hand in a
 //! small register built here; every figure names its cases; a locked period keeps its figures.
 
-use chrono::NaiveDate;
 use hoso_core::access::Role;
-use hoso_core::model::workflow::allowed_transitions;
 use hoso_core::model::*;
 use hoso_core::register::*;
 use hoso_core::reports::{Period, Report, ReportScope, RowKind};
 use hoso_core::store::{FAST_KDF_FOR_TESTS, Store};
 use hoso_core::text::Text;
 
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+mod common;
+use common::{case, d, decide, walk};
 
 fn central(dir: &std::path::Path) -> Register {
     let (store, _) = Store::create(
@@ -62,58 +59,6 @@ fn subject(
     }
 }
 
-fn case(
-    r: &mut Register,
-    kind: CaseKind,
-    lead: &str,
-    opened: &str,
-    subjects: &[&String],
-) -> String {
-    r.add_case(NewCase {
-        kind,
-        title: format!("Vụ việc {kind} {opened}").into(),
-        lead: lead.into(),
-        coordinators: vec![],
-        subjects: subjects.iter().map(|s| s.to_string()).collect(),
-        origin: None,
-        opened: Some(d(opened)),
-        summary: Text::default(),
-        team: vec![],
-    })
-    .unwrap()
-    .id
-}
-
-/// Moves a case along the workflow to `target` (shortest path), dated `day`.
-fn walk(r: &mut Register, id: &str, target: CaseStatus, day: &str) {
-    use std::collections::{HashMap, VecDeque};
-    let c = r.case(id).unwrap();
-    let mut prev: HashMap<CaseStatus, CaseStatus> = HashMap::new();
-    let mut q = VecDeque::from([c.status]);
-    while let Some(s) = q.pop_front() {
-        if s == target {
-            break;
-        }
-        for n in allowed_transitions(c.kind, s, None) {
-            if n != c.status && !prev.contains_key(&n) {
-                prev.insert(n, s);
-                q.push_back(n);
-            }
-        }
-    }
-    let mut path = vec![target];
-    while let Some(p) = prev.get(path.last().unwrap()) {
-        if *p == c.status {
-            break;
-        }
-        path.push(*p);
-    }
-    path.reverse();
-    for s in path {
-        r.transition(id, s, None, Some(d(day))).unwrap();
-    }
-}
-
 fn finding(r: &mut Register, case: &str, subject: &str, category: &str, violated: bool) {
     r.record_finding(
         case,
@@ -123,22 +68,6 @@ fn finding(r: &mut Register, case: &str, subject: &str, category: &str, violated
             violated,
             violation_date: violated.then(|| d("2025-06-01")),
             text: "Kết quả thẩm tra".into(),
-            violation_areas: vec![],
-        },
-    )
-    .unwrap();
-}
-
-fn decide(r: &mut Register, case: &str, subject: &str, form: DisciplineForm, date: &str) {
-    r.decide(
-        case,
-        NewDecision {
-            subject: subject.into(),
-            form,
-            date: d(date),
-            violation_date: Some(d("2025-06-01")),
-            note: "Quyết định".into(),
-            change_reason: None,
             violation_areas: vec![],
         },
     )

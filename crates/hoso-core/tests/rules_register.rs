@@ -9,9 +9,8 @@ use hoso_core::rules::{Holiday, RulesConfig};
 use hoso_core::store::{FAST_KDF_FOR_TESTS, Store};
 use hoso_core::{Text, audit, oplog};
 
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
+mod common;
+use common::d;
 
 fn register(dir: &tempfile::TempDir, code: &str, central: bool) -> Register {
     let path = dir.path().join(format!("{code}.hoso"));
