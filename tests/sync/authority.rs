@@ -742,12 +742,11 @@ fn a_coordinator_cannot_take_a_document_off_the_case() {
     );
 }
 
-/// Known gap, not fixed yet (issue 9): a case transferred twice before its former lead hears of
-/// the first transfer. HN leaves the case's scope with the first transfer (to DN), so it knows DN
-/// as the lead, never HP; DN never received the case (it left DN's scope before any export), so
-/// the denouncer HN hands to DN goes no further: nobody hands it to HP.
+/// A case transferred twice before its former lead hears of the first transfer (HN → DN → HP):
+/// HN leaves the case's scope with the first transfer, so it knows DN as the lead, never HP. DN
+/// led the case only between the two transfers, and still receives it from the central office up
+/// to the transfer that took it away: so it knows HP leads and hands on the denouncer HN gave it.
 #[test]
-#[ignore = "known gap: the denouncer after two transfers (issue 9); run with --ignored"]
 fn the_denouncer_reaches_the_lead_after_two_transfers() {
     let mut w = World::new(&["HN", "DN", "HP"]);
     for p in ["HN", "DN", "HP"] {
@@ -764,8 +763,22 @@ fn the_denouncer_reaches_the_lead_after_two_transfers() {
     for p in ["HN", "DN", "HP"] {
         w.carry(CENTRAL, p);
     }
+    // DN, never sent the case before it left DN's scope, holds it up to that transfer.
+    assert_eq!(w.reg("DN").case(&case).unwrap().lead, "HP");
+    assert_eq!(w.reg("HN").case(&case).unwrap().lead, "DN");
     w.carry("HN", "HP");
     w.carry("HN", "DN");
+    // DN cannot read the denouncer it holds, and its sync status says it must pass it on.
+    w.sign_in_as("DN", "lanhdao", Role::CommitteeLeader);
+    assert!(w.reg("DN").denouncer(&case).is_err());
+    let to_hp = w
+        .reg("DN")
+        .sync_status()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.office == "HP")
+        .map(|p| p.denouncers_to_hand_over);
+    assert_eq!(to_hp, Some(1));
     w.carry("DN", "HP");
     w.sign_in_as("HP", "lanhdao", Role::CommitteeLeader);
     let d = w.reg("HP").denouncer(&case).unwrap();

@@ -13,7 +13,7 @@ use chrono::{Duration, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
-use super::scope::{PeerScope, acked_cutoffs, peer_scope};
+use super::scope::{PeerScope, acked_cutoffs, cases_once_joined, peer_scope};
 use super::{Progress, now_text};
 use crate::access::Permission;
 use crate::authority::{ScopeExit, scope_exit};
@@ -520,8 +520,8 @@ fn record_sent(tx: &rusqlite::Connection, s: &Sent<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Units `peer` held (this register sent them, or it wrote to them) that are no longer in its
-/// scope, with where they left it (cases only: see `authority::scope_exit`).
+/// Units `peer` held (this register sent them, or it wrote to them) or was once named on
+/// (lead or coordinator) that are no longer in its scope, with where they left it (cases only: see `authority::scope_exit`).
 fn scope_exits(
     conn: &rusqlite::Connection,
     peer: &str,
@@ -537,6 +537,7 @@ fn scope_exits(
             held.insert(unit?);
         }
     }
+    held.extend(cases_once_joined(conn, &offices)?);
     let mut out = HashMap::new();
     for unit in held {
         if scope.contains(&unit) {

@@ -122,3 +122,40 @@ pub fn peer_scope(conn: &Connection, peer: &str) -> Result<PeerScope> {
         led_cases,
     })
 }
+
+/// The cases whose merged history ever named one of `offices` lead or coordinator, as this
+/// register knows it: candidates for a scope exit (`authority::scope_exit` decides), including
+/// a case an office led only between two transfers and was never sent (it still receives the
+/// case up to the transfer that took it away, and with it who leads now: the denouncer it is
+/// handed passes on to that office).
+pub(crate) fn cases_once_joined(conn: &Connection, offices: &[String]) -> Result<HashSet<String>> {
+    let mut out = HashSet::new();
+    if offices.is_empty() {
+        return Ok(out);
+    }
+    let mut leads = conn.prepare_cached(
+        "SELECT f.id, json_extract(o.change, '$.value') FROM oplog_fields f
+             JOIN ops o ON o.origin = f.origin AND o.seq = f.seq
+         WHERE f.kind = 'case' AND f.field = 'lead'",
+    )?;
+    let rows = leads.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
+    for row in rows {
+        let (case, lead) = row?;
+        if lead.is_some_and(|l| offices.contains(&l)) {
+            out.insert(format!("case:{case}"));
+        }
+    }
+    let mut coordinators = conn.prepare_cached(
+        "SELECT id FROM oplog_set_elems
+         WHERE kind = 'case' AND set_name = 'coordinators' AND element = ?1",
+    )?;
+    for o in offices {
+        let element = serde_json::Value::String(o.clone()).to_string();
+        for case in coordinators.query_map([element], |r| r.get::<_, String>(0))? {
+            out.insert(format!("case:{}", case?));
+        }
+    }
+    Ok(out)
+}
