@@ -168,14 +168,15 @@ REPORT_CASES ?= 20000
 BENCH_CASES ?= 100000
 BENCH_REGISTER ?= /tmp/hoso-bench-$(BENCH_CASES).hoso-db
 bench: deps demo
-	$(CARGO) build --release -p hoso-core --example sync_bench --example demo_bench --example list_bench
+	$(CARGO) build --release -p hoso-core -p hoso-demo --example sync_bench --example demo_bench \
+	  --example list_bench
 	HOSO_BENCH_IMPORT_PROCESS=1 /usr/bin/time -v $(CARGO_TARGET_DIR)/release/examples/sync_bench $(BENCH_OPS)
 	[ -e "$(BENCH_REGISTER)" ] || /usr/bin/time -v \
 	  $(CARGO_TARGET_DIR)/release/examples/demo_bench "$(BENCH_REGISTER)" $(BENCH_CASES)
 	$(CARGO_TARGET_DIR)/release/examples/list_bench "$(BENCH_REGISTER)" 200
 	$(CARGO) run --release -p hoso-print --example render_bench -- "$(DEMO_REGISTER)" demo demo 20
 	$(CARGO) run --release -p hoso-print --example report_bench -- "$(DEMO_REGISTER)" demo demo $(BENCH_YEAR)-9m
-	$(CARGO) run --release -p hoso-core --example report_scale -- \
+	$(CARGO) run --release -p hoso-demo --example report_scale -- \
 	  "$(HOME)/.cache/hoso-demo/report-scale-$(REPORT_CASES).hoso-db" $(REPORT_CASES) $(BENCH_YEAR)-9m
 	$(MAKE) app
 	$(CARGO) build -p hoso-desktop --example minimal_window

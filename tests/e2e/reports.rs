@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use chrono::Datelike;
-use hoso_core::demo::{DemoOptions, create_demo};
 use hoso_core::reports::{Period, ReportScope};
 use hoso_core::store::FAST_KDF_FOR_TESTS;
+use hoso_demo::{DemoOptions, create_demo};
 use hoso_tests::app::App;
 
 async fn element(app: &App, css: &str) -> Result<fantoccini::elements::Element> {

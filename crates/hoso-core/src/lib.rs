@@ -6,7 +6,6 @@ pub mod audit;
 pub mod authority;
 pub mod backup;
 pub mod bundle;
-pub mod demo;
 pub mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use clap::Args;
-use hoso_core::demo::{self, DemoOptions};
 use hoso_core::store::key_file_path;
+use hoso_demo::DemoOptions;
 
 use crate::ctx::Ctx;
 
@@ -36,7 +36,7 @@ pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
         subjects: args.subjects,
         cases: args.cases,
     };
-    let (summary, recovery) = match demo::create_demo(&args.out, &opts, &ctx.kdf_params()) {
+    let (summary, recovery) = match hoso_demo::create_demo(&args.out, &opts, &ctx.kdf_params()) {
         Ok((_register, recovery, summary)) => (summary, recovery),
         Err(e) => {
             // A half-made demo is useless: leave nothing behind.
@@ -55,8 +55,8 @@ pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
     if ctx.json {
         ctx.print_json(&serde_json::json!({
             "register": args.out,
-            "officer": demo::DEMO_LOGIN,
-            "passphrase": demo::DEMO_PASSPHRASE,
+            "officer": hoso_demo::DEMO_LOGIN,
+            "passphrase": hoso_demo::DEMO_PASSPHRASE,
             // Demo data only: printed so the file can be opened in any SQLCipher 4 tool.
             "recovery_key": recovery.to_grouped().as_str(),
             "summary": summary,
@@ -65,8 +65,8 @@ pub fn run(ctx: &mut Ctx, args: DemoArgs) -> Result<()> {
         println!("Created the demo register {}", args.out.display());
         println!(
             "Officer: {}   Passphrase: {}",
-            demo::DEMO_LOGIN,
-            demo::DEMO_PASSPHRASE
+            hoso_demo::DEMO_LOGIN,
+            hoso_demo::DEMO_PASSPHRASE
         );
         println!(
             "{} offices, {} officers, {} subjects, {} cases ({} overdue), {} discipline decisions, \

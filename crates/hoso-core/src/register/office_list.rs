@@ -5,7 +5,7 @@
 //! case of "Quảng Bình" (QBI) belongs to today's "Quảng Trị" (QTR).
 //!
 //! `hoso init --central` seeds the register's office list from here
-//! ([`write_office_list`]), and the demo generator uses the same source.
+//! ([`write_office_list`]), and the demo generator (`hoso-demo`) uses the same source.
 //!
 //! - `provinces() -> Vec<Province>`: the embedded CSV.
 //! - `FORMER_CODES`: the absorbed former provinces' HoSo codes.

@@ -1,9 +1,9 @@
 //! Compute time of the statistics forms and of the Reports screen's charts as the register grows
-//! (docs/BENCHMARKS.md, "Statistics forms at 20,000 cases"). The core only: no PDF or XLSX (those
-//! are `hoso-print`'s `report_bench`), so it builds without typst.
+//! (docs/BENCHMARKS.md, "Statistics forms at 20,000 cases"). The core and the generator only: no
+//! PDF or XLSX (those are `hoso-print`'s `report_bench`), so it builds without typst.
 //!
 //! ```text
-//! cargo run --release -p hoso-core --example report_scale -- /tmp/big.hoso-db 20000 2026-9m
+//! cargo run --release -p hoso-demo --example report_scale -- /tmp/big.hoso-db 20000 2026-9m
 //! ```
 //!
 //! Arguments: register (made with the demo generator, `CASES` cases and `CASES / 5` subjects,
@@ -13,10 +13,10 @@
 
 use std::time::Instant;
 
-use hoso_core::demo::{DEMO_LOGIN, DEMO_PASSPHRASE, DemoOptions, create_demo};
 use hoso_core::register::Register;
 use hoso_core::reports::{Period, ReportScope};
 use hoso_core::store::{FAST_KDF_FOR_TESTS, Store};
+use hoso_demo::{DEMO_LOGIN, DEMO_PASSPHRASE, DemoOptions, create_demo};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -7,15 +7,19 @@
 //!   DemoSummary)>`: a new register (officer `demo`, passphrase `demo`, central office `TW`)
 //!   filled by `populate`.
 //! - `populate(&mut Register, &DemoOptions) -> Result<DemoSummary>`: offices (the 34 current
-//!   units of `data/provinces-2025.csv` and the 29 absorbed former provinces, closed on
-//!   1/7/2025 as their predecessors: `register::office_list`, seeded by `initialise` of a
-//!   central office), officers, subjects, cases through the workflow, discipline
+//!   units of `hoso-core/data/provinces-2025.csv` and the 29 absorbed former provinces, closed on
+//!   1/7/2025 as their predecessors: `hoso_core::register::office_list`, seeded by `initialise`
+//!   of a central office), officers, subjects, cases through the workflow, discipline
 //!   decisions, findings, deadlines, annual plans with an overlap and an omission.
-//! - `provinces() -> Vec<Province>`: the embedded CSV (re-exported from `register::office_list`).
+//! - `provinces() -> Vec<Province>`: the embedded CSV (re-exported from
+//!   `hoso_core::register::office_list`).
 //!
 //! Everything goes through the public `Register` API, so permissions, validation, the op log
 //! and the audit log are exercised exactly as in real use. Dates run from January 2024 to
 //! October 2026 at the latest (never after today).
+//!
+//! A crate of its own (issue 14): the core ships without the generator, and the crate boundary
+//! keeps it to the core's public API.
 
 mod pools;
 mod rng;
@@ -27,21 +31,21 @@ use chrono::{Datelike, Days, NaiveDate};
 use hoso_crypto::{KdfParams, RecoveryKey};
 use serde::Serialize;
 
-use crate::access::Role;
-use crate::error::{Error, Result};
-use crate::model::workflow::allowed_transitions;
-use crate::model::{
+use hoso_core::access::Role;
+use hoso_core::error::{Error, Result};
+use hoso_core::model::workflow::allowed_transitions;
+use hoso_core::model::{
     CaseKind, CaseOrigin, CaseStatus, DisciplineForm, Finding, ManagementAuthority,
     MembershipStatus, OfficeKind, SubjectKind,
 };
-use crate::register::office_list;
-use crate::register::{
+use hoso_core::register::office_list;
+use hoso_core::register::{
     AddSubject, InitParams, NewCase, NewDecision, NewPlan, NewPlanItem, NewSubject, Register,
 };
-use crate::rules::{self, SubjectFacts};
-use crate::search::CaseFilter;
-use crate::store::Store;
-use crate::text::Text;
+use hoso_core::rules::{self, SubjectFacts};
+use hoso_core::search::CaseFilter;
+use hoso_core::store::Store;
+use hoso_core::text::Text;
 
 use rng::Rng;
 
@@ -90,8 +94,8 @@ pub struct DemoSummary {
     pub sync_peers: usize,
 }
 
-/// The 2025 office list is shared with `hoso init --central` (`register::office_list`).
-pub use crate::register::office_list::{Province, provinces};
+/// The 2025 office list is shared with `hoso init --central` (`hoso_core::register::office_list`).
+pub use hoso_core::register::office_list::{Province, provinces};
 
 /// Creates a new demo register at `path` (officer `demo`, passphrase `demo`) and fills it.
 pub fn create_demo(
@@ -321,7 +325,7 @@ pub fn populate(reg: &mut Register, opts: &DemoOptions) -> Result<DemoSummary> {
         ));
     }
 
-    let today = crate::register::today();
+    let today = hoso_core::register::today();
     let cutoff = date(2026, 10, 31).min(today - Days::new(20));
     let first = date(2024, 1, 2);
     if cutoff <= first {
@@ -533,7 +537,7 @@ fn path(kind: CaseKind, via: Option<CaseStatus>, target: CaseStatus) -> Option<V
                 return Some(out[1..].to_vec());
             }
             for next in allowed_transitions(kind, cur.0, cur.1) {
-                let resume = crate::model::workflow::resume_after(cur.0, cur.1, next);
+                let resume = hoso_core::model::workflow::resume_after(cur.0, cur.1, next);
                 let state = (next, resume);
                 if seen.insert(state) {
                     prev.insert(state, cur);
@@ -901,7 +905,7 @@ fn add_case(
         .or_default() += 1;
 
     // Kinds without a regulated time limit get one from their plan once decided; some are late.
-    let open = crate::model::workflow::is_open(status);
+    let open = hoso_core::model::workflow::is_open(status);
     if open
         && !kind.is_letter()
         && !matches!(

@@ -1,5 +1,5 @@
 use super::*;
-use crate::store::FAST_KDF_FOR_TESTS;
+use hoso_core::store::FAST_KDF_FOR_TESTS;
 
 fn small() -> DemoOptions {
     DemoOptions {
@@ -42,16 +42,9 @@ fn provinces_file_has_34_units_from_63() {
         .iter()
         .flat_map(|u| u.merged_from.iter().filter(move |f| **f != u.name))
         .collect();
-    assert_eq!(
-        absorbed.len(),
-        crate::register::office_list::FORMER_CODES.len()
-    );
+    assert_eq!(absorbed.len(), office_list::FORMER_CODES.len());
     let mut codes: Vec<&str> = p.iter().map(|u| u.code.as_str()).collect();
-    codes.extend(
-        crate::register::office_list::FORMER_CODES
-            .iter()
-            .map(|(_, c)| *c),
-    );
+    codes.extend(office_list::FORMER_CODES.iter().map(|(_, c)| *c));
     codes.push(CENTRAL_CODE);
     let n = codes.len();
     codes.sort();
@@ -146,9 +139,9 @@ fn demo_register_is_realistic_complete_and_reproducible() {
     assert_eq!(d.name.as_str().split(' ').count(), 3);
     let mut viewer = Register::session(leader.into_store(), "son.hq").unwrap();
     assert!(viewer.denouncer(&denunciation.id).is_err());
-    let reads = crate::audit::list(
+    let reads = hoso_core::audit::list(
         viewer.store().conn(),
-        &crate::audit::AuditFilter {
+        &hoso_core::audit::AuditFilter {
             action: Some("denouncer.read".into()),
             ..Default::default()
         },
@@ -159,7 +152,7 @@ fn demo_register_is_realistic_complete_and_reproducible() {
     let reg = Register::session(viewer.into_store(), DEMO_LOGIN).unwrap();
 
     // Everything went through the audited API.
-    let audit = crate::audit::verify(reg.store().conn()).unwrap();
+    let audit = hoso_core::audit::verify(reg.store().conn()).unwrap();
     assert!(audit.is_intact());
     assert!(audit.entries as usize > summary.cases * 2);
     drop(reg);

@@ -1,15 +1,16 @@
 //! The national register generator (`hoso demo`) without the CLI: the same
-//! `demo::create_demo` with the shipped key-derivation parameters, timed, for
-//! docs/BENCHMARKS.md. Building it needs only the core (the CLI pulls in the typst printer).
+//! `hoso_demo::create_demo` with the shipped key-derivation parameters, timed, for
+//! docs/BENCHMARKS.md. Building it needs only the generator and the core (the CLI pulls in the
+//! typst printer).
 //!
-//! `cargo run --release -p hoso-core --example demo_bench -- OUT CASES [SUBJECTS] [SEED]`
+//! `cargo run --release -p hoso-demo --example demo_bench -- OUT CASES [SUBJECTS] [SEED]`
 //! (default subjects: CASES / 5, at least 300). Run it under `/usr/bin/time -v` for the CPU
 //! time and peak RSS; it prints the wall time and the time per case.
 
 use std::time::Instant;
 
-use hoso_core::demo::{self, DemoOptions};
 use hoso_crypto::KdfParams;
+use hoso_demo::DemoOptions;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -28,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .transpose()?
         .unwrap_or(DemoOptions::default().seed);
     let started = Instant::now();
-    let (_reg, _recovery, summary) = demo::create_demo(
+    let (_reg, _recovery, summary) = hoso_demo::create_demo(
         std::path::Path::new(&out),
         &DemoOptions {
             seed,
