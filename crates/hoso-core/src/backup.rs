@@ -26,7 +26,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Permission;
 use crate::error::{Error, Result};
-use crate::oplog::db;
 use crate::register::Register;
 use crate::store::{Store, key_file_path};
 
@@ -219,7 +218,7 @@ impl Register {
                 |r| r.get(0),
             )
             .optional()
-            .map_err(db)
+            .map_err(Error::from)
     }
 }
 

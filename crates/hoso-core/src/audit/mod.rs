@@ -32,10 +32,6 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// BLAKE3 key-derivation context: domain separation from every other hash in HoSo.
 pub const HASH_CONTEXT: &str = "HoSo 2026-11 audit log entry v1";
 
-fn db(e: rusqlite::Error) -> Error {
-    Error::Storage(format!("audit log: {e}"))
-}
-
 /// What to record. Strings are normalised to NFC.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewEntry {
@@ -112,8 +108,7 @@ pub fn append_at(tx: &Connection, entry: &NewEntry, time: DateTime<Utc>) -> Resu
     let (last_seq, prev_hash): (i64, String) = tx
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
         .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))))
-        .optional()
-        .map_err(db)?
+        .optional()?
         .unwrap_or((0, GENESIS.to_string()));
     let seq = last_seq + 1;
     let time = time.to_rfc3339_opts(SecondsFormat::Millis, true);
@@ -143,14 +138,12 @@ pub fn append_at(tx: &Connection, entry: &NewEntry, time: DateTime<Utc>) -> Resu
             prev_hash,
             hash
         ])
-    })
-    .map_err(db)?;
+    })?;
     tx.prepare_cached(
         "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
     )
-    .and_then(|mut s| s.execute(params![seq, hash]))
-    .map_err(db)?;
+    .and_then(|mut s| s.execute(params![seq, hash]))?;
     Ok(Entry {
         seq: seq as u64,
         time,
@@ -169,8 +162,7 @@ pub fn head(conn: &Connection) -> Result<(u64, String)> {
         .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
-        .optional()
-        .map_err(db)?
+        .optional()?
         .unwrap_or((0, GENESIS.to_string()));
     Ok((seq.max(0) as u64, hash))
 }
@@ -236,23 +228,21 @@ pub fn list(conn: &Connection, filter: &AuditFilter) -> Result<Vec<Entry>> {
     if let Some(n) = filter.limit {
         sql.push_str(&format!(" LIMIT {n}"));
     }
-    let mut stmt = conn.prepare(&sql).map_err(db)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            let detail: String = r.get(5)?;
-            Ok(Entry {
-                seq: r.get::<_, i64>(0)?.max(0) as u64,
-                time: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                entity: r.get(4)?,
-                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
-                prev_hash: r.get(6)?,
-                hash: r.get(7)?,
-            })
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+        let detail: String = r.get(5)?;
+        Ok(Entry {
+            seq: r.get::<_, i64>(0)?.max(0) as u64,
+            time: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            entity: r.get(4)?,
+            detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
+            prev_hash: r.get(6)?,
+            hash: r.get(7)?,
         })
-        .map_err(db)?;
-    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db)
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// One thing `verify` found wrong.
@@ -336,22 +326,20 @@ impl VerifyReport {
 /// Checks the whole chain. Reading only: a broken log is reported, never repaired. Streams the
 /// log (memory does not grow with its length unless entries are out of place).
 pub fn verify(conn: &Connection) -> Result<VerifyReport> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT seq, time, actor, action, entity, detail, prev_hash, hash
+    let mut stmt = conn.prepare(
+        "SELECT seq, time, actor, action, entity, detail, prev_hash, hash
              FROM audit_log ORDER BY seq",
-        )
-        .map_err(db)?;
-    let mut rows = stmt.query([]).map_err(db)?;
+    )?;
+    let mut rows = stmt.query([])?;
     let mut problems = Vec::new();
     // Entries chained to something other than their predecessor: (problem index, prev hash).
     let mut misplaced: Vec<(usize, String)> = Vec::new();
     let mut entries = 0u64;
     let mut expected: i64 = 1;
     let mut prev = GENESIS.to_string();
-    while let Some(r) = rows.next().map_err(db)? {
-        let seq: i64 = r.get(0).map_err(db)?;
-        let field = |i: usize| r.get::<_, String>(i).map_err(db);
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let field = |i: usize| r.get::<_, String>(i);
         let (prev_hash, hash) = (field(6)?, field(7)?);
         if seq > expected {
             problems.push(Problem::Missing {
@@ -386,14 +374,10 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
 
     // Tell a moved entry (chained after another entry of the log) from a foreign one.
     if !misplaced.is_empty() {
-        let mut st = conn
-            .prepare("SELECT hash, seq FROM audit_log")
-            .map_err(db)?;
+        let mut st = conn.prepare("SELECT hash, seq FROM audit_log")?;
         let position: std::collections::HashMap<String, i64> = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(db)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(db)?;
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         for (i, prev_hash) in misplaced {
             let Problem::ChainBroken { seq } = problems[i] else {
                 continue;
@@ -425,14 +409,12 @@ pub fn verify(conn: &Connection) -> Result<VerifyReport> {
         problems.push(Problem::HeadMismatch { seq: last_seq });
     }
 
-    let guards: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'
+    let guards: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'
              AND name IN ('audit_log_no_update', 'audit_log_no_delete')",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(db)?;
+        [],
+        |r| r.get(0),
+    )?;
     if guards != 2 {
         problems.push(Problem::GuardRemoved);
     }

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 
 use rusqlite::{Connection, params};
 
-use super::db;
 use super::merge::merge;
 use super::read::{OP_COLUMNS, op_from_row};
 use super::types::{EntityRef, Op, OpId, ScopeUnit};
@@ -51,7 +50,7 @@ fn stored_verdicts(conn: &Connection, scope: &ScopeUnit) -> Result<BTreeMap<OpId
             r.get::<_, String>(2)?,
         ))
     })?;
-    rows.collect::<rusqlite::Result<_>>().map_err(db)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Records which ops of `scope` have no effect (`denied`: op id → reason) and, when that set
@@ -110,7 +109,7 @@ pub fn without_effect(conn: &Connection) -> Result<Vec<WithoutEffect>> {
             reason: r.get(3)?,
         })
     })?;
-    rows.collect::<rusqlite::Result<_>>().map_err(db)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Whether `op` is stored without effect.
@@ -119,5 +118,5 @@ pub fn has_no_effect(conn: &Connection, op: &OpId) -> Result<Option<String>> {
     conn.prepare_cached("SELECT reason FROM oplog_without_effect WHERE origin = ?1 AND seq = ?2")?
         .query_row(params![op.origin, op.seq as i64], |r| r.get(0))
         .optional()
-        .map_err(db)
+        .map_err(crate::error::Error::from)
 }

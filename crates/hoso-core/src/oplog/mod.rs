@@ -119,8 +119,6 @@ pub mod types;
 #[cfg(test)]
 mod tests;
 
-use crate::error::Error;
-
 pub use canon::{to_canonical as canonical_json, write_op as write_canonical_op};
 pub use read::{
     ClockAhead, FieldState, LogEntry, clock_ahead_origins, conflicts, entities_of_kind,
@@ -183,12 +181,6 @@ where
     fn project(&self, tx: &rusqlite::Connection, entity: &EntityRef) -> crate::Result<()> {
         self(tx, entity)
     }
-}
-
-/// SQLite errors become `Error::Storage` (the crate's one conversion, `From<rusqlite::Error>`),
-/// spelled as a function for `map_err`.
-pub(crate) fn db(e: rusqlite::Error) -> Error {
-    Error::from(e)
 }
 
 /// The current wall clock in milliseconds since the Unix epoch.

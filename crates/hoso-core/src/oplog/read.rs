@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
-use super::db;
 use super::types::{Change, EntityRef, Hlc, Op, OpId, ScopeUnit};
 use crate::error::{Error, Result};
 
@@ -72,7 +71,7 @@ pub fn entities_of_kind(conn: &Connection, kind: &str) -> Result<Vec<String>> {
              ORDER BY id",
     )?;
     let rows = stmt.query_map([kind], |r| r.get(0))?;
-    rows.collect::<rusqlite::Result<_>>().map_err(db)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The value a stored Put carries.
@@ -97,7 +96,7 @@ pub(crate) fn survivor_ids(
     let rows = stmt.query_map(params![entity.kind, entity.id, field], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
     })?;
-    let mut ids = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db)?;
+    let mut ids = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     ids.sort();
     Ok(ids
         .into_iter()
@@ -204,7 +203,7 @@ pub(crate) fn live_tags(
             r.get::<_, i64>(1)? as u64,
         ))
     })?;
-    rows.collect::<rusqlite::Result<_>>().map_err(db)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Members of a set of a visible entity, sorted by canonical JSON (bytewise).
@@ -309,7 +308,7 @@ pub fn conflicts(conn: &Connection) -> Result<Vec<(EntityRef, String)>> {
             r.get(2)?,
         ))
     })?;
-    rows.collect::<rusqlite::Result<_>>().map_err(db)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub(crate) const OP_COLUMNS: &str = "origin, seq, hlc, author, txn, scope, kind, entity_id, change";
@@ -357,5 +356,5 @@ pub fn clock_ahead_origins(conn: &Connection) -> Result<Vec<ClockAhead>> {
             noticed_ms: r.get::<_, i64>(2)? as u64,
         })
     })?;
-    rows.collect::<rusqlite::Result<_>>().map_err(db)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -23,7 +23,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::Register;
-use super::project::{DomainProjector, db};
+use super::project::DomainProjector;
 use crate::access::{Permission, Role};
 use crate::error::{Error, Result};
 use crate::model::{Office, Officer};
@@ -157,7 +157,7 @@ fn movable_deadlines(conn: &Connection) -> Result<Vec<OpenDeadline>> {
     )?;
     st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()
-        .map_err(db)
+        .map_err(Error::from)
 }
 
 fn deadlines_of(conn: &Connection, ids: &[String]) -> Result<Vec<Option<String>>> {
@@ -165,7 +165,7 @@ fn deadlines_of(conn: &Connection, ids: &[String]) -> Result<Vec<Option<String>>
     ids.iter()
         .map(|id| {
             st.query_row([id], |r| r.get::<_, Option<String>>(0))
-                .map_err(db)
+                .map_err(Error::from)
         })
         .collect()
 }

@@ -12,7 +12,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::project::{KIND_CASE, KIND_DENOUNCER, case_log, case_ref, db};
+use super::project::{KIND_CASE, KIND_DENOUNCER, case_log, case_ref};
 use super::{Register, Session, audit, today};
 use crate::access::Permission;
 use crate::error::{Error, Result};
@@ -354,5 +354,5 @@ fn audit_read(
         &tx,
         &crate::audit::NewEntry::new(&s.login, action, format!("case:{case_id}"), detail),
     )?;
-    tx.commit().map_err(db)
+    Ok(tx.commit()?)
 }

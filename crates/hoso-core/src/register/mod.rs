@@ -126,8 +126,6 @@ pub use project::DomainProjector;
 pub use rules_store::CalendarGap;
 pub use subjects::{AddSubject, NewSubject};
 
-use project::db;
-
 /// Who is working: the signed-in officer, their role and their office (the register's office).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Session {
@@ -419,7 +417,7 @@ impl Register {
     pub fn rebuild_projections(&mut self) -> Result<()> {
         let tx = self.store.conn_mut().transaction()?;
         project::rebuild_all(&tx)?;
-        tx.commit().map_err(db)
+        Ok(tx.commit()?)
     }
 
     /// Runs several writes in one SQL transaction: each write keeps its own checks and ops (a

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::params;
 
-use super::project::{db, office_ref, officer_ref, read_office, read_officer};
+use super::project::{office_ref, officer_ref, read_office, read_officer};
 use super::{Register, audit, scope_ref, today};
 use crate::access::{Permission, Role};
 use crate::error::{Error, Result};
@@ -138,7 +138,7 @@ pub(crate) fn with_predecessors(conn: &rusqlite::Connection, code: &str) -> Resu
              ) SELECT code FROM line ORDER BY code",
         )?;
     let rows = st.query_map([code], |r| r.get(0))?;
-    rows.collect::<rusqlite::Result<Vec<String>>>().map_err(db)
+    Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
 }
 
 /// Links a certified office to its entry in the office list, creating the entry (a province
@@ -338,6 +338,6 @@ impl Register {
                 active: r.get(4)?,
             })
         })?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db)
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }

@@ -18,7 +18,7 @@ use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
 use super::plans::{Overlap, Work};
-use super::project::{Fields, db, exec};
+use super::project::{Fields, exec};
 use super::{Register, audit, new_id, today};
 use crate::access::Permission;
 use crate::error::{Error, Result};
@@ -354,5 +354,5 @@ pub(crate) fn records_naming(conn: &Connection, office: &str) -> Result<Vec<(Str
              WHERE EXISTS (SELECT 1 FROM json_each(r.offices) WHERE value = ?1)",
     )?;
     let rows = st.query_map([office], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect::<rusqlite::Result<_>>().map_err(db)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

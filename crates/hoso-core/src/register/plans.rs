@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::offices::{require_office, require_office_on};
-use super::project::{Fields, db, exec, read_subject};
+use super::project::{Fields, exec, read_subject};
 use super::{Register, audit, new_id, today};
 use crate::access::Permission;
 use crate::error::{Error, Result};
@@ -638,7 +638,7 @@ impl Register {
             .prepare("SELECT DISTINCT year FROM plans ORDER BY year DESC")?;
         st.query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()
-            .map_err(db)
+            .map_err(Error::from)
     }
 
     /// The plan items of a subject in every plan this register holds (this office's and those

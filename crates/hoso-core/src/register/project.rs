@@ -15,8 +15,6 @@ use crate::model::*;
 use crate::oplog::{self, EntityRef, FieldState, Projector};
 use crate::text::{Text, fold};
 
-pub(crate) use crate::oplog::db;
-
 pub const KIND_OFFICE: &str = "office";
 pub const KIND_OFFICER: &str = "officer";
 pub const KIND_SUBJECT: &str = "subject";
@@ -360,7 +358,7 @@ pub fn name_key(s: &str) -> String {
 pub(crate) fn exec<P: rusqlite::Params>(tx: &Connection, sql: &str, params: P) -> Result<usize> {
     tx.prepare_cached(sql)
         .and_then(|mut s| s.execute(params))
-        .map_err(db)
+        .map_err(crate::error::Error::from)
 }
 
 /// Keeps the query tables of domain.sql in step with the merged state.

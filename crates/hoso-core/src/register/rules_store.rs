@@ -160,18 +160,13 @@ impl Register {
             .filter(|y| !cal.years.contains(y))
             .map(|y| (y, 0))
             .collect();
-        let mut st = self
-            .conn()
-            .prepare(
-                "SELECT opened, deadline FROM cases
+        let mut st = self.conn().prepare(
+            "SELECT opened, deadline FROM cases
                  WHERE is_open AND deadline_provisional = 1 AND deadline IS NOT NULL",
-            )
-            .map_err(super::project::db)?;
-        let rows = st
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-            .map_err(super::project::db)?;
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
-            let (opened, deadline) = row.map_err(super::project::db)?;
+            let (opened, deadline) = row?;
             let (Ok(opened), Ok(deadline)) = (
                 crate::model::parse_date("opened", &opened),
                 crate::model::parse_date("deadline", &deadline),

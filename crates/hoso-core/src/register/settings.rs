@@ -9,7 +9,6 @@
 use rusqlite::params;
 
 use super::Register;
-use super::project::db;
 use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::text::Text;
@@ -22,7 +21,7 @@ impl Register {
             .prepare("SELECT key, value FROM office_settings ORDER BY key")?;
         st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()
-            .map_err(db)
+            .map_err(Error::from)
     }
 
     /// Sets (or with `None` removes) one local setting. Keys are dotted ASCII
@@ -61,7 +60,7 @@ impl Register {
                 serde_json::json!({ "value": value }),
             ),
         )?;
-        tx.commit().map_err(db)
+        Ok(tx.commit()?)
     }
 
     /// Records that the signed-in officer printed something (`entity` e.g. `case:<id>`; `detail`
@@ -75,6 +74,6 @@ impl Register {
             &tx,
             &crate::audit::NewEntry::new(&login, "print", entity, detail),
         )?;
-        tx.commit().map_err(db)
+        Ok(tx.commit()?)
     }
 }

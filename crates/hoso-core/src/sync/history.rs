@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use super::{ExportReport, Progress, now_text};
 use crate::bundle::Claim;
 use crate::error::{Error, Result};
-use crate::oplog::db;
 use crate::register::Register;
 
 /// The file name of a bundle from `from` to `to` (see the module docs).
@@ -265,5 +264,5 @@ pub(crate) fn record_rejection(
             }),
         ),
     )?;
-    tx.commit().map_err(db)
+    Ok(tx.commit()?)
 }

@@ -25,7 +25,7 @@ use crate::bundle::{
     Limits, Manifest, ManifestTrust, PayloadItem, SegmentReader, UnverifiedBundle, VerifiedBundle,
 };
 use crate::error::{Error, Result};
-use crate::oplog::{self, Op, db, now_ms};
+use crate::oplog::{self, Op, now_ms};
 use crate::register::{DomainProjector, Register, attachment_of};
 use crate::trust::roster::{
     adopt_roster, certificate_for, check_segment, segment_key, stored_roster,
@@ -526,7 +526,7 @@ fn apply(
         tx.query_row("SELECT count(*) FROM oplog_without_effect", [], |r| {
             r.get(0)
         })
-        .map_err(db)
+        .map_err(Error::from)
     };
     let inert_before = inert(tx)?;
     let failure: RefCell<Option<Error>> = RefCell::new(None);

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::bundle::Manifest;
 use crate::error::{Error, Result};
-use crate::oplog::{self, Change, Op, OpId, Projector, db, now_ms};
+use crate::oplog::{self, Change, Op, OpId, Projector, now_ms};
 use crate::register::{DomainProjector, Register};
 
 /// Why this register may not write, for `hoso sync status` and the app.
@@ -111,7 +111,7 @@ pub(crate) fn next_bundle_sequence(conn: &Connection) -> Result<u64> {
         |r| r.get::<_, i64>(0),
     )
     .map(|n| n as u64)
-    .map_err(db)
+    .map_err(Error::from)
 }
 
 /// What a peer's manifest acknowledges of our bundles.

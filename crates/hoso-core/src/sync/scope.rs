@@ -9,7 +9,6 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::Connection;
 
 use crate::error::Result;
-use crate::oplog::db;
 
 /// The scope units one peer may receive, as this register sees them now.
 #[derive(Debug, Clone)]
@@ -48,7 +47,7 @@ pub(crate) fn acked_cutoffs(conn: &Connection, peer: &str) -> Result<HashMap<Str
     let mut stmt =
         conn.prepare_cached("SELECT unit, acked_cutoff FROM sync_units WHERE peer = ?1")?;
     let rows = stmt.query_map([peer], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect::<rusqlite::Result<_>>().map_err(db)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The scope of `peer` computed on this register.

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::scope::{acked_cutoffs, is_central, peer_scope};
 use crate::error::Result;
-use crate::oplog::{self, Hlc, db};
+use crate::oplog::{self, Hlc};
 use crate::register::Register;
 use crate::trust::roster::stored_roster;
 
@@ -113,7 +113,7 @@ impl Register {
                 serde_json::json!({ "days": days }),
             ),
         )?;
-        tx.commit().map_err(db)
+        Ok(tx.commit()?)
     }
 
     /// The sync state with every peer: offices we exchanged bundles with, and (on any office)
