@@ -16,6 +16,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::cmd::{init, keys, officer};
 use crate::ctx::Ctx;
 
+/// glibc's malloc spent about 20 % of the generator's time at 100k cases in `_int_malloc` and
+/// `malloc_consolidate`; mimalloc takes 10 % off it (docs/BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "hoso",

@@ -12,6 +12,10 @@ use std::time::Instant;
 use hoso_crypto::KdfParams;
 use hoso_demo::DemoOptions;
 
+/// The allocator `hoso` itself uses (crates/hoso-cli/src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let out = args
