@@ -392,6 +392,9 @@ fn person_name(rng: &mut Rng) -> String {
     }
 }
 
+/// Organisations per place at most (see `add_subjects`).
+const ORGANISATIONS_PER_PLACE: usize = 100;
+
 fn add_subjects(
     reg: &mut Register,
     rng: &mut Rng,
@@ -401,6 +404,7 @@ fn add_subjects(
     let mut out: Vec<DemoSubject> = Vec::with_capacity(n);
     let mut seen = BTreeSet::new();
     let mut attempts = 0;
+    let mut organisations = 0;
     // Several subjects per SQL transaction: a commit costs more than a subject.
     while out.len() < n {
         let target = (out.len() + BATCH).min(n);
@@ -416,8 +420,11 @@ fn add_subjects(
                 let place = rng.pick(places).clone();
                 let dept = *rng.pick(pools::DEPARTMENTS);
                 let police = format!("Công an {}", place.label);
-                // One subject in five is an organisation; always at least a few of each.
-                let organisation = out.len() % 5 == 4;
+                // One subject in five is an organisation; always at least a few of each. A
+                // place has about 200 distinct organisation names: past 100 per place (a
+                // national-scale register) the rest are people.
+                let organisation =
+                    out.len() % 5 == 4 && organisations < places.len() * ORGANISATIONS_PER_PLACE;
                 let (new, facts, authority, post, name) = if organisation {
                     let tpl = *rng.pick(pools::ORGANISATIONS);
                     let name = tpl
@@ -496,15 +503,18 @@ fn add_subjects(
                     continue;
                 }
                 match reg.add_subject(new, false)? {
-                    AddSubject::Added { id } => out.push(DemoSubject {
-                        id,
-                        name,
-                        kind: facts.kind,
-                        post,
-                        facts,
-                        authority,
-                        place,
-                    }),
+                    AddSubject::Added { id } => {
+                        organisations += usize::from(organisation);
+                        out.push(DemoSubject {
+                            id,
+                            name,
+                            kind: facts.kind,
+                            post,
+                            facts,
+                            authority,
+                            place,
+                        })
+                    }
                     AddSubject::PossibleDuplicates { .. } => continue,
                 }
             }
