@@ -4,13 +4,19 @@
 //! into words, and every word must match the start of an indexed word: "dang uy tinh" finds
 //! "Đảng ủy tỉnh", and NFD input finds the same rows as NFC. Results are newest first (opened,
 //! then number), unranked and bounded by `limit`: ranking a common word over a large register
-//! costs hundreds of milliseconds (SETUP-NOTES.md).
+//! costs hundreds of milliseconds (SETUP-NOTES.md). A word matching a large share of the
+//! register is not looked up match by match: the page walks the list's order and keeps the
+//! matches (`Found`), and a search alone takes its total from the index.
 //!
 //! API (helper D): `CaseFilter` (all optional: `search`, `kind`, `status`, `office` — lead or
 //! coordinating, including the offices merged into it —, `year`, `subject`, `overdue`, `limit`),
 //! `Register::list_cases(&CaseFilter) -> Result<Vec<CaseRow>>`, `fts_query(text) -> Option<String>`.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use chrono::NaiveDate;
+use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value as SqlValue;
 use serde::Serialize;
 
@@ -114,6 +120,88 @@ pub struct CaseRow {
     pub conflict: bool,
 }
 
+/// The SQL function that says whether a case (by rowid) is among a search's matches.
+const FOUND_FN: &str = "hoso_search_found";
+
+/// How a search takes part in a case query. A common word matches a large share of a national
+/// register (a third of a million cases): looking every match up and sorting them for one page
+/// of 50 took most of the time, so then the query walks the list in its order and keeps the
+/// cases in the set of matches (read once from the index) until the page is full.
+enum Found {
+    /// No search.
+    All,
+    /// Few matches: the query looks them up (the MATCH expression).
+    Few(String),
+    /// Many matches: their rowids, tested by [`FOUND_FN`] while the query walks its order.
+    Set(Arc<HashSet<i64>>),
+}
+
+impl Found {
+    /// Makes [`FOUND_FN`] answer from this set for as long as the guard lives.
+    fn install<'c>(&self, conn: &'c rusqlite::Connection) -> Result<Option<FoundGuard<'c>>> {
+        let Found::Set(set) = self else {
+            return Ok(None);
+        };
+        let set = Arc::clone(set);
+        conn.create_scalar_function(
+            FOUND_FN,
+            1,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY,
+            move |ctx| Ok(set.contains(&ctx.get::<i64>(0)?)),
+        )?;
+        Ok(Some(FoundGuard(conn)))
+    }
+}
+
+/// Drops the search's set from the connection (see [`Found::install`]).
+struct FoundGuard<'c>(&'c rusqlite::Connection);
+
+impl Drop for FoundGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.remove_function(FOUND_FN, 1);
+    }
+}
+
+impl CaseFilter {
+    /// Whether the search is the only condition (its matches are then the total).
+    fn search_only(&self) -> bool {
+        let CaseFilter {
+            search,
+            kind,
+            status,
+            office,
+            lead,
+            coordinator,
+            year,
+            subject,
+            overdue,
+            conflict,
+            mine,
+            open,
+            due_from,
+            due_until,
+            sort: _,
+            limit: _,
+            offset: _,
+            today: _,
+        } = self;
+        search.is_some()
+            && kind.is_none()
+            && status.is_none()
+            && office.is_none()
+            && lead.is_none()
+            && coordinator.is_none()
+            && year.is_none()
+            && subject.is_none()
+            && !overdue
+            && !conflict
+            && !mine
+            && !open
+            && due_from.is_none()
+            && due_until.is_none()
+    }
+}
+
 /// The FTS5 MATCH expression for user text: folded words, each quoted (no FTS syntax reaches
 /// the engine) and prefix-matched, all required. `None` if there is no word.
 pub fn fts_query(text: &str) -> Option<String> {
@@ -134,8 +222,14 @@ impl Register {
     /// Cases matching `f`, in its order (newest first by default).
     pub fn list_cases(&self, f: &CaseFilter) -> Result<Vec<CaseRow>> {
         self.require(Permission::CaseRead)?;
+        let found = self.found(f)?;
+        self.list_found(f, &found)
+    }
+
+    fn list_found(&self, f: &CaseFilter, found: &Found) -> Result<Vec<CaseRow>> {
         let (mut sql, mut args) = self.case_query(
             f,
+            found,
             "SELECT c.id, c.number, c.kind, c.title, c.lead, c.status, c.opened, c.deadline, c.conflict,
                     (c.is_open AND c.deadline IS NOT NULL AND c.deadline < ?1) AS overdue,
                     c.deadline_provisional
@@ -146,6 +240,7 @@ impl Register {
         sql.push_str(&format!(" LIMIT ?{}", args.len()));
         args.push(SqlValue::Integer(f.offset.unwrap_or(0).into()));
         sql.push_str(&format!(" OFFSET ?{}", args.len()));
+        let _matches = found.install(self.store().conn())?;
         let mut st = self.store().conn().prepare(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| {
             Ok((
@@ -205,12 +300,23 @@ impl Register {
             limit: Some(f.limit.unwrap_or(50).min(1000)),
             ..f.clone()
         };
-        let rows = self.list_cases(&f)?;
-        let (sql, args) = self.case_query(&f, "SELECT count(*) FROM cases c WHERE ?1 = ?1")?;
-        let total: i64 =
-            self.store()
-                .conn()
-                .query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        self.require(Permission::CaseRead)?;
+        let found = self.found(&f)?;
+        let rows = self.list_found(&f, &found)?;
+        let total: i64 = match &found {
+            // Every case has one row in the index, so the matches are the total.
+            Found::Set(set) if f.search_only() => set.len() as i64,
+            _ => {
+                let (sql, args) =
+                    self.case_query(&f, &found, "SELECT count(*) FROM cases c WHERE ?1 = ?1")?;
+                let _matches = found.install(self.store().conn())?;
+                self.store().conn().query_row(
+                    &sql,
+                    rusqlite::params_from_iter(args.iter()),
+                    |r| r.get(0),
+                )?
+            }
+        };
         Ok(CasePage {
             rows,
             total: u32::try_from(total).unwrap_or(u32::MAX),
@@ -218,8 +324,45 @@ impl Register {
         })
     }
 
+    /// The cases a search matches, and how the query is to use them (see [`Found`]).
+    fn found(&self, f: &CaseFilter) -> Result<Found> {
+        let Some(q) = f.search.as_deref() else {
+            return Ok(Found::All);
+        };
+        let Some(m) = fts_query(q) else {
+            return Err(Error::invalid(
+                "search",
+                "give at least one letter or digit",
+            ));
+        };
+        let conn = self.store().conn();
+        let mut st = conn.prepare_cached("SELECT rowid FROM case_fts WHERE case_fts MATCH ?1")?;
+        let set: HashSet<i64> = st
+            .query_map([&m], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        // Walking the list's order and keeping the matches reads about (offset + limit) ×
+        // cases / matches rows; looking the matches up and sorting them reads every match.
+        let cases: i64 = conn.query_row("SELECT coalesce(max(rowid), 0) FROM cases", [], |r| {
+            r.get(0)
+        })?;
+        let wanted = i64::from(f.offset.unwrap_or(0) + f.limit.unwrap_or(1000));
+        let matches = set.len() as i64;
+        Ok(
+            if matches > 0 && wanted.saturating_mul(cases) / matches < matches {
+                Found::Set(Arc::new(set))
+            } else {
+                Found::Few(m)
+            },
+        )
+    }
+
     /// The filtered query (`select` with `WHERE 1`, `?1` = today) and its arguments.
-    fn case_query(&self, f: &CaseFilter, select: &str) -> Result<(String, Vec<SqlValue>)> {
+    fn case_query(
+        &self,
+        f: &CaseFilter,
+        found: &Found,
+        select: &str,
+    ) -> Result<(String, Vec<SqlValue>)> {
         let today = f.today.unwrap_or_else(today);
         let mut sql = String::from(select);
         let mut args: Vec<SqlValue> = vec![SqlValue::Text(today.to_string())];
@@ -227,20 +370,14 @@ impl Register {
             args.push(v);
             sql.push_str(&clause.replace("?N", &format!("?{}", args.len())));
         };
-        if let Some(q) = f.search.as_deref() {
-            match fts_query(q) {
-                Some(m) => arg(
-                    &mut sql,
-                    " AND c.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?N)",
-                    SqlValue::Text(m),
-                ),
-                None => {
-                    return Err(Error::invalid(
-                        "search",
-                        "give at least one letter or digit",
-                    ));
-                }
-            }
+        match found {
+            Found::All => {}
+            Found::Few(m) => arg(
+                &mut sql,
+                " AND c.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?N)",
+                SqlValue::Text(m.clone()),
+            ),
+            Found::Set(_) => sql.push_str(&format!(" AND {FOUND_FN}(c.rowid)")),
         }
         if let Some(k) = f.kind {
             arg(
