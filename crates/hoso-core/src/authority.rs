@@ -447,16 +447,25 @@ impl ScopeExit {
     }
 }
 
-/// Whether `op` may take a case out of an office's scope (the writer cuts its segments after
-/// such a transaction, so that a relay can send a departed office exactly that far).
-pub fn changes_case_offices(op: &Op) -> bool {
-    op.entity.kind == KIND_CASE
-        && match &op.change {
-            Change::Put { field, .. } => field == "lead",
-            Change::Remove { set, .. } => set == "coordinators",
-            Change::Delete => true,
-            _ => false,
-        }
+/// Whether one transaction (its ops) may take a case out of an office's scope: it removes a
+/// coordinator, deletes a case, or changes the lead of a case it did not create (the writer cuts
+/// its segments after such a transaction, so that a relay can send a departed office exactly
+/// that far). Naming the first lead of a new case takes it out of nobody's scope.
+pub fn txn_changes_case_offices(txn: &[Op]) -> bool {
+    let creates = |id: &str| {
+        txn.iter().any(|o| {
+            o.entity.kind == KIND_CASE && o.entity.id == id && matches!(o.change, Change::Create)
+        })
+    };
+    txn.iter().any(|op| {
+        op.entity.kind == KIND_CASE
+            && match &op.change {
+                Change::Put { field, .. } => field == "lead" && !creates(&op.entity.id),
+                Change::Remove { set, .. } => set == "coordinators",
+                Change::Delete => true,
+                _ => false,
+            }
+    })
 }
 
 fn merge_key(op: &Op) -> (oplog::Hlc, &str, u64) {

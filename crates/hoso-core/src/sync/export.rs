@@ -572,17 +572,18 @@ fn own_chunks(
         .expect("some op is new");
     let mut chunks: Vec<Chunk> = Vec::new();
     let mut chunk: Vec<Op> = Vec::new();
-    let mut ends_segment = false;
+    // Where the chunk's last transaction begins.
+    let mut txn_start = 0;
     let ops = ops.into_iter().map(|s| s.op);
     for op in ops.filter(|op| op.txn >= first && within(op)) {
         let boundary = chunk.last().is_some_and(|l: &Op| l.txn != op.txn);
-        if boundary && (ends_segment || chunk.len() >= MAX_OWN_SEGMENT_OPS) {
-            chunks.push((std::mem::take(&mut chunk), None));
-        }
         if boundary {
-            ends_segment = false;
+            let ends_segment = crate::authority::txn_changes_case_offices(&chunk[txn_start..]);
+            if ends_segment || chunk.len() >= MAX_OWN_SEGMENT_OPS {
+                chunks.push((std::mem::take(&mut chunk), None));
+            }
+            txn_start = chunk.len();
         }
-        ends_segment |= crate::authority::changes_case_offices(&op);
         chunk.push(op);
     }
     chunks.push((chunk, None));
