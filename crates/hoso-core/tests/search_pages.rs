@@ -122,3 +122,48 @@ fn small_and_large_pages_of_a_common_word_list_every_match_in_order_with_the_tot
     assert!(none.rows.is_empty());
     assert_eq!(none.total, 0);
 }
+
+#[test]
+fn filtered_pages_in_every_order_list_the_same_cases_as_one_long_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (r, cases) = register_with_cases(dir.path());
+    let filters = [
+        CaseFilter {
+            kind: Some(CaseKind::InspectionOnSigns),
+            ..CaseFilter::default()
+        },
+        CaseFilter {
+            open: true,
+            ..CaseFilter::default()
+        },
+        CaseFilter {
+            year: Some(2026),
+            kind: Some(CaseKind::ThematicSupervision),
+            ..CaseFilter::default()
+        },
+    ];
+    for filter in filters {
+        for sort in [
+            CaseSort::Newest,
+            CaseSort::Number,
+            CaseSort::Opened,
+            CaseSort::Deadline,
+        ] {
+            let f = CaseFilter {
+                sort: Some(sort),
+                ..filter.clone()
+            };
+            // One page of 1000 looks the cases up; pages of 4 walk the list's order.
+            let (one, _) = all_pages(&r, &f, 1000);
+            let (paged, totals) = all_pages(&r, &f, 4);
+            assert_eq!(paged, one, "{f:?}");
+            assert!(totals.iter().all(|t| *t as usize == one.len()), "{f:?}");
+            let expected = match (f.kind, f.open) {
+                (Some(k), _) => cases.iter().filter(|(_, _, kind)| *kind == k).count(),
+                (None, true) => cases.len(),
+                (None, false) => unreachable!(),
+            };
+            assert_eq!(one.len(), expected, "{f:?}");
+        }
+    }
+}

@@ -14,6 +14,8 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use rusqlite::functions::FunctionFlags;
@@ -120,6 +122,54 @@ pub struct CaseRow {
     pub conflict: bool,
 }
 
+/// Whether walking the list's order and keeping the `matches` cases that pass a filter reads
+/// fewer rows (about (offset + limit) × cases / matches, if they are spread evenly over the
+/// order) than looking every match up and sorting them (`matches` rows).
+fn walk_is_cheaper(conn: &rusqlite::Connection, f: &CaseFilter, matches: i64) -> Result<bool> {
+    if matches == 0 {
+        return Ok(false);
+    }
+    let cases: i64 = conn.query_row("SELECT coalesce(max(rowid), 0) FROM cases", [], |r| {
+        r.get(0)
+    })?;
+    let wanted = i64::from(f.offset.unwrap_or(0)) + i64::from(f.limit.unwrap_or(1000));
+    Ok(wanted.saturating_mul(cases) / matches < matches)
+}
+
+/// How long a page may walk the list's order before the look-up takes over (matches gathered
+/// late in the order make the walk long; see `Register::page`).
+const WALK_BUDGET: Duration = Duration::from_millis(10);
+
+/// How a page's rows are read: walking the index of the list's order and keeping the cases
+/// that pass the filters, or looking them up through the filters' indexes and sorting them.
+#[derive(Clone, Copy)]
+enum Plan {
+    Walk,
+    LookUp,
+}
+
+/// Why reading a page's rows stopped.
+enum Walked {
+    /// The walk ran out of its time budget (SQLite interrupted it).
+    OverBudget,
+    Failed(Error),
+}
+
+impl From<Error> for Walked {
+    fn from(e: Error) -> Self {
+        Walked::Failed(e)
+    }
+}
+
+impl From<rusqlite::Error> for Walked {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::OperationInterrupted) => Walked::OverBudget,
+            _ => Walked::Failed(e.into()),
+        }
+    }
+}
+
 /// The SQL function that says whether a case (by rowid) is among a search's matches.
 const FOUND_FN: &str = "hoso_search_found";
 
@@ -163,10 +213,20 @@ impl Drop for FoundGuard<'_> {
 }
 
 impl CaseFilter {
+    /// Whether anything but the order and the page is set.
+    fn has_filter(&self) -> bool {
+        self.search.is_some() || self.has_condition()
+    }
+
     /// Whether the search is the only condition (its matches are then the total).
     fn search_only(&self) -> bool {
+        self.search.is_some() && !self.has_condition()
+    }
+
+    /// Whether a condition other than the search is set.
+    fn has_condition(&self) -> bool {
         let CaseFilter {
-            search,
+            search: _,
             kind,
             status,
             office,
@@ -185,20 +245,19 @@ impl CaseFilter {
             offset: _,
             today: _,
         } = self;
-        search.is_some()
-            && kind.is_none()
-            && status.is_none()
-            && office.is_none()
-            && lead.is_none()
-            && coordinator.is_none()
-            && year.is_none()
-            && subject.is_none()
-            && !overdue
-            && !conflict
-            && !mine
-            && !open
-            && due_from.is_none()
-            && due_until.is_none()
+        kind.is_some()
+            || status.is_some()
+            || office.is_some()
+            || lead.is_some()
+            || coordinator.is_some()
+            || year.is_some()
+            || subject.is_some()
+            || *overdue
+            || *conflict
+            || *mine
+            || *open
+            || due_from.is_some()
+            || due_until.is_some()
     }
 }
 
@@ -221,15 +280,83 @@ pub fn fts_query(text: &str) -> Option<String> {
 impl Register {
     /// Cases matching `f`, in its order (newest first by default).
     pub fn list_cases(&self, f: &CaseFilter) -> Result<Vec<CaseRow>> {
-        self.require(Permission::CaseRead)?;
-        let found = self.found(f)?;
-        self.list_found(f, &found)
+        Ok(self.page(f)?.0)
     }
 
-    fn list_found(&self, f: &CaseFilter, found: &Found) -> Result<Vec<CaseRow>> {
+    /// A page of cases matching `f` (at most `limit`, default 50, from `offset`) with the
+    /// number of cases matching in all.
+    pub fn case_page(&self, f: &CaseFilter) -> Result<CasePage> {
+        let f = CaseFilter {
+            limit: Some(f.limit.unwrap_or(50).min(1000)),
+            ..f.clone()
+        };
+        let (rows, total) = self.page(&f)?;
+        Ok(CasePage {
+            rows,
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            offset: f.offset.unwrap_or(0),
+        })
+    }
+
+    /// The rows of `f` (`limit` default 1000) and how many cases match in all.
+    fn page(&self, f: &CaseFilter) -> Result<(Vec<CaseRow>, i64)> {
+        self.require(Permission::CaseRead)?;
+        let found = self.found(f)?;
+        let conn = self.store().conn();
+        let _matches = found.install(conn)?;
+        let total: i64 = match &found {
+            // Every case has one row in the index, so the matches are the total.
+            Found::Set(set) if f.search_only() => set.len() as i64,
+            _ => {
+                let (sql, args) = self.case_query(
+                    f,
+                    &found,
+                    Plan::LookUp,
+                    "SELECT count(*) FROM cases c WHERE ?1 = ?1",
+                )?;
+                conn.query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get(0))?
+            }
+        };
+        // A filter most cases pass (a kind, the open cases) is cheaper walked in the list's
+        // order than looked up and sorted, unless its matches gather late in that order (a
+        // recent year sorted by deadline): the walk gets a time budget, then the look-up runs.
+        if f.has_filter() && walk_is_cheaper(conn, f, total)? {
+            // A timer interrupts the walk once its budget is spent; it is stopped and joined
+            // before anything else runs, so no interrupt reaches a later statement.
+            let interrupt = conn.get_interrupt_handle();
+            let (stop, stopped) = std::sync::mpsc::channel::<()>();
+            let timer = std::thread::spawn(move || {
+                if stopped.recv_timeout(WALK_BUDGET) == Err(RecvTimeoutError::Timeout) {
+                    interrupt.interrupt();
+                }
+            });
+            let walked = self.rows(f, &found, Plan::Walk);
+            drop(stop);
+            let _ = timer.join();
+            match walked {
+                Ok(rows) => return Ok((rows, total)),
+                Err(Walked::OverBudget) => {}
+                Err(Walked::Failed(e)) => return Err(e),
+            }
+        }
+        let rows = self.rows(f, &found, Plan::LookUp).map_err(|e| match e {
+            Walked::OverBudget => Error::Storage("the case list was interrupted".into()),
+            Walked::Failed(e) => e,
+        })?;
+        Ok((rows, total))
+    }
+
+    /// The rows of `f` read with `plan` (the search's set already installed).
+    fn rows(
+        &self,
+        f: &CaseFilter,
+        found: &Found,
+        plan: Plan,
+    ) -> std::result::Result<Vec<CaseRow>, Walked> {
         let (mut sql, mut args) = self.case_query(
             f,
             found,
+            plan,
             "SELECT c.id, c.number, c.kind, c.title, c.lead, c.status, c.opened, c.deadline, c.conflict,
                     (c.is_open AND c.deadline IS NOT NULL AND c.deadline < ?1) AS overdue,
                     c.deadline_provisional
@@ -240,23 +367,24 @@ impl Register {
         sql.push_str(&format!(" LIMIT ?{}", args.len()));
         args.push(SqlValue::Integer(f.offset.unwrap_or(0).into()));
         sql.push_str(&format!(" OFFSET ?{}", args.len()));
-        let _matches = found.install(self.store().conn())?;
-        let mut st = self.store().conn().prepare(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, Option<String>>(7)?,
-                r.get::<_, bool>(8)?,
-                r.get::<_, bool>(9)?,
-                r.get::<_, bool>(10)?,
-            ))
-        })?;
+        let mut st = self.store().conn().prepare(&sql).map_err(Walked::from)?;
+        let rows = st
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, bool>(8)?,
+                    r.get::<_, bool>(9)?,
+                    r.get::<_, bool>(10)?,
+                ))
+            })
+            .map_err(Walked::from)?;
         let mut out = Vec::new();
         for row in rows {
             let (
@@ -271,7 +399,7 @@ impl Register {
                 conflict,
                 overdue,
                 deadline_provisional,
-            ) = row?;
+            ) = row.map_err(Walked::from)?;
             let date = |s: &str| {
                 NaiveDate::parse_from_str(s, "%Y-%m-%d")
                     .map_err(|e| Error::Storage(format!("bad date {s}: {e}")))
@@ -293,37 +421,6 @@ impl Register {
         Ok(out)
     }
 
-    /// A page of cases matching `f` (at most `limit`, default 50, from `offset`) with the
-    /// number of cases matching in all.
-    pub fn case_page(&self, f: &CaseFilter) -> Result<CasePage> {
-        let f = CaseFilter {
-            limit: Some(f.limit.unwrap_or(50).min(1000)),
-            ..f.clone()
-        };
-        self.require(Permission::CaseRead)?;
-        let found = self.found(&f)?;
-        let rows = self.list_found(&f, &found)?;
-        let total: i64 = match &found {
-            // Every case has one row in the index, so the matches are the total.
-            Found::Set(set) if f.search_only() => set.len() as i64,
-            _ => {
-                let (sql, args) =
-                    self.case_query(&f, &found, "SELECT count(*) FROM cases c WHERE ?1 = ?1")?;
-                let _matches = found.install(self.store().conn())?;
-                self.store().conn().query_row(
-                    &sql,
-                    rusqlite::params_from_iter(args.iter()),
-                    |r| r.get(0),
-                )?
-            }
-        };
-        Ok(CasePage {
-            rows,
-            total: u32::try_from(total).unwrap_or(u32::MAX),
-            offset: f.offset.unwrap_or(0),
-        })
-    }
-
     /// The cases a search matches, and how the query is to use them (see [`Found`]).
     fn found(&self, f: &CaseFilter) -> Result<Found> {
         let Some(q) = f.search.as_deref() else {
@@ -340,20 +437,11 @@ impl Register {
         let set: HashSet<i64> = st
             .query_map([&m], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        // Walking the list's order and keeping the matches reads about (offset + limit) ×
-        // cases / matches rows; looking the matches up and sorting them reads every match.
-        let cases: i64 = conn.query_row("SELECT coalesce(max(rowid), 0) FROM cases", [], |r| {
-            r.get(0)
-        })?;
-        let wanted = i64::from(f.offset.unwrap_or(0) + f.limit.unwrap_or(1000));
-        let matches = set.len() as i64;
-        Ok(
-            if matches > 0 && wanted.saturating_mul(cases) / matches < matches {
-                Found::Set(Arc::new(set))
-            } else {
-                Found::Few(m)
-            },
-        )
+        Ok(if walk_is_cheaper(conn, f, set.len() as i64)? {
+            Found::Set(Arc::new(set))
+        } else {
+            Found::Few(m)
+        })
     }
 
     /// The filtered query (`select` with `WHERE 1`, `?1` = today) and its arguments.
@@ -361,9 +449,16 @@ impl Register {
         &self,
         f: &CaseFilter,
         found: &Found,
+        plan: Plan,
         select: &str,
     ) -> Result<(String, Vec<SqlValue>)> {
         let today = f.today.unwrap_or_else(today);
+        // Walking: a unary `+` keeps SQLite from using an index for the filter, so that the
+        // only index it can use is the one of the list's order.
+        let p = match plan {
+            Plan::Walk => "+",
+            Plan::LookUp => "",
+        };
         let mut sql = String::from(select);
         let mut args: Vec<SqlValue> = vec![SqlValue::Text(today.to_string())];
         let mut arg = |sql: &mut String, clause: &str, v: SqlValue| {
@@ -374,7 +469,7 @@ impl Register {
             Found::All => {}
             Found::Few(m) => arg(
                 &mut sql,
-                " AND c.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?N)",
+                &format!(" AND {p}c.rowid IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?N)"),
                 SqlValue::Text(m.clone()),
             ),
             Found::Set(_) => sql.push_str(&format!(" AND {FOUND_FN}(c.rowid)")),
@@ -382,19 +477,23 @@ impl Register {
         if let Some(k) = f.kind {
             arg(
                 &mut sql,
-                " AND c.kind = ?N",
+                &format!(" AND {p}c.kind = ?N"),
                 SqlValue::Text(k.code().into()),
             );
         }
         if let Some(s) = f.status {
             arg(
                 &mut sql,
-                " AND c.status = ?N",
+                &format!(" AND {p}c.status = ?N"),
                 SqlValue::Text(s.code().into()),
             );
         }
         if let Some(y) = f.year {
-            arg(&mut sql, " AND c.year = ?N", SqlValue::Integer(y.into()));
+            arg(
+                &mut sql,
+                &format!(" AND {p}c.year = ?N"),
+                SqlValue::Integer(y.into()),
+            );
         }
         for (office, role) in [
             (&f.office, ""),
@@ -408,7 +507,7 @@ impl Register {
             arg(
                 &mut sql,
                 &format!(
-                    " AND c.id IN (SELECT case_id FROM case_offices WHERE office IN (SELECT value FROM json_each(?N)){role})"
+                    " AND {p}c.id IN (SELECT case_id FROM case_offices WHERE office IN (SELECT value FROM json_each(?N)){role})"
                 ),
                 SqlValue::Text(list),
             );
@@ -417,18 +516,22 @@ impl Register {
             let id = self.subject(s)?.id;
             arg(
                 &mut sql,
-                " AND c.id IN (SELECT case_id FROM case_subjects WHERE subject_id = ?N)",
+                &format!(
+                    " AND {p}c.id IN (SELECT case_id FROM case_subjects WHERE subject_id = ?N)"
+                ),
                 SqlValue::Text(id),
             );
         }
         if f.overdue {
-            sql.push_str(" AND c.is_open = 1 AND c.deadline IS NOT NULL AND c.deadline < ?1");
+            sql.push_str(&format!(
+                " AND {p}c.is_open = 1 AND {p}c.deadline IS NOT NULL AND {p}c.deadline < ?1"
+            ));
         }
         if f.conflict {
-            sql.push_str(" AND c.conflict");
+            sql.push_str(&format!(" AND {p}c.conflict"));
         }
         if f.open {
-            sql.push_str(" AND c.is_open");
+            sql.push_str(&format!(" AND {p}c.is_open"));
         }
         if f.mine {
             let s = self.session_info();
@@ -436,21 +539,23 @@ impl Register {
                 .expect("a string serialises");
             arg(
                 &mut sql,
-                " AND c.id IN (SELECT id FROM oplog_set_elems WHERE kind = 'case' AND set_name = 'team' AND live = 1 AND element = ?N)",
+                &format!(
+                    " AND {p}c.id IN (SELECT id FROM oplog_set_elems WHERE kind = 'case' AND set_name = 'team' AND live = 1 AND element = ?N)"
+                ),
                 SqlValue::Text(me),
             );
         }
         if let Some(d) = f.due_from {
             arg(
                 &mut sql,
-                " AND c.is_open = 1 AND c.deadline >= ?N",
+                &format!(" AND {p}c.is_open = 1 AND {p}c.deadline >= ?N"),
                 SqlValue::Text(d.to_string()),
             );
         }
         if let Some(d) = f.due_until {
             arg(
                 &mut sql,
-                " AND c.is_open = 1 AND c.deadline <= ?N",
+                &format!(" AND {p}c.is_open = 1 AND {p}c.deadline <= ?N"),
                 SqlValue::Text(d.to_string()),
             );
         }

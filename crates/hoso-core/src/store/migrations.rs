@@ -19,7 +19,7 @@
 //! (`report_locks`); migration 11 locks as synced records (`report_lock_records`, the query
 //! table of `report-lock` records; the rows of `report_locks` are converted on sign-in);
 //! migration 12 the dates of discipline decisions (`case_decision_dates`, the discipline forms'
-//! index).
+//! index); migration 13 the case list's deadline order (`cases_by_deadline`).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -48,6 +48,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/reports.sql"),
     include_str!("schema/report_lock_records.sql"),
     include_str!("schema/decision_dates.sql"),
+    include_str!("schema/list_orders.sql"),
 ];
 
 /// The schema version this build writes and understands.
