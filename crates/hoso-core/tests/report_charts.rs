@@ -384,7 +384,13 @@ fn a_register_written_before_the_index_gets_it_on_opening() {
     // migrations add).
     let conn = f.reg.store_mut().conn_mut();
     conn.execute("DROP TABLE case_decision_dates", []).unwrap();
-    conn.execute("DROP INDEX cases_by_deadline", []).unwrap();
+    for index in [
+        "cases_by_deadline",
+        "cases_by_status_number",
+        "cases_by_status_deadline",
+    ] {
+        conn.execute(&format!("DROP INDEX {index}"), []).unwrap();
+    }
     conn.pragma_update(None, "user_version", 11).unwrap();
     drop(f.reg.into_store());
     let store = Store::open(dir.path().join("TW.hoso"), "admin", "mật khẩu").unwrap();

@@ -12,7 +12,6 @@
 //! coordinating, including the offices merged into it —, `year`, `subject`, `overdue`, `limit`),
 //! `Register::list_cases(&CaseFilter) -> Result<Vec<CaseRow>>`, `fts_query(text) -> Option<String>`.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
@@ -182,8 +181,9 @@ enum Found {
     All,
     /// Few matches: the query looks them up (the MATCH expression).
     Few(String),
-    /// Many matches: their rowids, tested by [`FOUND_FN`] while the query walks its order.
-    Set(Arc<HashSet<i64>>),
+    /// Many matches: their rowids in ascending order, tested by [`FOUND_FN`] while the query
+    /// walks its order.
+    Set(Arc<Vec<i64>>),
 }
 
 impl Found {
@@ -197,7 +197,7 @@ impl Found {
             FOUND_FN,
             1,
             FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY,
-            move |ctx| Ok(set.contains(&ctx.get::<i64>(0)?)),
+            move |ctx| Ok(set.binary_search(&ctx.get::<i64>(0)?).is_ok()),
         )?;
         Ok(Some(FoundGuard(conn)))
     }
@@ -434,9 +434,11 @@ impl Register {
         };
         let conn = self.store().conn();
         let mut st = conn.prepare_cached("SELECT rowid FROM case_fts WHERE case_fts MATCH ?1")?;
-        let set: HashSet<i64> = st
+        let mut set: Vec<i64> = st
             .query_map([&m], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        // FTS5 returns them in rowid order already; sorting sorted input is one pass.
+        set.sort_unstable();
         Ok(if walk_is_cheaper(conn, f, set.len() as i64)? {
             Found::Set(Arc::new(set))
         } else {

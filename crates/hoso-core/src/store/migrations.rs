@@ -19,7 +19,8 @@
 //! (`report_locks`); migration 11 locks as synced records (`report_lock_records`, the query
 //! table of `report-lock` records; the rows of `report_locks` are converted on sign-in);
 //! migration 12 the dates of discipline decisions (`case_decision_dates`, the discipline forms'
-//! index); migration 13 the case list's deadline order (`cases_by_deadline`).
+//! index); migration 13 the case list's deadline order (`cases_by_deadline`); migration 14 a status's
+//! pages by number and by deadline.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -49,6 +50,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/report_lock_records.sql"),
     include_str!("schema/decision_dates.sql"),
     include_str!("schema/list_orders.sql"),
+    include_str!("schema/list_orders_by_status.sql"),
 ];
 
 /// The schema version this build writes and understands.
