@@ -20,7 +20,7 @@
 //! table of `report-lock` records; the rows of `report_locks` are converted on sign-in);
 //! migration 12 the dates of discipline decisions (`case_decision_dates`, the discipline forms'
 //! index); migration 13 the case list's deadline order (`cases_by_deadline`); migration 14 a status's
-//! pages by number and by deadline.
+//! pages by number and by deadline; migration 15 the search index with prefix indexes.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -51,6 +51,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema/decision_dates.sql"),
     include_str!("schema/list_orders.sql"),
     include_str!("schema/list_orders_by_status.sql"),
+    include_str!("schema/search_prefixes.sql"),
 ];
 
 /// The schema version this build writes and understands.
