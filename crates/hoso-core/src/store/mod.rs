@@ -522,6 +522,13 @@ fn check_register_file(path: &Path) -> Result<()> {
 /// Keys the connection with the raw data key (no SQLCipher passphrase KDF: our key is already
 /// random) and pins SQLCipher 4 settings so a future SQLCipher default cannot change the format.
 fn apply_key(conn: &Connection, key: &DataKey) -> Result<()> {
+    // One keying at a time in a process: twice, under parallel tests that created registers at
+    // the same moment, SQLCipher refused a valid key ("An error occurred with PRAGMA key or
+    // rekey"), as if its crypto provider's set-up had raced. Keying takes microseconds.
+    static KEYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = KEYING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     // SQLCipher (>= 4.6) logs warnings and errors to stderr by default, e.g. "hmac check
     // failed" for every wrong key: expected here, reported through our own errors, and noise
     // that would break the CLI's `error: <message>` contract on stderr.
