@@ -124,7 +124,7 @@ pub use read::{
     ClockAhead, FieldState, LogEntry, clock_ahead_origins, conflicts, entities_of_kind,
     entity_exists, field, fields, log_entries, op, set_members, sets,
 };
-pub(crate) use read::{OP_COLUMNS, op_from_row};
+pub(crate) use read::{OP_COLUMNS, decode_change};
 pub use sync::{
     ApplyReport, OpsInScope, OpsSince, VersionVector, apply_remote, apply_remote_in, digest,
     digest_filtered, ops_in_scope, ops_since, version_vector,

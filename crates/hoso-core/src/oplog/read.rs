@@ -313,16 +313,17 @@ pub fn conflicts(conn: &Connection) -> Result<Vec<(EntityRef, String)>> {
 
 pub(crate) const OP_COLUMNS: &str = "origin, seq, hlc, author, txn, scope, kind, entity_id, change";
 
+/// A stored op's change, from its canonical JSON.
+pub(crate) fn decode_change(json: &str) -> Result<Change> {
+    serde_json::from_str::<Change>(json)
+        .map_err(|e| Error::Storage(format!("stored op does not decode: {e}")))
+}
+
 /// Decodes a row selected with [`OP_COLUMNS`].
 pub(crate) fn op_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Op>> {
-    let change: String = r.get(8)?;
-    let change = match serde_json::from_str::<Change>(&change) {
+    let change = match decode_change(&r.get::<_, String>(8)?) {
         Ok(c) => c,
-        Err(e) => {
-            return Ok(Err(Error::Storage(format!(
-                "stored op does not decode: {e}"
-            ))));
-        }
+        Err(e) => return Ok(Err(e)),
     };
     Ok(Ok(Op {
         id: OpId::new(r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64),

@@ -19,7 +19,7 @@ use crate::access::Permission;
 use crate::authority::{ScopeExit, scope_exit};
 use crate::bundle::{ManifestTrust, NewBundle, PayloadWriter, Segment, write_bundle};
 use crate::error::{Error, Result};
-use crate::oplog::{self, OP_COLUMNS, Op, ScopeUnit, op_from_row};
+use crate::oplog::{self, OP_COLUMNS, Op, ScopeUnit};
 use crate::register::Register;
 use crate::trust::OfficeKeys;
 use crate::trust::roster::{
@@ -68,6 +68,54 @@ struct Group {
     origin: String,
     scope: String,
     ops: Vec<Stored>,
+}
+
+/// An op as stored, its change still the canonical JSON: what the export holds of one origin's
+/// wanted ops until their units are flushed (a decoded change takes several times the memory).
+struct RawOp {
+    seq: i64,
+    hlc: i64,
+    author: String,
+    txn: i64,
+    kind: String,
+    entity_id: String,
+    change: String,
+    arrival: i64,
+    via: Option<String>,
+}
+
+impl RawOp {
+    /// From a row of `SELECT {OP_COLUMNS}, arrival, via`.
+    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawOp> {
+        Ok(RawOp {
+            seq: row.get(1)?,
+            hlc: row.get(2)?,
+            author: row.get(3)?,
+            txn: row.get(4)?,
+            kind: row.get(6)?,
+            entity_id: row.get(7)?,
+            change: row.get(8)?,
+            arrival: row.get(9)?,
+            via: row.get(10)?,
+        })
+    }
+
+    fn decode(self, origin: &str, scope: &str) -> Result<Stored> {
+        let change = oplog::decode_change(&self.change)?;
+        Ok(Stored {
+            op: Op {
+                id: oplog::OpId::new(origin, self.seq as u64),
+                hlc: oplog::Hlc::from_packed(self.hlc),
+                author: self.author,
+                txn: self.txn as u64,
+                scope: ScopeUnit::new(scope),
+                entity: oplog::EntityRef::new(self.kind, self.entity_id),
+                change,
+            },
+            arrival: self.arrival,
+            via: self.via,
+        })
+    }
 }
 
 /// An op with its local bookkeeping.
@@ -314,10 +362,14 @@ impl Register {
             let mut stmt = tx.prepare(&sql)?;
             let mut rows = stmt.query([])?;
             let mut origin: Option<String> = None;
-            let mut units: BTreeMap<String, Vec<Stored>> = BTreeMap::new();
+            let mut units: BTreeMap<String, Vec<RawOp>> = BTreeMap::new();
             let mut flush_origin =
-                |origin: &str, units: &mut BTreeMap<String, Vec<Stored>>, payload: &mut _| {
-                    for (scope, ops) in std::mem::take(units) {
+                |origin: &str, units: &mut BTreeMap<String, Vec<RawOp>>, payload: &mut _| {
+                    for (scope, raw) in std::mem::take(units) {
+                        let ops = raw
+                            .into_iter()
+                            .map(|r| r.decode(origin, &scope))
+                            .collect::<Result<Vec<Stored>>>()?;
                         let g = Group {
                             origin: origin.to_string(),
                             scope,
@@ -332,19 +384,15 @@ impl Register {
                 if !wanted(unit.as_str().map_err(rusqlite::Error::from)?) {
                     continue;
                 }
-                let op = op_from_row(row)??;
-                let arrival: i64 = row.get(9)?;
-                let via: Option<String> = row.get(10)?;
-                if origin.as_deref() != Some(op.id.origin.as_str()) {
+                let scope: String = row.get(5)?;
+                let op_origin = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+                if origin.as_deref() != Some(op_origin) {
                     if let Some(previous) = origin.take() {
                         flush_origin(&previous, &mut units, &mut payload)?;
                     }
-                    origin = Some(op.id.origin.clone());
+                    origin = Some(op_origin.to_string());
                 }
-                units
-                    .entry(op.scope.as_str().to_string())
-                    .or_default()
-                    .push(Stored { op, arrival, via });
+                units.entry(scope).or_default().push(RawOp::read(row)?);
             }
             if let Some(previous) = origin.take() {
                 flush_origin(&previous, &mut units, &mut payload)?;
