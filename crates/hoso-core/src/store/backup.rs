@@ -5,10 +5,10 @@
 
 use std::path::Path;
 
+use rusqlite::OpenFlags;
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags};
 
-use super::{KeyFile, Store, apply_key, key_file_path};
+use super::{KeyFile, Store, key_file_path, keyed_connection};
 use crate::{Error, Result};
 
 /// Pages copied per step of the backup (4 KiB pages: 1 MiB per step).
@@ -33,8 +33,7 @@ impl Store {
             let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-            let mut out = Connection::open_with_flags(dst, flags).map_err(storage)?;
-            apply_key(&out, &self.key)?;
+            let mut out = keyed_connection(dst, flags, &self.key)?;
             // No journal file beside the copy: it is written once, then synced and closed.
             out.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
                 .map_err(storage)?;
